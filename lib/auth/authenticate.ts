@@ -1,0 +1,48 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { apiTokens, memberships } from "@/db/schema";
+import { sha256 } from "../crypto/hash";
+import { AppError } from "../errors";
+import type { Actor } from "./actor";
+import { type Role, roleAtLeast } from "./roles";
+import { findSession } from "./session";
+
+export type Credentials = { bearer: string | null; sessionToken: string | null };
+
+async function actorFromToken(db: Db, bearer: string, orgId: string): Promise<Actor> {
+  const [token] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)))
+    .limit(1);
+  if (!token) throw new AppError("UNAUTHENTICATED", "The API token is invalid or revoked.");
+  if (token.orgId !== orgId) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
+  return { orgId, role: token.role, kind: "token", userId: null, tokenId: token.id, label: `token:${token.name}`, scopes: token.scopes };
+}
+
+async function actorFromSession(db: Db, sessionToken: string, orgId: string): Promise<Actor> {
+  const session = await findSession(db, sessionToken);
+  if (!session) throw new AppError("UNAUTHENTICATED", "Your session has expired. Sign in again.");
+  const [membership] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId)))
+    .limit(1);
+  if (!membership) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+  return { orgId, role: membership.role, kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };
+}
+
+/** Resolves the caller for one org; other orgs answer 404 so their existence does not leak. */
+export async function authenticate(db: Db, creds: Credentials, orgId: string): Promise<Actor> {
+  if (creds.bearer) return actorFromToken(db, creds.bearer, orgId);
+  if (creds.sessionToken) return actorFromSession(db, creds.sessionToken, orgId);
+  throw new AppError("UNAUTHENTICATED", "Authentication required: send an Authorization: Bearer token or sign in.");
+}
+
+export function authorize(actor: Actor, need: Role): void {
+  if (!roleAtLeast(actor.role, need)) {
+    throw new AppError("FORBIDDEN", `This needs the ${need} role; you have ${actor.role}.`);
+  }
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { apiTokens, memberships, orgs, users } from "@/db/schema";
+import { hashPassword, sha256 } from "./crypto/hash";
+import type { Env } from "./env";
+import { log } from "./log";
+
+async function ensureAdmin(db: Db, e: Env): Promise<void> {
+  const [existing] = await db.select({ id: users.id }).from(users).limit(1);
+  if (existing) return;
+  const generated = !e.REGCRED_ADMIN_PASSWORD;
+  const password = e.REGCRED_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
+  const [user] = await db
+    .insert(users)
+    .values({ email: e.REGCRED_ADMIN_EMAIL.toLowerCase(), name: "Administrator", passwordHash: await hashPassword(password) })
+    .returning({ id: users.id });
+  await db.insert(memberships).values({ orgId: e.REGCRED_DEFAULT_ORG, userId: user!.id, role: "admin" });
+  log.info("created the first admin", { email: e.REGCRED_ADMIN_EMAIL, org: e.REGCRED_DEFAULT_ORG });
+  if (generated) {
+    // Printed once, on purpose: this is the only way to learn a generated first password.
+    process.stdout.write(`\n  Regcred first admin: ${e.REGCRED_ADMIN_EMAIL}\n  Generated password (shown once): ${password}\n\n`);
+  }
+}
+
+async function ensureBootstrapToken(db: Db, e: Env): Promise<void> {
+  if (!e.REGCRED_BOOTSTRAP_TOKEN) return;
+  const tokenHash = sha256(e.REGCRED_BOOTSTRAP_TOKEN);
+  const [existing] = await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).limit(1);
+  if (existing) {
+    await db.update(apiTokens).set({ revokedAt: null, role: "admin" }).where(and(eq(apiTokens.id, existing.id)));
+    return;
+  }
+  await db.insert(apiTokens).values({
+    orgId: e.REGCRED_DEFAULT_ORG,
+    name: "bootstrap",
+    tokenHash,
+    prefix: e.REGCRED_BOOTSTRAP_TOKEN.slice(0, 4),
+    role: "admin",
+    scopes: ["ci"],
+  });
+}
+
+/** First-start set-up: the default org, the first admin and the bootstrap token. Safe to repeat. */
+export async function bootstrap(db: Db, e: Env): Promise<void> {
+  await db.insert(orgs).values({ id: e.REGCRED_DEFAULT_ORG, name: e.REGCRED_DEFAULT_ORG }).onConflictDoNothing();
+  await ensureAdmin(db, e);
+  await ensureBootstrapToken(db, e);
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+
+export type Keyring = { current: string; keys: Map<string, Buffer> };
+
+export function keyId(key: Buffer): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
+export function decodeKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
+  if (key.length !== 32) throw new Error("encryption key must be 32 bytes");
+  return key;
+}
+
+export function createKeyring(current: Buffer, previous: Buffer[] = []): Keyring {
+  const keys = new Map<string, Buffer>();
+  for (const key of [current, ...previous]) keys.set(keyId(key), key);
+  return { current: keyId(current), keys };
+}
+
+/** Encrypts with AES-256-GCM; output is `v1.<keyId>.<iv>.<tag>.<ciphertext>` in base64url. */
+export function seal(keyring: Keyring, plaintext: string, aad: string): string {
+  const key = keyring.keys.get(keyring.current);
+  if (!key) throw new Error("current encryption key missing from keyring");
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return ["v1", keyring.current, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+}
+
+export function open(keyring: Keyring, sealed: string, aad: string): string {
+  const [version, kid, iv, tag, body] = sealed.split(".");
+  if (version !== "v1" || !kid || !iv || !tag || body === undefined) throw new Error("sealed value has an unknown format");
+  const key = keyring.keys.get(kid);
+  if (!key) throw new Error(`no encryption key with id ${kid}`);
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+const idPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  REGCRED_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  REGCRED_DEFAULT_ORG: z.string().regex(idPattern, "must match ^[a-z0-9][a-z0-9-]+[a-z0-9]$").default("default"),
+  REGCRED_ADMIN_EMAIL: z.email("must be an email address").default("admin@regcred.local"),
+  REGCRED_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  REGCRED_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+  REGCRED_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex characters or base64")
+    .optional(),
+  REGCRED_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  REGCRED_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  REGCRED_SECURE_COOKIES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  REGCRED_ECR_ENDPOINT: z.url("must be a URL").optional(),
+  AWS_ENDPOINT_URL_ECR: z.url("must be a URL").optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
+
+export class EnvError extends Error {}
+
+/** Parses the environment; throws EnvError naming every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.REGCRED_DATA_DIR) };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,82 @@
+import "server-only";
+import { type NextRequest, NextResponse } from "next/server";
+import type { Db } from "@/db/client";
+import type { Actor } from "./auth/actor";
+import { authenticate } from "./auth/authenticate";
+import { SESSION_COOKIE } from "./auth/session";
+import type { Keyring } from "./crypto/secret-box";
+import { env } from "./env";
+import { AppError, isAppError } from "./errors";
+import { describeError, log } from "./log";
+import { runtime } from "./runtime";
+
+export type ApiCtx = { db: Db; keyring: Keyring; actor: Actor; req: NextRequest };
+type Params = Record<string, string>;
+
+export function jsonError(err: AppError): NextResponse {
+  return NextResponse.json(
+    { error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+    { status: err.status, headers: err.code === "UNAUTHENTICATED" ? { "WWW-Authenticate": 'Bearer realm="regcred"' } : undefined },
+  );
+}
+
+function bearerOf(req: NextRequest): string | null {
+  const header = req.headers.get("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "The Authorization header must be: Bearer <token>.");
+  return match[1].trim();
+}
+
+/** Reads the body as JSON whatever its Content-Type (Humanitec's curl examples send none). */
+export async function readJson(req: NextRequest): Promise<unknown> {
+  const limit = env().REGCRED_MAX_BODY_BYTES;
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
+      chunks.push(chunk);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new AppError("INVALID_JSON", "The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError("INVALID_JSON", `The request body is not valid JSON: ${jsonProblem(text, err)}.`);
+  }
+}
+
+// V8 can quote the input in its message; only the kind of problem and its position are kept.
+function jsonProblem(text: string, err: unknown): string {
+  const detail = err instanceof SyntaxError ? err.message : "parse error";
+  const kind = detail.split(/,| in JSON| at position|\(/)[0]?.trim() || "parse error";
+  const pos = /position (\d+)/.exec(detail);
+  if (!pos?.[1]) return kind;
+  const offset = Number(pos[1]);
+  const before = text.slice(0, offset);
+  return `${kind} at line ${before.split("\n").length}, column ${offset - before.lastIndexOf("\n")}`;
+}
+
+type Handler = (ctx: ApiCtx, params: Params) => Promise<Response>;
+
+/** Route-handler boundary: authenticates for the org in the path and maps errors to JSON. */
+export function api(handler: Handler) {
+  return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const params = await route.params;
+      const orgId = params.orgId ?? "";
+      const { database, keyring } = await runtime();
+      const actor = await authenticate(database.db, { bearer: bearerOf(req), sessionToken: req.cookies.get(SESSION_COOKIE)?.value ?? null }, orgId);
+      return await handler({ db: database.db, keyring, actor, req }, params);
+    } catch (err) {
+      if (isAppError(err)) return jsonError(err);
+      log.error("unhandled error in API route", { path: req.nextUrl.pathname, method: req.method, ...describeError(err) });
+      return NextResponse.json({ error: "INTERNAL", message: "Internal error; see the server log." }, { status: 500 });
+    }
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
+export type RegistryType = (typeof RegistryTypes)[number];
+
+export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const hostLabel = "(?:\\*|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)";
+const registryPattern = new RegExp(`^${hostLabel}(?:\\.${hostLabel})*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`);
+export const ecrHostPattern = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const awsRegionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export const RegistryId = z
+  .string({ error: "must be a string" })
+  .min(3, "must be at least 3 characters")
+  .max(63, "must be at most 63 characters")
+  .regex(registryIdPattern, "must match ^[a-z0-9][a-z0-9-]+[a-z0-9]$ (lowercase letters, digits and dashes)");
+
+export const RegistryUrl = z
+  .string({ error: "must be a string" })
+  .min(1, "is required")
+  .max(255, "must be at most 255 characters")
+  .refine((v) => !v.includes("://"), "must not include a scheme such as https://")
+  .refine((v) => registryPattern.test(v), "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+
+export const RegistryCreds = z.strictObject({
+  username: z.string({ error: "must be a string" }).max(1024, "must be at most 1024 characters").optional(),
+  password: z.string({ error: "must be a string" }).max(65536, "must be at most 64 KiB").optional(),
+  expires: z.string().optional(),
+});
+
+export const SecretRef = z.strictObject({
+  namespace: z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a valid Kubernetes namespace name (lowercase RFC 1123 label)"),
+  secret: z.string({ error: "must be a string" }).max(253, "must be at most 253 characters").regex(dns1123Subdomain, "must be a valid Kubernetes secret name (lowercase RFC 1123 subdomain)"),
+});
+
+export const SecretRefMap = z.record(
+  z.string().refine((k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)), "keys must be * or a cluster name"),
+  SecretRef,
+);
+
+const fields = {
+  id: RegistryId,
+  registry: RegistryUrl,
+  type: z.enum(RegistryTypes, { error: `must be one of ${RegistryTypes.join(", ")}` }),
+  enable_ci: z.boolean({ error: "must be true or false" }).optional(),
+  creds: RegistryCreds.optional(),
+  secrets: SecretRefMap.optional(),
+  region: z.string().regex(awsRegionPattern, "must be an AWS region such as eu-west-1").optional(),
+  ca_cert: z.string().max(65536).refine((v) => v.includes("-----BEGIN CERTIFICATE-----"), "must be a PEM certificate").optional(),
+};
+
+/** The body of POST /registries: Humanitec's RegistryRequest plus `region` and `ca_cert`. */
+export const RegistryRequestShape = z.strictObject(fields);
+export type RegistryRequest = z.infer<typeof RegistryRequestShape>;
+
+/** PATCH: any subset of the create body. */
+export const RegistryPatch = z.strictObject({ ...fields, id: RegistryId.optional(), registry: RegistryUrl.optional(), type: fields.type.optional() });
+export type RegistryPatch = z.infer<typeof RegistryPatch>;
+
+export const RegistryResponse = z.object({
+  id: z.string(),
+  registry: z.string(),
+  type: z.enum(RegistryTypes),
+  enable_ci: z.boolean(),
+  secrets: SecretRefMap.optional(),
+  created_at: z.string().describe("YYYY-MM-DDTHH:MM:SS.mmmZ"),
+  created_by: z.string(),
+});
+export type RegistryResponse = z.infer<typeof RegistryResponse>;
+
+export const RegistryCredsResponse = z.object({
+  registry: z.string(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  expires: z.string().optional(),
+  secrets: SecretRefMap.optional(),
+});
+
+export const typeLabels: Record<RegistryType, string> = {
+  public: "Public",
+  basic: "Username and password",
+  amazon_ecr: "Amazon ECR",
+  google_gcr: "Google GCR / Artifact Registry",
+  azure_acr: "Azure ACR",
+  secret_ref: "Secret reference",
+};
+
+export const typesWithCreds: readonly RegistryType[] = ["basic", "amazon_ecr", "google_gcr", "azure_acr"];
+
+export function ecrRegion(registry: string): string | null {
+  const host = registry.split("/")[0] ?? "";
+  return ecrHostPattern.exec(host)?.[2] ?? null;
+}

@@ -1,0 +1,152 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { registries } from "@/db/schema";
+import { recordAudit } from "../audit/repo";
+import type { Actor } from "../auth/actor";
+import { authorize } from "../auth/authenticate";
+import { open, seal, type Keyring } from "../crypto/secret-box";
+import { AppError } from "../errors";
+import { parseWith, validationError } from "../validation";
+import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toResponse, toView } from "./repo";
+import { checkRegistryRules } from "./rules";
+import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
+
+export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
+export type StoredCreds = { username?: string; password?: string; expires?: string };
+
+const aad = (orgId: string, id: string) => `registry:${orgId}/${id}`;
+
+export function openCreds(keyring: Keyring, row: RegistryRow): StoredCreds | null {
+  return row.credsSealed ? (JSON.parse(open(keyring, row.credsSealed, aad(row.orgId, row.id))) as StoredCreds) : null;
+}
+
+function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCreds | null): string | null {
+  if (!creds || (!creds.username && !creds.password)) return null;
+  return seal(keyring, JSON.stringify(creds), aad(orgId, id));
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === "23505" || e?.cause?.code === "23505";
+}
+
+async function assertNoClash(db: Db, orgId: string, id: string | null, registry: string): Promise<void> {
+  const clash = await findClash(db, orgId, id, registry);
+  if (!clash) return;
+  if (id && clash.id === id) throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, { id: "is already taken" });
+  throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, { registry: "is already registered" });
+}
+
+export async function listRegistries(ctx: Ctx): Promise<RegistryResponse[]> {
+  authorize(ctx.actor, "viewer");
+  return (await listRegistryRows(ctx.db, ctx.actor.orgId)).map(toResponse);
+}
+
+export async function listRegistryViews(ctx: Ctx) {
+  authorize(ctx.actor, "viewer");
+  return (await listRegistryRows(ctx.db, ctx.actor.orgId)).map(toView);
+}
+
+export async function requireRegistry(ctx: Ctx, id: string): Promise<RegistryRow> {
+  const row = await findRegistryRow(ctx.db, ctx.actor.orgId, id);
+  if (!row) throw new AppError("NOT_FOUND", `Registry "${id}" was not found.`);
+  return row;
+}
+
+export async function getRegistry(ctx: Ctx, id: string): Promise<RegistryResponse> {
+  authorize(ctx.actor, "viewer");
+  return toResponse(await requireRegistry(ctx, id));
+}
+
+export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryResponse> {
+  authorize(ctx.actor, "manager");
+  const input = parseWith(RegistryRequestShape, body);
+  const creds = input.type === "google_gcr" && input.creds ? { username: "_json_key", ...input.creds } : (input.creds ?? null);
+  const errors = checkRegistryRules({ ...input, creds });
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+  const { orgId } = ctx.actor;
+  await assertNoClash(ctx.db, orgId, input.id, input.registry);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(registries)
+      .values({
+        orgId,
+        id: input.id,
+        registry: input.registry,
+        type: input.type,
+        enableCi: input.enable_ci ?? false,
+        secrets: input.type === "secret_ref" ? (input.secrets ?? null) : null,
+        credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
+        region: input.region ?? null,
+        caCert: input.ca_cert ?? null,
+        createdBy: ctx.actor.label,
+      })
+      .returning();
+    await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
+    return toResponse(row!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) await assertNoClash(ctx.db, orgId, input.id, input.registry);
+    throw err;
+  }
+}
+
+/** Merges a full or partial body into the stored registry; omitted credentials keep their stored values. */
+export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promise<RegistryResponse> {
+  authorize(ctx.actor, "manager");
+  const patch = parseWith(RegistryPatch, body);
+  if (patch.id !== undefined && patch.id !== id) {
+    throw new AppError("VALIDATION_FAILED", `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`, { id: "does not match the path" });
+  }
+  const row = await requireRegistry(ctx, id);
+  const type = patch.type ?? row.type;
+  const registry = patch.registry ?? row.registry;
+  const stored = type === row.type ? openCreds(ctx.keyring, row) : null;
+  const creds = mergeCreds(stored, patch.creds, type);
+  const secrets = type === "secret_ref" ? (patch.secrets ?? row.secrets) : (patch.secrets ?? null);
+  const region = type === "amazon_ecr" ? (patch.region ?? row.region) : (patch.region ?? null);
+  const errors = checkRegistryRules({ type, registry, creds, secrets, region });
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+  if (registry !== row.registry) await assertNoClash(ctx.db, ctx.actor.orgId, null, registry);
+  return ctx.db.transaction(async (tx) => {
+  const [updated] = await tx
+    .update(registries)
+    .set({
+      registry,
+      type,
+      enableCi: patch.enable_ci ?? row.enableCi,
+      secrets: type === "secret_ref" ? secrets : null,
+      credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
+      region,
+      caCert: patch.ca_cert ?? row.caCert,
+      lastCheck: patch.creds || patch.registry || patch.type ? null : row.lastCheck,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)))
+    .returning();
+  const changed = Object.keys(patch).filter((k) => k !== "id").sort().join(",");
+  await recordAudit(tx, ctx.actor, "registry.update", id, { fields: changed, credentialsChanged: Boolean(patch.creds) });
+  return toResponse(updated!);
+  });
+}
+
+function mergeCreds(stored: StoredCreds | null, given: StoredCreds | undefined, type: string): StoredCreds | null {
+  if (type === "public" || type === "secret_ref") return given && (given.username || given.password) ? given : null;
+  const merged: StoredCreds = { ...(stored ?? {}) };
+  if (given?.username) merged.username = given.username;
+  if (given?.password) merged.password = given.password;
+  if (given?.expires !== undefined) merged.expires = given.expires;
+  if (type === "google_gcr" && !merged.username) merged.username = "_json_key";
+  return merged.username || merged.password ? merged : null;
+}
+
+export async function deleteRegistry(ctx: Ctx, id: string): Promise<void> {
+  authorize(ctx.actor, "manager");
+  await requireRegistry(ctx, id);
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(registries).where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)));
+    await recordAudit(tx, ctx.actor, "registry.delete", id);
+  });
+}

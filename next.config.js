@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  output: "standalone",
+  serverExternalPackages: ["@electric-sql/pglite", "@kubernetes/client-node"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;

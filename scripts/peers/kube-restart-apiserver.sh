@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Restarts only kube-apiserver (etcd keeps running, so all objects survive) on the
+# same port with the same flags, to simulate an API server restart in tests.
+#
+#   scripts/peers/kube-restart-apiserver.sh [RUN_DIR] [--kill] [--no-wait]
+#
+#   --kill      stop with SIGKILL (a crash) instead of SIGTERM (graceful shutdown)
+#   --no-wait   return once the new process is started, without polling /readyz
+# Env: REGCRED_APISERVER_DOWNTIME=SECONDS  stay down this long before starting again
+#      KUBE_READY_TIMEOUT (120)
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KILL=0 WAIT=1 ARGS=()
+for a in "$@"; do
+  case $a in --kill) KILL=1 ;; --no-wait) WAIT=0 ;; *) ARGS+=("$a") ;; esac
+done
+RUN_DIR=$(resolve_run_dir "${ARGS[0]:-}")
+K=$RUN_DIR/kube
+[[ -f $K/apiserver.args && -f $K/ports ]] || die "no kube-up.sh state in $K"
+pid_alive "$K/etcd.pid" etcd || die "etcd is not running in $K; use kube-up.sh"
+
+T0=$(now_ms)
+if ((KILL)) && pid_alive "$K/kube-apiserver.pid" kube-apiserver; then
+  kill -KILL "$(<"$K/kube-apiserver.pid")" 2>/dev/null || true
+fi
+stop_pidfile "$K/kube-apiserver.pid" kube-apiserver 30
+log "kube-apiserver stopped after $(fmt_ms $(($(now_ms) - T0)))"
+if [[ -n ${REGCRED_APISERVER_DOWNTIME:-} ]]; then
+  sleep "$REGCRED_APISERVER_DOWNTIME"
+fi
+kube_start_apiserver "$K"
+if ((WAIT)); then
+  kube_wait_ready "$K"
+  log "kube-apiserver restarted on port $(kube_port "$K") and ready after $(fmt_ms $(($(now_ms) - T0)))"
+else
+  log "kube-apiserver restarting on port $(kube_port "$K") (not waiting for /readyz)"
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Stops moto_server started by moto-up.sh. Safe to call twice.
+#   scripts/peers/moto-down.sh [RUN_DIR] [--purge]
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PURGE=0 ARGS=()
+for a in "$@"; do
+  case $a in --purge) PURGE=1 ;; *) ARGS+=("$a") ;; esac
+done
+RUN_DIR=$(resolve_run_dir "${ARGS[0]:-}")
+M=$RUN_DIR/moto
+stop_pidfile "$M/moto.pid" moto_server 10
+rm -f "$M/env"
+if ((PURGE)); then rm -rf "$M"; fi
+log "moto stopped"
