@@ -1,6 +1,5 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  output: "standalone",
   serverExternalPackages: ["@electric-sql/pglite", "@kubernetes/client-node"],
   poweredByHeader: false,
   typedRoutes: false,

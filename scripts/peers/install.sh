@@ -91,6 +91,8 @@ step_registry() {
   local dl=$REGCRED_CACHE/docker-registry/download
   rm -rf "$dl" "$REGISTRY_ROOT.tmp"
   mkdir -p "$dl"
+  # apt fetches as user _apt when it can write the target folder (else it warns)
+  id _apt >/dev/null 2>&1 && chown _apt "$dl"
   (cd "$dl" && { apt-get download docker-registry || { apt-get update -qq && apt-get download docker-registry; }; })
   local deb
   deb=$(ls "$dl"/docker-registry_*.deb)

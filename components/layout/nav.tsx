@@ -1,0 +1,30 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const items = [
+  { href: "/registries", label: "Registries" },
+  { href: "/clusters", label: "Clusters", soon: true },
+  { href: "/secrets", label: "Secrets", soon: true },
+  { href: "/settings", label: "Settings" },
+];
+
+export function Nav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" style={{ display: "grid", gap: 2 }}>
+      {items.map((item) =>
+        item.soon ? (
+          <span key={item.href} className="nav-link muted" aria-disabled="true">
+            {item.label} <span className="nav-soon">soon</span>
+          </span>
+        ) : (
+          <Link key={item.href} href={item.href} className="nav-link" aria-current={pathname.startsWith(item.href) ? "page" : undefined}>
+            {item.label}
+          </Link>
+        ),
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { listRegistriesAction } from "@/lib/registries/actions";
+import { registryKeys, unwrap } from "@/lib/registries/queries";
+import type { RegistryView } from "@/lib/registries/repo";
+import { DeleteRegistryDialog } from "./delete-dialog";
+import { RegistryDialog } from "./registry-dialog";
+import { TypeLabel } from "./type-icon";
+
+type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
+type Open = { kind: "create" } | { kind: "edit"; registry: RegistryView } | { kind: "delete"; id: string } | null;
+
+function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
+  if (!check) return <span className="muted">Not tested yet</span>;
+  const tone = check.status === "valid" ? "ok" : check.status === "invalid" ? "bad" : "warn";
+  return (
+    <span className="row" style={{ flexWrap: "wrap" }}>
+      <Badge tone={tone} title={check.summary}>{check.status}</Badge>
+      <span className="muted"><RelativeTime iso={check.checkedAt} /></span>
+    </span>
+  );
+}
+
+export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState<Open>(null);
+  const { data: registries = initial } = useQuery({ queryKey: registryKeys.list(orgId), queryFn: async () => unwrap(await listRegistriesAction()), initialData: initial });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: registryKeys.all(orgId) });
+  const close = () => setOpen(null);
+  const saved = () => {
+    close();
+    void refresh();
+  };
+
+  return (
+    <div className="stack">
+      <header className="page-head">
+        <div>
+          <h1>Registries</h1>
+          <p>Where your images live, and the credentials Regcred hands to the workloads that pull them.</p>
+        </div>
+        {canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add registry</button> : null}
+      </header>
+      {registries.length === 0 ? (
+        <EmptyState
+          title="No registries yet"
+          action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add your first registry</button> : undefined}
+        >
+          A registry tells Regcred where private images come from (ECR, Docker Hub, GCR, ACR, Harbor…) and which credentials pull them.
+          Regcred then writes a <code>regcred-&lt;id&gt;</code> pull secret into every namespace whose workloads use those images.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Registries in org {orgId}</caption>
+            <thead>
+              <tr>
+                <th scope="col">ID</th>
+                <th scope="col">URL</th>
+                <th scope="col">Type</th>
+                <th scope="col">CI</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last credential test</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {registries.map((r) => (
+                <tr key={r.id} data-registry-id={r.id}>
+                  <td className="mono">{r.id}</td>
+                  <td className="mono">{r.registry}</td>
+                  <td><TypeLabel type={r.type} /></td>
+                  <td>{r.enableCi ? <Badge tone="ok">available</Badge> : <span className="muted">off</span>}</td>
+                  <td><RelativeTime iso={r.createdAt} /><br /><span className="muted">by {r.createdBy}</span></td>
+                  <td><LastCheck check={r.lastCheck} /></td>
+                  <td>
+                    {canWrite ? (
+                      <div className="row-actions">
+                        <button type="button" className="btn btn-sm" aria-label={`Edit ${r.id}`} onClick={() => setOpen({ kind: "edit", registry: r })}>Edit</button>
+                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${r.id}`} onClick={() => setOpen({ kind: "delete", id: r.id })}>Delete</button>
+                      </div>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open?.kind === "create" ? <RegistryDialog mode="create" onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "edit" ? <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import type { FieldErrors } from "@/lib/errors";
+import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { emptyForm, type RegistryFormValues, toRequestBody, validateRegistryForm } from "@/lib/registries/form";
+import type { RegistryView } from "@/lib/registries/repo";
+import { type RegistryType, RegistryTypes, typeLabels } from "@/lib/registries/schema";
+import { CredentialFields, GcrUpload } from "./credential-fields";
+import { SecretRefRows } from "./secret-ref-rows";
+import { TypeIcon } from "./type-icon";
+
+type Props = { mode: "create" | "edit"; existing?: RegistryView; onClose: () => void; onSaved: () => void; extra?: (values: RegistryFormValues) => React.ReactNode };
+
+const placeholders: Record<RegistryType, string> = {
+  amazon_ecr: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  google_gcr: "europe-docker.pkg.dev/my-project",
+  azure_acr: "myregistry.azurecr.io",
+  basic: "registry.example.com",
+  public: "ghcr.io/acme",
+  secret_ref: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/project",
+};
+
+function fromView(v: RegistryView): RegistryFormValues {
+  return {
+    ...emptyForm(v.type),
+    id: v.id,
+    registry: v.registry,
+    enableCi: v.enableCi,
+    region: v.region ?? "",
+    secrets: v.secrets ? Object.entries(v.secrets).map(([cluster, s]) => ({ cluster, ...s })) : emptyForm(v.type).secrets,
+  };
+}
+
+export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Props) {
+  const [values, setValues] = useState<RegistryFormValues | null>(existing ? fromView(existing) : null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, start] = useTransition();
+  const stored = mode === "edit" && Boolean(existing?.hasCredentials);
+  const set = (patch: Partial<RegistryFormValues>) => setValues((v) => (v ? { ...v, ...patch } : v));
+
+  const submit = () => {
+    if (!values) return;
+    const found = validateRegistryForm(values, mode, stored);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    start(async () => {
+      const body = toRequestBody(values);
+      const result = mode === "create" ? await createRegistryAction(body) : await updateRegistryAction(existing!.id, body);
+      if (result.ok) {
+        toast.success(mode === "create" ? `Registry ${result.data.id} added` : `Registry ${result.data.id} saved`);
+        onSaved();
+        return;
+      }
+      setErrors(result.error.fields ?? {});
+      toast.error(result.error.message);
+    });
+  };
+
+  if (!values) {
+    return (
+      <Dialog open onClose={onClose} title="Add a registry" description="Pick the kind of registry; the next step asks for what it needs.">
+        <div className="type-grid" role="list">
+          {RegistryTypes.map((t) => (
+            <button key={t} type="button" role="listitem" className="type-option" onClick={() => setValues(emptyForm(t))}>
+              <TypeIcon type={t} />
+              <span>{typeLabels[t]}</span>
+            </button>
+          ))}
+        </div>
+      </Dialog>
+    );
+  }
+
+  const title = `${mode === "create" ? "Add" : "Edit"} ${typeLabels[values.type]} registry`;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={title}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form="registry-form" className="btn btn-primary" disabled={pending}>{pending ? "Saving…" : "Save"}</button>
+        </>
+      }
+    >
+      <form id="registry-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <Field label="ID" required error={errors.id} hint={mode === "create" ? "Lowercase letters, digits and dashes; the secret will be named regcred-<id>." : "IDs cannot change."}>
+          <input type="text" value={values.id} readOnly={mode === "edit"} autoComplete="off" spellCheck={false} onChange={(e) => set({ id: e.target.value })} />
+        </Field>
+        <Field label="URL" required error={errors.registry} hint="Host, optionally with a path prefix; no https://.">
+          <input type="text" value={values.registry} placeholder={placeholders[values.type]} autoComplete="off" spellCheck={false} onChange={(e) => set({ registry: e.target.value })} />
+        </Field>
+        <CredentialFields values={values} errors={errors} stored={stored} set={set} />
+        {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
+        {values.type === "amazon_ecr" ? (
+          <Field label="Region (only for a non-standard host)" error={errors.region} hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com.">
+            <input type="text" value={values.region} placeholder="eu-west-1" onChange={(e) => set({ region: e.target.value })} />
+          </Field>
+        ) : null}
+        {values.type === "secret_ref" ? <SecretRefRows rows={values.secrets} errors={errors} onChange={(secrets) => set({ secrets })} /> : null}
+        {values.type !== "secret_ref" && values.type !== "public" ? (
+          <details>
+            <summary>Private CA certificate</summary>
+            <Field label="CA certificate (PEM)" error={errors.ca_cert} hint={existing?.hasCaCert ? "A certificate is stored. Paste a new one to replace it." : "For registries served with a private CA."}>
+              <textarea value={values.caCert} onChange={(e) => set({ caCert: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
+            </Field>
+          </details>
+        ) : null}
+        <label className="switch">
+          <input type="checkbox" role="switch" checked={values.enableCi} onChange={(e) => set({ enableCi: e.target.checked })} />
+          Make credentials available to CI
+        </label>
+        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+        {extra?.(values)}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,62 @@
+import type { FieldErrors } from "../errors";
+import { describeFieldErrors, fieldErrorsOf } from "../validation";
+import { checkRegistryRules } from "./rules";
+import { RegistryPatch, RegistryRequestShape, type RegistryType } from "./schema";
+
+export type SecretRow = { cluster: string; namespace: string; secret: string };
+
+export type RegistryFormValues = {
+  id: string;
+  registry: string;
+  type: RegistryType;
+  enableCi: boolean;
+  username: string;
+  password: string;
+  region: string;
+  caCert: string;
+  secrets: SecretRow[];
+};
+
+export function emptyForm(type: RegistryType): RegistryFormValues {
+  return { id: "", registry: "", type, enableCi: false, username: "", password: "", region: "", caCert: "", secrets: type === "secret_ref" ? [{ cluster: "*", namespace: "", secret: "" }] : [] };
+}
+
+/** The REST body for the form; blank credentials are left out so stored ones are kept. */
+export function toRequestBody(v: RegistryFormValues): Record<string, unknown> {
+  const body: Record<string, unknown> = { id: v.id.trim(), registry: v.registry.trim(), type: v.type, enable_ci: v.enableCi };
+  const creds: Record<string, string> = {};
+  if (v.username.trim()) creds.username = v.username.trim();
+  if (v.password) creds.password = v.password;
+  if (Object.keys(creds).length > 0) body.creds = creds;
+  if (v.type === "secret_ref") body.secrets = Object.fromEntries(v.secrets.map((r) => [r.cluster.trim(), { namespace: r.namespace.trim(), secret: r.secret.trim() }]));
+  if (v.type === "amazon_ecr" && v.region.trim()) body.region = v.region.trim();
+  if (v.caCert.trim()) body.ca_cert = v.caCert.trim();
+  return body;
+}
+
+function secretRowErrors(rows: SecretRow[]): FieldErrors {
+  const errors: FieldErrors = {};
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const key = r.cluster.trim();
+    if (seen.has(key)) errors[`secrets.${i}.cluster`] = `"${key}" appears twice`;
+    seen.add(key);
+  });
+  return errors;
+}
+
+/** Same checks as the server, so errors show next to fields before submitting. */
+export function validateRegistryForm(v: RegistryFormValues, mode: "create" | "edit", storedCreds: boolean): FieldErrors {
+  const body = toRequestBody(v);
+  const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
+  const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const creds = (body.creds as { username?: string; password?: string } | undefined) ?? null;
+  const rules = checkRegistryRules({ type: v.type, registry: v.registry.trim(), creds, secrets: body.secrets as never, region: v.region.trim() || null });
+  for (const [k, msg] of Object.entries(rules)) {
+    if (storedCreds && k.startsWith("creds.") && !creds) continue;
+    errors[k] ??= msg;
+  }
+  return { ...errors, ...(v.type === "secret_ref" ? secretRowErrors(v.secrets) : {}) };
+}
+
+export { describeFieldErrors };

@@ -1,0 +1,19 @@
+import "server-only";
+import { EnvError, env } from "./env";
+import { log } from "./log";
+import { runtime } from "./runtime";
+
+/** Start-up: validate configuration, open the database, migrate and bootstrap; stop on bad configuration. */
+export async function start(): Promise<void> {
+  try {
+    const e = env();
+    const { database } = await runtime();
+    log.info("regcred started", { database: database.kind, dataDir: e.DATABASE_URL ? undefined : e.dataDir, org: e.REGCRED_DEFAULT_ORG });
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\nRegcred did not start: fix the variables above.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
