@@ -1,17 +1,12 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { formatRelative } from "@/lib/time";
+import { useNow } from "./use-now";
 
-/** A <time> that shows "5 min ago" and the absolute time on hover; re-renders each minute. */
+/** A <time> that shows "5 min ago" with the absolute UTC time on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(t);
-  }, []);
-  const absolute = new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  const now = useNow();
+  const absolute = `${new Date(iso).toISOString().replace("T", " ").slice(0, 16)} UTC`;
   return (
     <time dateTime={iso} title={absolute}>
       {now === null ? absolute : formatRelative(iso, now)}

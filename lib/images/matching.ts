@@ -1,20 +1,12 @@
 import { dockerConfigServerKey } from "./dockerconfig";
+import { globMatch, parseGoUrl, splitHostPort } from "./kubelet-url";
 import type { ImageReference } from "./reference";
 
 /** `direct`: the key matches the image; `docker-hub-default`: the kubelet's index.docker.io fallback. */
 export type RegistryMatch = "direct" | "docker-hub-default";
 export type MatchableRegistry = { id: string; registry: string; type: string };
 
-type GoUrl = { host: string; path: string };
-type GlobToken =
-  | { kind: "star" }
-  | { kind: "any" }
-  | { kind: "literal"; char: number }
-  | { kind: "class"; negated: boolean; ranges: Array<[number, number]> };
-
 const defaultRegistryHost = "index.docker.io";
-const hostCharacters = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"\u0080-\uffff]*$/;
-const userinfoCharacters = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
 
 /** The index key the kubelet derives from a dockerconfig server (BasicDockerKeyring.Add), or null if ignored. */
 export function kubeletKey(server: string): string | null {
@@ -88,133 +80,4 @@ function compareKubeletOrder(a: { key: string; registry: MatchableRegistry }, b:
   if (a.key !== b.key) return a.key > b.key ? -1 : 1;
   if (a.registry.id === b.registry.id) return 0;
   return a.registry.id < b.registry.id ? -1 : 1;
-}
-
-function parseGoUrl(raw: string): GoUrl | null {
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return null;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw);
-  if (!scheme) return null;
-  const rest = raw.slice(scheme[0].length).split("#")[0]?.split("?")[0] ?? "";
-  const slash = rest.indexOf("/");
-  const authority = slash < 0 ? rest : rest.slice(0, slash);
-  const host = parseAuthority(authority);
-  const path = unescapePath(slash < 0 ? "" : rest.slice(slash));
-  return host === null || path === null ? null : { host, path };
-}
-
-function parseAuthority(authority: string): string | null {
-  const at = authority.lastIndexOf("@");
-  if (at >= 0 && !userinfoCharacters.test(authority.slice(0, at))) return null;
-  const host = authority.slice(at + 1);
-  if (!hostCharacters.test(host)) return null;
-  if (host.startsWith("[")) {
-    const close = host.lastIndexOf("]");
-    if (close < 0 || !/^[0-9A-Fa-f:.]+$/.test(host.slice(1, close))) return null;
-    return /^(?::[0-9]*)?$/.test(host.slice(close + 1)) ? host : null;
-  }
-  const colon = host.lastIndexOf(":");
-  return colon < 0 || /^:[0-9]*$/.test(host.slice(colon)) ? host : null;
-}
-
-function unescapePath(path: string): string | null {
-  if (!path.includes("%")) return path;
-  if (/%(?![0-9A-Fa-f]{2})/.test(path)) return null;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return null;
-  }
-}
-
-// net.SplitHostPort, falling back to the whole host without a port as the kubelet does.
-function splitHostPort(hostport: string): { labels: string[]; port: string } {
-  const whole = { labels: hostport.split("."), port: "" };
-  const colon = hostport.lastIndexOf(":");
-  if (colon < 0) return whole;
-  const bracketed = hostport.startsWith("[");
-  const close = bracketed ? hostport.indexOf("]") : -1;
-  if (bracketed && close + 1 !== colon) return whole;
-  const host = bracketed ? hostport.slice(1, close) : hostport.slice(0, colon);
-  if (!bracketed && host.includes(":")) return whole;
-  if (hostport.slice(bracketed ? 1 : 0).includes("[") || hostport.slice(bracketed ? colon : 0).includes("]")) {
-    return whole;
-  }
-  return { labels: host.split("."), port: hostport.slice(colon + 1) };
-}
-
-// path/filepath.Match on one DNS label; a malformed pattern matches nothing, as in the kubelet.
-function globMatch(pattern: string, label: string): boolean {
-  const tokens = compileGlob(Array.from(pattern, codePoint));
-  return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), 0, 0);
-}
-
-function compileGlob(chars: number[]): GlobToken[] | null {
-  const tokens: GlobToken[] = [];
-  for (let index = 0; index < chars.length; ) {
-    const char = chars[index] ?? 0;
-    if (char === 0x2a || char === 0x3f) {
-      tokens.push({ kind: char === 0x2a ? "star" : "any" });
-      index += 1;
-    } else if (char === 0x5b) {
-      const parsed = compileClass(chars, index + 1);
-      if (!parsed) return null;
-      tokens.push(parsed.token);
-      index = parsed.next;
-    } else {
-      const escaped = char === 0x5c;
-      const literal = escaped ? chars[index + 1] : char;
-      if (literal === undefined) return null;
-      tokens.push({ kind: "literal", char: literal });
-      index += escaped ? 2 : 1;
-    }
-  }
-  return tokens;
-}
-
-function compileClass(chars: number[], start: number): { token: GlobToken; next: number } | null {
-  const negated = chars[start] === 0x5e;
-  const ranges: Array<[number, number]> = [];
-  let index = negated ? start + 1 : start;
-  while (!(chars[index] === 0x5d && ranges.length > 0)) {
-    const low = readClassChar(chars, index);
-    if (!low) return null;
-    const high = chars[low.next] === 0x2d ? readClassChar(chars, low.next + 1) : low;
-    if (!high) return null;
-    ranges.push([low.value, high.value]);
-    index = high.next;
-  }
-  return { token: { kind: "class", negated, ranges }, next: index + 1 };
-}
-
-function readClassChar(chars: number[], start: number): { value: number; next: number } | null {
-  const first = chars[start];
-  if (first === undefined || first === 0x2d || first === 0x5d) return null;
-  const at = first === 0x5c ? start + 1 : start;
-  const value = chars[at];
-  if (value === undefined || at + 1 >= chars.length) return null;
-  return { value, next: at + 1 };
-}
-
-function matchTokens(tokens: GlobToken[], text: number[], tokenIndex: number, textIndex: number): boolean {
-  const token = tokens[tokenIndex];
-  if (token === undefined) return textIndex === text.length;
-  if (token.kind === "star") {
-    for (let end = textIndex; end <= text.length; end += 1) {
-      if (matchTokens(tokens, text, tokenIndex + 1, end)) return true;
-    }
-    return false;
-  }
-  const char = text[textIndex];
-  if (char === undefined || !matchesToken(token, char)) return false;
-  return matchTokens(tokens, text, tokenIndex + 1, textIndex + 1);
-}
-
-function matchesToken(token: Exclude<GlobToken, { kind: "star" }>, char: number): boolean {
-  if (token.kind === "any") return true;
-  if (token.kind === "literal") return token.char === char;
-  return token.ranges.some(([low, high]) => low <= char && char <= high) !== token.negated;
-}
-
-function codePoint(char: string): number {
-  return char.codePointAt(0) ?? 0;
 }

@@ -88,6 +88,8 @@ const parses: Array<[string, string, string, string | null, string | null]> = [
   [`${hex64.slice(1)}`, "docker.io", `library/${hex64.slice(1)}`, null, null],
   [redisDigest, "docker.io", "library/sha256", redisDigest.slice(7), null],
   ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v3", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "team/api", "v3", null],
+  // A dotted first component is split off as a domain, but when it is no valid host upstream keeps it in the path.
+  ["docker.io__localhost/app", "", "docker.io__localhost/app", null, null],
   [`nginx@sha384:${"a".repeat(96)}`, "docker.io", "library/nginx", null, `sha384:${"a".repeat(96)}`],
 ];
 
@@ -104,6 +106,7 @@ const normalized: Array<[string, string, string]> = [
   [`dmcgowan/myapp@${redisDigest}`, `docker.io/dmcgowan/myapp@${redisDigest}`, `dmcgowan/myapp@${redisDigest}`],
   ["dbcc1", "docker.io/library/dbcc1", "dbcc1"],
   [`busybox:latest@${redisDigest}`, `docker.io/library/busybox:latest@${redisDigest}`, `busybox:latest@${redisDigest}`],
+  ["foo_bar.io/app:1", "foo_bar.io/app:1", "foo_bar.io/app:1"],
   ["quay.io/coreos/etcd:v3.5", "quay.io/coreos/etcd:v3.5", "quay.io/coreos/etcd:v3.5"],
 ];
 

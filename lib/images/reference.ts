@@ -1,4 +1,5 @@
 export type ImageReference = {
+  /** Empty only in upstream's odd case of a dotted first component that is no valid host ("a.b_c/d"). */
   domain: string;
   path: string;
   /** `domain/path`: the repository name the kubelet matches registry keys against. */
@@ -136,12 +137,12 @@ function splitSuffixes(full: string): { name: string; tag: string | null; digest
 
 function buildReference(domain: string, path: string, tag: string | null, digest: string | null): ImageReference {
   const suffix = (tag === null ? "" : `:${tag}`) + (digest === null ? "" : `@${digest}`);
-  const name = `${domain}/${path}`;
+  const name = domain === "" ? path : `${domain}/${path}`;
   return { domain, path, name, tag, digest, normalized: name + suffix, familiar: familiarName(domain, path) + suffix };
 }
 
 function familiarName(domain: string, path: string): string {
-  if (domain !== defaultDomain) return `${domain}/${path}`;
+  if (domain !== defaultDomain) return domain === "" ? path : `${domain}/${path}`;
   const official = path.startsWith(officialRepoPrefix) ? path.slice(officialRepoPrefix.length) : null;
   return official !== null && !official.includes("/") ? official : path;
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The second README command: install what the tests need (Chromium, PostgreSQL, etcd and
+# kube-apiserver built from Go modules, Debian's docker-registry, moto), start those peers on
+# 127.0.0.1, then run typecheck, lint, unit, integration and Playwright tests. Caches live in
+# ~/.cache/regcred and ~/.npm.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+t0=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - t0))"; }
+
+step "install test peers"
+scripts/peers/install.sh
+step "npm dependencies"
+scripts/ensure-deps.sh
+
+RUN_DIR=$(mktemp -d /tmp/regcred-test.XXXXXX)
+trap 'scripts/peers/down.sh "$RUN_DIR" >/dev/null 2>&1 || true' EXIT
+step "start peers in $RUN_DIR"
+REGCRED_SKIP_INSTALL=1 scripts/peers/up.sh "$RUN_DIR"
+set -a
+# shellcheck disable=SC1091
+source "$RUN_DIR/env"
+set +a
+
+step "typecheck"
+npm run typecheck
+step "lint"
+npm run lint
+step "unit and integration tests (vitest)"
+npx vitest run
+step "build"
+npm run build
+step "end-to-end tests (Playwright in Debian's Chromium)"
+npx playwright test
+step "all tests passed"
