@@ -37,7 +37,10 @@ export function hostsOf(config: { auths: Record<string, unknown> }): string[] {
   return Object.keys(config.auths);
 }
 
-/** Validates `.dockerconfigjson` the way the kubelet decodes it; an `auths` object is also required. */
+/**
+ * Validates `.dockerconfigjson` the way the kubelet decodes it, and also requires an `auths` object.
+ * Unlike encoding/json, JSON.parse keeps only the last of duplicate keys.
+ */
 export function parseDockerConfigJson(text: string): DockerConfigParseResult {
   let data: unknown;
   try {

@@ -10,20 +10,20 @@ type GlobToken =
   | { kind: "class"; negated: boolean; ranges: Array<[number, number]> };
 
 const userinfoCharacters = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
-const hostCharacters = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%\u0080-\uffff]*$/;
+const hostCharacters = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"\u0080-\uffff]*$/;
 const utf8 = new TextEncoder();
 
 /** The host and unescaped path url.Parse yields, or null where it returns an error. */
 export function parseGoUrl(raw: string): GoUrl | null {
   if (/[\u0000-\u001f\u007f]/.test(raw)) return null;
   const hash = raw.indexOf("#");
-  if (hash >= 0 && unescape(raw.slice(hash + 1), false) === null) return null;
+  if (hash >= 0 && unescape(raw.slice(hash + 1), "other") === null) return null;
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw);
   if (!scheme) return null;
   const rest = raw.slice(scheme[0].length, hash < 0 ? undefined : hash).split("?")[0] ?? "";
   const slash = rest.indexOf("/");
   const host = parseAuthority(slash < 0 ? rest : rest.slice(0, slash));
-  const path = unescape(slash < 0 ? "" : rest.slice(slash), false);
+  const path = unescape(slash < 0 ? "" : rest.slice(slash), "other");
   return host === null || path === null ? null : { host, path };
 }
 
@@ -49,51 +49,78 @@ export function globMatch(pattern: string, label: string): boolean {
   return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), 0, 0);
 }
 
+type EscapeMode = "host" | "zone" | "other";
+
 function parseAuthority(authority: string): string | null {
   const at = authority.lastIndexOf("@");
   const host = parseHost(authority.slice(at + 1));
   if (at < 0 || host === null) return host;
   const userinfo = authority.slice(0, at);
-  const valid = userinfoCharacters.test(userinfo) && userinfo.split(":").every((part) => unescape(part, false) !== null);
+  const valid = userinfoCharacters.test(userinfo) && userinfo.split(":").every((part) => unescape(part, "other") !== null);
   return valid ? host : null;
 }
 
 function parseHost(host: string): string | null {
   const open = host.lastIndexOf("[");
   if (open > 0) return null;
-  if (open === 0) {
-    const close = host.lastIndexOf("]");
-    if (close < 0 || !/^(?::[0-9]*)?$/.test(host.slice(close + 1))) return null;
-    // Zones and embedded IPv4 are refused here; neither can ever match an image host, which allows neither.
-    return isPlainIPv6(host.slice(1, close)) ? host : null;
-  }
+  if (open === 0) return parseIPLiteral(host);
   const colon = host.indexOf(":");
   if (colon >= 0 && !/^:[0-9]*$/.test(host.slice(colon))) return null;
-  return hostCharacters.test(host) ? unescape(host, true) : null;
+  return unescape(host, "host");
 }
 
-function isPlainIPv6(address: string): boolean {
-  const halves = address.split("::");
+function parseIPLiteral(host: string): string | null {
+  const close = host.lastIndexOf("]");
+  if (close < 0 || !/^(?::[0-9]*)?$/.test(host.slice(close + 1))) return null;
+  const literal = host.slice(1, close);
+  const zoneAt = literal.indexOf("%25");
+  const address = unescape(zoneAt < 0 ? literal : literal.slice(0, zoneAt), "host");
+  const zone = zoneAt < 0 ? "" : unescape(literal.slice(zoneAt), "zone");
+  if (address === null || zone === null || !isIPv6(address + zone)) return null;
+  return `[${address}${zone}]${host.slice(close + 1)}`;
+}
+
+// netip.ParseAddr accepting IPv6 only (an IPv4 literal in brackets is refused by url.Parse).
+function isIPv6(text: string): boolean {
+  const zoneAt = text.indexOf("%");
+  if (zoneAt === text.length - 1) return false;
+  const address = zoneAt < 0 ? text : text.slice(0, zoneAt);
+  if (address[address.search(/[.:]/)] !== ":") return false;
+  const lastColon = address.lastIndexOf(":");
+  const tail = address.slice(lastColon + 1);
+  if (tail.includes(".") && !isIPv4(tail)) return false;
+  const hex = tail.includes(".") ? `${address.slice(0, lastColon + 1)}0:0` : address;
+  const halves = hex.split("::");
   const groups = halves.flatMap((half) => (half === "" ? [] : half.split(":")));
   if (halves.length > 2 || !groups.every((group) => /^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
   return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
 }
 
-// url.unescape: "%XX" must be hex; in hosts only non-ASCII bytes (and %25) may be escaped.
-function unescape(text: string, host: boolean): string | null {
-  if (!text.includes("%")) return text;
+function isIPv4(text: string): boolean {
+  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(text);
+}
+
+// url.unescape: "%XX" must be hex; hosts may escape only non-ASCII bytes and "%", zones only host bytes.
+function unescape(text: string, mode: EscapeMode): string | null {
+  if (mode === "other" && !text.includes("%")) return text;
   const bytes: number[] = [];
   for (const token of text.match(/%[0-9A-Fa-f]{2}|%|[^%]+/g) ?? []) {
     if (token === "%") return null;
     if (!token.startsWith("%")) {
+      if (mode !== "other" && !hostCharacters.test(token)) return null;
       bytes.push(...utf8.encode(token));
       continue;
     }
     const value = Number.parseInt(token.slice(1), 16);
-    if (host && value < 0x80 && value !== 0x25) return null;
+    if (mode === "host" && value < 0x80 && value !== 0x25) return null;
+    if (mode === "zone" && value !== 0x25 && value !== 0x20 && !isHostByte(value)) return null;
     bytes.push(value);
   }
   return new TextDecoder().decode(Uint8Array.from(bytes));
+}
+
+function isHostByte(value: number): boolean {
+  return value < 0x80 && hostCharacters.test(String.fromCharCode(value));
 }
 
 function compileGlob(chars: number[]): GlobToken[] | null {
