@@ -124,7 +124,7 @@ go_env() {
   export GOPATH=$REGCRED_CACHE/go
   export GOMODCACHE=$REGCRED_CACHE/go/mod
   export GOCACHE=$REGCRED_CACHE/go/build-cache
-  export GOFLAGS=-mod=mod
+  export GOFLAGS="-mod=mod -buildvcs=false"
   export GO111MODULE=on
   export CGO_ENABLED=0
   export GOTOOLCHAIN=${GOTOOLCHAIN:-local}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC1091,SC2012
 # Starts a real Kubernetes API server for tests: etcd + kube-apiserver on 127.0.0.1
 # (no controller-manager, scheduler or kubelet), with openssl-made certs.
 #
@@ -82,7 +83,6 @@ api_running() { pid_alive "$K/kube-apiserver.pid" kube-apiserver; }
 
 SAVED_KUBE_PORT='' SAVED_ETCD_PORT='' SAVED_ETCD_PEER_PORT=''
 if [[ -f $K/ports ]]; then
-  # shellcheck disable=SC1091
   SAVED_KUBE_PORT=$(source "$K/ports" && echo "${KUBE_PORT:-}")
   SAVED_ETCD_PORT=$(source "$K/ports" && echo "${ETCD_PORT:-}")
   SAVED_ETCD_PEER_PORT=$(source "$K/ports" && echo "${ETCD_PEER_PORT:-}")

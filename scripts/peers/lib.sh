@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC1090  # vars are used by the scripts that source this file
 # Shared helpers for scripts/peers/*.sh. Sourced, never executed.
 #
 # Cache (downloads, builds, venvs): ${REGCRED_CACHE:-$HOME/.cache/regcred}
@@ -65,7 +66,14 @@ start_daemon() {
   local pidfile=$1 logfile=$2; shift 2
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
   setsid "$@" </dev/null >>"$logfile" 2>&1 &
-  echo $! >"$pidfile"
+  local pid=$! i
+  echo "$pid" >"$pidfile"
+  # Wait until the fork has exec'd the command, so pid_alive's cmdline match holds.
+  for ((i = 0; i < 100; i++)); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" && return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.02
+  done
 }
 
 # stop_pidfile PIDFILE [cmdline-substring] [timeout-seconds]

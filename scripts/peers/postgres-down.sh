@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC1091,SC2012
 # Stops the PostgreSQL server started by postgres-up.sh. Safe to call twice.
 #
 #   scripts/peers/postgres-down.sh [RUN_DIR] [--purge]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC1091,SC2012
 # Starts a throwaway PostgreSQL server (Debian's binaries) on 127.0.0.1 for tests.
 #
 #   scripts/peers/postgres-up.sh [RUN_DIR]   # default ${REGCRED_PEERS_DIR:-/tmp/regcred-peers}
@@ -36,7 +37,7 @@ fi
 as_pg mkdir -p "$SOCK"
 
 pg_running() { as_pg "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
-psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres "$@"; }
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PG_PORT" -U postgres -d postgres; }
 
 if [[ ! -f $DATA/PG_VERSION ]]; then
   log "initdb into $DATA"
