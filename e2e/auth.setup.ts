@@ -6,6 +6,6 @@ setup("[auth] sign in as the first admin", async ({ page }) => {
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Registries" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Registries", exact: true })).toBeVisible();
   await page.context().storageState({ path: STORAGE_STATE });
 });

@@ -9,6 +9,7 @@ export const ErrorCodes = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED: 415,
   RATE_LIMITED: 429,
+  UPSTREAM_FAILED: 502,
   INTERNAL: 500,
 } as const;
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { registerInClusterIfPresent } from "./clusters/startup";
 import { EnvError, env } from "./env";
 import { log } from "./log";
 import { runtime } from "./runtime";
@@ -7,7 +8,8 @@ import { runtime } from "./runtime";
 export async function start(): Promise<void> {
   try {
     const e = env();
-    const { database } = await runtime();
+    const { database, keyring } = await runtime();
+    await registerInClusterIfPresent(database.db, keyring, e.REGCRED_DEFAULT_ORG);
     log.info("regcred started", { database: database.kind, dataDir: e.DATABASE_URL ? undefined : e.dataDir, org: e.REGCRED_DEFAULT_ORG });
   } catch (err) {
     if (err instanceof EnvError) {

@@ -2,7 +2,16 @@ import type { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
 
 /** Turns zod issues into field errors keyed by dotted path, naming unknown fields. */
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+export function fieldErrorsOf(error: z.ZodError, input?: unknown): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const base = issue.path.map(String).join(".");
@@ -12,7 +21,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
       continue;
     }
     const key = base || "body";
-    if (!fields[key]) fields[key] = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    if (!fields[key]) fields[key] = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined ? "is required" : issue.message;
   }
   return fields;
 }
@@ -32,6 +41,6 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.inf
     throw new AppError("VALIDATION_FAILED", "The request body must be a JSON object.", { body: "must be a JSON object" });
   }
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error));
+  if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error, input));
   return parsed.data;
 }

@@ -10,7 +10,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="shell">
       <aside className="sidebar">
         <Link href="/registries" className="brand">
-          <span aria-hidden="true" className="type-icon" style={{ background: "var(--accent)" }}>rc</span>
+          <span aria-hidden="true" className="type-icon" style={{ background: "var(--accent)", color: "var(--accent-contrast)" }}>rc</span>
           Regcred
         </Link>
         <Nav />

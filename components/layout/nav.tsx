@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 
 const items = [
   { href: "/registries", label: "Registries" },
-  { href: "/clusters", label: "Clusters", soon: true },
+  { href: "/clusters", label: "Clusters" },
   { href: "/secrets", label: "Secrets", soon: true },
   { href: "/settings", label: "Settings" },
 ];

@@ -1,15 +1,19 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { CheckResult } from "@/lib/credential-checks/types";
 import { listRegistriesAction } from "@/lib/registries/actions";
 import { registryKeys, unwrap } from "@/lib/registries/queries";
 import type { RegistryView } from "@/lib/registries/repo";
+import { CheckResultView } from "./check-result";
 import { DeleteRegistryDialog } from "./delete-dialog";
+import { ImageResolver } from "./image-resolver";
 import { RegistryDialog } from "./registry-dialog";
+import { TestRowButton, TestUnsaved } from "./test-credentials";
 import { TypeLabel } from "./type-icon";
 
 type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
@@ -29,6 +33,7 @@ function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
 export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
+  const [results, setResults] = useState<Record<string, CheckResult>>({});
   const { data: registries = initial } = useQuery({ queryKey: registryKeys.list(orgId), queryFn: async () => unwrap(await listRegistriesAction()), initialData: initial });
   const refresh = () => queryClient.invalidateQueries({ queryKey: registryKeys.all(orgId) });
   const close = () => setOpen(null);
@@ -71,7 +76,8 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
             </thead>
             <tbody>
               {registries.map((r) => (
-                <tr key={r.id} data-registry-id={r.id}>
+                <Fragment key={r.id}>
+                <tr data-registry-id={r.id}>
                   <td className="mono">{r.id}</td>
                   <td className="mono">{r.registry}</td>
                   <td><TypeLabel type={r.type} /></td>
@@ -81,19 +87,29 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
                   <td>
                     {canWrite ? (
                       <div className="row-actions">
+                        <TestRowButton id={r.id} onResult={(result) => { setResults((m) => ({ ...m, [r.id]: result })); void refresh(); }} />
                         <button type="button" className="btn btn-sm" aria-label={`Edit ${r.id}`} onClick={() => setOpen({ kind: "edit", registry: r })}>Edit</button>
                         <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${r.id}`} onClick={() => setOpen({ kind: "delete", id: r.id })}>Delete</button>
                       </div>
                     ) : null}
                   </td>
                 </tr>
+                {results[r.id] ? (
+                  <tr>
+                    <td colSpan={7} aria-label={`Credential test of ${r.id}`}>
+                      <CheckResultView result={results[r.id]!} />
+                    </td>
+                  </tr>
+                ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {open?.kind === "create" ? <RegistryDialog mode="create" onClose={close} onSaved={saved} /> : null}
-      {open?.kind === "edit" ? <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} /> : null}
+      <ImageResolver registries={registries} />
+      {open?.kind === "create" ? <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} /> : null}
+      {open?.kind === "edit" ? <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} /> : null}
       {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
     </div>
   );

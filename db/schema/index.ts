@@ -1,5 +1,6 @@
 export * from "./api-tokens";
 export * from "./audit";
+export * from "./clusters";
 export * from "./orgs";
 export * from "./registries";
 export * from "./users";

@@ -49,7 +49,7 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
 export function validateRegistryForm(v: RegistryFormValues, mode: "create" | "edit", storedCreds: boolean): FieldErrors {
   const body = toRequestBody(v);
   const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
-  const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error, body);
   const creds = (body.creds as { username?: string; password?: string } | undefined) ?? null;
   const rules = checkRegistryRules({ type: v.type, registry: v.registry.trim(), creds, secrets: body.secrets as never, region: v.region.trim() || null });
   for (const [k, msg] of Object.entries(rules)) {

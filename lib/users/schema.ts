@@ -7,7 +7,6 @@ export const InviteUserInput = z.strictObject({
 });
 
 export const ChangeRoleInput = z.strictObject({
-  userId: z.uuid("must be a user id"),
   role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
 });
 
@@ -29,4 +28,12 @@ export type MemberView = {
   role: (typeof Roles)[number];
   pending: boolean;
   createdAt: string;
+};
+
+/** What an invite returns; inviteToken is null when the user already had an account. */
+export type InviteResult = {
+  userId: string;
+  email: string;
+  role: (typeof Roles)[number];
+  inviteToken: string | null;
 };

@@ -1,0 +1,17 @@
+import { NextResponse } from "next/server";
+import { authorize } from "@/lib/auth/authenticate";
+import { AppError } from "@/lib/errors";
+import { api } from "@/lib/http";
+import { resolveImage } from "@/lib/images/resolve";
+import { listRegistryRows } from "@/lib/registries/repo";
+
+export const GET = api(async (ctx) => {
+  authorize(ctx.actor, "viewer");
+  const image = ctx.req.nextUrl.searchParams.get("image");
+  if (!image) throw new AppError("VALIDATION_FAILED", "image: is required (?image=REF)", { image: "is required" });
+  const rows = await listRegistryRows(ctx.db, ctx.actor.orgId);
+  const result = resolveImage(image, rows);
+  if (!result.ok) throw new AppError("VALIDATION_FAILED", `image: ${result.reason}`, { image: result.reason });
+  const { ok: _ok, ...body } = result;
+  return NextResponse.json(body);
+});

@@ -1,0 +1,106 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
+import { type ClusterFormValues, clusterFormFrom, emptyClusterForm, toClusterBody, validateClusterForm } from "@/lib/clusters/form";
+import { type ClusterResponse, suggestClusterName } from "@/lib/clusters/schema";
+import { IGNORE_LABEL } from "@/lib/clusters/scope";
+import type { FieldErrors } from "@/lib/errors";
+import { KubeconfigInput } from "./kubeconfig-input";
+
+type Props = { mode: "create" | "edit"; existing?: ClusterResponse; onClose: () => void; onSaved: () => void };
+
+function ScopeFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+  return (
+    <fieldset className="stack" style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}>
+      <legend style={{ fontWeight: 600, fontSize: 13 }}>Namespace scope</legend>
+      <label className="switch">
+        <input type="radio" name="scope-mode" checked={values.scopeMode === "all"} onChange={() => set({ scopeMode: "all" })} />
+        All namespaces
+      </label>
+      <label className="switch">
+        <input type="radio" name="scope-mode" checked={values.scopeMode === "selector"} onChange={() => set({ scopeMode: "selector" })} />
+        Namespaces matching a label selector
+      </label>
+      {values.scopeMode === "selector" ? (
+        <Field label="Label selector" required error={errors.namespace_selector} hint="For example team=payments,env in (prod,staging).">
+          <input type="text" value={values.selector} autoComplete="off" spellCheck={false} onChange={(e) => set({ selector: e.target.value })} />
+        </Field>
+      ) : null}
+      <Field label="Except these namespaces" error={errors.exclude_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("exclude_namespaces."))?.[1]} hint={<>Comma-separated. A namespace labelled <code>{IGNORE_LABEL}=true</code> is always left alone.</>}>
+        <input type="text" value={values.exclude} autoComplete="off" spellCheck={false} onChange={(e) => set({ exclude: e.target.value })} />
+      </Field>
+    </fieldset>
+  );
+}
+
+export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
+  const [values, setValues] = useState<ClusterFormValues>(existing ? clusterFormFrom(existing) : emptyClusterForm());
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, start] = useTransition();
+  const set = (patch: Partial<ClusterFormValues>) =>
+    setValues((v) => {
+      const next = { ...v, ...patch };
+      if (patch.context && !v.nameEdited) next.name = suggestClusterName(patch.context);
+      return next;
+    });
+
+  const submit = () => {
+    const found = validateClusterForm(values, mode);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    start(async () => {
+      const body = toClusterBody(values, mode);
+      const result = mode === "create" ? await createClusterAction(body) : await updateClusterAction(existing!.id, body);
+      if (result.ok) {
+        toast.success(mode === "create" ? `Cluster ${result.data.name} added` : `Cluster ${result.data.name} saved`);
+        onSaved();
+        return;
+      }
+      setErrors(result.error.fields ?? {});
+      toast.error(result.error.message);
+    });
+  };
+
+  const kubeconfig = (
+    <KubeconfigInput
+      kubeconfig={values.kubeconfig}
+      context={values.context}
+      errors={{ kubeconfig: errors.kubeconfig, context: errors.context }}
+      hint="Paste it or upload the file. Only the chosen context is kept, encrypted. Exec plugins and auth providers are not supported."
+      onChange={set}
+    />
+  );
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={mode === "create" ? "Add a cluster" : `Edit cluster ${existing?.name}`}
+      description={mode === "create" ? "Regcred writes pull secrets into this cluster's namespaces with the credentials of the context you choose." : undefined}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form="cluster-form" className="btn btn-primary" disabled={pending}>{pending ? "Saving…" : "Save"}</button>
+        </>
+      }
+    >
+      <form id="cluster-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        {mode === "create" ? kubeconfig : null}
+        <Field label="Name" required error={errors.name} hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'.">
+          <input type="text" value={values.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value, nameEdited: true })} />
+        </Field>
+        <ScopeFields values={values} errors={errors} set={set} />
+        {mode === "edit" && existing?.source === "kubeconfig" ? (
+          <details>
+            <summary>Replace the kubeconfig</summary>
+            <div className="stack" style={{ marginTop: 10 }}>{kubeconfig}</div>
+          </details>
+        ) : null}
+        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      </form>
+    </Dialog>
+  );
+}

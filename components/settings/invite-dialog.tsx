@@ -1,0 +1,87 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { type Role, roleDescriptions, Roles } from "@/lib/auth/roles";
+import type { FieldErrors } from "@/lib/errors";
+import { inviteUserAction } from "@/lib/users/actions";
+import type { InviteResult } from "@/lib/users/schema";
+import { SecretOnce } from "./secret-once";
+
+type Props = { onClose: () => void; onInvited: () => void };
+
+function InviteDone({ result, onClose }: { result: InviteResult; onClose: () => void }) {
+  const done = <button type="button" className="btn btn-primary" onClick={onClose} autoFocus={!result.inviteToken}>Done</button>;
+  if (!result.inviteToken) {
+    return (
+      <Dialog open onClose={onClose} title={`${result.email} added`} footer={done}>
+        <p style={{ margin: 0 }}>
+          {result.email} already has a Regcred account and was added to this org as <strong>{result.role}</strong>. They can sign in with their existing password.
+        </p>
+      </Dialog>
+    );
+  }
+  const link = `${window.location.origin}/invite/${result.inviteToken}`;
+  return (
+    <Dialog open onClose={onClose} title={`Invite ${result.email}`} description={`Send this link to ${result.email}; it works once, for 7 days, and lets them set a password.`} footer={done}>
+      <SecretOnce label="Invite link" value={link} notice="Anyone with this link can join as this user, so send it privately." />
+    </Dialog>
+  );
+}
+
+export function InviteUserDialog({ onClose, onInvited }: Props) {
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("viewer");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [result, setResult] = useState<InviteResult | null>(null);
+  const [pending, start] = useTransition();
+
+  const submit = () => {
+    if (!email.trim()) {
+      setErrors({ email: "is required" });
+      return;
+    }
+    start(async () => {
+      const res = await inviteUserAction({ email: email.trim(), role });
+      if (!res.ok) {
+        setErrors(res.error.fields ?? {});
+        toast.error(res.error.message);
+        return;
+      }
+      setResult(res.data);
+      toast.success(res.data.inviteToken ? `Invite for ${res.data.email} created` : `${res.data.email} added`);
+      onInvited();
+    });
+  };
+
+  if (result) return <InviteDone result={result} onClose={onClose} />;
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title="Invite a user"
+      description="New users get a one-time link to set their password; existing users are added straight away."
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form="invite-form" className="btn btn-primary" disabled={pending}>{pending ? "Inviting…" : "Invite"}</button>
+        </>
+      }
+    >
+      <form id="invite-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <Field label="Email" required error={errors.email}>
+          <input type="email" value={email} autoComplete="off" autoFocus onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+        </Field>
+        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,136 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { type Role, Roles } from "@/lib/auth/roles";
+import { unwrap } from "@/lib/registries/queries";
+import { changeRoleAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
+import { memberKeys } from "@/lib/users/queries";
+import type { MemberView } from "@/lib/users/schema";
+import { ConfirmDialog } from "./confirm-dialog";
+import { InviteUserDialog } from "./invite-dialog";
+
+type Props = { orgId: string; currentUserId: string | null; initial: MemberView[] };
+type Open = { kind: "invite" } | { kind: "remove"; member: MemberView } | null;
+
+function RoleSelect({ member, onChange }: { member: MemberView; onChange: (role: Role) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <select
+      value={member.role}
+      disabled={busy}
+      aria-label={`Role of ${member.email}`}
+      aria-busy={busy || undefined}
+      style={{ width: "auto" }}
+      onChange={async (e) => {
+        setBusy(true);
+        await onChange(e.target.value as Role);
+        setBusy(false);
+      }}
+    >
+      {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+    </select>
+  );
+}
+
+export function UsersPanel({ orgId, currentUserId, initial }: Props) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [open, setOpen] = useState<Open>(null);
+  const { data: members = initial } = useQuery({ queryKey: memberKeys.list(orgId), queryFn: async () => unwrap(await listMembersAction()), initialData: initial });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: memberKeys.all(orgId) });
+  const close = () => setOpen(null);
+  const invite = <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "invite" })}>Invite user</button>;
+
+  const changeRole = async (member: MemberView, role: Role) => {
+    const result = await changeRoleAction(member.userId, { role });
+    if (!result.ok) {
+      toast.error(result.error.message);
+      return;
+    }
+    toast.success(`${member.email} is now ${role}`);
+    await refresh();
+    // Demoting yourself takes this page away; the server render decides what is left.
+    if (member.userId === currentUserId) router.refresh();
+  };
+
+  const remove = async (member: MemberView) => {
+    const result = await removeMemberAction(member.userId);
+    if (!result.ok) {
+      toast.error(result.error.message);
+      return false;
+    }
+    toast.success(`${member.email} removed`);
+    void refresh();
+    return true;
+  };
+
+  return (
+    <section className="stack" aria-labelledby="users-heading">
+      <header className="page-head" style={{ marginBottom: 0 }}>
+        <div>
+          <h2 id="users-heading" style={{ margin: 0 }}>Users</h2>
+          <p>Who can sign in to this org, and what they may do.</p>
+        </div>
+        {invite}
+      </header>
+      {members.length === 0 ? (
+        <EmptyState title="No users yet" action={invite}>Invite the people who manage registries and clusters.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Users in org {orgId}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Joined</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.userId} data-user-id={m.userId}>
+                  <td>
+                    <span className="row" style={{ flexWrap: "wrap" }}>
+                      {m.email}
+                      {m.userId === currentUserId ? <span className="muted">(you)</span> : null}
+                      {m.pending ? <Badge tone="warn" title="Has not set a password yet">invite pending</Badge> : null}
+                    </span>
+                  </td>
+                  <td>{m.name || <span className="muted">—</span>}</td>
+                  <td><RoleSelect member={m} onChange={(role) => changeRole(m, role)} /></td>
+                  <td><RelativeTime iso={m.createdAt} /></td>
+                  <td>
+                    {m.userId === currentUserId ? null : (
+                      <div className="row-actions">
+                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${m.email}`} onClick={() => setOpen({ kind: "remove", member: m })}>Remove</button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open?.kind === "invite" ? <InviteUserDialog onClose={close} onInvited={() => void refresh()} /> : null}
+      {open?.kind === "remove" ? (
+        <ConfirmDialog
+          title={`Remove ${open.member.email}?`}
+          description="They lose access to this org at once. Their account stays, so you can add them again later."
+          confirmLabel="Remove"
+          pendingLabel="Removing…"
+          onClose={close}
+          onConfirm={() => remove(open.member)}
+        />
+      ) : null}
+    </section>
+  );
+}

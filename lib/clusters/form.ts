@@ -1,0 +1,49 @@
+import type { FieldErrors } from "../errors";
+import { fieldErrorsOf } from "../validation";
+import { ClusterCreate, ClusterPatch, type ClusterResponse } from "./schema";
+import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
+
+export type ClusterFormValues = {
+  name: string;
+  nameEdited: boolean;
+  kubeconfig: string;
+  context: string;
+  scopeMode: "all" | "selector";
+  selector: string;
+  exclude: string;
+};
+
+export function emptyClusterForm(): ClusterFormValues {
+  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", ") };
+}
+
+export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
+  const selector = c.scope.namespace_selector ?? "";
+  return { ...emptyClusterForm(), name: c.name, nameEdited: true, scopeMode: selector ? "selector" : "all", selector, exclude: c.scope.exclude_namespaces.join(", ") };
+}
+
+export function splitNamespaces(text: string): string[] {
+  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+/** The REST body for the form; in edit mode the kubeconfig is only sent when a new one was pasted. */
+export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: v.name.trim(),
+    namespace_selector: v.scopeMode === "selector" ? v.selector.trim() : null,
+    exclude_namespaces: splitNamespaces(v.exclude),
+  };
+  if (mode === "create" || v.kubeconfig.trim()) {
+    body.kubeconfig = v.kubeconfig;
+    if (v.context) body.context = v.context;
+  }
+  return body;
+}
+
+/** Same checks as the server, so errors show next to fields before submitting. */
+export function validateClusterForm(v: ClusterFormValues, mode: "create" | "edit"): FieldErrors {
+  const parsed = (mode === "create" ? ClusterCreate : ClusterPatch).safeParse(toClusterBody(v, mode));
+  const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  if (v.scopeMode === "selector" && !v.selector.trim()) errors.namespace_selector ??= "is required when scoping by label selector";
+  return errors;
+}

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { AuthKinds } from "./kubeconfig";
+import { DEFAULT_EXCLUDED_NAMESPACES, parseLabelSelector } from "./scope";
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const ClusterName = z
+  .string({ error: "must be a string" })
+  .min(1, "is required")
+  .max(253, "must be at most 253 characters")
+  .regex(dns1123Subdomain, "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit")
+  .refine((v) => v !== "*", "cannot be *");
+
+export const NamespaceSelector = z
+  .string({ error: "must be a string" })
+  .max(1024, "must be at most 1024 characters")
+  .superRefine((v, ctx) => {
+    const parsed = parseLabelSelector(v);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `is not a valid label selector: ${parsed.message}` });
+  });
+
+export const ExcludeNamespaces = z
+  .array(z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)"), {
+    error: "must be a list of namespace names",
+  })
+  .max(500, "must list at most 500 namespaces");
+
+const Kubeconfig = z.string({ error: "must be the kubeconfig as YAML or JSON text" }).min(1, "is required").max(256 * 1024, "must be at most 256 KiB");
+const ContextName = z.string({ error: "must be a string" }).min(1, "must not be empty").max(253, "must be at most 253 characters");
+
+const scopeFields = {
+  namespace_selector: NamespaceSelector.nullable().optional(),
+  exclude_namespaces: ExcludeNamespaces.optional(),
+};
+
+/** POST /clusters. */
+export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields });
+export type ClusterCreate = z.infer<typeof ClusterCreate>;
+
+/** PATCH /clusters/{id}: any subset; `context` only together with a new `kubeconfig`. */
+export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields });
+export type ClusterPatch = z.infer<typeof ClusterPatch>;
+
+/** POST /clusters/import: a context from the KUBECONFIG the server started with. */
+export const ClusterImport = z.strictObject({ context: ContextName, name: ClusterName.optional(), ...scopeFields });
+export type ClusterImport = z.infer<typeof ClusterImport>;
+
+export const KubeconfigInspect = z.strictObject({ kubeconfig: Kubeconfig });
+
+export const ClusterTestStatuses = ["ok", "degraded", "unreachable", "unauthorized"] as const;
+export type ClusterTestStatus = (typeof ClusterTestStatuses)[number];
+
+export const Permission = z.object({ verb: z.string(), group: z.string(), resource: z.string(), namespace: z.string().optional() });
+export type Permission = z.infer<typeof Permission>;
+
+export const ClusterTestResult = z.object({
+  status: z.enum(ClusterTestStatuses),
+  version: z.string().nullable(),
+  user: z.string().nullable(),
+  missing: z.array(Permission),
+  steps: z.array(z.object({ step: z.enum(["version", "authenticate", "permissions"]), ok: z.boolean(), ms: z.number(), detail: z.string() })),
+  summary: z.string(),
+  tested_at: z.string(),
+});
+export type ClusterTestResult = z.infer<typeof ClusterTestResult>;
+
+export const ClusterScope = z.object({
+  namespace_selector: z.string().nullable(),
+  exclude_namespaces: z.array(z.string()),
+  ignore_label: z.string().describe("a namespace with this label set to true is left alone"),
+  description: z.string(),
+});
+
+/** What the API and the UI see: connection facts, never credentials. */
+export const ClusterResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: z.enum(["kubeconfig", "in-cluster"]),
+  server: z.string(),
+  context: z.string(),
+  auth_kind: z.enum(AuthKinds),
+  insecure_skip_tls_verify: z.boolean(),
+  default_namespace: z.string().nullable(),
+  scope: ClusterScope,
+  last_test: z
+    .object({ status: z.enum(ClusterTestStatuses), version: z.string().nullable(), summary: z.string(), missing: z.array(Permission), tested_at: z.string() })
+    .nullable(),
+  created_at: z.string(),
+  created_by: z.string(),
+  updated_at: z.string(),
+});
+export type ClusterResponse = z.infer<typeof ClusterResponse>;
+
+export const authKindLabels: Record<(typeof AuthKinds)[number], string> = {
+  "client-certificate": "Client certificate",
+  token: "Bearer token",
+  basic: "Username and password",
+  "in-cluster": "In-cluster service account",
+};
+
+/** A valid cluster name derived from a context name such as `admin@prod-eu` → `admin-prod-eu`. */
+export function suggestClusterName(context: string): string {
+  const cleaned = context
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/\.{2,}/g, ".")
+    .replace(/-*\.-*/g, ".")
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "")
+    .slice(0, 253)
+    .replace(/[^a-z0-9]+$/, "");
+  return cleaned || "cluster";
+}
+
+export { DEFAULT_EXCLUDED_NAMESPACES };

@@ -1,0 +1,169 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { clusters } from "@/db/schema";
+import { recordAudit } from "../audit/repo";
+import { authorize } from "../auth/authenticate";
+import { seal } from "../crypto/secret-box";
+import { AppError } from "../errors";
+import { parseYamlText } from "../integrations/kube";
+import type { Ctx } from "../registries/service";
+import { parseWith, validationError } from "../validation";
+import { extractContext, type KubeconfigContext, type KubeconfigSummary, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
+import { type ClusterRow, findClusterByName, findClusterRow, listClusterRows, toResponse } from "./repo";
+import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
+import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
+
+export type { Ctx };
+export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
+type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces">;
+
+export const kubeconfigAad = (orgId: string, clusterId: string) => `cluster:${orgId}/${clusterId}`;
+
+function parseKubeconfigDoc(text: string): unknown {
+  const parsed = parseYamlText(text);
+  if (!parsed.ok) throw validationError({ kubeconfig: `is not valid YAML or JSON: ${parsed.message}` });
+  return parsed.doc;
+}
+
+/** Picks one context from a parsed kubeconfig; a 400 names the problem (unknown context, exec plugin, missing data…). */
+export function extractOrThrow(doc: unknown, context?: string | null): Extracted {
+  const extracted = extractContext(doc, context);
+  if (!extracted.ok) throw new AppError("VALIDATION_FAILED", extracted.message, { [extracted.field]: extracted.message });
+  return extracted.value;
+}
+
+/** The contexts of a pasted kubeconfig, for the add dialog; no credential leaves the server. */
+export function inspectKubeconfig(ctx: Ctx, body: unknown): KubeconfigSummary {
+  authorize(ctx.actor, "admin");
+  const input = parseWith(KubeconfigInspect, body);
+  const summary = summarizeKubeconfig(parseKubeconfigDoc(input.kubeconfig));
+  if (!summary.ok) throw new AppError("VALIDATION_FAILED", summary.message, { kubeconfig: summary.message });
+  return summary.value;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === "23505" || e?.cause?.code === "23505";
+}
+
+const nameTaken = (name: string) => new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, { name: "is already taken" });
+
+async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {
+  const clash = await findClusterByName(ctx.db, ctx.actor.orgId, name);
+  if (clash && clash.id !== exceptId) throw nameTaken(name);
+}
+
+function scopeValues(input: ScopeInput, current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces">) {
+  const selector = input.namespace_selector === undefined ? (current?.namespaceSelector ?? null) : input.namespace_selector?.trim() || null;
+  const exclude = input.exclude_namespaces ?? current?.excludeNamespaces ?? [...DEFAULT_EXCLUDED_NAMESPACES];
+  return { namespaceSelector: selector, excludeNamespaces: [...new Set(exclude)] };
+}
+
+/** Stores a cluster from an extracted context: connection facts in the clear, the minimal kubeconfig sealed. */
+export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted, scope: ScopeInput, action = "cluster.create"): Promise<ClusterResponse> {
+  const { orgId } = ctx.actor;
+  await assertNameFree(ctx, name);
+  const id = randomUUID();
+  const { context } = extracted;
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(clusters)
+        .values({
+          id,
+          orgId,
+          name,
+          source: "kubeconfig",
+          server: context.server ?? "",
+          contextName: context.name,
+          authKind: context.authKind ?? "token",
+          insecureSkipTlsVerify: context.insecureSkipTlsVerify,
+          defaultNamespace: context.namespace,
+          kubeconfigSealed: seal(ctx.keyring, JSON.stringify(extracted.kubeconfig), kubeconfigAad(orgId, id)),
+          ...scopeValues(scope),
+          createdBy: ctx.actor.label,
+        })
+        .returning();
+      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name });
+      return toResponse(row!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(name);
+    throw err;
+  }
+}
+
+export async function createCluster(ctx: Ctx, body: unknown): Promise<ClusterResponse> {
+  authorize(ctx.actor, "admin");
+  const input = parseWith(ClusterCreate, body);
+  const extracted = extractOrThrow(parseKubeconfigDoc(input.kubeconfig), input.context);
+  return insertCluster(ctx, input.name, extracted, input);
+}
+
+export async function listClusters(ctx: Ctx): Promise<ClusterResponse[]> {
+  authorize(ctx.actor, "viewer");
+  return (await listClusterRows(ctx.db, ctx.actor.orgId)).map(toResponse);
+}
+
+export async function requireCluster(ctx: Ctx, idOrName: string): Promise<ClusterRow> {
+  const row = await findClusterRow(ctx.db, ctx.actor.orgId, idOrName);
+  if (!row) throw new AppError("NOT_FOUND", `Cluster "${idOrName}" was not found.`);
+  return row;
+}
+
+export async function getCluster(ctx: Ctx, idOrName: string): Promise<ClusterResponse> {
+  authorize(ctx.actor, "viewer");
+  return toResponse(await requireCluster(ctx, idOrName));
+}
+
+function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
+  if (patch.context !== undefined && patch.kubeconfig === undefined) {
+    throw validationError({ context: "can only change together with a new kubeconfig" });
+  }
+  if (patch.kubeconfig === undefined) return {};
+  if (row.source === "in-cluster") throw validationError({ kubeconfig: "cannot be set on the in-cluster connection; add another cluster instead" });
+  const { context, kubeconfig } = extractOrThrow(parseKubeconfigDoc(patch.kubeconfig), patch.context);
+  return {
+    server: context.server ?? row.server,
+    contextName: context.name,
+    authKind: context.authKind ?? row.authKind,
+    insecureSkipTlsVerify: context.insecureSkipTlsVerify,
+    defaultNamespace: context.namespace,
+    kubeconfigSealed: seal(ctx.keyring, JSON.stringify(kubeconfig), kubeconfigAad(row.orgId, row.id)),
+    lastTest: null,
+  };
+}
+
+/** Renames, rescopes or reconnects a cluster; a new kubeconfig replaces the stored one and clears the last test. */
+export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): Promise<ClusterResponse> {
+  authorize(ctx.actor, "admin");
+  const patch = parseWith(ClusterPatch, body);
+  const row = await requireCluster(ctx, idOrName);
+  if (patch.name !== undefined && patch.name !== row.name) await assertNameFree(ctx, patch.name, row.id);
+  const connection = connectionPatch(ctx, row, patch);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(clusters)
+        .set({ name: patch.name ?? row.name, ...scopeValues(patch, row), ...connection, updatedAt: new Date() })
+        .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)))
+        .returning();
+      const fields = Object.keys(patch).filter((k) => k !== "kubeconfig").sort().join(",");
+      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name });
+      return toResponse(updated!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(patch.name ?? row.name);
+    throw err;
+  }
+}
+
+export async function deleteCluster(ctx: Ctx, idOrName: string): Promise<void> {
+  authorize(ctx.actor, "admin");
+  const row = await requireCluster(ctx, idOrName);
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(clusters).where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)));
+    await recordAudit(tx, ctx.actor, "cluster.delete", row.name, { server: row.server });
+  });
+}

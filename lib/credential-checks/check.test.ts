@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { checkRegistryCredentials, registryHost } from "./check";
+import type { CheckInput } from "./types";
+
+const opts = { timeoutMs: 1000, now: () => new Date("2026-05-01T10:00:00Z") };
+const base: CheckInput = { type: "basic", registry: "registry.example.com", creds: null, cacheKey: "org/reg" };
+
+describe("registryHost", () => {
+  it.each([
+    ["registry.example.com", "registry.example.com"],
+    ["registry.example.com/team/app", "registry.example.com"],
+    ["127.0.0.1:5000", "127.0.0.1:5000"],
+    ["Registry.Example.com", "registry.example.com"],
+    ["quay.io:443", "quay.io"],
+    ["[::1]:5000", "[::1]:5000"],
+    ["https://quay.io/org", "quay.io"],
+    ["user:pw@host", null],
+    ["", null],
+    ["a b", null],
+  ])("%s → %s", (registry, host) => expect(registryHost(registry)).toBe(host));
+});
+
+describe("checkRegistryCredentials without the network", () => {
+  it("secret_ref is unsupported until clusters exist", async () => {
+    const r = await checkRegistryCredentials({ ...base, type: "secret_ref" }, opts);
+    expect(r).toEqual({
+      status: "unsupported",
+      summary: "secret_ref credentials live in a cluster; checking them needs a cluster (coming with Clusters)",
+      failedStep: null,
+      steps: [],
+      proven: null,
+      expiresAt: null,
+      checkedAt: "2026-05-01T10:00:00.000Z",
+    });
+  });
+
+  it.each([
+    ["basic without creds", { ...base, creds: null }, "invalid", "auth"],
+    ["basic without password", { ...base, creds: { username: "u" } }, "invalid", "auth"],
+    ["ECR without a region", { ...base, type: "amazon_ecr" as const, creds: { username: "AKIA", password: "secret-canary-1" } }, "invalid", "aws"],
+    ["ECR without keys", { ...base, type: "amazon_ecr" as const, region: "eu-west-1", creds: null }, "invalid", "aws"],
+    ["not a host", { ...base, registry: "user:pw@host" }, "invalid", null],
+  ])("%s", async (_name, input, status, failedStep) => {
+    const r = await checkRegistryCredentials(input, opts);
+    expect(r.status).toBe(status);
+    expect(r.failedStep).toBe(failedStep);
+    expect(JSON.stringify(r)).not.toContain("secret-canary");
+  });
+
+  it("never throws, even for input it does not understand", async () => {
+    const r = await checkRegistryCredentials({ ...base, type: "nonsense" as never }, { ...opts, now: () => new Date(NaN) });
+    expect(r.status).toBe("unsupported");
+    expect(r.checkedAt).toMatch(/^\d{4}-/);
+  });
+});

@@ -1,0 +1,103 @@
+import "server-only";
+import { EcrAuthError, getEcrAuthorization } from "../integrations/ecr";
+import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
+import { describeError, log } from "../log";
+import { ecrRegion } from "../registries/schema";
+import { redactDeep, secretsOf } from "./redact";
+import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
+
+type Outcome = Omit<CheckResult, "checkedAt">;
+
+const secretRefSummary = "secret_ref credentials live in a cluster; checking them needs a cluster (coming with Clusters)";
+
+function outcome(status: Outcome["status"], summary: string, failedStep: Outcome["failedStep"] = null, steps: CheckStep[] = []): Outcome {
+  return { status, summary, failedStep, steps, proven: null, expiresAt: null };
+}
+
+/** "host[:port]" of a registry string ("host[:port][/path]"), or null when it is not one. */
+export function registryHost(registry: string): string | null {
+  const host = registry.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "";
+  if (!host || /[\s@?#\\]/.test(host)) return null;
+  try {
+    return new URL(`https://${host}/`).host || null;
+  } catch {
+    return null;
+  }
+}
+
+function fromV2(v2: V2Outcome): Outcome {
+  return { ...v2, expiresAt: null };
+}
+
+async function checkWithPassword(input: CheckInput, host: string, opts: CheckOptions): Promise<Outcome> {
+  const username = input.creds?.username || (input.type === "google_gcr" ? "_json_key" : "");
+  const password = input.creds?.password ?? "";
+  if (!username || !password) return outcome("invalid", "no credentials to check: a username and a password are both needed", "auth");
+  return fromV2(await checkV2Access(host, { username, password }, { timeoutMs: opts.timeoutMs, ca: input.caCert }));
+}
+
+async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
+  const region = input.region || ecrRegion(input.registry);
+  if (!region) return outcome("invalid", `aws: "${host}" is not an ECR host (<account>.dkr.ecr.<region>.amazonaws.com) and no region is set`, "aws");
+  const keys = { accessKeyId: input.creds?.username ?? "", secretAccessKey: input.creds?.password ?? "" };
+  const t0 = performance.now();
+  const ms = () => Math.round(performance.now() - t0);
+  let auth;
+  try {
+    auth = await getEcrAuthorization(input.cacheKey, keys, { region, endpoint: opts.ecrEndpoint, timeoutMs: opts.timeoutMs, now: opts.now });
+  } catch (err) {
+    if (!(err instanceof EcrAuthError)) throw err;
+    const { status, reason } = err.failure;
+    return outcome(status, `aws: GetAuthorizationToken in ${region} failed: ${reason}`, "aws", [{ step: "aws", ok: false, ms: ms(), detail: reason }]);
+  }
+  secrets.push(auth.password, Buffer.from(`AWS:${auth.password}`).toString("base64"));
+  const expiresAt = auth.expiresAt.toISOString();
+  const past = auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
+  const awsStep: CheckStep = { step: "aws", ok: true, ms: ms(), detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}` };
+  const v2 = await checkV2Access(host, { username: "AWS", password: auth.password }, { timeoutMs: opts.timeoutMs, ca: input.caCert });
+  const steps = [awsStep, ...v2.steps];
+  if (v2.status === "valid" && v2.proven) {
+    return { ...v2, steps, expiresAt, summary: `ECR token from GetAuthorizationToken (${region}) accepted by https://${host}/v2/`, proven: `ECR token from GetAuthorizationToken in ${region} logged in to ${host} as AWS` };
+  }
+  return { ...v2, steps, expiresAt, summary: v2.status === "valid" ? v2.summary : `ECR token minted, but ${v2.summary}` };
+}
+
+async function dispatch(input: CheckInput, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
+  if (input.type === "secret_ref") return outcome("unsupported", secretRefSummary);
+  const host = registryHost(input.registry);
+  if (!host) return outcome("invalid", `"${input.registry}" is not a registry host such as registry.example.com[:port]`);
+  switch (input.type) {
+    case "public":
+      return fromV2(await checkV2Access(host, null, { timeoutMs: opts.timeoutMs, ca: input.caCert }));
+    case "amazon_ecr":
+      return checkEcr(input, host, opts, secrets);
+    case "basic":
+    case "azure_acr":
+    case "google_gcr":
+      return checkWithPassword(input, host, opts);
+    default:
+      return outcome("unsupported", `registries of type "${String(input.type)}" cannot be checked`);
+  }
+}
+
+/**
+ * Checks a registry's credentials from the server: the v2 handshake (after minting an ECR token for
+ * amazon_ecr). Never throws and never returns a secret: failures are results naming the failed step.
+ */
+export async function checkRegistryCredentials(input: CheckInput, opts: CheckOptions): Promise<CheckResult> {
+  const secrets = secretsOf(input.creds);
+  let result: Outcome;
+  try {
+    result = await dispatch(input, opts, secrets);
+  } catch (err) {
+    log.error("credential check failed unexpectedly", { ...describeError(err), type: input.type, cacheKey: input.cacheKey });
+    result = outcome("unreachable", "the check failed unexpectedly; the server log has the details");
+  }
+  let checkedAt: string;
+  try {
+    checkedAt = (opts.now?.() ?? new Date()).toISOString();
+  } catch {
+    checkedAt = new Date().toISOString();
+  }
+  return redactDeep({ ...result, checkedAt }, secrets);
+}

@@ -1,0 +1,10 @@
+export {
+  type EcrAuthorization,
+  type EcrAuthorizationOptions,
+  type EcrCredentials,
+  ecrMintCount,
+  forgetEcrAuthorization,
+  getEcrAuthorization,
+} from "./authorization";
+export { EcrAuthError, type EcrFailure } from "./errors";
+export type { AwsKeys } from "./mint";

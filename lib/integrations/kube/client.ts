@@ -1,0 +1,147 @@
+import "server-only";
+import {
+  AuthenticationV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  type Middleware,
+  ServerConfiguration,
+  type V1Namespace,
+  type V1Secret,
+  VersionApi,
+} from "@kubernetes/client-node";
+import { toKubeError } from "./errors";
+import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeResult, KubeSecret } from "./types";
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const PAGE_SIZE = 500;
+
+type Apis = { core: CoreV1Api; authn: AuthenticationV1Api; authz: AuthorizationV1Api; version: VersionApi };
+
+const SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+// Same as KubeConfig.loadFromCluster, with the server and directory passed in; the token file is re-read as it rotates.
+function loadInCluster(kc: KubeConfig, server: string, dir: string): void {
+  kc.loadFromOptions({
+    clusters: [{ name: "in-cluster", server, caFile: `${dir}/ca.crt`, skipTLSVerify: false }],
+    users: [{ name: "in-cluster", authProvider: { name: "tokenFile", config: { tokenFile: `${dir}/token` } } }],
+    contexts: [{ name: "in-cluster", cluster: "in-cluster", user: "in-cluster" }],
+    currentContext: "in-cluster",
+  });
+}
+
+function loadConfig(config: KubeConnectConfig): KubeConfig | string {
+  const kc = new KubeConfig();
+  try {
+    if (config.kind === "in-cluster") loadInCluster(kc, config.server, config.serviceAccountDir ?? SERVICEACCOUNT_DIR);
+    else kc.loadFromString(config.kubeconfig);
+  } catch {
+    return "the stored connection details could not be read";
+  }
+  const user = kc.getCurrentUser();
+  if (!kc.getCurrentCluster() || !user) return "the connection details name no cluster or user";
+  // Defence in depth: exec plugins and auth providers are refused before storing, and must never run here.
+  if (config.kind === "kubeconfig" && (user.exec || user.authProvider)) return "exec plugins and auth providers are not supported";
+  return kc;
+}
+
+function makeApis(kc: KubeConfig, timeoutMs: number): Apis {
+  const timeout: Middleware = {
+    pre: async (ctx) => {
+      ctx.setSignal(AbortSignal.timeout(timeoutMs));
+      ctx.setHeaderParam("User-Agent", "regcred");
+      return ctx;
+    },
+    post: async (res) => res,
+  };
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(kc.getCurrentCluster()!.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [timeout],
+  });
+  return { core: new CoreV1Api(configuration), authn: new AuthenticationV1Api(configuration), authz: new AuthorizationV1Api(configuration), version: new VersionApi(configuration) };
+}
+
+function toNamespace(ns: V1Namespace): KubeNamespace {
+  return { name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase ?? null, createdAt: ns.metadata?.creationTimestamp ? new Date(ns.metadata.creationTimestamp).toISOString() : null };
+}
+
+function toSecret(s: V1Secret): KubeSecret {
+  return {
+    namespace: s.metadata?.namespace ?? "",
+    name: s.metadata?.name ?? "",
+    type: s.type ?? "Opaque",
+    labels: s.metadata?.labels ?? {},
+    annotations: s.metadata?.annotations ?? {},
+    data: s.data ?? {},
+    resourceVersion: s.metadata?.resourceVersion ?? null,
+    createdAt: s.metadata?.creationTimestamp ? new Date(s.metadata.creationTimestamp).toISOString() : null,
+  };
+}
+
+/** A client whose every call fails with `invalid` and the given message (for connection details that cannot be used). */
+export function failingClient(server: string, message: string): KubeClient {
+  const fail = async () => ({ ok: false as const, error: { kind: "invalid" as const, message } });
+  return { server, version: fail, whoAmI: fail, accessReview: fail, listNamespaces: fail, listSecrets: fail, getSecret: fail };
+}
+
+/** Opens a client for one cluster; nothing is sent until a method is called, and no method throws. */
+export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}): KubeClient {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const kc = loadConfig(config);
+  if (typeof kc === "string") return failingClient(config.kind === "in-cluster" ? config.server : "", kc);
+  const server = kc.getCurrentCluster()!.server;
+  const apis = makeApis(kc, timeoutMs);
+  const run = async <T>(fn: () => Promise<T>): Promise<KubeResult<T>> => {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      return { ok: false, error: toKubeError(err, timeoutMs) };
+    }
+  };
+
+  return {
+    server,
+    version: () =>
+      run(async () => {
+        const v = await apis.version.getCode();
+        return { gitVersion: v.gitVersion, major: v.major, minor: v.minor, platform: v.platform };
+      }),
+    whoAmI: () =>
+      run(async () => {
+        const review = await apis.authn.createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+        return { username: review.status?.userInfo?.username ?? "", groups: review.status?.userInfo?.groups ?? [] };
+      }),
+    accessReview: (attrs) =>
+      run(async () => {
+        const review = await apis.authz.createSelfSubjectAccessReview({
+          body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { ...attrs } } },
+        });
+        return { allowed: review.status?.allowed ?? false, denied: review.status?.denied ?? false, reason: review.status?.reason ?? null };
+      }),
+    listNamespaces: (labelSelector) =>
+      run(async () => {
+        const items: KubeNamespace[] = [];
+        let token: string | undefined;
+        do {
+          const page = await apis.core.listNamespace({ labelSelector: labelSelector || undefined, limit: PAGE_SIZE, _continue: token });
+          items.push(...page.items.map(toNamespace));
+          token = page.metadata?._continue || undefined;
+        } while (token);
+        return items;
+      }),
+    listSecrets: (options = {}) =>
+      run(async () => {
+        const items: KubeSecret[] = [];
+        let token: string | undefined;
+        do {
+          const page = await apis.core.listSecretForAllNamespaces({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: PAGE_SIZE, _continue: token });
+          items.push(...page.items.map(toSecret));
+          token = page.metadata?._continue || undefined;
+        } while (token);
+        return items;
+      }),
+    getSecret: (namespace, name) => run(async () => toSecret(await apis.core.readNamespacedSecret({ namespace, name }))),
+  };
+}

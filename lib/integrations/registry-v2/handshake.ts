@@ -1,0 +1,184 @@
+import "server-only";
+import { type Challenge, describeChallenge, parseWwwAuthenticate, pickChallenge } from "./challenge";
+import { httpGet, HttpGetFailure, type HttpGetResponse } from "./http-get";
+
+export type V2StepName = "dns" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
+export type V2Step = { step: V2StepName; ok: boolean; ms: number; detail: string };
+export type V2Status = "valid" | "invalid" | "unreachable" | "unsupported";
+export type V2Outcome = { status: V2Status; summary: string; failedStep: V2StepName | null; steps: V2Step[]; proven: string | null };
+export type V2Credentials = { username: string; password: string };
+export type V2Options = { timeoutMs: number; ca?: string | null; scope?: string };
+
+type Ctx = { host: string; base: URL; creds: V2Credentials | null; opts: V2Options; steps: V2Step[] };
+type Got = { res: HttpGetResponse; ms: number } | { failure: HttpGetFailure; ms: number };
+
+const minTokenSeconds = 60;
+
+async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise<Got> {
+  const t0 = performance.now();
+  try {
+    const res = await httpGet(url, { headers, ca: ctx.opts.ca, timeoutMs: ctx.opts.timeoutMs });
+    return { res, ms: Math.round(performance.now() - t0) };
+  } catch (err) {
+    if (!(err instanceof HttpGetFailure)) throw err;
+    return { failure: err, ms: Math.round(performance.now() - t0) };
+  }
+}
+
+function end(ctx: Ctx, status: V2Status, summary: string, failedStep: V2StepName | null, proven: string | null = null): V2Outcome {
+  return { status, summary, failedStep, steps: ctx.steps, proven };
+}
+
+function step(ctx: Ctx, name: V2StepName, ok: boolean, ms: number, detail: string): void {
+  ctx.steps.push({ step: name, ok, ms, detail });
+}
+
+/** A later request failed on the network: record the failed phase as its own step. */
+function networkFailure(ctx: Ctx, failure: HttpGetFailure): V2Outcome {
+  const { phase, ms, detail } = failure.failed;
+  step(ctx, phase, false, ms, detail);
+  return end(ctx, "unreachable", `${phase}: ${detail}`, phase);
+}
+
+function basicAuthorization(creds: V2Credentials): string {
+  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`, "utf8").toString("base64")}`;
+}
+
+function unexpected(ctx: Ctx, ms: number, what: string, status: number): V2Outcome {
+  step(ctx, "http", false, ms, `${what} answered ${status}`);
+  return end(ctx, "unreachable", `http: ${what} answered ${status}, which a Docker Registry v2 API does not`, "http");
+}
+
+async function basicFlow(ctx: Ctx, challenge: Challenge): Promise<V2Outcome> {
+  const url = ctx.base.href;
+  if (!ctx.creds) {
+    step(ctx, "auth", false, 0, "no credentials to send");
+    return end(ctx, "invalid", `${url} requires credentials (Basic realm "${challenge.params.realm ?? ""}") and none are configured`, "auth");
+  }
+  const user = ctx.creds.username;
+  const got = await get(ctx.base, { authorization: basicAuthorization(ctx.creds) }, ctx);
+  if ("failure" in got) return networkFailure(ctx, got.failure);
+  const { status } = got.res;
+  if (status === 200) {
+    step(ctx, "auth", true, got.ms, `GET /v2/ with Basic credentials for ${user} answered 200`);
+    return end(ctx, "valid", `Basic credentials for ${user} accepted by ${url}`, null, `Basic login as ${user} to ${ctx.host}`);
+  }
+  if (status === 401 || status === 403) {
+    step(ctx, "auth", false, got.ms, `GET /v2/ with Basic credentials for ${user} answered ${status}`);
+    return end(ctx, "invalid", `${url} rejected the credentials for ${user} (${status})`, "auth");
+  }
+  return unexpected(ctx, got.ms, `GET ${url} with credentials`, status);
+}
+
+function tokenUrl(ctx: Ctx, challenge: Challenge): URL | null {
+  let url: URL;
+  try {
+    url = new URL(challenge.params.realm ?? "");
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+  const scope = ctx.opts.scope ?? challenge.params.scope;
+  for (const s of scope ? scope.split(" ").filter(Boolean) : []) url.searchParams.append("scope", s);
+  if (ctx.creds) url.searchParams.set("account", ctx.creds.username);
+  return url;
+}
+
+function readToken(body: string): { token: string; expiresIn: number } | null {
+  try {
+    const json = JSON.parse(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    const token = typeof json.token === "string" && json.token ? json.token : typeof json.access_token === "string" && json.access_token ? json.access_token : null;
+    if (!token) return null;
+    const expiresIn = Number(json.expires_in);
+    return { token, expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds };
+  } catch {
+    return null;
+  }
+}
+
+async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<{ token: string } | { outcome: V2Outcome }> {
+  const who = ctx.creds ? `the credentials for ${ctx.creds.username}` : "anonymous requests";
+  const got = await get(url, ctx.creds ? { authorization: basicAuthorization(ctx.creds) } : {}, ctx);
+  if ("failure" in got) {
+    const { phase, detail } = got.failure.failed;
+    step(ctx, "token", false, got.ms, `${phase}: ${detail}`);
+    return { outcome: end(ctx, "unreachable", `token: ${phase} failed for the token endpoint ${realm}: ${detail}`, "token") };
+  }
+  const { status } = got.res;
+  if (status === 401 || status === 403) {
+    step(ctx, "token", false, got.ms, `token endpoint answered ${status} to ${who}`);
+    const summary = ctx.creds ? `token endpoint ${realm} rejected the credentials for ${ctx.creds.username} (${status})` : `token endpoint ${realm} refused an anonymous token (${status}); credentials are needed`;
+    return { outcome: end(ctx, "invalid", summary, "token") };
+  }
+  const parsed = status === 200 ? readToken(got.res.body) : null;
+  if (!parsed) {
+    const detail = status === 200 ? "token endpoint answered 200 without a token or access_token" : `token endpoint answered ${status}`;
+    step(ctx, "token", false, got.ms, detail);
+    return { outcome: end(ctx, "unreachable", `token: ${detail} (${realm})`, "token") };
+  }
+  step(ctx, "token", true, got.ms, `${ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token"} from ${realm}, valid ${parsed.expiresIn} s`);
+  return { token: parsed.token };
+}
+
+async function bearerFlow(ctx: Ctx, url: URL): Promise<V2Outcome> {
+  const realm = `${url.origin}${url.pathname}`;
+  const minted = await fetchToken(ctx, url, realm);
+  if ("outcome" in minted) return minted.outcome;
+  const got = await get(ctx.base, { authorization: `Bearer ${minted.token}` }, ctx);
+  if ("failure" in got) return networkFailure(ctx, got.failure);
+  const { status } = got.res;
+  const whose = ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token";
+  if (status === 200) {
+    step(ctx, "auth", true, got.ms, "GET /v2/ with the Bearer token answered 200");
+    return end(ctx, "valid", `Bearer token from ${realm} accepted by /v2/`, null, `${whose} from ${realm} accepted by ${ctx.host}/v2/`);
+  }
+  if (status === 401 || status === 403) {
+    step(ctx, "auth", false, got.ms, `GET /v2/ with the Bearer token answered ${status}`);
+    return end(ctx, "invalid", `${ctx.base.href} rejected the Bearer ${whose} from ${realm} (${status})`, "auth");
+  }
+  return unexpected(ctx, got.ms, `GET ${ctx.base.href} with the Bearer token`, status);
+}
+
+function anonymousOk(ctx: Ctx): V2Outcome {
+  const url = ctx.base.href;
+  if (!ctx.creds) return end(ctx, "valid", `${url} allows anonymous access`, null, `anonymous access to ${ctx.host}/v2/`);
+  return end(ctx, "valid", `${url} answered 200 without credentials: it allows anonymous access, so the credentials were not needed and not tested`, null);
+}
+
+/**
+ * The Docker Registry v2 handshake against https://<host>/v2/: anonymous ping, challenge, then Basic
+ * or the Bearer token flow. Never throws for network or HTTP failures; those are the outcome.
+ */
+export async function checkV2Access(host: string, creds: V2Credentials | null, opts: V2Options): Promise<V2Outcome> {
+  const ctx: Ctx = { host, base: new URL(`https://${host}/v2/`), creds, opts, steps: [] };
+  const first = await get(ctx.base, {}, ctx);
+  if ("failure" in first) {
+    ctx.steps.push(...first.failure.phases.map((p) => ({ step: p.phase, ok: p.ok, ms: p.ms, detail: p.detail })));
+    const { phase, detail } = first.failure.failed;
+    return end(ctx, "unreachable", `${phase}: ${detail}`, phase);
+  }
+  const { res } = first;
+  const expected = res.status === 200 || res.status === 401;
+  ctx.steps.push(...res.phases.map((p) => ({ step: p.phase, ok: p.phase === "http" ? expected : p.ok, ms: p.ms, detail: p.detail })));
+  if (res.status === 200) return anonymousOk(ctx);
+  if (!expected) return end(ctx, "unreachable", `http: ${ctx.base.href} answered ${res.status}, which a Docker Registry v2 API does not`, "http");
+  const header = res.headers["www-authenticate"];
+  const challenge = pickChallenge(parseWwwAuthenticate(header));
+  if (!challenge) {
+    const detail = header ? `no Basic or Bearer challenge in "${String(header).slice(0, 200)}"` : "401 without a WWW-Authenticate challenge";
+    step(ctx, "challenge", false, 0, detail);
+    return end(ctx, "unsupported", `challenge: ${ctx.base.href} answered 401 with ${detail.replace(/^401 without/, "no")}`, "challenge");
+  }
+  if (challenge.scheme === "basic") {
+    step(ctx, "challenge", true, 0, describeChallenge(challenge));
+    return basicFlow(ctx, challenge);
+  }
+  const url = tokenUrl(ctx, challenge);
+  if (!url) {
+    step(ctx, "challenge", false, 0, `${describeChallenge(challenge)} names no http(s) token realm`);
+    return end(ctx, "unsupported", "challenge: the Bearer challenge names no http(s) token realm", "challenge");
+  }
+  step(ctx, "challenge", true, 0, describeChallenge(challenge));
+  return bearerFlow(ctx, url);
+}

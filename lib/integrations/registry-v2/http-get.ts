@@ -1,0 +1,156 @@
+import "server-only";
+import { lookup } from "node:dns/promises";
+import http from "node:http";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
+
+export type PhaseRecord = { phase: NetPhase; ok: boolean; ms: number; detail: string };
+export type HttpGetResponse = { status: number; headers: http.IncomingHttpHeaders; body: string; phases: PhaseRecord[] };
+export type HttpGetOptions = { headers?: Record<string, string>; ca?: string | null; timeoutMs: number };
+
+const maxBodyBytes = 64 * 1024;
+
+/** A GET that failed in one phase; `phases` ends with the failed one. */
+export class HttpGetFailure extends Error {
+  constructor(readonly phases: PhaseRecord[]) {
+    super("request failed");
+  }
+  get failed(): PhaseRecord {
+    return this.phases[this.phases.length - 1]!;
+  }
+}
+
+function withTimer<T>(timeoutMs: number, run: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let cleanup = () => {};
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new PhaseTimeout(timeoutMs));
+    }, timeoutMs);
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      fn();
+    };
+    try {
+      cleanup = run((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
+    } catch (err) {
+      done(() => reject(err));
+    }
+  });
+}
+
+async function resolveHost(host: string, timeoutMs: number): Promise<{ address: string; family: number }> {
+  const family = net.isIP(host);
+  if (family) return { address: host, family };
+  return withTimer(timeoutMs, (resolve, reject) => {
+    lookup(host).then(resolve, reject);
+    return () => {};
+  });
+}
+
+function connectTcp(address: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  return withTimer(timeoutMs, (resolve, reject) => {
+    const socket = net.connect({ host: address, port });
+    socket.on("error", () => {});
+    socket.once("connect", () => resolve(socket));
+    socket.once("error", (err) => {
+      socket.destroy();
+      reject(err);
+    });
+    return () => socket.destroy();
+  });
+}
+
+function secureContextFor(ca: string | null | undefined): tls.SecureContext | undefined {
+  if (!ca) return undefined;
+  try {
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+  } catch {
+    throw Object.assign(new Error("bad CA"), { code: "REGCRED_BAD_CA" });
+  }
+}
+
+function tlsHandshake(socket: net.Socket, host: string, ca: string | null | undefined, timeoutMs: number): Promise<tls.TLSSocket> {
+  return withTimer(timeoutMs, (resolve, reject) => {
+    const secureContext = secureContextFor(ca);
+    const t = tls.connect({ socket, host, servername: net.isIP(host) ? undefined : host, secureContext, ALPNProtocols: ["http/1.1"] });
+    t.on("error", () => {});
+    t.once("secureConnect", () => resolve(t));
+    t.once("error", (err) => {
+      t.destroy();
+      reject(err);
+    });
+    return () => t.destroy();
+  });
+}
+
+function issuerOf(t: tls.TLSSocket): string {
+  const issuer = t.getPeerCertificate()?.issuer as Record<string, string | string[]> | undefined;
+  const cn = issuer?.CN ?? issuer?.O;
+  return Array.isArray(cn) ? (cn[0] ?? "unknown issuer") : (cn ?? "unknown issuer");
+}
+
+function sendGet(stream: Duplex, url: URL, headers: Record<string, string>, timeoutMs: number): Promise<Omit<HttpGetResponse, "phases">> {
+  return withTimer(timeoutMs, (resolve, reject) => {
+    const req = http.request({
+      method: "GET",
+      path: `${url.pathname}${url.search}`,
+      headers: { host: url.host, "user-agent": "regcred-credential-check", accept: "application/json", connection: "close", ...headers },
+      createConnection: () => stream as net.Socket,
+    });
+    req.once("error", reject);
+    req.once("response", (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.on("data", (chunk: Buffer) => {
+        if (size >= maxBodyBytes) return void res.destroy();
+        chunks.push(chunk.subarray(0, maxBodyBytes - size));
+        size += chunk.length;
+      });
+      res.once("end", finish);
+      res.once("close", finish);
+      res.once("error", finish);
+    });
+    req.end();
+    return () => req.destroy();
+  });
+}
+
+async function phase<T>(phases: PhaseRecord[], name: NetPhase, names: { host: string; target: () => string }, run: () => Promise<T>, ok: (v: T) => string): Promise<T> {
+  const t0 = performance.now();
+  try {
+    const v = await run();
+    phases.push({ phase: name, ok: true, ms: Math.round(performance.now() - t0), detail: ok(v) });
+    return v;
+  } catch (err) {
+    phases.push({ phase: name, ok: false, ms: Math.round(performance.now() - t0), detail: describeNetFailure(name, err, names.host, names.target()) });
+    throw new HttpGetFailure(phases);
+  }
+}
+
+/** GET over node:net/tls/http with a timeout and a timing per phase; throws HttpGetFailure naming the failed phase. */
+export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetResponse> {
+  const phases: PhaseRecord[] = [];
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const secure = url.protocol === "https:";
+  const port = Number(url.port) || (secure ? 443 : 80);
+  let target = `${url.hostname}:${port}`;
+  const names = { host, target: () => target };
+  const resolved = await phase(phases, "dns", names, () => resolveHost(host, opts.timeoutMs), (a) => (a.address === host ? `${host} is an IP address` : `${host} resolved to ${a.address}`));
+  target = resolved.family === 6 ? `[${resolved.address}]:${port}` : `${resolved.address}:${port}`;
+  const socket = await phase(phases, "connect", names, () => connectTcp(resolved.address, port, opts.timeoutMs), () => `TCP connection to ${target}`);
+  let stream: Duplex = socket;
+  try {
+    if (secure) {
+      stream = await phase(phases, "tls", names, () => tlsHandshake(socket, host, opts.ca, opts.timeoutMs), (t) => `${t.getProtocol() ?? "TLS"} with ${host}, certificate issued by ${issuerOf(t)}`);
+    }
+    const res = await phase(phases, "http", names, () => sendGet(stream, url, opts.headers ?? {}, opts.timeoutMs), (r) => `GET ${url.pathname} answered ${r.status}`);
+    return { ...res, phases };
+  } finally {
+    stream.destroy();
+    socket.destroy();
+  }
+}

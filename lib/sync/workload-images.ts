@@ -1,0 +1,89 @@
+export type KubeLabels = Readonly<Record<string, string>>;
+export type OwnerReference = { kind: string; name: string; controller?: boolean };
+export type ObjectMeta = {
+  name: string;
+  namespace?: string;
+  labels?: KubeLabels;
+  annotations?: KubeLabels;
+  ownerReferences?: readonly OwnerReference[];
+};
+export type LocalObjectReference = { name?: string };
+export type Container = { name: string; image?: string };
+export type PodSpec = {
+  serviceAccountName?: string;
+  /** Deprecated alias of serviceAccountName, still honoured by the API server. */
+  serviceAccount?: string;
+  containers: readonly Container[];
+  initContainers?: readonly Container[];
+  ephemeralContainers?: readonly Container[];
+  imagePullSecrets?: readonly LocalObjectReference[];
+};
+export type PodTemplateSpec = { metadata?: Partial<ObjectMeta>; spec: PodSpec };
+type Templated<K extends string> = { kind: K; metadata: ObjectMeta; spec: { template: PodTemplateSpec } };
+
+export type Pod = { kind: "Pod"; metadata: ObjectMeta; spec: PodSpec };
+export type Deployment = Templated<"Deployment">;
+export type StatefulSet = Templated<"StatefulSet">;
+export type DaemonSet = Templated<"DaemonSet">;
+export type ReplicaSet = Templated<"ReplicaSet">;
+export type Job = Templated<"Job">;
+export type CronJob = { kind: "CronJob"; metadata: ObjectMeta; spec: { jobTemplate: { spec: { template: PodTemplateSpec } } } };
+export type Workload = Pod | Deployment | StatefulSet | DaemonSet | ReplicaSet | Job | CronJob;
+export type WorkloadKind = Workload["kind"];
+
+export type ServiceAccount = { kind: "ServiceAccount"; metadata: ObjectMeta; imagePullSecrets?: readonly LocalObjectReference[] };
+export type Namespace = { kind: "Namespace"; metadata: ObjectMeta };
+export type Secret = { kind: "Secret"; metadata: ObjectMeta; type?: string; data?: Readonly<Record<string, string>> };
+
+export type WorkloadImages = {
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  serviceAccountName: string;
+  /** Distinct images in container order: init, regular, then ephemeral (Pods only). */
+  images: string[];
+  /** The pod (template) spec's own imagePullSecrets; the ServiceAccount's are only added to pods that have none. */
+  imagePullSecrets: LocalObjectReference[];
+  /** Whether podtemplate mode may patch it: Pods and Job templates are immutable, owned ReplicaSets are overwritten. */
+  templatePatchable: boolean;
+};
+
+export function podSpecOf(workload: Workload): PodSpec {
+  switch (workload.kind) {
+    case "Pod":
+      return workload.spec;
+    case "CronJob":
+      return workload.spec.jobTemplate.spec.template.spec;
+    default:
+      return workload.spec.template.spec;
+  }
+}
+
+function imagesOf(spec: PodSpec, includeEphemeral: boolean): string[] {
+  const containers = [...(spec.initContainers ?? []), ...spec.containers, ...(includeEphemeral ? (spec.ephemeralContainers ?? []) : [])];
+  const images = containers.map((c) => c.image?.trim() ?? "").filter((image) => image !== "");
+  return [...new Set(images)];
+}
+
+function isTemplatePatchable(workload: Workload): boolean {
+  if (workload.kind === "Pod" || workload.kind === "Job") return false;
+  if (workload.kind !== "ReplicaSet") return true;
+  return !(workload.metadata.ownerReferences ?? []).some((owner) => owner.controller);
+}
+
+export function extractWorkloadImages(workload: Workload): WorkloadImages {
+  const spec = podSpecOf(workload);
+  return {
+    namespace: workload.metadata.namespace ?? "default",
+    kind: workload.kind,
+    name: workload.metadata.name,
+    serviceAccountName: spec.serviceAccountName || spec.serviceAccount || "default",
+    images: imagesOf(spec, workload.kind === "Pod"),
+    imagePullSecrets: [...(spec.imagePullSecrets ?? [])],
+    templatePatchable: isTemplatePatchable(workload),
+  };
+}
+
+export function extractAllWorkloadImages(workloads: readonly Workload[]): WorkloadImages[] {
+  return workloads.map(extractWorkloadImages);
+}

@@ -1,0 +1,26 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { withActor } from "../action";
+import type { ActionResult } from "../result";
+import type { TokenView } from "./schema";
+import { createToken, listTokens, revokeToken } from "./service";
+
+export async function listTokensAction(): Promise<ActionResult<TokenView[]>> {
+  return withActor("listTokens", (ctx) => listTokens(ctx));
+}
+
+export async function createTokenAction(body: unknown): Promise<ActionResult<{ token: string; view: TokenView }>> {
+  const result = await withActor("createToken", (ctx) => createToken(ctx, body));
+  if (result.ok) revalidatePath("/settings");
+  return result;
+}
+
+export async function revokeTokenAction(id: string): Promise<ActionResult<null>> {
+  const result = await withActor("revokeToken", async (ctx) => {
+    await revokeToken(ctx, id);
+    return null;
+  });
+  if (result.ok) revalidatePath("/settings");
+  return result;
+}

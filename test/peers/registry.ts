@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import bcrypt from "bcryptjs";
+import { freePort, type Peer, startProcess } from "./process";
+
+export type RegistryAuth =
+  | { htpasswd: Record<string, string> }
+  | { token: { realm: string; service: string; issuer: string; rootCertBundlePath: string } };
+
+export type RegistryPeer = Peer & { host: string; port: number; url: string };
+
+/** Debian's docker-registry (distribution 2.8): REGISTRY_BIN, else the path scripts/peers/install.sh uses. */
+export function registryBin(): string {
+  const bin = process.env.REGISTRY_BIN || path.join(os.homedir(), ".cache/regcred/docker-registry/root/usr/bin/docker-registry");
+  if (!existsSync(bin)) throw new Error(`docker-registry not found at ${bin}: run REGCRED_INSTALL_STEPS=registry scripts/peers/install.sh or set REGISTRY_BIN`);
+  return bin;
+}
+
+/** bcrypt-only htpasswd, as distribution requires. */
+export function htpasswd(users: Record<string, string>): string {
+  return Object.entries(users)
+    .map(([user, password]) => `${user}:${bcrypt.hashSync(password, 5)}\n`)
+    .join("");
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get({ host: "127.0.0.1", port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.once("error", () => resolve(false));
+    req.once("timeout", () => req.destroy());
+  });
+}
+
+async function writeConfig(dir: string, port: number, tls: { certPath: string; keyPath: string }, auth: RegistryAuth): Promise<string> {
+  let authConfig: Record<string, unknown>;
+  if ("htpasswd" in auth) {
+    const file = path.join(dir, "htpasswd");
+    await writeFile(file, htpasswd(auth.htpasswd));
+    authConfig = { htpasswd: { realm: "regcred-test", path: file } };
+  } else {
+    const t = auth.token;
+    authConfig = { token: { realm: t.realm, service: t.service, issuer: t.issuer, rootcertbundle: t.rootCertBundlePath } };
+  }
+  const config = {
+    version: "0.1",
+    log: { level: "warn", accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: path.join(dir, "data") }, delete: { enabled: true } },
+    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString("hex"), tls: { certificate: tls.certPath, key: tls.keyPath } },
+    auth: authConfig,
+  };
+  const file = path.join(dir, "config.yml");
+  // YAML is a superset of JSON.
+  await writeFile(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** Starts a registry on a free 127.0.0.1 port serving TLS with the given certificate; retries once on a port clash. */
+export async function startRegistry(opts: { name?: string; tls: { certPath: string; keyPath: string }; auth: RegistryAuth }): Promise<RegistryPeer> {
+  const bin = registryBin();
+  const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-registry-"));
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const config = await writeConfig(dir, port, opts.tls, opts.auth);
+    try {
+      const peer = await startProcess({
+        name: `docker-registry ${opts.name ?? ""}`.trim(),
+        cmd: bin,
+        args: ["serve", config],
+        logFile: path.join(dir, "registry.log"),
+        env: { PATH: process.env.PATH, HOME: dir },
+        ready: () => answers(port),
+        timeoutMs: 20_000,
+      });
+      const stop = async () => {
+        await peer.stop();
+        await rm(dir, { recursive: true, force: true });
+      };
+      return { ...peer, stop, host: `127.0.0.1:${port}`, port, url: `https://127.0.0.1:${port}` };
+    } catch (err) {
+      lastError = err;
+      if (!String(err).includes("address already in use")) break;
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw lastError;
+}

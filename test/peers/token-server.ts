@@ -1,0 +1,85 @@
+import { randomUUID, sign, X509Certificate } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type TokenServerOptions = {
+  users: Record<string, string>;
+  signer: { key: string; chain: string[] };
+  issuer: string;
+  service: string;
+  /** no Authorization header → an anonymous token (as Docker Hub does); a wrong one is always 401 */
+  allowAnonymous?: boolean;
+};
+
+export type TokenServer = { realm: string; issued: () => number; refused: () => number; stop: () => Promise<void> };
+
+type Access = { type: string; name: string; actions: string[] };
+
+const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
+
+/** "repository:team/app:pull,push" → access entries (the registry's own scope grammar). */
+function parseScopes(scopes: string[]): Access[] {
+  return scopes.flatMap((s) => s.split(" ")).filter(Boolean).flatMap((s) => {
+    const parts = s.split(":");
+    if (parts.length < 3) return [];
+    const actions = parts.pop()!.split(",").filter(Boolean);
+    const [type, ...name] = parts;
+    return [{ type: type!, name: name.join(":"), actions }];
+  });
+}
+
+/** RS256 JWT with an x5c chain and a string aud, which distribution 2.8's token auth requires. */
+export function signRegistryToken(opts: TokenServerOptions, subject: string, access: Access[], ttlSeconds = 300): string {
+  const now = Math.floor(Date.now() / 1000);
+  const x5c = opts.signer.chain.map((pem) => new X509Certificate(pem).raw.toString("base64"));
+  const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", x5c }));
+  const claims = b64url(JSON.stringify({ iss: opts.issuer, sub: subject, aud: opts.service, exp: now + ttlSeconds, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+  const signature = sign("RSA-SHA256", Buffer.from(`${header}.${claims}`), opts.signer.key);
+  return `${header}.${claims}.${b64url(signature)}`;
+}
+
+function basicUser(header: string | undefined): { user: string; password: string } | null | "malformed" {
+  if (!header) return null;
+  const m = /^Basic\s+(\S+)$/i.exec(header);
+  if (!m) return "malformed";
+  const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
+  const i = decoded.indexOf(":");
+  return i < 0 ? "malformed" : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+
+/** A tiny token endpoint on 127.0.0.1 (plain HTTP): checks Basic credentials, grants what the scope asks. */
+export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
+  let issued = 0;
+  let refused = 0;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname !== "/token") return reply(404, { errors: [{ code: "NOT_FOUND" }] });
+    if (url.searchParams.get("service") !== opts.service) return reply(400, { errors: [{ code: "UNSUPPORTED", message: "unknown service" }] });
+    const who = basicUser(req.headers.authorization);
+    const ok = who === null ? opts.allowAnonymous === true : who !== "malformed" && opts.users[who.user] === who.password;
+    if (!ok) {
+      refused += 1;
+      res.setHeader("www-authenticate", 'Basic realm="regcred-test-token"');
+      return reply(401, { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] });
+    }
+    issued += 1;
+    const subject = who && who !== "malformed" ? who.user : "";
+    const token = signRegistryToken(opts, subject, parseScopes(url.searchParams.getAll("scope")));
+    reply(200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    realm: `http://127.0.0.1:${port}/token`,
+    issued: () => issued,
+    refused: () => refused,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
