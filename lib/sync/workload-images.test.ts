@@ -18,16 +18,34 @@ type Row = [string, Workload, Partial<WorkloadImages>];
 
 const rows: Row[] = [
   ["a Pod with init, regular and ephemeral containers", { kind: "Pod", metadata: meta, spec }, { images: ["quay.io/acme/migrate:1", "nginx:1.27", "busybox"], templatePatchable: false }],
-  ["a Deployment's template (ephemeral containers are pods-only)", { kind: "Deployment", metadata: meta, spec: { template } }, { images: ["quay.io/acme/migrate:1", "nginx:1.27"], templatePatchable: true }],
+  [
+    "a Deployment's template (ephemeral containers are pods-only)",
+    { kind: "Deployment", metadata: meta, spec: { template } },
+    { images: ["quay.io/acme/migrate:1", "nginx:1.27"], templatePatchable: true },
+  ],
   ["a StatefulSet", { kind: "StatefulSet", metadata: meta, spec: { template } }, { kind: "StatefulSet", images: ["quay.io/acme/migrate:1", "nginx:1.27"] }],
   ["a DaemonSet", { kind: "DaemonSet", metadata: meta, spec: { template } }, { kind: "DaemonSet", templatePatchable: true }],
   ["a Job (template immutable)", { kind: "Job", metadata: meta, spec: { template } }, { kind: "Job", templatePatchable: false }],
-  ["a CronJob's jobTemplate", { kind: "CronJob", metadata: meta, spec: { jobTemplate: { spec: { template } } } }, { kind: "CronJob", images: ["quay.io/acme/migrate:1", "nginx:1.27"], templatePatchable: true }],
+  [
+    "a CronJob's jobTemplate",
+    { kind: "CronJob", metadata: meta, spec: { jobTemplate: { spec: { template } } } },
+    { kind: "CronJob", images: ["quay.io/acme/migrate:1", "nginx:1.27"], templatePatchable: true },
+  ],
   ["a bare ReplicaSet", { kind: "ReplicaSet", metadata: meta, spec: { template } }, { templatePatchable: true }],
   [
     "a ReplicaSet controlled by a Deployment",
     { kind: "ReplicaSet", metadata: { ...meta, ownerReferences: [{ kind: "Deployment", name: "app", controller: true }] }, spec: { template } },
-    { templatePatchable: false },
+    { controlled: true, templatePatchable: false },
+  ],
+  [
+    "a Pod controlled by a ReplicaSet",
+    { kind: "Pod", metadata: { ...meta, ownerReferences: [{ kind: "ReplicaSet", name: "app-1", controller: true }] }, spec },
+    { controlled: true, templatePatchable: false },
+  ],
+  [
+    "a Deployment with a non-controller owner",
+    { kind: "Deployment", metadata: { ...meta, ownerReferences: [{ kind: "Application", name: "x" }] }, spec: { template } },
+    { controlled: false, templatePatchable: true },
   ],
   [
     "the default ServiceAccount, no namespace and blank images",
@@ -50,6 +68,7 @@ describe("extractWorkloadImages", () => {
       serviceAccountName: "builder",
       images: ["quay.io/acme/migrate:1", "nginx:1.27"],
       imagePullSecrets: [{ name: "own" }],
+      controlled: false,
       templatePatchable: true,
     });
   });

@@ -44,7 +44,9 @@ export type WorkloadImages = {
   images: string[];
   /** The pod (template) spec's own imagePullSecrets; the ServiceAccount's are only added to pods that have none. */
   imagePullSecrets: LocalObjectReference[];
-  /** Whether podtemplate mode may patch it: Pods and Job templates are immutable, owned ReplicaSets are overwritten. */
+  /** Has a controller owner (a Deployment's ReplicaSet, a CronJob's Job, a ReplicaSet's Pod). */
+  controlled: boolean;
+  /** Whether podtemplate mode may patch it: Pod specs and Job templates are immutable, controlled objects get overwritten. */
   templatePatchable: boolean;
 };
 
@@ -65,14 +67,9 @@ function imagesOf(spec: PodSpec, includeEphemeral: boolean): string[] {
   return [...new Set(images)];
 }
 
-function isTemplatePatchable(workload: Workload): boolean {
-  if (workload.kind === "Pod" || workload.kind === "Job") return false;
-  if (workload.kind !== "ReplicaSet") return true;
-  return !(workload.metadata.ownerReferences ?? []).some((owner) => owner.controller);
-}
-
 export function extractWorkloadImages(workload: Workload): WorkloadImages {
   const spec = podSpecOf(workload);
+  const controlled = (workload.metadata.ownerReferences ?? []).some((owner) => owner.controller === true);
   return {
     namespace: workload.metadata.namespace ?? "default",
     kind: workload.kind,
@@ -80,7 +77,8 @@ export function extractWorkloadImages(workload: Workload): WorkloadImages {
     serviceAccountName: spec.serviceAccountName || spec.serviceAccount || "default",
     images: imagesOf(spec, workload.kind === "Pod"),
     imagePullSecrets: [...(spec.imagePullSecrets ?? [])],
-    templatePatchable: isTemplatePatchable(workload),
+    controlled,
+    templatePatchable: !controlled && workload.kind !== "Pod" && workload.kind !== "Job",
   };
 }
 

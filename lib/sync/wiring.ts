@@ -1,0 +1,108 @@
+import type { DesiredServiceAccount, DesiredState, DesiredWorkload } from "./desired";
+import type { LocalObjectReference, WorkloadKind } from "./workload-images";
+
+export type WiringMode = "serviceaccount" | "podtemplate";
+export type ActualServiceAccount = { namespace: string; name: string; imagePullSecrets?: readonly LocalObjectReference[] };
+type PullSecretChange = { imagePullSecrets: LocalObjectReference[]; added: string[]; removed: string[] };
+/** The full new imagePullSecrets list: foreign entries kept in order, Regcred's added or removed. */
+export type ServiceAccountPatch = { op: "patch-sa"; namespace: string; name: string } & PullSecretChange;
+export type WorkloadPatch = { op: "patch-workload"; namespace: string; kind: WorkloadKind; name: string } & PullSecretChange;
+export type WiringWarning = { namespace: string; workload: string; reason: string };
+export type Wiring = { serviceAccounts: ServiceAccountPatch[]; workloads: WorkloadPatch[]; warnings: WiringWarning[] };
+
+/** Per-namespace facts from the secret plan; every predicate takes (namespace, secret name). */
+export type WiringFacts = {
+  /** Regcred's secret is wanted and exists after the plan. */
+  available: (namespace: string, name: string) => boolean;
+  /** Regcred's secret is unused but inside its grace period: existing references stay. */
+  lingering: (namespace: string, name: string) => boolean;
+  /** A reference Regcred may remove: its own secret name, never a foreign secret's. */
+  own: (namespace: string, name: string) => boolean;
+};
+
+export function mergePullSecrets(
+  current: readonly LocalObjectReference[],
+  wanted: readonly string[],
+  keep: (name: string) => boolean,
+  own: (name: string) => boolean,
+): PullSecretChange {
+  const kept: LocalObjectReference[] = [];
+  const seen = new Set<string>();
+  const removed: string[] = [];
+  for (const ref of current) {
+    const name = ref.name ?? "";
+    if (!own(name)) kept.push(ref);
+    else if (!wanted.includes(name) && !keep(name)) removed.push(name);
+    else if (!seen.has(name)) kept.push(ref);
+    seen.add(name);
+  }
+  const added = wanted.filter((name) => !seen.has(name));
+  return { imagePullSecrets: [...kept, ...added.map((name) => ({ name }))], added, removed };
+}
+
+const sameNames = (a: readonly LocalObjectReference[], b: readonly LocalObjectReference[]) =>
+  a.length === b.length && a.every((ref, i) => ref.name === b[i]?.name);
+
+export function groupServiceAccounts(workloads: readonly DesiredWorkload[]): DesiredServiceAccount[] {
+  const groups = new Map<string, DesiredServiceAccount>();
+  for (const w of workloads.filter((w) => w.secretNames.length > 0)) {
+    const key = `${w.namespace}/${w.serviceAccountName}`;
+    const sa = groups.get(key) ?? { namespace: w.namespace, name: w.serviceAccountName, secretNames: [] };
+    sa.secretNames = [...new Set([...sa.secretNames, ...w.secretNames])].sort();
+    groups.set(key, sa);
+  }
+  return [...groups.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+}
+
+function planServiceAccounts(
+  wants: readonly DesiredServiceAccount[],
+  actual: readonly ActualServiceAccount[],
+  facts: WiringFacts,
+): ServiceAccountPatch[] {
+  const byKey = new Map(wants.map((sa) => [`${sa.namespace}/${sa.name}`, sa.secretNames]));
+  return actual.flatMap((sa): ServiceAccountPatch[] => {
+    const ns = sa.namespace;
+    const wanted = (byKey.get(`${ns}/${sa.name}`) ?? []).filter((name) => facts.available(ns, name));
+    const current = sa.imagePullSecrets ?? [];
+    const change = mergePullSecrets(current, wanted, (n) => facts.lingering(ns, n), (n) => facts.own(ns, n));
+    return sameNames(current, change.imagePullSecrets) ? [] : [{ op: "patch-sa", namespace: ns, name: sa.name, ...change }];
+  });
+}
+
+function planWorkloads(workloads: readonly DesiredWorkload[], facts: WiringFacts, active: boolean): WorkloadPatch[] {
+  return workloads.filter((w) => w.templatePatchable).flatMap((w): WorkloadPatch[] => {
+    const ns = w.namespace;
+    const wanted = active ? w.secretNames.filter((name) => facts.available(ns, name)) : [];
+    const change = mergePullSecrets(w.imagePullSecrets, wanted, (n) => active && facts.lingering(ns, n), (n) => facts.own(ns, n));
+    if (sameNames(w.imagePullSecrets, change.imagePullSecrets)) return [];
+    return [{ op: "patch-workload", namespace: ns, kind: w.kind, name: w.name, ...change }];
+  });
+}
+
+// The ServiceAccount admission plugin copies the ServiceAccount's imagePullSecrets only into pods that list none.
+function bypassWarnings(workloads: readonly DesiredWorkload[], facts: WiringFacts): WiringWarning[] {
+  return workloads.flatMap((w) => {
+    const listed = new Set(w.imagePullSecrets.map((ref) => ref.name));
+    const missing = w.secretNames.filter((name) => facts.available(w.namespace, name) && !listed.has(name));
+    if (w.controlled || w.imagePullSecrets.length === 0 || missing.length === 0) return [];
+    const reason = `sets its own imagePullSecrets, so its pods do not get the ServiceAccount's ${missing.join(", ")}`;
+    return [{ namespace: w.namespace, workload: `${w.kind}/${w.name}`, reason }];
+  });
+}
+
+/** ServiceAccount and pod-template patches; the inactive mode only loses Regcred's references. */
+export function planPullSecretWiring(
+  desired: DesiredState,
+  serviceAccounts: readonly ActualServiceAccount[],
+  facts: WiringFacts,
+  mode: WiringMode,
+): Wiring {
+  const templates = mode === "podtemplate";
+  // Bare Pods and Jobs cannot have their templates patched, so their ServiceAccounts stay wired in podtemplate mode.
+  const saWants = templates ? groupServiceAccounts(desired.workloads.filter((w) => !w.templatePatchable && !w.controlled)) : desired.serviceAccounts;
+  return {
+    serviceAccounts: planServiceAccounts(saWants, serviceAccounts, facts),
+    workloads: planWorkloads(desired.workloads, facts, templates),
+    warnings: templates ? [] : bypassWarnings(desired.workloads, facts),
+  };
+}
