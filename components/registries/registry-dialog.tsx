@@ -63,14 +63,16 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
   if (!values) {
     return (
       <Dialog open onClose={onClose} title="Add a registry" description="Pick the kind of registry; the next step asks for what it needs.">
-        <div className="type-grid" role="list">
+        <ul className="type-grid">
           {RegistryTypes.map((t) => (
-            <button key={t} type="button" role="listitem" className="type-option" onClick={() => setValues(emptyForm(t))}>
-              <TypeIcon type={t} />
-              <span>{typeLabels[t]}</span>
-            </button>
+            <li key={t}>
+              <button type="button" className="type-option" onClick={() => setValues(emptyForm(t))}>
+                <TypeIcon type={t} />
+                <span>{typeLabels[t]}</span>
+              </button>
+            </li>
           ))}
-        </div>
+        </ul>
       </Dialog>
     );
   }

@@ -13,6 +13,8 @@ describe("registryHost", () => {
     ["Registry.Example.com", "registry.example.com"],
     ["quay.io:443", "quay.io"],
     ["[::1]:5000", "[::1]:5000"],
+    ["docker.io/library/nginx", "registry-1.docker.io"],
+    ["index.docker.io", "registry-1.docker.io"],
     ["https://quay.io/org", "quay.io"],
     ["user:pw@host", null],
     ["", null],

@@ -14,12 +14,17 @@ function outcome(status: Outcome["status"], summary: string, failedStep: Outcome
   return { status, summary, failedStep, steps, proven: null, expiresAt: null };
 }
 
-/** "host[:port]" of a registry string ("host[:port][/path]"), or null when it is not one. */
+// Docker Hub's names for humans; its v2 API answers on registry-1.docker.io (as in Docker's client).
+const dockerHubNames = new Set(["docker.io", "index.docker.io", "registry.hub.docker.com"]);
+const defaultTimeoutMs = 10_000;
+
+/** The "host[:port]" serving /v2/ for a registry string ("host[:port][/path]"), or null when it is not one. */
 export function registryHost(registry: string): string | null {
   const host = registry.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "";
   if (!host || /[\s@?#\\]/.test(host)) return null;
   try {
-    return new URL(`https://${host}/`).host || null;
+    const parsed = new URL(`https://${host}/`).host;
+    return dockerHubNames.has(parsed) ? "registry-1.docker.io" : parsed || null;
   } catch {
     return null;
   }
@@ -88,7 +93,8 @@ export async function checkRegistryCredentials(input: CheckInput, opts: CheckOpt
   const secrets = secretsOf(input.creds);
   let result: Outcome;
   try {
-    result = await dispatch(input, opts, secrets);
+    const timeoutMs = Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : defaultTimeoutMs;
+    result = await dispatch(input, { ...opts, timeoutMs }, secrets);
   } catch (err) {
     log.error("credential check failed unexpectedly", { ...describeError(err), type: input.type, cacheKey: input.cacheKey });
     result = outcome("unreachable", "the check failed unexpectedly; the server log has the details");

@@ -44,7 +44,7 @@ type StartOptions = {
   cmd: string;
   args: string[];
   logFile: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   ready: () => Promise<boolean>;
   timeoutMs?: number;
 };
@@ -53,7 +53,7 @@ type StartOptions = {
 export async function startProcess(opts: StartOptions): Promise<Peer> {
   installExitHook();
   const fd = openSync(opts.logFile, "a");
-  const child = spawn(opts.cmd, opts.args, { env: opts.env ?? process.env, stdio: ["ignore", fd, fd] });
+  const child = spawn(opts.cmd, opts.args, { env: (opts.env ?? process.env) as NodeJS.ProcessEnv, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   running.add(child);
   let exited: string | null = null;

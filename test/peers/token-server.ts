@@ -80,6 +80,10 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     realm: `http://127.0.0.1:${port}/token`,
     issued: () => issued,
     refused: () => refused,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -166,9 +166,9 @@ export async function checkV2Access(host: string, creds: V2Credentials | null, o
   const header = res.headers["www-authenticate"];
   const challenge = pickChallenge(parseWwwAuthenticate(header));
   if (!challenge) {
-    const detail = header ? `no Basic or Bearer challenge in "${String(header).slice(0, 200)}"` : "401 without a WWW-Authenticate challenge";
-    step(ctx, "challenge", false, 0, detail);
-    return end(ctx, "unsupported", `challenge: ${ctx.base.href} answered 401 with ${detail.replace(/^401 without/, "no")}`, "challenge");
+    const detail = header ? `no Basic or Bearer challenge in "${String(header).slice(0, 200)}"` : "no WWW-Authenticate challenge";
+    step(ctx, "challenge", false, 0, `401 with ${detail}`);
+    return end(ctx, "unsupported", `challenge: ${ctx.base.href} answered 401 with ${detail}`, "challenge");
   }
   if (challenge.scheme === "basic") {
     step(ctx, "challenge", true, 0, describeChallenge(challenge));

@@ -1,4 +1,5 @@
 import "server-only";
+import { X509Certificate } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import http from "node:http";
 import net from "node:net";
@@ -66,7 +67,11 @@ function connectTcp(address: string, port: number, timeoutMs: number): Promise<n
 function secureContextFor(ca: string | null | undefined): tls.SecureContext | undefined {
   if (!ca) return undefined;
   try {
-    return tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    // OpenSSL skips PEM blocks it cannot read, so a broken CA would surface later as "unknown authority".
+    const blocks = ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new Error("no certificate");
+    for (const block of blocks) new X509Certificate(block);
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ...blocks] });
   } catch {
     throw Object.assign(new Error("bad CA"), { code: "REGCRED_BAD_CA" });
   }

@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, GetUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { freePort, type Peer, sleep, startProcess } from "./process";
+
+export type AwsKeys = { accessKeyId: string; secretAccessKey: string };
+export type MotoPeer = { url: string; started: Peer | null; stop: () => Promise<void> };
+export type EcrIdentities = {
+  /** allowed ecr:* on * */
+  ecrUser: AwsKeys & { userName: string };
+  /** no policy at all */
+  noPolicyUser: AwsKeys & { userName: string };
+  /** the password moto's GetAuthorizationToken hands out (AWS:<password>) */
+  registryPassword: string;
+  proxyEndpoint: string;
+};
+
+const region = "us-east-1";
+const adminUser = "regcred-test-admin";
+// While auth is off moto accepts any keys; these only sign the bootstrap calls.
+const bootstrapKeys = { accessKeyId: "AKIAREGCREDBOOTSTRAP0", secretAccessKey: "regcred-bootstrap-not-a-secret" };
+
+async function motoAnswers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/moto-api/data.json`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function motoServerBin(): string {
+  if (process.env.MOTO_SERVER_BIN) return process.env.MOTO_SERVER_BIN;
+  const root = path.join(os.homedir(), ".cache/regcred/moto");
+  const versions = existsSync(root) ? readdirSync(root).sort().reverse() : [];
+  const bin = versions.map((v) => path.join(root, v, "venv/bin/moto_server")).find((p) => existsSync(p));
+  if (!bin) throw new Error(`moto_server not found under ${root}/*/venv/bin: run REGCRED_INSTALL_STEPS=moto scripts/peers/install.sh, or set MOTO_URL`);
+  return bin;
+}
+
+/** The moto at MOTO_URL (it must answer), else a moto_server of our own on a free port. */
+export async function ensureMoto(): Promise<MotoPeer> {
+  const shared = process.env.MOTO_URL;
+  if (shared) {
+    if (!(await motoAnswers(shared))) throw new Error(`MOTO_URL=${shared} does not answer /moto-api/data.json`);
+    return { url: shared, started: null, stop: async () => {} };
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-moto-"));
+  const peer = await startProcess({ name: "moto_server", cmd: motoServerBin(), args: ["-H", "127.0.0.1", "-p", String(port)], logFile: path.join(dir, "moto.log"), ready: () => motoAnswers(url), timeoutMs: 60_000 }).catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
+  const stop = async () => {
+    await peer.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { url, started: peer, stop };
+}
+
+const iamFor = (url: string, keys: AwsKeys) => new IAMClient({ region, endpoint: url, credentials: keys, maxAttempts: 1 });
+
+/** Moto's model dump is readable without AWS auth; it holds access keys with their secrets. */
+async function findAccessKey(url: string, userName: string): Promise<AwsKeys | null> {
+  const res = await fetch(`${url}/moto-api/data.json`);
+  const data = (await res.json()) as { iam?: { AccessKey?: Array<{ user_name: string; access_key_id: string; secret_access_key: string; status: string }> } };
+  const key = data.iam?.AccessKey?.find((k) => k.user_name === userName && k.status === "Active");
+  return key ? { accessKeyId: key.access_key_id, secretAccessKey: key.secret_access_key } : null;
+}
+
+async function authEnabled(url: string): Promise<boolean> {
+  try {
+    await iamFor(url, bootstrapKeys).send(new GetUserCommand({ UserName: adminUser }));
+    return false;
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? "";
+    return name === "InvalidClientTokenId" || name === "SignatureDoesNotMatch" || name === "AccessDenied";
+  }
+}
+
+async function resetAuth(url: string, allowedUnauthenticatedCalls: number | "inf"): Promise<void> {
+  const res = await fetch(`${url}/moto-api/reset-auth`, { method: "POST", body: String(allowedUnauthenticatedCalls) });
+  if (!res.ok) throw new Error(`moto reset-auth answered ${res.status}`);
+}
+
+const ignoreExists = (err: unknown) => {
+  if ((err as { name?: string }).name !== "EntityAlreadyExists") throw err;
+};
+
+/** Three IAM calls: the admin user, an inline "*" policy, an access key (the policy lands before the key). */
+async function createAdmin(url: string): Promise<void> {
+  const iam = iamFor(url, bootstrapKeys);
+  await iam.send(new CreateUserCommand({ UserName: adminUser })).catch(ignoreExists);
+  const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+  await iam.send(new PutUserPolicyCommand({ UserName: adminUser, PolicyName: "regcred-test-admin-all", PolicyDocument: policy }));
+  await iam.send(new CreateAccessKeyCommand({ UserName: adminUser }));
+}
+
+/**
+ * Keys of a shared admin user. Several test files may share one moto and any of them may have
+ * turned auth on already: the admin's key is read back from /moto-api/data.json; if it does not
+ * exist yet and auth is on, a budget of exactly 3 unauthenticated calls creates it.
+ */
+async function adminKeys(url: string): Promise<AwsKeys> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await findAccessKey(url, adminUser);
+    if (existing) return existing;
+    try {
+      if (await authEnabled(url)) {
+        await resetAuth(url, 3);
+        try {
+          await createAdmin(url);
+        } finally {
+          await resetAuth(url, 0);
+        }
+      } else {
+        await createAdmin(url);
+      }
+    } catch (err) {
+      lastError = err;
+      await sleep(200 + Math.random() * 300);
+    }
+  }
+  const existing = await findAccessKey(url, adminUser);
+  if (existing) return existing;
+  throw new Error(`could not create the moto admin user: ${String(lastError)}`);
+}
+
+async function createUser(iam: IAMClient, userName: string, policyArn: string | null): Promise<AwsKeys & { userName: string }> {
+  await iam.send(new CreateUserCommand({ UserName: userName }));
+  if (policyArn) await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }));
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+  return { userName, accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+}
+
+/**
+ * Creates uniquely named IAM users (one allowed ecr:*, one with no policy) and turns moto's auth on
+ * (POST /moto-api/reset-auth 0), so wrong keys really fail. Safe to call from several test files.
+ */
+export async function setupEcrIdentities(url: string): Promise<EcrIdentities> {
+  const iam = iamFor(url, await adminKeys(url));
+  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }] });
+  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: `regcred-ecr-all-${suffix}`, PolicyDocument: document }));
+  const ecrUser = await createUser(iam, `regcred-ecr-${suffix}`, Policy!.Arn!);
+  const noPolicyUser = await createUser(iam, `regcred-noperm-${suffix}`, null);
+  await resetAuth(url, 0);
+  const ecr = new ECRClient({ region, endpoint: url, credentials: ecrUser, maxAttempts: 1 });
+  const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
+  const decoded = Buffer.from(data?.authorizationToken ?? "", "base64").toString("utf8");
+  if (!decoded.startsWith("AWS:")) throw new Error("moto's GetAuthorizationToken returned no AWS:<password> token");
+  return { ecrUser, noPolicyUser, registryPassword: decoded.slice(4), proxyEndpoint: data?.proxyEndpoint ?? "" };
+}
