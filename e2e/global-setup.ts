@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ensureMoto } from "../test/peers/moto";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE_URL, BOOTSTRAP_TOKEN, E2E_PORT, ORG, RUN_DIR, SERVER_LOG } from "./env";
 
 async function waitForServer(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -22,6 +23,8 @@ async function waitForServer(child: ChildProcess, timeoutMs: number): Promise<vo
 export default async function globalSetup(): Promise<() => Promise<void>> {
   fs.rmSync(RUN_DIR, { recursive: true, force: true });
   fs.mkdirSync(RUN_DIR, { recursive: true });
+  const moto = await ensureMoto();
+  process.env.MOTO_URL = moto.url;
   const log = fs.openSync(SERVER_LOG, "w");
   const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
     env: {
@@ -33,6 +36,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       REGCRED_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
       LOG_LEVEL: "debug",
       DATABASE_URL: "",
+      AWS_ENDPOINT_URL_ECR: moto.url,
     },
     stdio: ["ignore", log, log],
   });
@@ -40,5 +44,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
+    await moto.stop();
   };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Roles } from "./auth/roles";
 import { ErrorCodes } from "./errors";
-import { RegistryPatch, RegistryRequestShape, RegistryResponse } from "./registries/schema";
+import { ecrHostPattern, RegistryPatch, RegistryRequestShape, RegistryResponse, type RegistryType, SecretRef, SecretRefMap } from "./registries/schema";
 import { CreateTokenInput } from "./tokens/schema";
 
 type JsonSchema = Record<string, unknown>;
@@ -29,8 +29,40 @@ const ErrorBody = z.object({
 const createdAtPattern = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z$";
 
 function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    override: (ctx) => {
+      // z.record's key refinement is not representable; its keys are "*" or a cluster name (a secret-style DNS subdomain).
+      if (ctx.zodSchema === SecretRefMap) ctx.jsonSchema.propertyNames = { anyOf: [{ const: "*" }, jsonSchema(SecretRef.shape.secret, io)] };
+      // .trim().min(1) means "at least one non-blank character".
+      if (ctx.zodSchema === CreateTokenInput.shape.name) ctx.jsonSchema.pattern = "\\S";
+    },
+  }) as JsonSchema;
   return rest;
+}
+
+const filled = { type: "string", minLength: 1 };
+const credPair = { required: ["creds"], properties: { creds: { required: ["username", "password"], properties: { username: filled, password: filled } } } };
+const noCreds = { properties: { creds: { properties: { username: { maxLength: 0 }, password: { maxLength: 0 } } } } };
+const ecrHostOrRegion = { anyOf: [{ properties: { registry: { pattern: `${ecrHostPattern.source.replace(/\$$/, "")}(?:/|$)` } } }, { required: ["region"] }] };
+
+const typeRules: Record<RegistryType, JsonSchema[]> = {
+  public: [noCreds],
+  basic: [credPair],
+  azure_acr: [credPair],
+  google_gcr: [{ required: ["creds"], properties: { creds: { required: ["password"], properties: { password: { ...filled, contentMediaType: "application/json", description: "The service-account JSON key (client_email, private_key)." } } } } }],
+  amazon_ecr: [credPair, ecrHostOrRegion],
+  secret_ref: [noCreds, { required: ["secrets"], properties: { secrets: { minProperties: 1 } } }],
+};
+
+/** The per-type rules of lib/registries/rules.ts, as if/then clauses on the create body. */
+function withTypeRules(schema: JsonSchema): JsonSchema {
+  const clauses = Object.entries(typeRules).map(([type, rules]) => {
+    const only = [...(type === "secret_ref" ? [] : [{ not: { required: ["secrets"] } }]), ...(type === "amazon_ecr" ? [] : [{ not: { required: ["region"] } }])];
+    return { if: { properties: { type: { const: type } }, required: ["type"] }, then: { allOf: [...rules, ...only] } };
+  });
+  return { ...schema, allOf: clauses };
 }
 
 function registryResponseSchema(): JsonSchema {
@@ -70,6 +102,20 @@ const regId = { name: "regId", in: "path", required: true, description: "Registr
 const tokenId = { name: "tokenId", in: "path", required: true, description: "Token id (a UUID).", schema: { type: "string" } };
 const noContent = { description: "Done; no body." };
 
+function links(targets: Record<string, [string, string]>, idParam: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, [operationId, description]] of Object.entries(targets)) {
+    out[name] = { operationId, description, parameters: { orgId: "$request.path.orgId", [idParam]: "$response.body#/id" } };
+  }
+  return out;
+}
+
+const registryLinks = links(
+  { GetRegistry: ["getRegistry", "Read the created registry."], UpdateRegistry: ["updateRegistry", "Update it."], DeleteRegistry: ["deleteRegistry", "Delete it."] },
+  "regId",
+);
+const tokenLinks = links({ RevokeToken: ["revokeToken", "Revoke the created token."] }, "tokenId");
+
 function operation(tag: string, operationId: string, summary: string, params: unknown[], responses: Record<string, unknown>, body?: unknown) {
   return {
     tags: [tag],
@@ -87,16 +133,16 @@ function paths() {
   return {
     "/api/orgs/{orgId}/registries": {
       get: operation(reg, "listRegistries", "List the org's registries", [orgId], { 200: { description: "The registries, ordered by id.", content: json({ type: "array", items: ref("RegistryResponse") }) }, ...errors(401, 404, 500) }),
-      post: operation(reg, "createRegistry", "Create a registry (the body is read as JSON whatever its Content-Type)", [orgId], { 201: { description: "Created.", content: json(ref("RegistryResponse")) }, ...errors(400, 401, 403, 404, 409, 413, 500) }, ref("RegistryRequest")),
+      post: operation(reg, "createRegistry", "Create a registry (the body is read as JSON whatever its Content-Type)", [orgId], { 201: { description: "Created.", content: json(ref("RegistryResponse")), links: registryLinks }, ...errors(400, 401, 403, 404, 409, 413, 500) }, ref("RegistryRequest")),
     },
     "/api/orgs/{orgId}/registries/{regId}": {
       get: operation(reg, "getRegistry", "Get one registry", [orgId, regId], { 200: { description: "The registry.", content: json(ref("RegistryResponse")) }, ...errors(401, 404, 500) }),
-      patch: operation(reg, "updateRegistry", "Update a registry with a full or partial body; omitted credentials keep their stored values", [orgId, regId], { 200: { description: "Updated.", content: json(ref("RegistryResponse")) }, ...errors(400, 401, 403, 404, 409, 413, 500) }, ref("RegistryPatch")),
+      patch: operation(reg, "updateRegistry", "Update a registry with a full or partial body; omitted credentials keep their stored values", [orgId, regId], { 200: { description: "Updated.", content: json(ref("RegistryResponse")), links: registryLinks }, ...errors(400, 401, 403, 404, 409, 413, 500) }, ref("RegistryPatch")),
       delete: operation(reg, "deleteRegistry", "Delete a registry and its stored credentials", [orgId, regId], { 204: noContent, ...errors(401, 403, 404, 500) }),
     },
     "/api/orgs/{orgId}/tokens": {
       get: operation(tok, "listTokens", "List the org's API tokens (admin)", [orgId], { 200: { description: "The tokens, newest first; never their plaintext.", content: json({ type: "array", items: ref("TokenView") }) }, ...errors(401, 403, 404, 500) }),
-      post: operation(tok, "createToken", "Create an API token (admin)", [orgId], { 201: { description: "Created; `token` is shown once.", content: json(ref("CreatedToken")) }, ...errors(400, 401, 403, 404, 413, 500) }, ref("CreateTokenInput")),
+      post: operation(tok, "createToken", "Create an API token (admin)", [orgId], { 201: { description: "Created; `token` is shown once.", content: json(ref("CreatedToken")), links: tokenLinks }, ...errors(400, 401, 403, 404, 413, 500) }, ref("CreateTokenInput")),
     },
     "/api/orgs/{orgId}/tokens/{tokenId}": {
       delete: operation(tok, "revokeToken", "Revoke an API token (admin)", [orgId, tokenId], { 204: noContent, ...errors(401, 403, 404, 500) }),
@@ -121,8 +167,11 @@ export function buildOpenApi(): Record<string, unknown> {
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API token (Authorization: Bearer <token>)." } },
       schemas: {
-        RegistryRequest: jsonSchema(RegistryRequestShape, "input"),
-        RegistryPatch: jsonSchema(RegistryPatch, "input"),
+        RegistryRequest: withTypeRules(jsonSchema(RegistryRequestShape, "input")),
+        RegistryPatch: {
+          ...jsonSchema(RegistryPatch, "input"),
+          description: "Any subset of RegistryRequest. It is merged into the stored registry (omitted credentials keep their stored values) and the result must satisfy RegistryRequest's per-type rules.",
+        },
         RegistryResponse: registryResponseSchema(),
         CreateTokenInput: jsonSchema(CreateTokenInput, "input"),
         TokenView: jsonSchema(TokenView, "output"),

@@ -83,6 +83,7 @@ test("[registries-api] credentials never appear in responses, errors or the serv
   }
   await record("revoke token", await api.delete(`tokens/${tokenId}`));
 
+  expect(seen.find((s) => s.label === "list")?.text).toContain(bodies[2]!.registry);
   for (const s of seen) {
     expect(s.text, `${s.label} (${s.status}) leaks the secret`).not.toContain(canary);
     expect(s.text, `${s.label} (${s.status}) leaks the access key id`).not.toContain(userCanary);

@@ -22,7 +22,7 @@ export const RegistryUrl = z
   .min(1, "is required")
   .max(255, "must be at most 255 characters")
   .refine((v) => !v.includes("://"), "must not include a scheme such as https://")
-  .refine((v) => registryPattern.test(v), "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+  .regex(registryPattern, "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
 
 export const RegistryCreds = z.strictObject({
   username: z.string({ error: "must be a string" }).max(1024, "must be at most 1024 characters").optional(),
@@ -48,7 +48,7 @@ const fields = {
   creds: RegistryCreds.optional(),
   secrets: SecretRefMap.optional(),
   region: z.string().regex(awsRegionPattern, "must be an AWS region such as eu-west-1").optional(),
-  ca_cert: z.string().max(65536).refine((v) => v.includes("-----BEGIN CERTIFICATE-----"), "must be a PEM certificate").optional(),
+  ca_cert: z.string().max(65536).regex(/-----BEGIN CERTIFICATE-----/, "must be a PEM certificate").optional(),
 };
 
 /** The body of POST /registries: Humanitec's RegistryRequest plus `region` and `ca_cert`. */

@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "../fixtures";
+
+function adminKubeconfig(): string {
+  const file = process.env.KUBECONFIG_ADMIN;
+  if (!file) throw new Error("KUBECONFIG_ADMIN is not set: start a kube-apiserver with scripts/peers/kube-up.sh and export it from its env file.");
+  return fs.readFileSync(file, "utf8");
+}
+
+test("[clusters] add a cluster from a pasted kubeconfig, test its connection, delete it", async ({ page, uid }) => {
+  const kubeconfig = adminKubeconfig();
+  const keyData = /client-key-data: (\S+)/.exec(kubeconfig)![1]!;
+  const name = `e2e-${uid}`;
+
+  await page.goto("/clusters");
+  await expect(page.getByRole("heading", { level: 1, name: "Clusters" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Clusters" })).toHaveAttribute("aria-current", "page");
+  await page.getByRole("button", { name: "Add cluster", exact: true }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Add a cluster" });
+  await dialog.getByRole("textbox", { name: "Kubeconfig" }).fill(kubeconfig);
+  await expect(dialog.getByLabel("Context")).toHaveValue("admin@regcred-test");
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("admin-regcred-test");
+  await expect(dialog.getByText("Client certificate")).toBeVisible();
+  expect((await new AxeBuilder({ page }).include("dialog").analyze()).violations).toEqual([]);
+  await dialog.getByLabel("Name", { exact: true }).fill(name);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(`Cluster ${name} added`)).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+
+  const row = page.locator(`tr[data-cluster-name="${name}"]`);
+  await expect(row).toContainText("Client certificate");
+  await expect(row).toContainText("All namespaces except kube-system, kube-public, kube-node-lease");
+  await expect(row).toContainText("Not tested yet");
+  expect(await page.content()).not.toContain(keyData.slice(0, 40));
+
+  await row.getByRole("button", { name: `Test connection of ${name}` }).click();
+  const result = page.getByRole("cell", { name: `Connection test of ${name}` });
+  await expect(result.locator("[data-test-status]")).toHaveAttribute("data-test-status", "ok", { timeout: 30_000 });
+  await expect(result).toContainText(/v1\.34\.\d+/);
+  await expect(result).toContainText("all 33 permissions granted");
+  await expect(row).toContainText(/ok\s*v1\.34\.\d+/);
+
+  await row.getByRole("button", { name: `Delete ${name}` }).click();
+  const confirm = page.getByRole("dialog", { name: `Delete cluster ${name}?` });
+  await confirm.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText(`Cluster ${name} deleted`)).toBeVisible();
+  await expect(row).toHaveCount(0);
+});
+
+test("[clusters] an exec-plugin kubeconfig is refused with a clear message", async ({ page, uid }) => {
+  const exec = adminKubeconfig().replace(/client-certificate-data: .*\n\s*client-key-data: .*/, "exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws");
+  await page.goto("/clusters");
+  await page.getByRole("button", { name: "Add cluster", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Add a cluster" });
+  await dialog.getByRole("textbox", { name: "Kubeconfig" }).fill(exec);
+  await expect(dialog.getByRole("alert").filter({ hasText: "exec credential plugin" })).toBeVisible();
+  await dialog.getByLabel("Name", { exact: true }).fill(`e2e-exec-${uid}`);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(/Context "admin@regcred-test" cannot be used: user "admin" uses an exec credential plugin/).first()).toBeVisible();
+  await expect(dialog).toBeVisible();
+});
