@@ -18,6 +18,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
+  outputDir: `test-results/${process.env.E2E_PORT ?? "default"}`,
   use: { baseURL: BASE_URL, trace: "retain-on-failure" },
   projects: [
     { name: "api", testMatch: /api\/.*\.spec\.ts/ },

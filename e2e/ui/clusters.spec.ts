@@ -21,10 +21,10 @@ test("[clusters] add a cluster from a pasted kubeconfig, test its connection, de
   const dialog = page.getByRole("dialog", { name: "Add a cluster" });
   await dialog.getByRole("textbox", { name: "Kubeconfig" }).fill(kubeconfig);
   await expect(dialog.getByLabel("Context")).toHaveValue("admin@regcred-test");
-  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("admin-regcred-test");
+  await expect(dialog.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("admin-regcred-test");
   await expect(dialog.getByText("Client certificate")).toBeVisible();
   expect((await new AxeBuilder({ page }).include("dialog").analyze()).violations).toEqual([]);
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
+  await dialog.getByRole("textbox", { name: "Name", exact: true }).fill(name);
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText(`Cluster ${name} added`)).toBeVisible();
   await expect(dialog).toHaveCount(0);
@@ -56,7 +56,7 @@ test("[clusters] an exec-plugin kubeconfig is refused with a clear message", asy
   const dialog = page.getByRole("dialog", { name: "Add a cluster" });
   await dialog.getByRole("textbox", { name: "Kubeconfig" }).fill(exec);
   await expect(dialog.getByRole("alert").filter({ hasText: "exec credential plugin" })).toBeVisible();
-  await dialog.getByLabel("Name", { exact: true }).fill(`e2e-exec-${uid}`);
+  await dialog.getByRole("textbox", { name: "Name", exact: true }).fill(`e2e-exec-${uid}`);
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText(/Context "admin@regcred-test" cannot be used: user "admin" uses an exec credential plugin/).first()).toBeVisible();
   await expect(dialog).toBeVisible();

@@ -35,8 +35,8 @@ test.describe("[registries] screen", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog.getByText("must be at least 3 characters")).toBeVisible();
-    await dialog.getByLabel("ID").fill(id);
-    await dialog.getByLabel("URL").fill(host);
+    await dialog.getByRole("textbox", { name: "ID", exact: true }).fill(id);
+    await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(host);
     await dialog.getByLabel("Access key id").fill(keys.accessKeyId);
     await dialog.getByLabel("Secret access key").fill(keys.secretAccessKey);
     await dialog.getByRole("button", { name: "Save" }).click();
@@ -70,8 +70,8 @@ test.describe("[registries] screen", () => {
     const id = `v2-${uid}`;
     await openAddDialog(page, "Username and password");
     const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("ID").fill(id);
-    await dialog.getByLabel("URL").fill(registry.host);
+    await dialog.getByRole("textbox", { name: "ID", exact: true }).fill(id);
+    await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(registry.host);
     await dialog.getByLabel("Username").fill("ci");
     await dialog.getByLabel("Password").fill("wrong-password");
     await dialog.getByText("Private CA certificate").click();

@@ -1,0 +1,145 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Dialog } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { deleteClusterAction, listClustersAction, listImportableContextsAction } from "@/lib/clusters/actions";
+import { clusterKeys, unwrap } from "@/lib/clusters/queries";
+import { authKindLabels, type ClusterResponse, type ClusterTestResult } from "@/lib/clusters/schema";
+import type { ImportableContexts } from "@/lib/clusters/startup";
+import { ClusterDialog } from "./cluster-dialog";
+import { ImportableContextsPanel } from "./importable-contexts";
+import { TestClusterButton } from "./test-button";
+import { ClusterTestResultView, testTones } from "./test-result";
+
+type Props = { orgId: string; canWrite: boolean; initial: ClusterResponse[]; importable: ImportableContexts | null };
+type Open = { kind: "create" } | { kind: "edit"; cluster: ClusterResponse } | { kind: "delete"; cluster: ClusterResponse } | null;
+
+function LastTest({ test }: { test: ClusterResponse["last_test"] }) {
+  if (!test) return <span className="muted">Not tested yet</span>;
+  return (
+    <span className="row" style={{ flexWrap: "wrap" }}>
+      <Badge tone={testTones[test.status]} title={test.summary}>{test.status}</Badge>
+      {test.version ? <span className="mono">{test.version}</span> : null}
+      <span className="muted"><RelativeTime iso={test.tested_at} /></span>
+    </span>
+  );
+}
+
+function DeleteClusterDialog({ cluster, onClose, onDeleted }: { cluster: ClusterResponse; onClose: () => void; onDeleted: () => void }) {
+  const [pending, setPending] = useState(false);
+  const remove = async () => {
+    setPending(true);
+    const result = await deleteClusterAction(cluster.id);
+    setPending(false);
+    if (!result.ok) return void toast.error(result.error.message);
+    toast.success(`Cluster ${cluster.name} deleted`);
+    onDeleted();
+  };
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Delete cluster ${cluster.name}?`}
+      description="Regcred forgets this cluster and its stored credentials. Secrets already in the cluster stay until you remove them."
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose} autoFocus>Cancel</button>
+          <button type="button" className="btn btn-danger-solid" disabled={pending} onClick={() => void remove()}>{pending ? "Deleting…" : "Delete"}</button>
+        </>
+      }
+    >
+      <p style={{ margin: 0 }}>Registries whose <code>secrets</code> map uses the key <code>{cluster.name}</code> will no longer match it.</p>
+    </Dialog>
+  );
+}
+
+export function ClustersScreen({ orgId, canWrite, initial, importable: initialImportable }: Props) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState<Open>(null);
+  const [results, setResults] = useState<Record<string, ClusterTestResult>>({});
+  const { data: clusters = initial } = useQuery({ queryKey: clusterKeys.list(orgId), queryFn: async () => unwrap(await listClustersAction()), initialData: initial });
+  const { data: importable } = useQuery({
+    queryKey: clusterKeys.importable(orgId),
+    queryFn: async () => unwrap(await listImportableContextsAction()),
+    initialData: initialImportable ?? undefined,
+    enabled: canWrite,
+  });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: clusterKeys.all(orgId) });
+  const close = () => setOpen(null);
+  const saved = () => {
+    close();
+    refresh();
+  };
+  const add = <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add cluster</button>;
+
+  return (
+    <div className="stack">
+      <header className="page-head">
+        <div>
+          <h1>Clusters</h1>
+          <p>The Kubernetes clusters Regcred writes pull secrets into, and which of their namespaces it manages.</p>
+        </div>
+        {canWrite ? add : null}
+      </header>
+      {canWrite && importable ? <ImportableContextsPanel importable={importable} onImported={refresh} /> : null}
+      {clusters.length === 0 ? (
+        <EmptyState title="No clusters yet" action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add your first cluster</button> : undefined}>
+          Add a cluster from a kubeconfig: Regcred keeps only the context you pick, encrypted, and uses it to keep the pull secrets of your registries in its namespaces.
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Clusters in org {orgId}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Server</th>
+                <th scope="col">Auth</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Last test</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {clusters.map((c) => (
+                <Fragment key={c.id}>
+                  <tr data-cluster-name={c.name}>
+                    <td><span className="mono">{c.name}</span><br /><span className="muted">context <span className="mono">{c.context}</span></span></td>
+                    <td className="mono">{c.server}{c.insecure_skip_tls_verify ? <><br /><Badge tone="warn">TLS not verified</Badge></> : null}</td>
+                    <td>{authKindLabels[c.auth_kind]}</td>
+                    <td>{c.scope.description}</td>
+                    <td><LastTest test={c.last_test} /></td>
+                    <td>
+                      {canWrite ? (
+                        <div className="row-actions">
+                          <TestClusterButton id={c.id} name={c.name} onResult={(r) => { setResults((m) => ({ ...m, [c.id]: r })); refresh(); }} />
+                          <button type="button" className="btn btn-sm" aria-label={`Edit ${c.name}`} onClick={() => setOpen({ kind: "edit", cluster: c })}>Edit</button>
+                          <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${c.name}`} onClick={() => setOpen({ kind: "delete", cluster: c })}>Delete</button>
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                  {results[c.id] ? (
+                    <tr>
+                      <td colSpan={6} aria-label={`Connection test of ${c.name}`}>
+                        <ClusterTestResultView result={results[c.id]!} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open?.kind === "create" ? <ClusterDialog mode="create" onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "edit" ? <ClusterDialog mode="edit" existing={open.cluster} onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "delete" ? <DeleteClusterDialog cluster={open.cluster} onClose={close} onDeleted={saved} /> : null}
+    </div>
+  );
+}
