@@ -14,6 +14,7 @@ step "npm dependencies"
 scripts/ensure-deps.sh
 
 RUN_DIR=$(mktemp -d /tmp/regcred-test.XXXXXX)
+chmod 755 "$RUN_DIR" # the postgres user must reach its data dir inside
 trap 'scripts/peers/down.sh "$RUN_DIR" >/dev/null 2>&1 || true' EXIT
 step "start peers in $RUN_DIR"
 REGCRED_SKIP_INSTALL=1 scripts/peers/up.sh "$RUN_DIR"
