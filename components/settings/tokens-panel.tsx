@@ -10,7 +10,7 @@ import { unwrap } from "@/lib/registries/queries";
 import { listTokensAction, revokeTokenAction } from "@/lib/tokens/actions";
 import { tokenKeys } from "@/lib/tokens/queries";
 import type { TokenView } from "@/lib/tokens/schema";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CreateTokenDialog } from "./token-dialog";
 
 type Props = { orgId: string; initial: TokenView[] };

@@ -12,7 +12,7 @@ import { unwrap } from "@/lib/registries/queries";
 import { changeRoleAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
 import { memberKeys } from "@/lib/users/queries";
 import type { MemberView } from "@/lib/users/schema";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { InviteUserDialog } from "./invite-dialog";
 
 type Props = { orgId: string; currentUserId: string | null; initial: MemberView[] };

@@ -3,18 +3,17 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { toActionError } from "../action";
-import { env } from "../env";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
 import { signIn } from "../users/service";
-import { createSession, deleteSession, SESSION_COOKIE } from "./session";
+import { deleteSession, SESSION_COOKIE } from "./session";
+import { startSession } from "./session-cookie";
 
 export async function signInAction(input: { email: string; password: string }): Promise<ActionResult<null>> {
   try {
     const { database } = await runtime();
     const { userId, orgId } = await signIn(database.db, input);
-    const { token, expiresAt } = await createSession(database.db, userId, orgId);
-    (await cookies()).set(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: env().REGCRED_SECURE_COOKIES, path: "/", expires: expiresAt });
+    await startSession(database.db, userId, orgId);
     return { ok: true, data: null };
   } catch (err) {
     return toActionError("signIn", err);

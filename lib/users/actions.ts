@@ -1,10 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { cookies } from "next/headers";
 import { toActionError, withActor } from "../action";
-import { createSession, SESSION_COOKIE } from "../auth/session";
-import { env } from "../env";
+import { startSession } from "../auth/session-cookie";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
 import type { InviteResult, MemberView } from "./schema";
@@ -40,8 +38,7 @@ export async function acceptInviteAction(input: { token: string; name: string; p
   try {
     const { database } = await runtime();
     const { userId, orgId } = await acceptInvite(database.db, input);
-    const { token, expiresAt } = await createSession(database.db, userId, orgId);
-    (await cookies()).set(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: env().REGCRED_SECURE_COOKIES, path: "/", expires: expiresAt });
+    await startSession(database.db, userId, orgId);
     return { ok: true, data: null };
   } catch (err) {
     return toActionError("acceptInvite", err);
