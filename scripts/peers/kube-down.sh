@@ -9,11 +9,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PURGE=0 ARGS=()
-for a in "$@"; do
-  case $a in --purge) PURGE=1 ;; *) ARGS+=("$a") ;; esac
-done
-RUN_DIR=$(resolve_run_dir "${ARGS[0]:-}")
+parse_down_args "$@"
 K=$RUN_DIR/kube
 
 stop_pidfile "$K/kube-apiserver.pid" kube-apiserver 30

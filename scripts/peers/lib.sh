@@ -110,6 +110,16 @@ wait_for() {
 }
 
 # now_ms -> milliseconds since epoch
+# parse_down_args "$@": sets PURGE (0 or 1) and RUN_DIR from `[RUN_DIR] [--purge]`.
+parse_down_args() {
+  PURGE=0
+  local a first=""
+  for a in "$@"; do
+    case $a in --purge) PURGE=1 ;; *) first=${first:-$a} ;; esac
+  done
+  RUN_DIR=$(resolve_run_dir "$first")
+}
+
 now_ms() { date +%s%3N; }
 
 # fmt_ms MS -> "12.3s"

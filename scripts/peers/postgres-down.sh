@@ -9,11 +9,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PURGE=0 ARGS=()
-for a in "$@"; do
-  case $a in --purge) PURGE=1 ;; *) ARGS+=("$a") ;; esac
-done
-RUN_DIR=$(resolve_run_dir "${ARGS[0]:-}")
+parse_down_args "$@"
 P=$RUN_DIR/pg
 DATA=$P/data
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
