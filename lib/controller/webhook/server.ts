@@ -1,0 +1,178 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Db } from "@/db/client";
+import { clientForCluster } from "@/lib/clusters/connection";
+import type { ClusterRow } from "@/lib/clusters/repo";
+import type { Keyring } from "@/lib/crypto/secret-box";
+import type { KubeClient } from "@/lib/integrations/kube";
+import { describeError, log } from "@/lib/log";
+import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
+import type { WebhookEndpoint } from "./configuration";
+import { loadWebhookPki } from "./pki";
+import { admissionResponse, parseAdmissionReview } from "./review";
+import type { WebhookSettings } from "./settings";
+
+/** Leaves 2 s of the API server's 10 s timeout for the network and the API server itself. */
+export const DEFAULT_BUDGET_MS = 8_000;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const RENEW_CHECK_MS = 12 * 3_600_000;
+
+export type ReviewEvent = { clusterId: string; uid: string; namespace: string; dryRun: boolean; outcome: AdmitResult["outcome"] | "error"; patched: boolean; ms: number };
+
+export type WebhookServerOptions = {
+  db: Db;
+  keyring: Keyring;
+  /** REGCRED_DATA_DIR: the CA and serving certificate live in <dataDir>/webhook. */
+  dataDir: string;
+  settings: WebhookSettings;
+  budgetMs?: number;
+  ecrEndpoint?: string;
+  now?: () => Date;
+  /** Defaults to clientForCluster, one client per cluster version. */
+  clientFor?: (cluster: ClusterRow) => KubeClient;
+  onReview?: (event: ReviewEvent) => void;
+};
+
+export type WebhookServer = {
+  /** Base URL for the MutatingWebhookConfiguration and the current CA bundle: what registerWebhook needs. */
+  readonly endpoint: WebhookEndpoint;
+  port: number;
+  close: () => Promise<void>;
+};
+
+function cachedClients(keyring: Keyring, timeoutMs: number): (cluster: ClusterRow) => KubeClient {
+  const cache = new Map<string, { stamp: number; client: KubeClient }>();
+  return (cluster) => {
+    const hit = cache.get(cluster.id);
+    if (hit && hit.stamp === cluster.updatedAt.getTime()) return hit.client;
+    const client = clientForCluster(keyring, cluster, { timeoutMs });
+    cache.set(cluster.id, { stamp: cluster.updatedAt.getTime(), client });
+    return client;
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+async function review(deps: AdmitDeps, clusterId: string, req: IncomingMessage, res: ServerResponse, onReview?: (e: ReviewEvent) => void): Promise<void> {
+  const started = Date.now();
+  const text = await readBody(req);
+  if (text === null) return sendJson(res, 413, { error: "PAYLOAD_TOO_LARGE", message: "the AdmissionReview is too large" });
+  const parsed = parseAdmissionReview(parseJson(text));
+  if (!parsed.ok) return sendJson(res, 400, { error: "BAD_REQUEST", message: parsed.reason });
+  const { request } = parsed;
+  let result: AdmitResult | null = null;
+  try {
+    result = await admitPod(deps, clusterId, request);
+  } catch (err) {
+    log.error("webhook: admission failed; the pod is admitted unchanged", { cluster: clusterId, namespace: request.namespace, ...describeError(err) });
+  }
+  sendJson(res, 200, admissionResponse(request.uid, result?.ops, result?.warnings));
+  const event: ReviewEvent = { clusterId, uid: request.uid, namespace: request.namespace, dryRun: request.dryRun, outcome: result?.outcome ?? "error", patched: (result?.ops.length ?? 0) > 0, ms: Date.now() - started };
+  log.debug("webhook: pod reviewed", event);
+  onReview?.(event);
+}
+
+function handler(deps: AdmitDeps, onReview?: (e: ReviewEvent) => void) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "https://webhook.invalid");
+    if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    const match = /^\/mutate\/([^/]+)$/.exec(url.pathname);
+    if (!match) return sendJson(res, 404, { error: "NOT_FOUND", message: "POST /mutate/<cluster id>" });
+    if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED", message: "POST /mutate/<cluster id>" });
+    review(deps, decodeURIComponent(match[1]!), req, res, onReview).catch((err: unknown) => {
+      log.error("webhook: request failed", describeError(err));
+      if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL", message: "internal error" });
+    });
+  };
+}
+
+/** The serving certificate's names: loopback, REGCRED_WEBHOOK_HOST and the host of REGCRED_WEBHOOK_URL. */
+export function certificateHosts(settings: WebhookSettings): string[] {
+  const urlHost = new URL(settings.url).hostname.replace(/^\[|\]$/g, "");
+  return [...new Set(["127.0.0.1", "localhost", settings.host, urlHost])];
+}
+
+/**
+ * Starts the admission webhook: HTTPS (own CA, kept in <dataDir>/webhook) on settings.bindAddress:port, handling
+ * POST /mutate/<clusterId>. Every answer allows the pod; a failure only means no patch.
+ */
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const dir = path.join(opts.dataDir, "webhook");
+  const hosts = certificateHosts(opts.settings);
+  let pki = loadWebhookPki(dir, hosts);
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  const deps: AdmitDeps = {
+    db: opts.db,
+    keyring: opts.keyring,
+    now: opts.now ?? (() => new Date()),
+    budgetMs,
+    ecrEndpoint: opts.ecrEndpoint,
+    clientFor: opts.clientFor ?? cachedClients(opts.keyring, budgetMs),
+  };
+  const server = https.createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, handler(deps, opts.onReview));
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.settings.port, opts.settings.bindAddress, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const renew = setInterval(() => {
+    try {
+      const next = loadWebhookPki(dir, hosts);
+      if (next.certPem !== pki.certPem) server.setSecureContext({ key: next.keyPem, cert: next.certPem });
+      pki = next;
+    } catch (err) {
+      log.error("webhook: serving certificate renewal failed", describeError(err));
+    }
+  }, RENEW_CHECK_MS);
+  renew.unref();
+  const port = (server.address() as AddressInfo).port;
+  const url = opts.settings.port === 0 ? opts.settings.url.replace(/:0$/, `:${port}`) : opts.settings.url;
+  log.info("webhook listening", { address: opts.settings.bindAddress, port, url });
+  return {
+    get endpoint() {
+      return { url, caPem: pki.caPem };
+    },
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(renew);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,231 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { clientForCluster } from "@/lib/clusters/connection";
+import { ensureClusterSync, updateClusterSync } from "@/lib/controller/repo";
+import {
+  reconcileWebhookRegistration,
+  registerWebhook,
+  type ReviewEvent,
+  startWebhookServer,
+  syncWebhookRegistration,
+  unregisterWebhook,
+  webhookConfigurationName,
+  type WebhookServer,
+} from "@/lib/controller/webhook";
+import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
+import type { KubeClient } from "@/lib/integrations/kube";
+import { createRegistry } from "@/lib/registries/service";
+import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
+
+const REGISTRY = "registry.webhook.test";
+const SECRET = "regcred-wh-private";
+
+let f: Fixture;
+let s: TestScope;
+let server: WebhookServer | null = null;
+let dataDir: string;
+let admission: AdmissionregistrationV1Api;
+const reviews: ReviewEvent[] = [];
+let firstCa = "";
+
+const podBody = (image: string, extra: Partial<NonNullable<V1Pod["spec"]>> = {}): V1Pod => ({
+  metadata: { generateName: "p-" },
+  spec: { containers: [{ name: "app", image }], ...extra },
+});
+const pullSecrets = (pod: V1Pod) => pod.spec?.imagePullSecrets?.map((r) => r.name);
+
+async function startServer(): Promise<WebhookServer> {
+  return startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" }), onReview: (e) => reviews.push(e) });
+}
+
+beforeAll(async () => {
+  f = await openFixture();
+  const kc = new KubeConfig();
+  kc.loadFromFile(f.kube.KUBECONFIG_ADMIN);
+  admission = kc.makeApiClient(AdmissionregistrationV1Api);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-webhook-"));
+  s = await testScope(f, "wh");
+  await ensureClusterSync(f.db, s.cluster);
+  await updateClusterSync(f.db, s.cluster.id, { wiring: "webhook" });
+  await createRegistry(s.ctx, { id: "wh-private", registry: REGISTRY, type: "basic", creds: { username: "puller", password: "s3cret-pw" } });
+  await createRegistry(s.ctx, { id: "wh-hub", registry: "docker.io", type: "public" });
+  server = await startServer();
+  firstCa = server.endpoint.caPem;
+
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint)).toEqual({ ok: true, value: "created" });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint)).toEqual({ ok: true, value: "unchanged" });
+  // The API server picks up new webhook configurations from an informer: wait until it calls this one.
+  const probe = await s.namespace("probe");
+  await eventually(async () => {
+    await f.core.createNamespacedPod({ namespace: probe, body: podBody("busybox"), dryRun: "All" });
+    return reviews.some((r) => r.namespace === probe);
+  }, "the API server to call the webhook");
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (s) await unregisterWebhook(f.keyring, s.cluster);
+  await f?.database.close();
+  f?.stopKube();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("webhook wiring mode against a real kube-apiserver", () => {
+  it("registers a MutatingWebhookConfiguration with the CA bundle, failing open, dry-run aware", async () => {
+    const stored = await admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) });
+    const hook = stored.webhooks?.[0];
+    expect(hook).toMatchObject({
+      clientConfig: { url: `${server!.endpoint.url}/mutate/${s.cluster.id}`, caBundle: Buffer.from(server!.endpoint.caPem).toString("base64") },
+      failurePolicy: "Ignore",
+      sideEffects: "NoneOnDryRun",
+      timeoutSeconds: 10,
+      reinvocationPolicy: "IfNeeded",
+      admissionReviewVersions: ["v1"],
+    });
+    expect(hook?.namespaceSelector?.matchExpressions).toEqual(
+      expect.arrayContaining([
+        { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-node-lease", "kube-public", "kube-system"] },
+        { key: "regcred.dev/ignore", operator: "NotIn", values: ["true"] },
+        { key: "regcred-test", operator: "In", values: [s.label] },
+      ]),
+    );
+  });
+
+  it("a Pod created directly gets imagePullSecrets from the webhook, and its secret exists first", async () => {
+    const ns = await s.namespace("direct");
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { initContainers: [{ name: "init", image: "busybox" }] }) });
+    expect(pullSecrets(created)).toEqual([SECRET]);
+    const stored = await f.core.readNamespacedPod({ namespace: ns, name: created.metadata!.name! });
+    expect(pullSecrets(stored)).toEqual([SECRET]);
+
+    const secret = await readSecret(f, ns, SECRET);
+    expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/registry": "wh-private", "app.kubernetes.io/managed-by": "regcred", "regcred.dev/environment": `${s.cluster.name}.${ns}` });
+    expect(secret?.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous" });
+    expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"]))).toEqual({
+      auths: { [REGISTRY]: { username: "puller", password: "s3cret-pw", auth: Buffer.from("puller:s3cret-pw").toString("base64") } },
+    });
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "ensured", patched: true, dryRun: false }]);
+    expect(reviews.find((r) => r.namespace === ns)!.ms).toBeLessThan(8_000);
+
+    const again = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:2`) });
+    expect(pullSecrets(again)).toEqual([SECRET]);
+  });
+
+  it("a dry-run create gets the patch in its response but nothing is written", async () => {
+    const ns = await s.namespace("dry");
+    const answer = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`), dryRun: "All" });
+    expect(pullSecrets(answer)).toEqual([SECRET]);
+    expect(await readSecret(f, ns, SECRET)).toBeNull();
+    expect((await f.core.listNamespacedPod({ namespace: ns })).items).toEqual([]);
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "dry-run", patched: true, dryRun: true }]);
+  });
+
+  it("leaves a Pod alone when no private registry matches its images", async () => {
+    const ns = await s.namespace("nomatch");
+    const unmatched = await f.core.createNamespacedPod({ namespace: ns, body: podBody("quay.io/other/app:1") });
+    const hub = await f.core.createNamespacedPod({ namespace: ns, body: podBody("nginx:1.27") });
+    expect(unmatched.spec?.imagePullSecrets).toBeUndefined();
+    expect(hub.spec?.imagePullSecrets).toBeUndefined();
+    expect(await readSecret(f, ns, SECRET)).toBeNull();
+    expect(reviews.filter((r) => r.namespace === ns).map((r) => r.outcome)).toEqual(["no-matching-registry", "no-matching-registry"]);
+  });
+
+  it("keeps a pull secret the Pod already lists and appends its own", async () => {
+    const ns = await s.namespace("foreign");
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { imagePullSecrets: [{ name: "foreign" }] }) });
+    expect(pullSecrets(created)).toEqual(["foreign", SECRET]);
+    expect(await readSecret(f, ns, SECRET)).not.toBeNull();
+  });
+
+  it("does not reference or overwrite a same-named secret Regcred does not manage", async () => {
+    const ns = await s.namespace("taken");
+    await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: SECRET }, type: "Opaque", stringData: { note: "hand-made" } } });
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(created.spec?.imagePullSecrets).toBeUndefined();
+    const secret = await readSecret(f, ns, SECRET);
+    expect(secret?.type).toBe("Opaque");
+    expect(decode(secret?.data?.note)).toBe("hand-made");
+  });
+
+  it("still references a secret whose credentials are unavailable, for the controller to create later", async () => {
+    await createRegistry(s.ctx, { id: "wh-copied", registry: "copied.webhook.test", type: "secret_ref", secrets: { "*": { namespace: s.home, secret: "missing-source" } } });
+    const ns = await s.namespace("held");
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody("copied.webhook.test/app:1") });
+    expect(pullSecrets(created)).toEqual(["regcred-wh-copied"]);
+    expect(await readSecret(f, ns, "regcred-wh-copied")).toBeNull();
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "partial", patched: true }]);
+  });
+
+  it("is not called for namespaces that opted out with regcred.dev/ignore=true", async () => {
+    const ns = await s.namespace("ignored");
+    await f.core.patchNamespace({ name: ns, body: [{ op: "add", path: "/metadata/labels/regcred.dev~1ignore", value: "true" }] });
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(created.spec?.imagePullSecrets).toBeUndefined();
+    expect(reviews.some((r) => r.namespace === ns)).toBe(false);
+  });
+
+  it("answers within its budget with the patch while the secret is still being written", async () => {
+    const real = clientForCluster(f.keyring, s.cluster, { timeoutMs: 10_000 });
+    const slowClient: KubeClient = { ...real, getSecret: async (ns, name) => (await sleep(3_000), real.getSecret(ns, name)) };
+    const slowReviews: ReviewEvent[] = [];
+    const settings = parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" });
+    const slow = await startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings, budgetMs: 400, clientFor: () => slowClient, onReview: (e) => slowReviews.push(e) });
+    try {
+      expect(await registerWebhook(f.keyring, s.cluster, slow.endpoint)).toEqual({ ok: true, value: "updated" });
+      const probe = await s.namespace("slowprobe");
+      await eventually(async () => {
+        await f.core.createNamespacedPod({ namespace: probe, body: podBody("busybox"), dryRun: "All" });
+        return slowReviews.some((r) => r.namespace === probe);
+      }, "the API server to call the re-registered webhook");
+
+      const ns = await s.namespace("slow");
+      const started = Date.now();
+      const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(pullSecrets(created)).toEqual([SECRET]);
+      expect(slowReviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "timeout", patched: true }]);
+      await eventually(() => readSecret(f, ns, SECRET), "the secret written after the answer");
+    } finally {
+      expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint)).toEqual({ ok: true, value: "updated" });
+      await slow.close();
+    }
+  });
+
+  it("with the webhook server down, pods are still admitted (failurePolicy: Ignore)", async () => {
+    await server!.close();
+    server = null;
+    const ns = await s.namespace("down");
+    const started = Date.now();
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(created.metadata?.uid).toBeTruthy();
+    expect(created.spec?.imagePullSecrets).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    // Restarted from the same data dir it serves with the same CA, so the registration stays valid.
+    server = await startServer();
+    expect(server.endpoint.caPem).toBe(firstCa);
+  });
+
+  it("is removed when the cluster leaves webhook mode", async () => {
+    const endpoint = server!.endpoint;
+    expect(await syncWebhookRegistration(f.keyring, s.cluster, "serviceaccount", endpoint)).toEqual({ ok: true, value: "deleted" });
+    expect(await unregisterWebhook(f.keyring, s.cluster)).toEqual({ ok: true, value: "absent" });
+    await expect(admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it("the per-cluster hook registers in webhook mode and removes the configuration otherwise", async () => {
+    const name = webhookConfigurationName(s.cluster.id);
+    const endpoint = server!.endpoint;
+    await reconcileWebhookRegistration(f.db, f.keyring, s.cluster, { endpoint });
+    const stored = await admission.readMutatingWebhookConfiguration({ name });
+    expect(stored.webhooks?.[0]?.clientConfig?.url).toBe(`${endpoint.url}/mutate/${s.cluster.id}`);
+    await updateClusterSync(f.db, s.cluster.id, { wiring: "serviceaccount" });
+    await reconcileWebhookRegistration(f.db, f.keyring, s.cluster, { endpoint });
+    await expect(admission.readMutatingWebhookConfiguration({ name })).rejects.toMatchObject({ code: 404 });
+  });
+});
