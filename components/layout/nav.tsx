@@ -3,10 +3,11 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const items = [
+const items: Array<{ href: string; label: string; soon?: boolean }> = [
   { href: "/registries", label: "Registries" },
   { href: "/clusters", label: "Clusters" },
-  { href: "/secrets", label: "Secrets", soon: true },
+  { href: "/secrets", label: "Secrets" },
+  { href: "/sync", label: "Sync" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -23,11 +23,11 @@ describe("registryHost", () => {
 });
 
 describe("checkRegistryCredentials without the network", () => {
-  it("secret_ref is unsupported until clusters exist", async () => {
+  it("secret_ref is not checked here (checkSecretRef reads the clusters)", async () => {
     const r = await checkRegistryCredentials({ ...base, type: "secret_ref" }, opts);
     expect(r).toEqual({
       status: "unsupported",
-      summary: "secret_ref credentials live in a cluster; checking them needs a cluster (coming with Clusters)",
+      summary: "secret_ref credentials live in the clusters: they are checked per cluster by checkSecretRef, not here",
       failedStep: null,
       steps: [],
       proven: null,

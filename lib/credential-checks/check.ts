@@ -8,7 +8,8 @@ import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
 
 type Outcome = Omit<CheckResult, "checkedAt">;
 
-const secretRefSummary = "secret_ref credentials live in a cluster; checking them needs a cluster (coming with Clusters)";
+// The service routes saved and unsaved secret_ref registries to secret-ref.ts, which reads each cluster first.
+const secretRefSummary = "secret_ref credentials live in the clusters: they are checked per cluster by checkSecretRef, not here";
 
 function outcome(status: Outcome["status"], summary: string, failedStep: Outcome["failedStep"] = null, steps: CheckStep[] = []): Outcome {
   return { status, summary, failedStep, steps, proven: null, expiresAt: null };

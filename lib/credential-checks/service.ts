@@ -9,7 +9,10 @@ import { findRegistryRow, type RegistryRow } from "../registries/repo";
 import { RegistryPatch } from "../registries/schema";
 import { type Ctx, openCreds, requireRegistry } from "../registries/service";
 import { parseWith } from "../validation";
+import { clientForCluster } from "../clusters/connection";
+import { listClusterRows } from "../clusters/repo";
 import { checkRegistryCredentials } from "./check";
+import { checkSecretRef } from "./secret-ref";
 import type { CheckResult } from "./types";
 
 function checkOptions() {
@@ -17,7 +20,14 @@ function checkOptions() {
   return { timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS, ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR };
 }
 
-function runCheck(ctx: Ctx, row: Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id">, creds: ReturnType<typeof openCreds>) {
+type CheckedRow = Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id" | "secrets">;
+
+async function runCheck(ctx: Ctx, row: CheckedRow, creds: ReturnType<typeof openCreds>): Promise<CheckResult> {
+  if (row.type === "secret_ref") {
+    const { timeoutMs } = checkOptions();
+    const clusters = await listClusterRows(ctx.db, ctx.actor.orgId);
+    return checkSecretRef({ registry: row.registry, secrets: row.secrets, caCert: row.caCert }, clusters, (c) => clientForCluster(ctx.keyring, c, { timeoutMs }), { timeoutMs });
+  }
   return checkRegistryCredentials(
     { type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey: `${ctx.actor.orgId}/${row.id}` },
     checkOptions(),
@@ -47,6 +57,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   if (!type || !registry) throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", { ...(type ? {} : { type: "is required" }), ...(registry ? {} : { registry: "is required" }) });
   const storedCreds = stored && stored.type === type ? openCreds(ctx.keyring, stored) : null;
   const creds = { username: input.creds?.username || storedCreds?.username || (type === "google_gcr" ? "_json_key" : undefined), password: input.creds?.password || storedCreds?.password };
-  const row = { id: input.id ?? "unsaved", type, registry, region: input.region ?? stored?.region ?? null, caCert: input.ca_cert ?? stored?.caCert ?? null };
+  const secrets = input.secrets ?? stored?.secrets ?? null;
+  const row = { id: input.id ?? "unsaved", type, registry, region: input.region ?? stored?.region ?? null, caCert: input.ca_cert ?? stored?.caCert ?? null, secrets };
   return runCheck(ctx, row, creds.username || creds.password ? creds : null);
 }

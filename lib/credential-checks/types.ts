@@ -1,7 +1,8 @@
 import type { RegistryType } from "../registries/schema";
 
 export type CheckStatus = "valid" | "invalid" | "unreachable" | "unsupported";
-export type CheckStepName = "dns" | "connect" | "tls" | "http" | "challenge" | "auth" | "token" | "aws";
+/** `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first. */
+export type CheckStepName = "dns" | "connect" | "tls" | "http" | "challenge" | "auth" | "token" | "aws" | "cluster" | "secret";
 export type CheckStep = { step: CheckStepName; ok: boolean; ms: number; detail: string };
 
 /** The outcome of a credential check: a value, never an exception; holds no secret. */
