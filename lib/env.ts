@@ -24,6 +24,13 @@ const EnvSchema = z.object({
   REGCRED_SECURE_COOKIES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   REGCRED_ECR_ENDPOINT: z.url("must be a URL").optional(),
   AWS_ENDPOINT_URL_ECR: z.url("must be a URL").optional(),
+  REGCRED_CONTROLLER: z.enum(["inprocess", "off"]).default("inprocess"),
+  REGCRED_RESYNC_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  REGCRED_UNUSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  REGCRED_LEASE_SECONDS: z.coerce.number().int().min(5).max(300).default(15),
+  REGCRED_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'").optional(),
+  /** Set by Next.js; during `next build` no controller is started. */
+  NEXT_PHASE: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { registerInClusterIfPresent } from "./clusters/startup";
+import { startController } from "./controller/runtime";
 import { EnvError, env } from "./env";
 import { log } from "./log";
 import { runtime } from "./runtime";
@@ -10,6 +11,7 @@ export async function start(): Promise<void> {
     const e = env();
     const { database, keyring } = await runtime();
     await registerInClusterIfPresent(database.db, keyring, e.REGCRED_DEFAULT_ORG);
+    if (e.NEXT_PHASE !== "phase-production-build") await startController(database.db, keyring);
     log.info("regcred started", { database: database.kind, dataDir: e.DATABASE_URL ? undefined : e.dataDir, org: e.REGCRED_DEFAULT_ORG });
   } catch (err) {
     if (err instanceof EnvError) {

@@ -4,3 +4,4 @@ export * from "./clusters";
 export * from "./orgs";
 export * from "./registries";
 export * from "./users";
+export * from "./sync";

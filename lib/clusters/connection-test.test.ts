@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stubClient } from "../integrations/kube/stub";
 import type { AccessAttributes, KubeClient, KubeError, KubeResult } from "../integrations/kube/types";
 import { testConnection } from "./connection-test";
 import { requiredPermissions } from "./permissions";
@@ -10,7 +11,7 @@ const fail = (kind: KubeError["kind"], message: string = kind): KubeResult<never
 function fakeClient(overrides: Partial<KubeClient> & { allow?: (a: AccessAttributes) => boolean } = {}): KubeClient {
   const allow = overrides.allow ?? (() => true);
   return {
-    server: "https://k.example.com",
+    ...stubClient("https://k.example.com"),
     version: async () => ok({ gitVersion: "v1.34.4", major: "1", minor: "34", platform: "linux/amd64" }),
     whoAmI: async () => ok({ username: "regcred", groups: [] }),
     accessReview: async (a) => ok({ allowed: allow(a), denied: false, reason: null }),

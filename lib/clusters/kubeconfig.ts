@@ -1,3 +1,5 @@
+import type { KubeconfigContext, KubeconfigSummary } from "./schema";
+
 export const AuthKinds = ["client-certificate", "token", "basic", "in-cluster"] as const;
 export type AuthKind = (typeof AuthKinds)[number];
 
@@ -11,19 +13,7 @@ export type MinimalKubeconfig = {
   "current-context": string;
 };
 
-/** A context as shown to people: no credential values, only what kind they are and what is wrong. */
-export type KubeconfigContext = {
-  name: string;
-  cluster: string;
-  user: string;
-  server: string | null;
-  namespace: string | null;
-  authKind: AuthKind | null;
-  insecureSkipTlsVerify: boolean;
-  problem: string | null;
-};
-
-export type KubeconfigSummary = { currentContext: string | null; contexts: KubeconfigContext[] };
+export type { KubeconfigContext, KubeconfigSummary };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; field: "kubeconfig" | "context" };
 

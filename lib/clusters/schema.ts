@@ -92,6 +92,42 @@ export const ClusterResponse = z.object({
 });
 export type ClusterResponse = z.infer<typeof ClusterResponse>;
 
+/** A context as shown to people: no credential values, only what kind they are and what is wrong. */
+export const KubeconfigContext = z.object({
+  name: z.string(),
+  cluster: z.string(),
+  user: z.string(),
+  server: z.string().nullable(),
+  namespace: z.string().nullable(),
+  authKind: z.enum(AuthKinds).nullable(),
+  insecureSkipTlsVerify: z.boolean(),
+  problem: z.string().nullable().describe("why Regcred cannot use this context (exec plugin, file reference, missing data…), or null"),
+});
+export type KubeconfigContext = z.infer<typeof KubeconfigContext>;
+
+/** POST /clusters/inspect. */
+export const KubeconfigSummary = z.object({ currentContext: z.string().nullable(), contexts: z.array(KubeconfigContext) });
+export type KubeconfigSummary = z.infer<typeof KubeconfigSummary>;
+
+/** GET /clusters/importable: contexts of the KUBECONFIG the server started with. */
+export const ImportableContext = KubeconfigContext.extend({
+  suggestedName: z.string(),
+  addedAs: z.string().nullable().describe("the name of the cluster already added from this context, or null"),
+});
+export type ImportableContext = z.infer<typeof ImportableContext>;
+export const ImportableContexts = z.object({ files: z.array(z.string()), contexts: z.array(ImportableContext) });
+export type ImportableContexts = z.infer<typeof ImportableContexts>;
+
+export const ExclusionReasons = ["excluded", "ignored", "selector"] as const;
+export type ExclusionReason = (typeof ExclusionReasons)[number];
+
+/** GET /clusters/{id}/namespaces: the namespaces Regcred manages, and why the others are left alone. */
+export const ScopedNamespaces = z.object({
+  included: z.array(z.string()),
+  excluded: z.array(z.object({ name: z.string(), reason: z.enum(ExclusionReasons) })),
+});
+export type ScopedNamespaces = z.infer<typeof ScopedNamespaces>;
+
 export const authKindLabels: Record<(typeof AuthKinds)[number], string> = {
   "client-certificate": "Client certificate",
   token: "Bearer token",

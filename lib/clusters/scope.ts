@@ -1,3 +1,7 @@
+import type { ExclusionReason, ScopedNamespaces } from "./schema";
+
+export type { ExclusionReason, ScopedNamespaces };
+
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
 
 /** A namespace carrying this label with the value "true" is never touched by Regcred. */
@@ -116,7 +120,6 @@ export function matchesSelector(requirements: readonly Requirement[], labels: Re
 }
 
 export type NamespaceInfo = { name: string; labels: Readonly<Record<string, string>> };
-export type ExclusionReason = "excluded" | "ignored" | "selector";
 export type ScopeDecision = { inScope: true } | { inScope: false; reason: ExclusionReason };
 
 /** Whether Regcred manages a namespace: not excluded by name, not opted out by label, and matching the selector. */
@@ -129,7 +132,6 @@ export function decideNamespace(scope: NamespaceScope, ns: NamespaceInfo): Scope
   return { inScope: true };
 }
 
-export type ScopedNamespaces = { included: string[]; excluded: Array<{ name: string; reason: ExclusionReason }> };
 
 export function filterNamespaces(scope: NamespaceScope, namespaces: readonly NamespaceInfo[]): ScopedNamespaces {
   const result: ScopedNamespaces = { included: [], excluded: [] };

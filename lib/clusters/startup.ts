@@ -10,9 +10,9 @@ import { AppError } from "../errors";
 import { detectInCluster, type KubeEnvironment, kubeEnvironment, parseYamlText, readReferencedFile, readStartupKubeconfigs } from "../integrations/kube";
 import { describeError, log } from "../log";
 import { parseWith } from "../validation";
-import { embedFileReferences, type KubeconfigContext, mergeKubeconfigDocs, summarizeKubeconfig } from "./kubeconfig";
+import { embedFileReferences, mergeKubeconfigDocs, summarizeKubeconfig } from "./kubeconfig";
 import { findClusterByName, listClusterRows, toResponse } from "./repo";
-import { ClusterImport, type ClusterResponse, suggestClusterName } from "./schema";
+import { ClusterImport, type ClusterResponse, type ImportableContext, type ImportableContexts, suggestClusterName } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { type Ctx, extractOrThrow, insertCluster } from "./service";
 
@@ -86,8 +86,7 @@ function startupKubeconfig(environment: KubeEnvironment): { doc: unknown; files:
   return docs.length > 0 ? { doc: mergeKubeconfigDocs(docs), files: files.map((f) => f.path) } : null;
 }
 
-export type ImportableContext = KubeconfigContext & { suggestedName: string; addedAs: string | null };
-export type ImportableContexts = { files: string[]; contexts: ImportableContext[] };
+export type { ImportableContext, ImportableContexts };
 
 /** Contexts offered for import from the KUBECONFIG the server was started with; credentials stay on the server. */
 export async function listImportableContexts(ctx: Ctx, environment: KubeEnvironment = kubeEnvironment()): Promise<ImportableContexts> {

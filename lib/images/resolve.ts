@@ -1,19 +1,8 @@
 import { parseImageReference } from "./reference";
 import { type MatchableRegistry, resolveRegistry } from "./matching";
+import type { ResolvedImage } from "./schema";
 
-export type ImageResolution =
-  | {
-      ok: true;
-      domain: string;
-      path: string;
-      tag: string | null;
-      digest: string | null;
-      normalized: string;
-      familiar: string;
-      registry: MatchableRegistry | null;
-      secret: string | null;
-    }
-  | { ok: false; reason: string };
+export type ImageResolution = ({ ok: true } & ResolvedImage) | { ok: false; reason: string };
 
 /** Which registry (and so which regcred secret) the kubelet would use for an image. */
 export function resolveImage(image: string, registries: ReadonlyArray<MatchableRegistry>): ImageResolution {

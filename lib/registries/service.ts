@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { parseWith, validationError } from "../validation";
 import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toResponse, toView } from "./repo";
 import { checkRegistryRules } from "./rules";
+import { notifyRegistryChange } from "../controller/notify";
 import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
 
 export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
@@ -86,7 +87,7 @@ export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryR
       .returning();
     await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
     return toResponse(row!);
-    });
+    }).then(async (created) => (await notifyRegistryChange(ctx.db, orgId, input.id, "created", ctx.actor.label), created));
   } catch (err) {
     if (isUniqueViolation(err)) await assertNoClash(ctx.db, orgId, input.id, input.registry);
     throw err;
@@ -129,7 +130,7 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   const changed = Object.keys(patch).filter((k) => k !== "id").sort().join(",");
   await recordAudit(tx, ctx.actor, "registry.update", id, { fields: changed, credentialsChanged: Boolean(patch.creds) });
   return toResponse(updated!);
-  });
+  }).then(async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved));
 }
 
 function mergeCreds(stored: StoredCreds | null, given: StoredCreds | undefined, type: string): StoredCreds | null {
@@ -149,4 +150,5 @@ export async function deleteRegistry(ctx: Ctx, id: string): Promise<void> {
     await tx.delete(registries).where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)));
     await recordAudit(tx, ctx.actor, "registry.delete", id);
   });
+  await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "deleted", ctx.actor.label);
 }

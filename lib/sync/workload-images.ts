@@ -6,6 +6,8 @@ export type ObjectMeta = {
   labels?: KubeLabels;
   annotations?: KubeLabels;
   ownerReferences?: readonly OwnerReference[];
+  /** As read from the API; used as a write precondition. */
+  resourceVersion?: string;
 };
 export type LocalObjectReference = { name?: string };
 export type Container = { name: string; image?: string };

@@ -8,13 +8,18 @@ export const CreateTokenInput = z.strictObject({
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
-export type TokenView = {
-  id: string;
-  name: string;
-  prefix: string;
-  role: (typeof Roles)[number];
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
+export const TokenView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe("The first 8 characters of the token, to recognise it."),
+  role: z.enum(Roles),
+  scopes: z.array(z.string()).describe('"ci" lets the token read /registries/{regId}/creds.'),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type TokenView = z.infer<typeof TokenView>;
+
+/** POST /tokens: the view plus the plaintext, which is never shown again. */
+export const CreatedToken = TokenView.extend({ token: z.string().describe("The plaintext token; returned once, never again.") });
+export type CreatedToken = z.infer<typeof CreatedToken>;

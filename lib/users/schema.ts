@@ -2,7 +2,12 @@ import { z } from "zod";
 import { Roles } from "../auth/roles";
 
 export const InviteUserInput = z.strictObject({
-  email: z.email("must be an email address").max(254).transform((v) => v.toLowerCase()),
+  email: z
+    .email("must be an email address")
+    .max(254)
+    // RFC 5321's limit, which JSON Schema's "email" format includes and z.email's pattern does not.
+    .refine((v) => v.slice(0, v.lastIndexOf("@")).length <= 64, "must have at most 64 characters before the @")
+    .transform((v) => v.toLowerCase()),
   role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
 });
 
@@ -21,14 +26,23 @@ export const SignInInput = z.strictObject({
   password: z.string().min(1, "is required"),
 });
 
-export type MemberView = {
-  userId: string;
-  email: string;
-  name: string;
-  role: (typeof Roles)[number];
-  pending: boolean;
-  createdAt: string;
-};
+export const MemberView = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(Roles),
+  pending: z.boolean().describe("invited and not signed up yet"),
+  createdAt: z.iso.datetime(),
+});
+export type MemberView = z.infer<typeof MemberView>;
+
+/** POST /users: `invite_url` is the one-time sign-up link, or null when the user already had an account. */
+export const InviteResponse = z.object({ email: z.string(), role: z.enum(Roles), invite_url: z.url().nullable() });
+export type InviteResponse = z.infer<typeof InviteResponse>;
+
+/** PATCH /users/{userId}. */
+export const RoleChanged = z.object({ userId: z.string(), role: z.enum(Roles) });
+export type RoleChanged = z.infer<typeof RoleChanged>;
 
 /** What an invite returns; inviteToken is null when the user already had an account. */
 export type InviteResult = {

@@ -7,18 +7,20 @@
 #
 # Steps: apt (chromium, postgresql, openssl, curl, python3-venv when missing),
 # registry (Debian docker-registry, extracted, never installed as a service),
-# moto (venv with moto[server]), etcd (built from go.etcd.io/etcd/server/v3),
+# moto (venv with moto[server]), schemathesis (venv, the API fuzzer of
+# scripts/fuzz-api.sh), etcd (built from go.etcd.io/etcd/server/v3),
 # kube (kube-apiserver built from k8s.io/kubernetes).
 #
 # Everything downloaded or built lives under ${REGCRED_CACHE:-$HOME/.cache/regcred}:
 #   kube/$KUBE_VERSION/kube-apiserver   etcd/$ETCD_VERSION/etcd
 #   docker-registry/root/usr/bin/docker-registry   moto/$MOTO_VERSION/venv/bin/moto_server
+#   schemathesis/$SCHEMATHESIS_VERSION/venv/bin/schemathesis
 #   go/ (GOPATH, module and build caches for the two Go builds)
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto etcd kube"}
+STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto schemathesis etcd kube"}
 mkdir -p "$REGCRED_CACHE"
 SUMMARY=()
 
@@ -120,6 +122,21 @@ step_moto() {
   record moto "$t0" "venv with moto[server]==$MOTO_VERSION -> $MOTO_SERVER_BIN"
 }
 
+step_schemathesis() {
+  local t0 stamp=$SCHEMATHESIS_VENV/.regcred-installed
+  t0=$(now_ms)
+  if [[ -x $SCHEMATHESIS_BIN && -f $stamp ]]; then
+    record schemathesis "$t0" "cached schemathesis $SCHEMATHESIS_VERSION $SCHEMATHESIS_BIN"
+    return
+  fi
+  rm -rf "$SCHEMATHESIS_VENV"
+  mkdir -p "$(dirname "$SCHEMATHESIS_VENV")"
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$SCHEMATHESIS_BIN" --version >"$stamp"
+  record schemathesis "$t0" "venv with schemathesis==$SCHEMATHESIS_VERSION -> $SCHEMATHESIS_BIN"
+}
+
 go_env() {
   export GOPATH=$REGCRED_CACHE/go
   export GOMODCACHE=$REGCRED_CACHE/go/mod
@@ -207,12 +224,12 @@ step_kube() {
 T_ALL=$(now_ms)
 for s in $STEPS; do
   case $s in
-    apt | registry | moto | etcd | kube)
+    apt | registry | moto | schemathesis | etcd | kube)
       step_lock "$s"
       "step_$s"
       exec 9>&-
       ;;
-    *) die "unknown step '$s' (apt registry moto etcd kube)" ;;
+    *) die "unknown step '$s' (apt registry moto schemathesis etcd kube)" ;;
   esac
 done
 

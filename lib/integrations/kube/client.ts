@@ -7,12 +7,16 @@ import {
   KubeConfig,
   type Middleware,
   ServerConfiguration,
-  type V1Namespace,
-  type V1Secret,
   VersionApi,
 } from "@kubernetes/client-node";
 import { toKubeError } from "./errors";
-import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeResult, KubeSecret } from "./types";
+import { toNamespace, toSecret } from "./mappers";
+import { rawSender } from "./raw";
+import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeRequestInfo, KubeResult, KubeSecret } from "./types";
+import { startWatch } from "./watch";
+import { listMethods } from "./lists";
+import { stubClient } from "./stub";
+import { writeMethods } from "./writes";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 500;
@@ -46,11 +50,12 @@ function loadConfig(config: KubeConnectConfig): KubeConfig | string {
   return kc;
 }
 
-function makeApis(kc: KubeConfig, timeoutMs: number): Apis {
+function makeApis(kc: KubeConfig, timeoutMs: number, onRequest?: (info: KubeRequestInfo) => void): Apis {
   const timeout: Middleware = {
     pre: async (ctx) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
       ctx.setHeaderParam("User-Agent", "regcred");
+      onRequest?.({ method: String(ctx.getHttpMethod()), url: ctx.getUrl() });
       return ctx;
     },
     post: async (res) => res,
@@ -63,27 +68,9 @@ function makeApis(kc: KubeConfig, timeoutMs: number): Apis {
   return { core: new CoreV1Api(configuration), authn: new AuthenticationV1Api(configuration), authz: new AuthorizationV1Api(configuration), version: new VersionApi(configuration) };
 }
 
-function toNamespace(ns: V1Namespace): KubeNamespace {
-  return { name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase ?? null, createdAt: ns.metadata?.creationTimestamp ? new Date(ns.metadata.creationTimestamp).toISOString() : null };
-}
-
-function toSecret(s: V1Secret): KubeSecret {
-  return {
-    namespace: s.metadata?.namespace ?? "",
-    name: s.metadata?.name ?? "",
-    type: s.type ?? "Opaque",
-    labels: s.metadata?.labels ?? {},
-    annotations: s.metadata?.annotations ?? {},
-    data: s.data ?? {},
-    resourceVersion: s.metadata?.resourceVersion ?? null,
-    createdAt: s.metadata?.creationTimestamp ? new Date(s.metadata.creationTimestamp).toISOString() : null,
-  };
-}
-
 /** A client whose every call fails with `invalid` and the given message (for connection details that cannot be used). */
 export function failingClient(server: string, message: string): KubeClient {
-  const fail = async () => ({ ok: false as const, error: { kind: "invalid" as const, message } });
-  return { server, version: fail, whoAmI: fail, accessReview: fail, listNamespaces: fail, listSecrets: fail, getSecret: fail };
+  return stubClient(server, message);
 }
 
 /** Opens a client for one cluster; nothing is sent until a method is called, and no method throws. */
@@ -92,7 +79,8 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
   const kc = loadConfig(config);
   if (typeof kc === "string") return failingClient(config.kind === "in-cluster" ? config.server : "", kc);
   const server = kc.getCurrentCluster()!.server;
-  const apis = makeApis(kc, timeoutMs);
+  const apis = makeApis(kc, timeoutMs, opts.onRequest);
+  const send = rawSender(kc, server, timeoutMs, opts.onRequest);
   const run = async <T>(fn: () => Promise<T>): Promise<KubeResult<T>> => {
     try {
       return { ok: true, value: await fn() };
@@ -100,6 +88,7 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
       return { ok: false, error: toKubeError(err, timeoutMs) };
     }
   };
+  const lists = listMethods(send, run);
 
   return {
     server,
@@ -143,5 +132,8 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
         return items;
       }),
     getSecret: (namespace, name) => run(async () => toSecret(await apis.core.readNamespacedSecret({ namespace, name }))),
+    ...lists,
+    ...writeMethods(send, run),
+    watch: (kind, watchOpts, listener) => startWatch({ kc, server, onRequest: opts.onRequest, collectionVersion: lists.collectionVersion }, kind, watchOpts, listener),
   };
 }

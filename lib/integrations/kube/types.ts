@@ -1,3 +1,5 @@
+import type { Workload, WorkloadKind } from "@/lib/sync/workload-images";
+
 export type KubeErrorKind = "unreachable" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "invalid";
 
 /** A failed Kubernetes call as a value; the message never carries credentials. */
@@ -10,7 +12,12 @@ export type KubeConnectConfig =
   | { kind: "kubeconfig"; kubeconfig: string }
   | { kind: "in-cluster"; server: string; serviceAccountDir?: string };
 
-export type KubeConnectOptions = { timeoutMs?: number };
+export type KubeRequestInfo = { method: string; url: string };
+export type KubeConnectOptions = {
+  timeoutMs?: number;
+  /** Called for every HTTP request sent (watches included); for request counting in benches and tests. */
+  onRequest?: (info: KubeRequestInfo) => void;
+};
 
 export type KubeVersion = { gitVersion: string; major: string; minor: string; platform: string };
 
@@ -36,6 +43,48 @@ export type KubeSecret = {
 
 export type ListSecretsOptions = { labelSelector?: string; fieldSelector?: string };
 
+export type KubeServiceAccount = { namespace: string; name: string; imagePullSecrets: string[]; resourceVersion: string | null };
+
+/** A secret to create or replace; `data` holds base64 values. */
+export type SecretWrite = {
+  namespace: string;
+  name: string;
+  type: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  data: Record<string, string>;
+};
+
+/** Optimistic concurrency: the write fails with `conflict` when the object changed since it was read. */
+export type Precondition = { resourceVersion?: string | null };
+
+export type PullSecretRefs = ReadonlyArray<{ name?: string }>;
+
+export type KubeLease = {
+  namespace: string;
+  name: string;
+  holderIdentity: string | null;
+  leaseDurationSeconds: number | null;
+  acquireTime: string | null;
+  renewTime: string | null;
+  leaseTransitions: number;
+  resourceVersion: string | null;
+};
+export type LeaseWrite = Omit<KubeLease, "resourceVersion"> & { resourceVersion?: string | null };
+
+export type WatchKind = "Namespace" | "Pod" | "ServiceAccount" | "Secret" | WorkloadKind;
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
+/** A watch event: the raw object as the API sent it (kind-specific), with the event type. */
+export type WatchEvent = { type: WatchEventType; kind: WatchKind; object: { metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> } } & Record<string, unknown> };
+export type WatchOptions = { namespace?: string; labelSelector?: string; fieldSelector?: string };
+export type WatchListener = {
+  onEvent: (event: WatchEvent) => void;
+  /** The watch (re)connected; `gap` is true when events may have been missed (first start, 410 Gone, reconnect after an error). */
+  onConnected?: (gap: boolean) => void;
+  onError?: (error: KubeError, retryInMs: number) => void;
+};
+export type WatchHandle = { stop: () => void };
+
 /** The small surface Regcred needs from a cluster; every method resolves to a value and never throws. */
 export interface KubeClient {
   readonly server: string;
@@ -48,4 +97,27 @@ export interface KubeClient {
   /** Secrets across all namespaces, paginated internally. */
   listSecrets(opts?: ListSecretsOptions): Promise<KubeResult<KubeSecret[]>>;
   getSecret(namespace: string, name: string): Promise<KubeResult<KubeSecret>>;
+  /** ServiceAccounts across all namespaces, paginated internally. */
+  listServiceAccounts(): Promise<KubeResult<KubeServiceAccount[]>>;
+  /** Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs across all namespaces: one paginated LIST per kind. */
+  listWorkloads(): Promise<KubeResult<Workload[]>>;
+  createSecret(secret: SecretWrite): Promise<KubeResult<KubeSecret>>;
+  /** PUT of the whole secret; with a resourceVersion it fails with `conflict` if the secret changed. */
+  replaceSecret(secret: SecretWrite, pre?: Precondition): Promise<KubeResult<KubeSecret>>;
+  /** Merge-patches metadata.annotations (null removes a key). */
+  annotateSecret(namespace: string, name: string, annotations: Record<string, string | null>, pre?: Precondition): Promise<KubeResult<KubeSecret>>;
+  /** Deletes a secret; `not-found` is reported as such, the caller decides whether it matters. */
+  deleteSecret(namespace: string, name: string, pre?: Precondition): Promise<KubeResult<void>>;
+  /** Sets the whole imagePullSecrets list (JSON merge patch); the caller keeps foreign entries in it. */
+  patchServiceAccountPullSecrets(namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<KubeServiceAccount>>;
+  /** Sets a workload's pod-template imagePullSecrets (podtemplate mode; this rolls the workload out). */
+  patchWorkloadPullSecrets(kind: WorkloadKind, namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<void>>;
+  getLease(namespace: string, name: string): Promise<KubeResult<KubeLease>>;
+  createLease(lease: LeaseWrite): Promise<KubeResult<KubeLease>>;
+  /** PUT with the lease's resourceVersion: `conflict` when someone else wrote it first. */
+  updateLease(lease: LeaseWrite): Promise<KubeResult<KubeLease>>;
+  /** The current resourceVersion of a collection (a LIST with limit=1), to start a watch from "now". */
+  collectionVersion(kind: WatchKind, opts?: WatchOptions): Promise<KubeResult<string>>;
+  /** A watch that reconnects with exponential backoff until stopped; never throws. */
+  watch(kind: WatchKind, opts: WatchOptions, listener: WatchListener): WatchHandle;
 }

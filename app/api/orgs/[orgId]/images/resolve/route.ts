@@ -3,6 +3,7 @@ import { authorize } from "@/lib/auth/authenticate";
 import { AppError } from "@/lib/errors";
 import { api } from "@/lib/http";
 import { resolveImage } from "@/lib/images/resolve";
+import type { ResolvedImage } from "@/lib/images/schema";
 import { listRegistryRows } from "@/lib/registries/repo";
 
 export const GET = api(async (ctx) => {
@@ -12,6 +13,6 @@ export const GET = api(async (ctx) => {
   const rows = await listRegistryRows(ctx.db, ctx.actor.orgId);
   const result = resolveImage(image, rows);
   if (!result.ok) throw new AppError("VALIDATION_FAILED", `image: ${result.reason}`, { image: result.reason });
-  const { ok: _ok, ...body } = result;
-  return NextResponse.json(body);
+  const { ok: _ok, ...resolved } = result;
+  return NextResponse.json(resolved satisfies ResolvedImage);
 });

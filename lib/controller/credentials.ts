@@ -1,0 +1,94 @@
+import "server-only";
+import type { Keyring } from "@/lib/crypto/secret-box";
+import { EcrAuthError, getEcrAuthorization } from "@/lib/integrations/ecr";
+import type { KubeClient } from "@/lib/integrations/kube";
+import type { RegistryRow } from "@/lib/registries/repo";
+import { ecrRegion } from "@/lib/registries/schema";
+import { openCreds } from "@/lib/registries/service";
+import { buildRegistrySecretData, copySecretCredential, secretRefSource, type SyncCredential } from "@/lib/sync/credentials";
+import { encodeBase64Utf8 } from "@/lib/sync/content";
+
+export type CredentialOptions = {
+  keyring: Keyring;
+  client: KubeClient;
+  clusterName: string;
+  now: () => Date;
+  timeoutMs: number;
+  ecrEndpoint?: string;
+};
+
+export type ResolvedCredentials = {
+  credentials: Map<string, SyncCredential>;
+  /** GetAuthorizationToken calls made (cache hits excluded). */
+  mints: number;
+  /** Source secrets of secret_ref registries, for watching: `namespace/name`. */
+  sources: string[];
+};
+
+const unavailable = (reason: string): SyncCredential => ({ kind: "unavailable", reason });
+
+function storedExpiry(expires: string | undefined): Date | null {
+  if (!expires) return null;
+  const t = Date.parse(expires);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+async function ecrCredential(row: RegistryRow, opts: CredentialOptions): Promise<{ cred: SyncCredential; minted: boolean }> {
+  const creds = safeOpen(opts.keyring, row);
+  if (creds === "sealed") return { cred: unavailable("the stored credentials could not be decrypted"), minted: false };
+  const keys = { accessKeyId: creds?.username ?? "", secretAccessKey: creds?.password ?? "", region: row.region ?? ecrRegion(row.registry) };
+  try {
+    const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, { timeoutMs: opts.timeoutMs, endpoint: opts.ecrEndpoint, now: opts.now });
+    const token = { authorizationToken: encodeBase64Utf8(`${auth.username}:${auth.password}`), expiresAt: auth.expiresAt };
+    return { cred: buildRegistrySecretData(row, token), minted: !auth.reused };
+  } catch (err) {
+    const reason = err instanceof EcrAuthError ? err.message : "GetAuthorizationToken failed";
+    return { cred: unavailable(`ECR token could not be minted: ${reason}`), minted: false };
+  }
+}
+
+function safeOpen(keyring: Keyring, row: RegistryRow): ReturnType<typeof openCreds> | "sealed" {
+  try {
+    return openCreds(keyring, row);
+  } catch {
+    return "sealed";
+  }
+}
+
+async function copyCredential(row: RegistryRow, opts: CredentialOptions): Promise<{ cred: SyncCredential; source: string | null }> {
+  const ref = secretRefSource(row.secrets, opts.clusterName);
+  if (!ref) return { cred: copySecretCredential(null, null), source: null };
+  const source = `${ref.namespace}/${ref.secret}`;
+  const read = await opts.client.getSecret(ref.namespace, ref.secret);
+  if (read.ok) return { cred: copySecretCredential(read.value, ref), source };
+  if (read.error.kind === "not-found") return { cred: copySecretCredential(null, ref), source };
+  return { cred: unavailable(`the source secret ${source} could not be read: ${read.error.message}`), source };
+}
+
+/**
+ * The credential of each registry a pass needs, decided once per pass and fanned out to every namespace:
+ * stored credentials, one ECR token per registry (from the shared token cache), secret_ref sources read in this cluster.
+ */
+export async function resolveCredentials(rows: readonly RegistryRow[], opts: CredentialOptions): Promise<ResolvedCredentials> {
+  const out: ResolvedCredentials = { credentials: new Map(), mints: 0, sources: [] };
+  await Promise.all(
+    rows.map(async (row) => {
+      if (row.type === "public") return;
+      if (row.type === "amazon_ecr") {
+        const { cred, minted } = await ecrCredential(row, opts);
+        out.credentials.set(row.id, cred);
+        if (minted) out.mints += 1;
+      } else if (row.type === "secret_ref") {
+        const { cred, source } = await copyCredential(row, opts);
+        out.credentials.set(row.id, cred);
+        if (source) out.sources.push(source);
+      } else {
+        const creds = safeOpen(opts.keyring, row);
+        if (creds === "sealed") out.credentials.set(row.id, unavailable("the stored credentials could not be decrypted"));
+        else out.credentials.set(row.id, buildRegistrySecretData(row, creds ? { ...creds, expiresAt: storedExpiry(creds.expires) } : null));
+      }
+    }),
+  );
+  out.sources.sort();
+  return out;
+}

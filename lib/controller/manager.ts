@@ -1,0 +1,301 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import type { ClusterRow } from "@/lib/clusters/repo";
+import { findClusterRow } from "@/lib/clusters/repo";
+import { homeNamespaceOf } from "@/lib/clusters/connection";
+import type { Keyring } from "@/lib/crypto/secret-box";
+import type { KubeClient } from "@/lib/integrations/kube";
+import { log } from "@/lib/log";
+import { errorFields } from "./log-fields";
+import { backoffDelay, type Rng } from "@/lib/sync/schedule";
+import { LeaseElector } from "./lease";
+import { reconcileCluster, type ReconcileResult } from "./reconcile";
+import { type CredentialFailure, currentExpiry, planFailures, scheduleRefresh, type TokenSeen } from "./refresh";
+import * as repo from "./repo";
+import { WatchSet } from "./watch-set";
+
+/** The controller's notion of now; tests inject one that jumps ahead to exercise refreshes. */
+export type Clock = { now: () => Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export type ManagerOptions = {
+  db: Db;
+  keyring: Keyring;
+  cluster: ClusterRow;
+  client: KubeClient;
+  instanceId: string;
+  resyncMs: number;
+  gracePeriodMs: number;
+  leaseDurationMs: number;
+  timeoutMs: number;
+  ecrEndpoint?: string;
+  clock?: Clock;
+  rng?: Rng;
+  /** How often due resyncs, refreshes and retries are checked (real time). */
+  tickMs?: number;
+  /** Quiet time after a watch event before a pass starts. */
+  debounceMs?: number;
+  /** false: act as the only instance (no Lease). */
+  leases?: boolean;
+  concurrency?: number;
+  /** Called after every pass with the cluster as re-read (e.g. the webhook registration check); must not throw. */
+  onPass?: (cluster: ClusterRow) => Promise<void>;
+};
+
+export type ManagerStatus = {
+  clusterId: string;
+  leading: boolean;
+  holder: string | null;
+  running: boolean;
+  passes: number;
+  nextResyncAt: Date | null;
+  nextRefreshAt: Date | null;
+  retryAt: Date | null;
+  failures: CredentialFailure[];
+  last: ReconcileResult | null;
+};
+
+const MAX_DEBOUNCE_MS = 2_000;
+
+/** Keeps one cluster in step: lease, watches, debounced passes, periodic resync, credential refresh and retries. */
+export class ClusterManager {
+  private cluster: ClusterRow;
+  private readonly clock: Clock;
+  private readonly rng: Rng;
+  private readonly elector: LeaseElector | null;
+  private readonly watches: WatchSet;
+  private leading = false;
+  private stopped = false;
+  private tickTimer: ReturnType<typeof setTimeout> | null = null;
+  private debounce: { timer: ReturnType<typeof setTimeout>; since: number } | null = null;
+  private pending: repo.SyncTrigger | null = null;
+  private inflight: Promise<void> | null = null;
+  private seen = new Map<string, TokenSeen>();
+  private failures = new Map<string, CredentialFailure>();
+  private unreachableAttempts = 0;
+  private writeAttempts = 0;
+  private leaseReported: string | null = null;
+  private s = { passes: 0, nextResyncAt: null as Date | null, nextRefreshAt: null as Date | null, retryAt: null as Date | null, last: null as ReconcileResult | null };
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly o: ManagerOptions) {
+    this.cluster = o.cluster;
+    this.clock = o.clock ?? systemClock;
+    this.rng = o.rng ?? Math.random;
+    this.watches = new WatchSet({
+      client: o.client,
+      onChange: (reason) => this.request("watch", reason),
+      onError: (kind, e, ms) => log.debug("watch interrupted", { cluster: this.cluster.id, kind, error: e.message, retryInMs: ms }),
+    });
+    this.elector =
+      o.leases === false
+        ? null
+        : new LeaseElector({
+            client: o.client,
+            namespace: homeNamespaceOf(o.cluster),
+            identity: o.instanceId,
+            durationMs: o.leaseDurationMs,
+            onStartedLeading: () => this.setLeading(true),
+            onStoppedLeading: () => this.setLeading(false),
+            onError: (e) => void this.leaseProblem(e.message),
+          });
+  }
+
+  get clusterId(): string {
+    return this.cluster.id;
+  }
+
+  get orgId(): string {
+    return this.cluster.orgId;
+  }
+
+  /** Why this instance cannot take the cluster's lease (unreachable, forbidden), when it cannot. */
+  leaseError(): string | null {
+    const e = this.elector?.lastError;
+    return e && !this.leading ? `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${e.message}` : null;
+  }
+
+  start(): void {
+    if (this.elector) this.elector.start();
+    else this.setLeading(true);
+    this.tick();
+  }
+
+  /** Stops after the running pass; `release: false` behaves like a crash (the lease is left to expire). */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.debounce) clearTimeout(this.debounce.timer);
+    this.debounce = null;
+    this.watches.stop();
+    await this.inflight;
+    await this.elector?.stop(opts);
+    this.leading = false;
+    this.notifyIdle();
+  }
+
+  isLeader(): boolean {
+    return this.elector ? this.elector.isLeader() : this.leading;
+  }
+
+  status(): ManagerStatus {
+    return {
+      clusterId: this.cluster.id,
+      leading: this.isLeader(),
+      holder: this.elector ? this.elector.holder() : this.o.instanceId,
+      running: this.inflight !== null,
+      passes: this.s.passes,
+      nextResyncAt: this.s.nextResyncAt,
+      nextRefreshAt: this.s.nextRefreshAt,
+      retryAt: this.s.retryAt,
+      failures: [...this.failures.values()],
+      last: this.s.last,
+    };
+  }
+
+  /** Asks for a pass (debounced); ignored unless this instance leads. */
+  request(trigger: repo.SyncTrigger, reason: string = trigger): void {
+    if (this.stopped || !this.isLeader()) return;
+    log.debug("sync requested", { cluster: this.cluster.id, trigger, reason });
+    if (this.inflight) {
+      this.pending ??= trigger;
+      return;
+    }
+    const now = Date.now();
+    if (this.debounce) {
+      if (now - this.debounce.since < MAX_DEBOUNCE_MS) {
+        clearTimeout(this.debounce.timer);
+        this.debounce.timer = setTimeout(() => this.startPass(trigger), this.o.debounceMs ?? 250);
+      }
+      return;
+    }
+    this.debounce = { since: now, timer: setTimeout(() => this.startPass(trigger), trigger === "watch" ? (this.o.debounceMs ?? 250) : 0) };
+  }
+
+  /** Resolves once no pass is running or waiting. */
+  async idle(): Promise<void> {
+    if (!this.inflight && !this.debounce && !this.pending) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private setLeading(value: boolean): void {
+    if (this.leading === value) return;
+    this.leading = value;
+    log.info(value ? "leading cluster" : "stopped leading cluster", { cluster: this.cluster.id, instance: this.o.instanceId });
+    if (value) {
+      this.leaseReported = null;
+      this.watches.start();
+      void repo.updateClusterSync(this.o.db, this.cluster.id, { leaseHolder: this.o.instanceId }).catch(() => undefined);
+      this.request("startup");
+    } else {
+      this.watches.stop();
+      if (this.debounce) clearTimeout(this.debounce.timer);
+      this.debounce = null;
+      this.pending = null;
+      this.notifyIdle();
+    }
+  }
+
+  private async leaseProblem(message: string): Promise<void> {
+    if (this.leading || this.leaseReported === message) return;
+    this.leaseReported = message;
+    const error = `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${message}`;
+    await repo.ensureClusterSync(this.o.db, this.cluster).catch(() => undefined);
+    await repo.updateClusterSync(this.o.db, this.cluster.id, { lastStatus: "failed", lastError: error }).catch(() => undefined);
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    this.tickTimer = setTimeout(() => {
+      this.checkDue();
+      this.tick();
+    }, this.o.tickMs ?? 1_000);
+    this.tickTimer.unref?.();
+  }
+
+  private checkDue(): void {
+    if (!this.isLeader() || this.inflight || this.debounce) return;
+    const now = this.clock.now();
+    const due = (d: Date | null) => d !== null && now >= d;
+    if (due(this.s.retryAt)) this.request("retry");
+    else if (due(this.s.nextRefreshAt)) this.request("refresh");
+    else if (due(this.s.nextResyncAt)) this.request("resync");
+  }
+
+  private startPass(trigger: repo.SyncTrigger): void {
+    this.debounce = null;
+    if (this.stopped || !this.isLeader()) return this.notifyIdle();
+    this.inflight = this.pass(trigger).finally(() => {
+      this.inflight = null;
+      const next = this.pending;
+      this.pending = null;
+      if (next && !this.stopped) this.request(next);
+      else this.notifyIdle();
+    });
+  }
+
+  private notifyIdle(): void {
+    if (this.inflight || this.debounce || this.pending) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async pass(trigger: repo.SyncTrigger): Promise<void> {
+    const started = performance.now();
+    try {
+      const fresh = await findClusterRow(this.o.db, this.cluster.orgId, this.cluster.id);
+      if (!fresh) return;
+      this.cluster = fresh;
+      const queued = await repo.queuedRuns(this.o.db, fresh.id);
+      const result = await reconcileCluster(
+        {
+          db: this.o.db,
+          keyring: this.o.keyring,
+          client: this.o.client,
+          now: this.clock.now,
+          gracePeriodMs: this.o.gracePeriodMs,
+          timeoutMs: this.o.timeoutMs,
+          ecrEndpoint: this.o.ecrEndpoint,
+          instanceId: this.o.instanceId,
+          mayWrite: () => this.isLeader(),
+          onWrite: (key, rv) => this.watches.noteWrite(key, rv),
+          concurrency: this.o.concurrency,
+        },
+        fresh,
+        { trigger: queued[0]?.trigger ?? trigger, runIds: queued.map((r) => r.id) },
+      );
+      this.s.passes += 1;
+      this.s.last = result;
+      log.debug("sync pass finished", { cluster: fresh.id, trigger, status: result.status, ms: Math.round(performance.now() - started), namespaces: result.namespaces.length, ...result.summary });
+      await this.afterPass(result);
+      await this.o.onPass?.(fresh).catch(() => undefined);
+    } catch (err) {
+      log.error("sync pass failed", { cluster: this.cluster.id, ...errorFields(err) });
+      this.s.retryAt = new Date(this.clock.now().getTime() + backoffDelay(this.unreachableAttempts++, this.rng));
+    }
+  }
+
+  private async afterPass(result: ReconcileResult): Promise<void> {
+    const now = this.clock.now();
+    this.s.nextResyncAt = new Date(now.getTime() + this.o.resyncMs);
+    if (result.observed) {
+      this.watches.seed(result.observed);
+      this.watches.setSources(result.sources);
+    }
+    if (result.unreachable) {
+      this.s.retryAt = new Date(now.getTime() + backoffDelay(this.unreachableAttempts++, this.rng));
+      log.warn("cluster unreachable", { cluster: this.cluster.id, error: result.error, retryAt: this.s.retryAt.toISOString() });
+      return;
+    }
+    this.unreachableAttempts = 0;
+    this.s.nextRefreshAt = scheduleRefresh(this.seen, result.expiring, now, this.rng);
+    const managed = result.observed?.managed ?? [];
+    // Only registries some namespace uses were resolved, so every unavailable one is a failed refresh.
+    this.failures = planFailures(this.failures, result.unavailable, (id) => currentExpiry(managed, id), now, this.rng);
+    const retries = [...this.failures.values()].map((f) => f.retryAt.getTime());
+    if (result.retry) retries.push(now.getTime() + backoffDelay(this.writeAttempts++, this.rng));
+    else this.writeAttempts = 0;
+    this.s.retryAt = retries.length > 0 ? new Date(Math.min(...retries)) : null;
+    const issues = [...this.failures.values()].map((f) => ({ registryId: f.registryId, reason: f.reason, attempt: f.attempt, retryAt: f.retryAt.toISOString(), keepUntil: f.keepUntil?.toISOString() ?? null }));
+    await repo.setCredentialIssues(this.o.db, this.cluster.id, issues);
+  }
+}

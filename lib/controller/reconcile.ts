@@ -1,0 +1,177 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import type { SyncRunSummary } from "@/db/schema/sync";
+import type { ClusterRow } from "@/lib/clusters/repo";
+import { scopeOf } from "@/lib/clusters/repo";
+import type { Keyring } from "@/lib/crypto/secret-box";
+import type { KubeClient, KubeSecret } from "@/lib/integrations/kube";
+import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
+import { computeDesiredState, type DesiredState, type DesiredStateInput } from "@/lib/sync/desired";
+import * as L from "@/lib/sync/labels";
+import { planSecretSync, type SyncPlan } from "@/lib/sync/plan";
+import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } from "./apply";
+import { resolveCredentials } from "./credentials";
+import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
+import * as repo from "./repo";
+import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
+
+export type ReconcileDeps = {
+  db: Db;
+  keyring: Keyring;
+  client: KubeClient;
+  now: () => Date;
+  gracePeriodMs: number;
+  timeoutMs: number;
+  ecrEndpoint?: string;
+  instanceId: string;
+  /** Checked before every write (false once the lease is lost). */
+  mayWrite?: () => boolean;
+  onWrite?: ApplyContext["onWrite"];
+  /** Namespaces written in parallel. */
+  concurrency?: number;
+};
+export type ReconcileOptions = { trigger: repo.SyncTrigger; runIds?: string[]; requestedBy?: string | null };
+export type ExpiringCredential = { registryId: string; expiresAt: Date };
+export type ReconcileResult = {
+  runId: string;
+  status: repo.RunStatus;
+  error: string | null;
+  /** The cluster could not be read (nothing was planned or written). */
+  unreachable: boolean;
+  summary: SyncRunSummary;
+  namespaces: repo.NamespaceResultRow[];
+  expiring: ExpiringCredential[];
+  unavailable: Array<{ registryId: string; reason: string }>;
+  /** secret_ref sources read in this cluster (`namespace/name`), to watch. */
+  sources: string[];
+  /** A write hit a conflict: run again soon. */
+  retry: boolean;
+  /** What the pass read (absent when the cluster could not be read). */
+  observed?: ClusterState;
+};
+
+const EMPTY_SUMMARY: SyncRunSummary = { created: 0, updated: 0, deleted: 0, markedUnused: 0, serviceAccounts: 0, workloads: 0, conflicts: 0, errors: 0, warnings: 0, mints: 0 };
+const PROGRESS_EVERY_MS = 500;
+
+// Only tombstoned ids are deleted at once; other unknown registry labels take the unused grace period.
+function deletedRegistryIds(rows: readonly RegistryRow[], tombstones: readonly string[]): string[] {
+  const current = new Set(rows.map((r) => r.id));
+  return tombstones.filter((id) => !current.has(id)).sort();
+}
+
+async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: ClusterState, rows: RegistryRow[], environmentLabel: string | null) {
+  const base: Omit<DesiredStateInput, "credentials"> = {
+    clusterName: cluster.name,
+    namespaces: state.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels })),
+    workloads: state.workloads,
+    registries: rows.map((r) => ({ id: r.id, registry: r.registry, type: r.type, secrets: r.secrets })),
+    environmentLabel: environmentLabel ?? undefined,
+  };
+  // A first pass without credentials tells which registries are in use: only those get tokens minted or sources read.
+  const used = new Set(computeDesiredState({ ...base, credentials: new Map() }).held.map((h) => h.registryId));
+  const resolved = await resolveCredentials(
+    rows.filter((r) => used.has(r.id)),
+    { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
+  );
+  return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved };
+}
+
+function candidateNames(desired: DesiredState, state: ClusterState, deleted: readonly string[]): string[] {
+  return [
+    ...desired.secrets.map((s) => s.name),
+    ...desired.held.map((h) => h.name),
+    ...state.serviceAccounts.flatMap((sa) => sa.imagePullSecrets),
+    ...state.workloads.flatMap((w) => w.imagePullSecrets.map((r) => r.name ?? "")),
+    ...deleted.map(L.secretNameFor),
+  ];
+}
+
+async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+async function applyPlan(deps: ReconcileDeps, runIds: string[], plan: SyncPlan, state: ClusterState, actual: Map<string, KubeSecret>) {
+  const ctx: ApplyContext = { client: deps.client, actual, versions: state.versions, mayWrite: deps.mayWrite ?? (() => true), onWrite: deps.onWrite };
+  const groups = groupByNamespace(plan);
+  const namespaces = state.namespaces.map((ns) => ns.name);
+  const applied = new Map<string, AppliedNamespace>();
+  let done = namespaces.filter((ns) => !groups.has(ns)).length;
+  let retry = false;
+  let lastProgress = 0;
+  await pool([...groups.keys()].filter((ns) => namespaces.includes(ns)), deps.concurrency ?? 8, async (ns) => {
+    const g = groups.get(ns)!;
+    const out = await applyNamespace(ctx, g.secrets, g.wiring);
+    applied.set(ns, out);
+    retry ||= out.retry;
+    done += 1;
+    if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
+      await repo.progressRuns(deps.db, runIds, done, namespaces.length);
+    }
+  });
+  return { applied, retry };
+}
+
+async function finish(deps: ReconcileDeps, cluster: ClusterRow, runIds: string[], result: ReconcileResult, total: number): Promise<ReconcileResult> {
+  await repo.finishRuns(deps.db, runIds, { status: result.status, summary: result.summary, error: result.error, total, done: result.unreachable ? 0 : total });
+  await repo.updateClusterSync(deps.db, cluster.id, { lastRunId: result.runId, lastSyncAt: deps.now(), lastStatus: result.status, lastError: result.error });
+  await repo.pruneRuns(deps.db, cluster.id);
+  return result;
+}
+
+/**
+ * One pass over one cluster: read (one LIST per kind, all namespaces), compute the desired state, plan, apply,
+ * and record the outcome per cluster and namespace. Never throws for cluster or credential failures.
+ */
+export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow, opts: ReconcileOptions): Promise<ReconcileResult> {
+  const settings = await repo.ensureClusterSync(deps.db, cluster);
+  const runIds = opts.runIds?.length ? opts.runIds : [await repo.createRun(deps.db, { orgId: cluster.orgId, clusterId: cluster.id, trigger: opts.trigger, status: "running", requestedBy: opts.requestedBy })];
+  const base = { runId: runIds[0]!, unreachable: false, summary: EMPTY_SUMMARY, namespaces: [], expiring: [], unavailable: [], sources: [], retry: false };
+  await repo.startRuns(deps.db, runIds, deps.instanceId, 0);
+  const observed = await observeCluster(deps.client, scopeOf(cluster));
+  if (!observed.ok) {
+    const error = `${observed.step}: ${observed.error.message}`;
+    return finish(deps, cluster, runIds, { ...base, status: "failed", error, unreachable: true, retry: true }, 0);
+  }
+  const { state } = observed;
+  const total = state.namespaces.length;
+  await repo.progressRuns(deps.db, runIds, 0, total);
+  const [rows, tombstones] = await Promise.all([listRegistryRows(deps.db, cluster.orgId), repo.listTombstones(deps.db, cluster.orgId)]);
+  const deleted = deletedRegistryIds(rows, tombstones);
+  const { desired, resolved } = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
+  const nsNames = new Set(state.namespaces.map((ns) => ns.name));
+  const named = await findNamedSecrets(deps.client, candidateNames(desired, state, deleted), nsNames);
+  if (!named.ok) return finish(deps, cluster, runIds, { ...base, status: "failed", error: `list secrets: ${named.error.message}`, unreachable: true, retry: true }, 0);
+  const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
+  const planned = planSecretSync({
+    desired,
+    actual: [...actual.values()],
+    serviceAccounts: state.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name, imagePullSecrets: sa.imagePullSecrets.map((name) => ({ name })) })),
+    now: deps.now(),
+    gracePeriodMs: deps.gracePeriodMs,
+    deletedRegistryIds: deleted,
+    wiring: settings.wiring === "podtemplate" ? "podtemplate" : "serviceaccount",
+  });
+  const plan = settings.wiring === "webhook" ? removalsOnly(planned) : planned;
+  const extras = {
+    expiring: [...resolved.credentials].flatMap(([registryId, c]) => (c.kind !== "unavailable" && c.expiresAt ? [{ registryId, expiresAt: c.expiresAt }] : [])),
+    unavailable: [...resolved.credentials].flatMap(([registryId, c]) => (c.kind === "unavailable" ? [{ registryId, reason: c.reason }] : [])),
+    sources: resolved.sources,
+  };
+  let applied: Awaited<ReturnType<typeof applyPlan>>;
+  try {
+    applied = await applyPlan(deps, runIds, plan, state, actual);
+  } catch (err) {
+    if (!(err instanceof LeadershipLost)) throw err;
+    return finish(deps, cluster, runIds, { ...base, ...extras, observed: state, status: "failed", error: err.message }, total);
+  }
+  const namespaces = namespaceResults([...nsNames].sort(), desired, plan, applied.applied);
+  await repo.recordNamespaceResults(deps.db, cluster, runIds[0]!, namespaces, deps.now());
+  const summary = summarize(namespaces, resolved.mints);
+  const status = summary.errors > 0 ? "partial" : "succeeded";
+  return finish(deps, cluster, runIds, { ...base, ...extras, observed: state, status, error: null, summary, namespaces, retry: applied.retry }, total);
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const CheckStatuses = ["valid", "invalid", "unreachable", "unsupported"] as const;
+export type CheckStatus = (typeof CheckStatuses)[number];
+
+/** `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first. */
+export const CheckStepNames = ["dns", "connect", "tls", "http", "challenge", "auth", "token", "aws", "cluster", "secret"] as const;
+export type CheckStepName = (typeof CheckStepNames)[number];
+
+export const CheckStep = z.object({ step: z.enum(CheckStepNames), ok: z.boolean(), ms: z.number(), detail: z.string() });
+export type CheckStep = z.infer<typeof CheckStep>;
+
+/** The outcome of a credential check: a value, never an exception; holds no secret. */
+export const CheckResult = z.object({
+  status: z.enum(CheckStatuses),
+  summary: z.string().describe("one human sentence"),
+  failedStep: z.enum(CheckStepNames).nullable(),
+  steps: z.array(CheckStep),
+  proven: z.string().nullable().describe('what the check demonstrated, e.g. "Basic login as alice to registry.example.com"; null when nothing was'),
+  expiresAt: z.string().nullable().describe("expiry of a minted credential (ECR token), ISO 8601"),
+  checkedAt: z.string(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;

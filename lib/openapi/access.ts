@@ -1,0 +1,83 @@
+import { AuditEntry } from "../audit/schema";
+import { CreatedToken, CreateTokenInput, TokenView } from "../tokens/schema";
+import { ChangeRoleInput, InviteResponse, InviteUserInput, MemberView, RoleChanged } from "../users/schema";
+import { type ApiPart, arrayOf, errors, jsonSchema, links, noContent, ok, operation, pathParam, queryParam, ref } from "./common";
+
+const uuid = { type: "string", format: "uuid" };
+const tokenId = pathParam("tokenId", "Token id (a UUID).", uuid);
+const userId = pathParam("userId", "User id (a UUID).", uuid);
+const tokenLinks = links({ RevokeToken: ["revokeToken", "Revoke the created token."] }, "tokenId");
+const lastAdmin = { 409: "The change would leave the org without an admin." };
+
+function paths() {
+  const tok = "Token";
+  const usr = "User";
+  return {
+    "/api/orgs/{orgId}/tokens": {
+      get: operation({ tag: tok, id: "listTokens", summary: "List the org's API tokens (admin)", responses: { 200: ok("The tokens, newest first; never their plaintext.", arrayOf("TokenView")), ...errors([401, 403, 404]) } }),
+      post: operation({
+        tag: tok,
+        id: "createToken",
+        summary: "Create an API token (admin)",
+        body: ref("CreateTokenInput"),
+        responses: { 201: ok("Created; `token` is shown once.", ref("CreatedToken"), { links: tokenLinks }), ...errors([400, 401, 403, 404, 413]) },
+      }),
+    },
+    "/api/orgs/{orgId}/tokens/{tokenId}": {
+      delete: operation({ tag: tok, id: "revokeToken", summary: "Revoke an API token (admin)", params: [tokenId], responses: { 204: noContent, ...errors([401, 403, 404], { 404: "Unknown organization, or no such token that is not revoked yet." }) } }),
+    },
+    "/api/orgs/{orgId}/users": {
+      get: operation({ tag: usr, id: "listUsers", summary: "List the org's members", responses: { 200: ok("The members, by email.", arrayOf("MemberView")), ...errors([401, 404]) } }),
+      post: operation({
+        tag: usr,
+        id: "inviteUser",
+        summary: "Add a member (admin); a user without an account gets a one-time invite link",
+        body: ref("InviteUserInput"),
+        responses: { 201: ok("Added.", ref("InviteResponse")), ...errors([400, 401, 403, 404, 409, 413], { 409: "The email is already a member of this org." }) },
+      }),
+    },
+    "/api/orgs/{orgId}/users/{userId}": {
+      patch: operation({
+        tag: usr,
+        id: "changeUserRole",
+        summary: "Change a member's role (admin)",
+        params: [userId],
+        body: ref("ChangeRoleInput"),
+        responses: { 200: ok("Changed.", ref("RoleChanged")), ...errors([400, 401, 403, 404, 409, 413], lastAdmin) },
+      }),
+      delete: operation({
+        tag: usr,
+        id: "removeUser",
+        summary: "Remove a member from the org (admin)",
+        params: [userId],
+        responses: { 204: noContent, ...errors([401, 403, 404, 409], { 409: "The member is the caller, or the org's last admin." }) },
+      }),
+    },
+    "/api/orgs/{orgId}/audit": {
+      get: operation({
+        tag: "Audit",
+        id: "listAudit",
+        summary: "The org's latest 200 audit entries, newest first (admin)",
+        params: [queryParam("action", "Only entries of this action, such as registry.create.", { type: "string" })],
+        responses: { 200: ok("The entries.", arrayOf("AuditEntry")), ...errors([401, 403, 404]) },
+      }),
+    },
+  };
+}
+
+export function accessPart(): ApiPart {
+  return {
+    paths: paths(),
+    schemas: {
+      CreateTokenInput: jsonSchema(CreateTokenInput, "input"),
+      TokenView: jsonSchema(TokenView, "output"),
+      CreatedToken: jsonSchema(CreatedToken, "output"),
+      MemberView: jsonSchema(MemberView, "output"),
+      InviteUserInput: jsonSchema(InviteUserInput, "input"),
+      InviteResponse: jsonSchema(InviteResponse, "output"),
+      ChangeRoleInput: jsonSchema(ChangeRoleInput, "input"),
+      RoleChanged: jsonSchema(RoleChanged, "output"),
+      AuditEntry: jsonSchema(AuditEntry, "output"),
+    },
+  };
+}

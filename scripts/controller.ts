@@ -1,0 +1,53 @@
+// The controller as its own process: `scripts/controller.sh` runs this file with tsx on Node 24 with
+// `--conditions=react-server`. Replicas coordinate through one Lease per cluster.
+import { startController, stopController } from "@/lib/controller/runtime";
+import { EnvError, env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { errorFields } from "@/lib/controller/log-fields";
+import { runtime } from "@/lib/runtime";
+
+// Replicas starting together race on migrations and first-start set-up; the loser retries.
+async function openRuntime(): ReturnType<typeof runtime> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runtime();
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      log.warn("start-up failed; retrying", { attempt, ...errorFields(err) });
+      await new Promise((r) => setTimeout(r, 500 + Math.random() * 1500));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = env();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    process.stderr.write(`${err.message}\nThe controller did not start: fix the variables above.\n`);
+    process.exit(1);
+  }
+  if (!config.DATABASE_URL) {
+    process.stderr.write("The controller process needs DATABASE_URL (PostgreSQL): PGlite serves one process only. Without it, run the controller inside the dashboard (REGCRED_CONTROLLER=inprocess).\n");
+    process.exit(1);
+  }
+  const { database, keyring } = await openRuntime();
+  await startController(database.db, keyring, { force: true });
+  // The controller's own timers are unref'd; this keeps the process alive until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const shutdown = async (signal: string) => {
+    log.info("controller stopping", { signal });
+    clearInterval(keepAlive);
+    await stopController();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  log.error("controller crashed", errorFields(err));
+  process.exit(1);
+});

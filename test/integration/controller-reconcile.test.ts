@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import { connect } from "@/lib/integrations/kube";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reconcileCluster, type ReconcileDeps } from "@/lib/controller/reconcile";
+import { listNamespaceResults } from "@/lib/controller/repo";
+import { createRegistry } from "@/lib/registries/service";
+import { createDeployment, decode, type Fixture, openFixture, pullSecretsOf, readSecret, testScope } from "./controller-fixture";
+
+let f: Fixture;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  f = await openFixture();
+});
+afterAll(async () => {
+  await f?.database.close();
+  f?.stopKube();
+});
+
+function deps(): ReconcileDeps {
+  const client = connect({ kind: "kubeconfig", kubeconfig: fs.readFileSync(f.kube.KUBECONFIG_ADMIN, "utf8") }, { onRequest: ({ method, url }) => void requests.push(`${method} ${new URL(url).pathname}${new URL(url).searchParams.get("continue") ? " (next page)" : ""}`) });
+  return { db: f.db, keyring: f.keyring, client, now: () => new Date(), gracePeriodMs: 60_000, timeoutMs: 10_000, instanceId: "test" };
+}
+
+describe("reconcileCluster", () => {
+  it("creates a basic registry's secret where a Deployment uses it, wires the ServiceAccount, and then writes nothing", async () => {
+    const s = await testScope(f, "rec");
+    const ns = await s.namespace("app");
+    const idle = await s.namespace("idle");
+    await createRegistry(s.ctx, { id: "private", registry: "registry.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createDeployment(f, ns, "web", "registry.example.com/team/web:1");
+    await f.core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "other" }, imagePullSecrets: [{ name: "foreign" }] } });
+    await f.core.patchNamespacedServiceAccount({ namespace: ns, name: "default", body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "foreign" }] }] });
+
+    const first = await reconcileCluster(deps(), s.cluster, { trigger: "manual" });
+    expect(first).toMatchObject({ status: "succeeded", error: null });
+    expect(first.summary).toMatchObject({ created: 1, serviceAccounts: 1, conflicts: 0 });
+    const secret = await readSecret(f, ns, "regcred-private");
+    expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/registry": "private", "app.kubernetes.io/managed-by": "regcred", "regcred.dev/environment": `${s.cluster.name}.${ns}` });
+    expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"])).auths["registry.example.com"]).toMatchObject({ username: "u", password: "p" });
+    expect(await pullSecretsOf(f, ns)).toEqual(["foreign", "regcred-private"]);
+    expect(await pullSecretsOf(f, ns, "other")).toEqual(["foreign"]);
+    expect(await readSecret(f, idle, "regcred-private")).toBeNull();
+
+    const before = requests.length;
+    const second = await reconcileCluster(deps(), s.cluster, { trigger: "resync" });
+    expect(second.summary).toMatchObject({ created: 0, updated: 0, serviceAccounts: 0 });
+    // Nothing written, and nothing read per namespace: one LIST per kind (plus further pages on a busy test cluster).
+    const made = requests.slice(before).filter((r) => !r.endsWith("(next page)"));
+    expect(made.every((r) => r.startsWith("GET ") && !r.includes("/namespaces/"))).toBe(true);
+    expect(made).toHaveLength(11);
+    const rows = await listNamespaceResults(f.db, s.cluster.id);
+    expect(rows.find((r) => r.namespace === ns)).toMatchObject({ outcome: "ok", secrets: ["regcred-private"], changes: [{ op: "create" }, { op: "patch-sa" }] });
+  });
+});

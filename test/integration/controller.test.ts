@@ -1,0 +1,406 @@
+import { execFile } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Controller, ControllerOptions } from "@/lib/controller/controller";
+import { clientForCluster } from "@/lib/clusters/connection";
+import { LEASE_NAME } from "@/lib/controller/lease";
+import { type Clock, ClusterManager } from "@/lib/controller/manager";
+import { findClusterSync, listNamespaceResults, recentRuns } from "@/lib/controller/repo";
+import { startController, stopController } from "@/lib/controller/runtime";
+import { ecrMintCount } from "@/lib/integrations/ecr";
+import { createRegistry, deleteRegistry, updateRegistry } from "@/lib/registries/service";
+import { type EcrIdentities, ensureMoto, type MotoPeer, setupEcrIdentities } from "@/test/peers";
+import { createDeployment, decode, eventually, type Fixture, openFixture, pullSecretsOf, readSecret, type TestScope, testScope } from "./controller-fixture";
+
+const ECR_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+// moto's tokens expire at a fixed 2015-01-01T00:00:00Z: refresh tests run 12 hours before that.
+const MOTO_EXPIRY = new Date("2015-01-01T00:00:00Z");
+
+let f: Fixture;
+let moto: MotoPeer;
+let ids: EcrIdentities;
+let ecr: { url: string; down: boolean; close: () => Promise<void> };
+
+/** A pass-through to moto that can be switched to answer 503 (an ECR outage). */
+async function ecrProxy(target: string): Promise<typeof ecr> {
+  const state = { down: false };
+  const server = http.createServer((req, res) => {
+    if (state.down) {
+      res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ __type: "ServiceUnavailableException", message: "down for the test" }));
+      return;
+    }
+    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    get down() {
+      return state.down;
+    },
+    set down(v: boolean) {
+      state.down = v;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+beforeAll(async () => {
+  f = await openFixture();
+  moto = await ensureMoto();
+  ids = await setupEcrIdentities(moto.url);
+  ecr = await ecrProxy(moto.url);
+});
+
+afterEach(async () => {
+  await stopController();
+});
+
+afterAll(async () => {
+  await ecr?.close();
+  await moto?.stop();
+  await f?.database.close();
+  f?.stopKube();
+});
+
+type Started = { controller: Controller; scope: TestScope };
+
+async function run(scope: TestScope, overrides: { clock?: Clock; instanceId?: string; clientFor?: ControllerOptions["clientFor"]; gracePeriodMs?: number } = {}): Promise<Started> {
+  const controller = (await startController(f.db, f.keyring, {
+    force: true,
+    overrides: {
+      instanceId: overrides.instanceId ?? `test-${scope.label}`,
+      clusterFilter: (row) => row.id === scope.cluster.id,
+      ecrEndpoint: ecr.url,
+      clock: overrides.clock,
+      clientFor: overrides.clientFor,
+      tickMs: 100,
+      debounceMs: 100,
+      pollMs: 250,
+      leaseDurationMs: 10_000,
+      resyncMs: 300_000,
+      gracePeriodMs: overrides.gracePeriodMs ?? 60_000,
+    },
+  }))!;
+  const manager = await eventually(async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id), "the manager to lead");
+  await eventually(async () => manager.status().passes > 0, "the first pass");
+  await manager.idle();
+  return { controller, scope };
+}
+
+const ecrCreds = () => ({ username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey });
+
+describe("controller against a real kube-apiserver", () => {
+  it("[ecr] a Deployment gets regcred-<id> with the right labels, its ServiceAccount is wired, and a Pod created later carries it", async () => {
+    const s = await testScope(f, "ecr");
+    const [a, b] = [await s.namespace("a"), await s.namespace("b")];
+    await createRegistry(s.ctx, { id: "ecr-main", registry: ECR_HOST, type: "amazon_ecr", creds: ecrCreds() });
+    const { controller } = await run(s);
+    const manager = controller.manager(s.cluster.id)!;
+    const mintsBefore = ecrMintCount();
+    await createDeployment(f, a, "web", `${ECR_HOST}/team/web:1.0`);
+    await createDeployment(f, b, "api", `${ECR_HOST}/team/api:1.0`);
+
+    const secret = await eventually(() => readSecret(f, b, "regcred-ecr-main"), "the secret in the second namespace");
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(secret.metadata?.labels).toEqual({
+      "regcred.dev/registry": "ecr-main",
+      "regcred.dev/expires": "20150101T000000Z",
+      "regcred.dev/environment": `${s.cluster.name}.${b}`,
+      "app.kubernetes.io/managed-by": "regcred",
+    });
+    expect(secret.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous", "regcred.dev/content-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    const auth = JSON.parse(decode(secret.data?.[".dockerconfigjson"])).auths[ECR_HOST];
+    expect(auth).toEqual({ username: "AWS", password: ids.registryPassword, auth: Buffer.from(`AWS:${ids.registryPassword}`).toString("base64") });
+    expect(await readSecret(f, a, "regcred-ecr-main")).not.toBeNull();
+    await eventually(async () => (await pullSecretsOf(f, a)).includes("regcred-ecr-main") && (await pullSecretsOf(f, b)).includes("regcred-ecr-main"), "the ServiceAccounts to be wired");
+    await manager.idle();
+    // Minted once per pass, fanned out to every namespace.
+    const passes = manager.status().passes;
+    expect(ecrMintCount() - mintsBefore).toBeLessThanOrEqual(passes);
+    expect(manager.status().last?.summary.mints).toBeLessThanOrEqual(1);
+
+    const pod = await f.core.createNamespacedPod({ namespace: a, body: { metadata: { name: "later" }, spec: { containers: [{ name: "c", image: `${ECR_HOST}/team/web:1.0` }] } } });
+    expect(pod.spec?.imagePullSecrets).toEqual([{ name: "regcred-ecr-main" }]);
+
+    const rows = await listNamespaceResults(f.db, s.cluster.id);
+    expect(rows.find((r) => r.namespace === a)).toMatchObject({ secrets: ["regcred-ecr-main"], errors: [] });
+    expect(rows.find((r) => r.namespace === a)?.changes.map((c) => c.op)).toEqual(expect.arrayContaining(["create", "patch-sa"]));
+  });
+
+  it("[secret_ref] copies the source secret, the cluster's own entry beats *, source changes update the copies, a type change recreates", async () => {
+    const s = await testScope(f, "ref");
+    const src = await s.namespace("src");
+    const app = await s.namespace("app");
+    const dockerconfig = (pw: string) => Buffer.from(JSON.stringify({ auths: { "ref.example.com": { username: "u", password: pw, auth: Buffer.from(`u:${pw}`).toString("base64") } } })).toString("base64");
+    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "specific" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("one") } } });
+    const legacy = Buffer.from(JSON.stringify({ "ref.example.com": { username: "u", password: "star", auth: Buffer.from("u:star").toString("base64") } })).toString("base64");
+    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "shared" }, type: "kubernetes.io/dockercfg", data: { ".dockercfg": legacy } } });
+    await createRegistry(s.ctx, {
+      id: "ref",
+      registry: "ref.example.com",
+      type: "secret_ref",
+      secrets: { "*": { namespace: src, secret: "shared" }, [s.cluster.name]: { namespace: src, secret: "specific" } },
+    });
+    await createDeployment(f, app, "web", "ref.example.com/team/web:1");
+    await run(s);
+
+    const copy = await eventually(() => readSecret(f, app, "regcred-ref"), "the copy");
+    expect(copy.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(copy.data?.[".dockerconfigjson"]).toBe(dockerconfig("one"));
+    expect(await readSecret(f, src, "regcred-ref")).toBeNull();
+
+    await f.core.replaceNamespacedSecret({ namespace: src, name: "specific", body: { metadata: { name: "specific" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("two") } } });
+    await eventually(async () => (await readSecret(f, app, "regcred-ref"))?.data?.[".dockerconfigjson"] === dockerconfig("two"), "the copy to follow its source");
+
+    await updateRegistry(s.ctx, "ref", { secrets: { "*": { namespace: src, secret: "shared" } } });
+    const star = await eventually(async () => {
+      const c = await readSecret(f, app, "regcred-ref");
+      return c?.type === "kubernetes.io/dockercfg" && c;
+    }, "the copy to switch to the * source");
+    expect(star.data).toEqual({ ".dockercfg": legacy });
+    expect(star.metadata?.uid).not.toBe(copy.metadata?.uid);
+    expect(await pullSecretsOf(f, app)).toEqual(["regcred-ref"]);
+  });
+
+  it("[refresh] refreshes at about 75% of the token lifetime (injected clock), keeps the old secret while ECR fails, drops it once truly expired, recovers", async () => {
+    let now = MOTO_EXPIRY.getTime() - 12 * 3_600_000;
+    const clock: Clock = { now: () => new Date(now) };
+    const s = await testScope(f, "refresh");
+    const ns = await s.namespace("app");
+    await createRegistry(s.ctx, { id: "ecr-r", registry: ECR_HOST, type: "amazon_ecr", creds: ecrCreds() });
+    await createDeployment(f, ns, "web", `${ECR_HOST}/team/web:1`);
+    const { controller } = await run(s, { clock });
+    const manager = controller.manager(s.cluster.id)!;
+    const first = (await readSecret(f, ns, "regcred-ecr-r"))!;
+    const refreshAt = manager.status().nextRefreshAt!.getTime() - (MOTO_EXPIRY.getTime() - 12 * 3_600_000);
+    expect(refreshAt).toBeGreaterThanOrEqual(9 * 3_600_000);
+    expect(refreshAt).toBeLessThanOrEqual(9.6 * 3_600_000);
+
+    const mints = ecrMintCount();
+    const passes = manager.status().passes;
+    now += 10 * 3_600_000;
+    await eventually(async () => manager.status().passes > passes, "the refresh pass");
+    await manager.idle();
+    expect(ecrMintCount() - mints).toBe(1);
+    expect((await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "refresh" && r.status === "succeeded")).toBe(true);
+    // Same token from moto: nothing to write.
+    expect((await readSecret(f, ns, "regcred-ecr-r"))?.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+
+    ecr.down = true;
+    now += 1.6 * 3_600_000;
+    await eventually(async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.some((i) => i.registryId === "ecr-r"), "the failed refresh to be recorded");
+    const issue = (await findClusterSync(f.db, s.cluster.id))!.credentialIssues[0]!;
+    expect(issue).toMatchObject({ registryId: "ecr-r", keepUntil: MOTO_EXPIRY.toISOString() });
+    expect(issue.reason).toMatch(/ECR token could not be minted/);
+    expect((await readSecret(f, ns, "regcred-ecr-r"))?.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    const nsRow = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
+    expect(nsRow?.outcome).toBe("error");
+    expect(nsRow?.errors.join()).toMatch(/regcred-ecr-r: credentials unavailable/);
+
+    now = MOTO_EXPIRY.getTime() + 60_000;
+    await eventually(async () => (await readSecret(f, ns, "regcred-ecr-r")) === null, "the expired secret to be removed");
+    await eventually(async () => !(await pullSecretsOf(f, ns)).includes("regcred-ecr-r"), "the reference to be removed");
+
+    ecr.down = false;
+    now += 10 * 60_000;
+    await eventually(() => readSecret(f, ns, "regcred-ecr-r"), "the secret to come back once ECR answers", 30_000);
+    await eventually(async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.length === 0, "the issue to clear");
+  });
+
+  it("[credentials] a credential change rewrites every copy in one pass", async () => {
+    const s = await testScope(f, "creds");
+    const spaces = [await s.namespace("a"), await s.namespace("b"), await s.namespace("c")];
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "old-password" } });
+    for (const ns of spaces) await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const { controller } = await run(s);
+    for (const ns of spaces) expect(await readSecret(f, ns, "regcred-priv")).not.toBeNull();
+
+    await updateRegistry(s.ctx, "priv", { creds: { password: "new-password" } });
+    await eventually(async () => (await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "registry" && r.status === "succeeded"), "the registry-change pass");
+    await controller.manager(s.cluster.id)!.idle();
+    const pass = (await recentRuns(f.db, s.cluster.id, 5)).find((r) => r.trigger === "registry")!;
+    expect(pass.summary).toMatchObject({ updated: 3, created: 0, errors: 0 });
+    for (const ns of spaces) {
+      const auth = JSON.parse(decode((await readSecret(f, ns, "regcred-priv"))?.data?.[".dockerconfigjson"])).auths["priv.example.com"];
+      expect(auth.password).toBe("new-password");
+    }
+  });
+
+  it("[delete] deleting a registry removes its secrets and only Regcred's ServiceAccount references", async () => {
+    const s = await testScope(f, "del");
+    const [a, b] = [await s.namespace("a"), await s.namespace("b")];
+    await createRegistry(s.ctx, { id: "gone", registry: "gone.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, { id: "kept", registry: "kept.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await f.core.patchNamespacedServiceAccount({ namespace: a, name: "default", body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "mine" }] }] });
+    await createDeployment(f, a, "web", "gone.example.com/web:1");
+    await createDeployment(f, a, "api", "kept.example.com/api:1");
+    await createDeployment(f, b, "web", "gone.example.com/web:1");
+    await run(s);
+    expect(await pullSecretsOf(f, a)).toEqual(["mine", "regcred-gone", "regcred-kept"]);
+
+    await deleteRegistry(s.ctx, "gone");
+    await eventually(async () => (await readSecret(f, a, "regcred-gone")) === null && (await readSecret(f, b, "regcred-gone")) === null, "the secrets to go");
+    await eventually(async () => JSON.stringify(await pullSecretsOf(f, a)) === JSON.stringify(["mine", "regcred-kept"]), "the references to go");
+    expect(await pullSecretsOf(f, b)).toEqual([]);
+    expect(await readSecret(f, a, "regcred-kept")).not.toBeNull();
+  });
+
+  it("[unused] a namespace that stops using a registry keeps its secret for the grace period, then loses it and its reference", async () => {
+    const s = await testScope(f, "unused");
+    const ns = await s.namespace("app");
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const { controller } = await run(s, { gracePeriodMs: 3_000 });
+    expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
+    await f.apps.deleteNamespacedDeployment({ namespace: ns, name: "web" });
+    const marked = await eventually(async () => {
+      const secret = await readSecret(f, ns, "regcred-priv");
+      return secret?.metadata?.annotations?.["regcred.dev/unused-since"] && secret;
+    }, "the secret to be marked unused");
+    expect(marked).not.toBeNull();
+    expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
+    await new Promise((r) => setTimeout(r, 3_200));
+    controller.manager(s.cluster.id)!.request("resync");
+    await eventually(async () => (await readSecret(f, ns, "regcred-priv")) === null, "the secret to go after the grace period");
+    await eventually(async () => (await pullSecretsOf(f, ns)).length === 0, "the reference to go");
+  });
+
+  it("[conflict] a foreign regcred-* secret is left untouched and reported", async () => {
+    const s = await testScope(f, "foreign");
+    const ns = await s.namespace("app");
+    const foreign = await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "regcred-priv", labels: { team: "theirs" } }, type: "Opaque", data: { token: Buffer.from("theirs").toString("base64") } } });
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const { controller } = await run(s);
+    const after = await readSecret(f, ns, "regcred-priv");
+    expect(after?.metadata?.resourceVersion).toBe(foreign.metadata?.resourceVersion);
+    expect(after?.type).toBe("Opaque");
+    expect(await pullSecretsOf(f, ns)).toEqual([]);
+    const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
+    expect(row).toMatchObject({ outcome: "conflict", conflicts: [{ name: "regcred-priv", reason: expect.stringMatching(/not managed by Regcred/) }] });
+    expect(controller.manager(s.cluster.id)!.status().last?.summary.conflicts).toBe(1);
+  });
+
+  it("[restart] the API server restarted in the middle of a sync converges with nothing lost or doubled", async () => {
+    const runDir = process.env.REGCRED_PEERS_DIR ?? path.dirname(path.dirname(f.kube.KUBECONFIG_ADMIN));
+    const s = await testScope(f, "restart");
+    const spaces: string[] = [];
+    for (let i = 0; i < 24; i++) spaces.push(await s.namespace(`n${i}`));
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    for (const ns of spaces) await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    let creates = 0;
+    let restart: Promise<void> | null = null;
+    const clientFor: ControllerOptions["clientFor"] = (row) => {
+      const client = clientForCluster(f.keyring, row, { timeoutMs: 5_000 });
+      return {
+        ...client,
+        createSecret: async (w) => {
+          // The sixth write of the first pass takes the API server down (SIGKILL, 2 s down, same etcd).
+          if (++creates === 6) {
+            restart = new Promise<void>((resolve, reject) =>
+              execFile(path.resolve("scripts/peers/kube-restart-apiserver.sh"), [runDir, "--kill"], { env: { ...process.env, REGCRED_APISERVER_DOWNTIME: "2" }, timeout: 120_000 }, (err) => (err ? reject(err) : resolve())),
+            );
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          return client.createSecret(w);
+        },
+      };
+    };
+    const started = (await startController(f.db, f.keyring, {
+      force: true,
+      overrides: { instanceId: `test-${s.label}`, clusterFilter: (row) => row.id === s.cluster.id, clientFor, tickMs: 100, debounceMs: 100, pollMs: 250, leaseDurationMs: 15_000, resyncMs: 300_000, gracePeriodMs: 60_000, concurrency: 2 },
+    }))!;
+    await eventually(async () => restart !== null, "the restart to begin");
+    await restart;
+    const manager = started.manager(s.cluster.id)!;
+    const firstPass = await eventually(async () => (await recentRuns(f.db, s.cluster.id, 50)).at(-1)?.finishedAt && (await recentRuns(f.db, s.cluster.id, 50)).at(-1), "the interrupted pass to end", 60_000);
+    expect(firstPass.status).not.toBe("succeeded");
+    await eventually(
+      async () => {
+        for (const ns of spaces) if ((await pullSecretsOf(f, ns)).length === 0 || !(await readSecret(f, ns, "regcred-priv"))) return false;
+        return true;
+      },
+      "every namespace to converge",
+      90_000,
+    );
+    await eventually(async () => manager.isLeader(), "the manager to lead again", 30_000);
+    await manager.idle();
+    for (const ns of spaces) {
+      expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
+      const listed = await f.core.listNamespacedSecret({ namespace: ns, labelSelector: "app.kubernetes.io/managed-by=regcred" });
+      expect(listed.items.map((i) => i.metadata?.name)).toEqual(["regcred-priv"]);
+    }
+    const rows = await listNamespaceResults(f.db, s.cluster.id);
+    expect(rows.filter((r) => spaces.includes(r.namespace)).every((r) => r.errors.length === 0 && r.secrets.join() === "regcred-priv")).toBe(true);
+  }, 180_000);
+
+  it("[lease] two instances: one leads and only it writes; stop it and the other takes over", async () => {
+    const s = await testScope(f, "lease");
+    const ns = await s.namespace("app");
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const make = (instanceId: string) =>
+      new ClusterManager({
+        db: f.db,
+        keyring: f.keyring,
+        cluster: s.cluster,
+        client: clientForCluster(f.keyring, s.cluster, { timeoutMs: 5_000 }),
+        instanceId,
+        resyncMs: 300_000,
+        gracePeriodMs: 60_000,
+        leaseDurationMs: 8_000,
+        timeoutMs: 5_000,
+        tickMs: 100,
+        debounceMs: 100,
+      });
+    const a = make("replica-a");
+    const b = make("replica-b");
+    const c = make("replica-c");
+    try {
+      a.start();
+      await eventually(async () => a.isLeader(), "a to lead");
+      b.start();
+      await eventually(() => readSecret(f, ns, "regcred-priv"), "the leader's first pass");
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(b.isLeader()).toBe(false);
+      b.request("manual");
+      expect(b.status().passes).toBe(0);
+      const lease = await f.core.readNamespacedSecret({ namespace: s.home, name: "x" }).catch(() => null);
+      expect(lease).toBeNull();
+      const { CoordinationV1Api, KubeConfig } = await import("@kubernetes/client-node");
+      const kc = new KubeConfig();
+      kc.loadFromFile(f.kube.KUBECONFIG_ADMIN);
+      const coordination = kc.makeApiClient(CoordinationV1Api);
+      expect((await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec?.holderIdentity).toBe("replica-a");
+
+      // A crash: a stops renewing without releasing; b waits out the lease duration, then takes over.
+      const stoppedAt = Date.now();
+      await a.stop({ release: false });
+      await eventually(async () => b.isLeader(), "b to take over", 30_000);
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(5_000);
+      const later = await s.namespace("later");
+      await createDeployment(f, later, "web", "priv.example.com/web:1");
+      await eventually(() => readSecret(f, later, "regcred-priv"), "b to sync a new namespace");
+      const held = await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME });
+      expect(held.spec).toMatchObject({ holderIdentity: "replica-b", leaseTransitions: 1 });
+
+      // A clean stop releases the lease: c takes over without waiting for it to expire.
+      c.start();
+      await new Promise((r) => setTimeout(r, 1_000));
+      const releasedAt = Date.now();
+      await b.stop();
+      await eventually(async () => c.isLeader(), "c to take over", 10_000);
+      expect(Date.now() - releasedAt).toBeLessThan(5_000);
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  }, 90_000);
+});
