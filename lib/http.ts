@@ -69,6 +69,8 @@ export function api(handler: Handler) {
   return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
     try {
       const params = await route.params;
+      // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
+      if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
       const orgId = params.orgId ?? "";
       const { database, keyring } = await runtime();
       const actor = await authenticate(database.db, { bearer: bearerOf(req), sessionToken: req.cookies.get(SESSION_COOKIE)?.value ?? null }, orgId);

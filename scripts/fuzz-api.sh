@@ -70,7 +70,7 @@ cat >"$WORK/schemathesis.toml" <<EOF
 enabled = false
 
 [checks.negative_data_rejection]
-expected-statuses = ["400", "401", "403", "404", "405", "409", "413", "415", "422", "429", "5xx"]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
 
 [phases.coverage]
 unexpected-methods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The second README command: install what the tests need (Chromium, PostgreSQL, etcd and
-# kube-apiserver built from Go modules, Debian's docker-registry, moto), start those peers on
+# kube-apiserver built from Go modules, Debian's docker-registry, moto, schemathesis), start those peers on
 # 127.0.0.1, then run typecheck, lint, unit, integration and Playwright tests. Caches live in
 # ~/.cache/regcred and ~/.npm.
 set -euo pipefail

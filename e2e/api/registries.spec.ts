@@ -390,6 +390,36 @@ test("[registries-api] /api/openapi.json is public and describes every route and
     expect(statuses("/api/orgs/{orgId}/tokens", "get")).toEqual(expect.arrayContaining(["200", "401", "403", "404"]));
     expect(statuses("/api/orgs/{orgId}/tokens", "post")).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404"]));
     expect(statuses("/api/orgs/{orgId}/tokens/{tokenId}", "delete")).toEqual(expect.arrayContaining(["204", "401", "403", "404"]));
+    const documented = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace("/api/orgs/{orgId}", "")}`));
+    expect(documented).toEqual(
+      expect.arrayContaining(
+        [
+          "POST /registries/test",
+          "POST /registries/{regId}/test",
+          "GET /registries/{regId}/creds",
+          "GET /images/resolve",
+          "GET /users",
+          "POST /users",
+          "PATCH /users/{userId}",
+          "DELETE /users/{userId}",
+          "GET /audit",
+          "GET /clusters",
+          "POST /clusters",
+          "GET /clusters/{clusterId}",
+          "PATCH /clusters/{clusterId}",
+          "DELETE /clusters/{clusterId}",
+          "POST /clusters/{clusterId}/test",
+          "GET /clusters/{clusterId}/namespaces",
+          "GET /clusters/importable",
+          "POST /clusters/import",
+          "POST /clusters/inspect",
+          "GET /secrets",
+        ],
+      ),
+    );
+    for (const [p, methods] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(methods)) expect(Object.keys(op.responses), `${m} ${p}`).toEqual(expect.arrayContaining(["401", "500"]));
+    }
     const request = doc.components.schemas.RegistryRequest!;
     expect(request.required).toEqual(["id", "registry", "type"]);
     expect(Object.keys(request.properties ?? {})).not.toContain("created_at");

@@ -20,6 +20,8 @@ export const ErrorBody = z.object({
 
 // Blanks are spaces only: Python's \s (the fuzzer's) and String.prototype.trim disagree on some control characters.
 const oneStatus = `(?:${SecretStatuses.join("|")})`;
+// What String.prototype.trim removes, spelled out: Python's \s (the fuzzer's) differs from JavaScript's.
+const trimmed = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 const statusList = `^ *(?:${oneStatus} *)?(?:, *(?:${oneStatus} *)?)*$`;
 
 /** z.toJSONSchema, plus what a refinement or transform cannot say by itself. */
@@ -30,8 +32,8 @@ export function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
     override: (ctx) => {
       // z.record's key refinement is not representable; its keys are "*" or a cluster name (a secret-style DNS subdomain).
       if (ctx.zodSchema === SecretRefMap) ctx.jsonSchema.propertyNames = { anyOf: [{ const: "*" }, jsonSchema(SecretRef.shape.secret, io)] };
-      // .trim().min(1) means "at least one non-blank character".
-      if (ctx.zodSchema === CreateTokenInput.shape.name) ctx.jsonSchema.pattern = "\\S";
+      // .trim().min(1) means "at least one character that String.prototype.trim keeps".
+      if (ctx.zodSchema === CreateTokenInput.shape.name) ctx.jsonSchema.pattern = `^[^\\u0000]*[^\\u0000${trimmed}][^\\u0000]*$`;
     },
   }) as JsonSchema;
   return rest;

@@ -48,7 +48,12 @@ const fields = {
   creds: RegistryCreds.optional(),
   secrets: SecretRefMap.optional(),
   region: z.string().regex(awsRegionPattern, "must be an AWS region such as eu-west-1").optional(),
-  ca_cert: z.string().max(65536).regex(/-----BEGIN CERTIFICATE-----/, "must be a PEM certificate").optional(),
+  ca_cert: z
+    .string()
+    .max(65536)
+    .regex(/-----BEGIN CERTIFICATE-----/, "must be a PEM certificate")
+    .regex(/^[^\u0000]*$/, "must not contain NUL characters")
+    .optional(),
 };
 
 /** The body of POST /registries: Humanitec's RegistryRequest plus `region` and `ca_cert`. */

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { Roles } from "../auth/roles";
 
 export const CreateTokenInput = z.strictObject({
-  name: z.string({ error: "must be a string" }).trim().min(1, "is required").max(80, "must be at most 80 characters"),
+  name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "is required")
+    .max(80, "must be at most 80 characters")
+    .regex(/^[^\u0000]*$/, "must not contain NUL characters"),
   role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
   ci: z.boolean().default(false),
 });

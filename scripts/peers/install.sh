@@ -35,7 +35,7 @@ step_lock() {
 
 record() { # record STEP START_MS WHAT
   local ms=$(($(now_ms) - $2))
-  SUMMARY+=("$(printf '%-9s %8s  %s' "$1" "$(fmt_ms "$ms")" "$3")")
+  SUMMARY+=("$(printf '%-12s %8s  %s' "$1" "$(fmt_ms "$ms")" "$3")")
   printf '%s %s %s %s\n' "$(date -Is)" "$1" "$ms" "$3" >>"$REGCRED_CACHE/install-times.log"
 }
 
@@ -236,5 +236,5 @@ done
 {
   echo "== scripts/peers/install.sh summary (cache: $REGCRED_CACHE) =="
   printf '%s\n' "${SUMMARY[@]}"
-  echo "total     $(fmt_ms $(($(now_ms) - T_ALL)))"
+  printf "%-12s %8s\n" total "$(fmt_ms $(($(now_ms) - T_ALL)))"
 } >&2
