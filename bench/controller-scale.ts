@@ -1,5 +1,5 @@
 // Controller scale bench, on the real kube-apiserver and moto (REFERENCE.md §4). Run:
-//   bench/controller-scale.sh            (uses KUBECONFIG_ADMIN / MOTO_URL when set, else starts its own)
+//   bench/controller-scale.sh            (its own kube-apiserver; MOTO_URL when set, else its own moto)
 // Prints: seconds from creating a Deployment to its secret being present (1 namespace, 200 at once, one more
 // among 200); HTTP requests per full resync of 200 namespaces; ECR GetAuthorizationToken calls per refresh cycle.
 import { randomBytes } from "node:crypto";
@@ -171,7 +171,8 @@ const lines = [
   `  HTTP requests per full resync of ${N + 1} namespaces:       ${resyncRequests} (${(resyncRequests / (N + 1)).toFixed(3)} per namespace; writes: ${JSON.stringify(resyncWrites ? { created: resyncWrites.created, updated: resyncWrites.updated, serviceAccounts: resyncWrites.serviceAccounts } : null)})`,
   ...resyncRoutes.map(([route, n]) => `      ${String(n).padStart(3)} × ${route}`),
   `      (plus ${leaseRequests} Lease renewal request(s) in the same time, made every 5 s whatever happens)`,
-  `  ECR GetAuthorizationToken calls, ${N}-namespace rollout:    ${rolloutMints}`,
+  `  ECR GetAuthorizationToken calls, ${N}-namespace rollout:    ${rolloutMints} (the token minted for the first cluster is shared until 75% of its lifetime)`,
+  `  ECR GetAuthorizationToken calls in the whole run:           ${ecrMintCount()}`,
   `  ECR GetAuthorizationToken calls per refresh cycle (2 clusters, ${N + 2} namespaces): ${mintsPerRefresh}`,
 ];
 fs.writeSync(1, `${lines.join("\n")}\n`);

@@ -37,6 +37,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       LOG_LEVEL: "debug",
       DATABASE_URL: "",
       AWS_ENDPOINT_URL_ECR: moto.url,
+      // The shared apiserver is used by many specs; the controller is proven by test/integration/controller*.test.ts.
+      REGCRED_CONTROLLER: "off",
     },
     stdio: ["ignore", log, log],
   });

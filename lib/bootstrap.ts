@@ -15,8 +15,11 @@ async function ensureAdmin(db: Db, e: Env): Promise<void> {
   const [user] = await db
     .insert(users)
     .values({ email: e.REGCRED_ADMIN_EMAIL.toLowerCase(), name: "Administrator", passwordHash: await hashPassword(password) })
+    .onConflictDoNothing()
     .returning({ id: users.id });
-  await db.insert(memberships).values({ orgId: e.REGCRED_DEFAULT_ORG, userId: user!.id, role: "admin" });
+  // Another replica starting at the same moment created the first admin.
+  if (!user) return;
+  await db.insert(memberships).values({ orgId: e.REGCRED_DEFAULT_ORG, userId: user.id, role: "admin" }).onConflictDoNothing();
   log.info("created the first admin", { email: e.REGCRED_ADMIN_EMAIL, org: e.REGCRED_DEFAULT_ORG });
   if (generated) {
     // Printed once, on purpose: this is the only way to learn a generated first password.
@@ -39,7 +42,7 @@ async function ensureBootstrapToken(db: Db, e: Env): Promise<void> {
     prefix: e.REGCRED_BOOTSTRAP_TOKEN.slice(0, 4),
     role: "admin",
     scopes: ["ci"],
-  });
+  }).onConflictDoNothing();
 }
 
 /** First-start set-up: the default org, the first admin and the bootstrap token. Safe to repeat. */

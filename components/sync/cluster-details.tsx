@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Ago } from "./ago";
 import { Spinner } from "@/components/ui/spinner";
 import { getSyncStatusAction } from "@/lib/controller/actions";
 import { syncKeys, syncPollInterval, unwrap } from "@/lib/controller/queries";
@@ -35,7 +36,7 @@ function Changes({ ns }: { ns: SyncNamespaceDto }) {
           </li>
         ))}
       </ul>
-      {ns.changed_at ? <span className="muted" style={{ fontSize: 12 }}><RelativeTime iso={ns.changed_at} /></span> : null}
+      {ns.changed_at ? <span className="muted" style={{ fontSize: 12 }}><Ago iso={ns.changed_at} /></span> : null}
     </div>
   );
 }
@@ -88,7 +89,7 @@ export function ClusterDetails({ orgId, clusterId, clusterName }: { orgId: strin
             {data.namespaces.map((ns) => (
               <tr key={ns.namespace} data-namespace={ns.namespace}>
                 <td className="mono">{ns.namespace}</td>
-                <td><NamespaceBadge outcome={ns.outcome} /><br /><span className="muted" style={{ fontSize: 12 }}><RelativeTime iso={ns.synced_at} /></span></td>
+                <td><NamespaceBadge outcome={ns.outcome} /><br /><span className="muted" style={{ fontSize: 12 }}><Ago iso={ns.synced_at} /></span></td>
                 <td className="mono">{ns.secrets.length > 0 ? ns.secrets.join(", ") : <span className="muted">none needed</span>}</td>
                 <td><Changes ns={ns} /></td>
                 <td><Problems ns={ns} /></td>

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { Fragment, useState } from "react";
 import { toast } from "sonner";
 import { EmptyState } from "@/components/ui/empty-state";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { Ago } from "./ago";
 import { getSyncOverviewAction, requestSyncAction } from "@/lib/controller/actions";
 import { syncKeys, syncPollInterval, unwrap } from "@/lib/controller/queries";
 import type { SyncClusterOverview } from "@/lib/controller/schema";
@@ -28,7 +28,7 @@ function State({ c }: { c: SyncClusterOverview }) {
   return (
     <span className="row" style={{ flexWrap: "wrap" }}>
       <RunBadge status={c.last_status} title={c.last_error ?? undefined} />
-      {c.last_sync_at ? <span className="muted"><RelativeTime iso={c.last_sync_at} /></span> : null}
+      {c.last_sync_at ? <span className="muted"><Ago iso={c.last_sync_at} /></span> : null}
     </span>
   );
 }
@@ -81,6 +81,7 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
             <tbody>
               {clusters.map((c) => {
                 const busy = c.state !== "idle" || pending[c.cluster.id];
+                const label = c.state === "running" ? "Syncing…" : c.state === "queued" || pending[c.cluster.id] ? "Queued…" : "Sync now";
                 const detailsId = `sync-details-${c.cluster.id}`;
                 return (
                   <Fragment key={c.cluster.id}>
@@ -91,12 +92,12 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
                       <td><Counts c={c} /></td>
                       <td>
                         <div className="row-actions">
-                          <button type="button" className="btn btn-sm" aria-expanded={Boolean(open[c.cluster.id])} aria-controls={detailsId} onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}>
+                          <button type="button" className="btn btn-sm" aria-expanded={Boolean(open[c.cluster.id])} aria-controls={detailsId} aria-label={`${open[c.cluster.id] ? "Hide details" : "Details"} of ${c.cluster.name}`} onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}>
                             {open[c.cluster.id] ? "Hide details" : "Details"}
                           </button>
                           {canSync ? (
-                            <button type="button" className="btn btn-sm btn-primary" disabled={busy} aria-label={`Sync ${c.cluster.name} now`} onClick={() => void syncNow(c)}>
-                              {c.state === "running" ? "Syncing…" : c.state === "queued" || pending[c.cluster.id] ? "Queued…" : "Sync now"}
+                            <button type="button" className="btn btn-sm btn-primary" disabled={busy} aria-label={`${label} ${c.cluster.name}`} onClick={() => void syncNow(c)}>
+                              {label}
                             </button>
                           ) : null}
                         </div>

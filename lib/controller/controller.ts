@@ -63,8 +63,9 @@ export class Controller {
     return [...this.managers.values()].map((m) => m.manager);
   }
 
-  /** A "Sync now" request or a registry change: the cluster's manager picks its queued runs up at once. */
-  kick(clusterId: string, trigger: repo.SyncTrigger = "manual"): void {
+  /** A "Sync now" request or a registry change: the cluster's manager picks its queued runs up at once (a cluster added since the last scan is picked up first). */
+  async kick(clusterId: string, trigger: repo.SyncTrigger = "manual"): Promise<void> {
+    if (!this.manager(clusterId)) await this.scan();
     this.manager(clusterId)?.request(trigger);
   }
 

@@ -1,59 +1,17 @@
 import "server-only";
-import type { Db } from "@/db/client";
-import type { ClusterRow } from "@/lib/clusters/repo";
-import { findClusterRow } from "@/lib/clusters/repo";
 import { homeNamespaceOf } from "@/lib/clusters/connection";
-import type { Keyring } from "@/lib/crypto/secret-box";
-import type { KubeClient } from "@/lib/integrations/kube";
+import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
-import { errorFields } from "./log-fields";
-import { backoffDelay, type Rng } from "@/lib/sync/schedule";
+import type { Rng } from "@/lib/sync/schedule";
 import { LeaseElector } from "./lease";
+import { errorFields } from "./log-fields";
+import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
-import { type CredentialFailure, currentExpiry, planFailures, scheduleRefresh, type TokenSeen } from "./refresh";
 import * as repo from "./repo";
+import { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 import { WatchSet } from "./watch-set";
 
-/** The controller's notion of now; tests inject one that jumps ahead to exercise refreshes. */
-export type Clock = { now: () => Date };
-export const systemClock: Clock = { now: () => new Date() };
-
-export type ManagerOptions = {
-  db: Db;
-  keyring: Keyring;
-  cluster: ClusterRow;
-  client: KubeClient;
-  instanceId: string;
-  resyncMs: number;
-  gracePeriodMs: number;
-  leaseDurationMs: number;
-  timeoutMs: number;
-  ecrEndpoint?: string;
-  clock?: Clock;
-  rng?: Rng;
-  /** How often due resyncs, refreshes and retries are checked (real time). */
-  tickMs?: number;
-  /** Quiet time after a watch event before a pass starts. */
-  debounceMs?: number;
-  /** false: act as the only instance (no Lease). */
-  leases?: boolean;
-  concurrency?: number;
-  /** Called after every pass with the cluster as re-read (e.g. the webhook registration check); must not throw. */
-  onPass?: (cluster: ClusterRow) => Promise<void>;
-};
-
-export type ManagerStatus = {
-  clusterId: string;
-  leading: boolean;
-  holder: string | null;
-  running: boolean;
-  passes: number;
-  nextResyncAt: Date | null;
-  nextRefreshAt: Date | null;
-  retryAt: Date | null;
-  failures: CredentialFailure[];
-  last: ReconcileResult | null;
-};
+export { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 
 const MAX_DEBOUNCE_MS = 2_000;
 
@@ -70,18 +28,17 @@ export class ClusterManager {
   private debounce: { timer: ReturnType<typeof setTimeout>; since: number } | null = null;
   private pending: repo.SyncTrigger | null = null;
   private inflight: Promise<void> | null = null;
-  private seen = new Map<string, TokenSeen>();
-  private failures = new Map<string, CredentialFailure>();
-  private unreachableAttempts = 0;
-  private writeAttempts = 0;
+  private readonly schedule: PassSchedule;
   private leaseReported: string | null = null;
-  private s = { passes: 0, nextResyncAt: null as Date | null, nextRefreshAt: null as Date | null, retryAt: null as Date | null, last: null as ReconcileResult | null };
+  private passes = 0;
+  private last: ReconcileResult | null = null;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: ManagerOptions) {
     this.cluster = o.cluster;
     this.clock = o.clock ?? systemClock;
     this.rng = o.rng ?? Math.random;
+    this.schedule = new PassSchedule(o.resyncMs, this.rng);
     this.watches = new WatchSet({
       client: o.client,
       onChange: (reason) => this.request("watch", reason),
@@ -144,12 +101,12 @@ export class ClusterManager {
       leading: this.isLeader(),
       holder: this.elector ? this.elector.holder() : this.o.instanceId,
       running: this.inflight !== null,
-      passes: this.s.passes,
-      nextResyncAt: this.s.nextResyncAt,
-      nextRefreshAt: this.s.nextRefreshAt,
-      retryAt: this.s.retryAt,
-      failures: [...this.failures.values()],
-      last: this.s.last,
+      passes: this.passes,
+      nextResyncAt: this.schedule.nextResyncAt,
+      nextRefreshAt: this.schedule.nextRefreshAt,
+      retryAt: this.schedule.retryAt,
+      failures: this.schedule.failures,
+      last: this.last,
     };
   }
 
@@ -185,8 +142,15 @@ export class ClusterManager {
     if (value) {
       this.leaseReported = null;
       this.watches.start();
-      void repo.updateClusterSync(this.o.db, this.cluster.id, { leaseHolder: this.o.instanceId }).catch(() => undefined);
-      this.request("startup");
+      // Passes a previous holder left "running" will never finish: only the holder runs passes.
+      const takeOver = async () => {
+        await repo.ensureClusterSync(this.o.db, this.cluster);
+        await repo.updateClusterSync(this.o.db, this.cluster.id, { leaseHolder: this.o.instanceId });
+        await repo.failStaleRuns(this.o.db, this.cluster.id, new Date());
+      };
+      void takeOver()
+        .catch((err) => log.warn("could not record the lease holder", { cluster: this.cluster.id, ...errorFields(err) }))
+        .finally(() => this.request("startup"));
     } else {
       this.watches.stop();
       if (this.debounce) clearTimeout(this.debounce.timer);
@@ -215,11 +179,8 @@ export class ClusterManager {
 
   private checkDue(): void {
     if (!this.isLeader() || this.inflight || this.debounce) return;
-    const now = this.clock.now();
-    const due = (d: Date | null) => d !== null && now >= d;
-    if (due(this.s.retryAt)) this.request("retry");
-    else if (due(this.s.nextRefreshAt)) this.request("refresh");
-    else if (due(this.s.nextResyncAt)) this.request("resync");
+    const due = this.schedule.due(this.clock.now());
+    if (due) this.request(due);
   }
 
   private startPass(trigger: repo.SyncTrigger): void {
@@ -263,39 +224,24 @@ export class ClusterManager {
         fresh,
         { trigger: queued[0]?.trigger ?? trigger, runIds: queued.map((r) => r.id) },
       );
-      this.s.passes += 1;
-      this.s.last = result;
+      this.passes += 1;
+      this.last = result;
       log.debug("sync pass finished", { cluster: fresh.id, trigger, status: result.status, ms: Math.round(performance.now() - started), namespaces: result.namespaces.length, ...result.summary });
       await this.afterPass(result);
       await this.o.onPass?.(fresh).catch(() => undefined);
     } catch (err) {
       log.error("sync pass failed", { cluster: this.cluster.id, ...errorFields(err) });
-      this.s.retryAt = new Date(this.clock.now().getTime() + backoffDelay(this.unreachableAttempts++, this.rng));
+      this.schedule.afterError(this.clock.now());
     }
   }
 
   private async afterPass(result: ReconcileResult): Promise<void> {
-    const now = this.clock.now();
-    this.s.nextResyncAt = new Date(now.getTime() + this.o.resyncMs);
     if (result.observed) {
       this.watches.seed(result.observed);
       this.watches.setSources(result.sources);
     }
-    if (result.unreachable) {
-      this.s.retryAt = new Date(now.getTime() + backoffDelay(this.unreachableAttempts++, this.rng));
-      log.warn("cluster unreachable", { cluster: this.cluster.id, error: result.error, retryAt: this.s.retryAt.toISOString() });
-      return;
-    }
-    this.unreachableAttempts = 0;
-    this.s.nextRefreshAt = scheduleRefresh(this.seen, result.expiring, now, this.rng);
-    const managed = result.observed?.managed ?? [];
-    // Only registries some namespace uses were resolved, so every unavailable one is a failed refresh.
-    this.failures = planFailures(this.failures, result.unavailable, (id) => currentExpiry(managed, id), now, this.rng);
-    const retries = [...this.failures.values()].map((f) => f.retryAt.getTime());
-    if (result.retry) retries.push(now.getTime() + backoffDelay(this.writeAttempts++, this.rng));
-    else this.writeAttempts = 0;
-    this.s.retryAt = retries.length > 0 ? new Date(Math.min(...retries)) : null;
-    const issues = [...this.failures.values()].map((f) => ({ registryId: f.registryId, reason: f.reason, attempt: f.attempt, retryAt: f.retryAt.toISOString(), keepUntil: f.keepUntil?.toISOString() ?? null }));
-    await repo.setCredentialIssues(this.o.db, this.cluster.id, issues);
+    const issues = this.schedule.afterPass({ ...result, managed: result.observed?.managed ?? [] }, this.clock.now());
+    if (issues) await repo.setCredentialIssues(this.o.db, this.cluster.id, issues);
+    else log.warn("cluster unreachable", { cluster: this.cluster.id, error: result.error, retryAt: this.schedule.retryAt?.toISOString() });
   }
 }

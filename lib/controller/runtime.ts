@@ -4,7 +4,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { type Env, env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { Controller, type ControllerOptions, defaultInstanceId } from "./controller";
-import { reconcileWebhookRegistration } from "./webhook";
+import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "./webhook";
 
 // On globalThis so every bundle layer of the Next.js server sees the one in-process controller.
 const key = Symbol.for("regcred.controller");
@@ -41,6 +41,8 @@ export async function startController(db: Db, keyring: Keyring, opts: { force?: 
   const controller = new Controller({ ...controllerOptions(db, keyring, e), ...opts.overrides });
   holder[key] = controller;
   await controller.start();
+  // Every replica serves the admission webhook; only lease holders register it.
+  await startWebhookRuntime(db, keyring);
   log.info("controller started", { instance: controller.instanceId, resyncSeconds: e.REGCRED_RESYNC_SECONDS, leaseSeconds: e.REGCRED_LEASE_SECONDS });
   return controller;
 }
@@ -50,4 +52,5 @@ export async function stopController(): Promise<void> {
   const controller = holder[key];
   holder[key] = undefined;
   await controller?.stop();
+  await stopWebhookRuntime();
 }

@@ -55,15 +55,17 @@ export async function requestSync(ctx: Ctx, idOrName: string): Promise<SyncReque
   await repo.ensureClusterSync(ctx.db, row);
   const id = await repo.createRun(ctx.db, { orgId: row.orgId, clusterId: row.id, trigger: "manual", status: "queued", requestedBy: ctx.actor.label });
   await recordAudit(ctx.db, ctx.actor, "cluster.sync", row.name, { run: id });
-  inProcessController()?.kick(row.id);
+  await inProcessController()?.kick(row.id);
   return { id, status: "queued", cluster_id: row.id };
 }
 
 /** The sync status of one cluster: the running pass and its progress, the last result per namespace, conflicts. */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function getSyncStatus(ctx: Ctx, idOrName: string, runId?: string | null): Promise<SyncStatusDto> {
   authorize(ctx.actor, "viewer");
   const row = await requireCluster(ctx, idOrName);
-  const [status, namespaces, run] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id), runId ? repo.findRun(ctx.db, row.id, runId) : null]);
+  const [status, namespaces, run] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id), runId && uuidPattern.test(runId) ? repo.findRun(ctx.db, row.id, runId) : null]);
   const dtos = namespaces.map(namespaceDto);
   return {
     ...status,

@@ -9,10 +9,15 @@ import { LEASE_NAME } from "@/lib/controller/lease";
 import { type Clock, ClusterManager } from "@/lib/controller/manager";
 import { findClusterSync, listNamespaceResults, recentRuns } from "@/lib/controller/repo";
 import { startController, stopController } from "@/lib/controller/runtime";
+import { getSyncStatus, requestSync } from "@/lib/controller/service";
+import { AppError } from "@/lib/errors";
+import { actorFor } from "../helpers/db";
 import { ecrMintCount } from "@/lib/integrations/ecr";
 import { createRegistry, deleteRegistry, updateRegistry } from "@/lib/registries/service";
 import { type EcrIdentities, ensureMoto, type MotoPeer, setupEcrIdentities } from "@/test/peers";
-import { createDeployment, decode, eventually, type Fixture, openFixture, pullSecretsOf, readSecret, type TestScope, testScope } from "./controller-fixture";
+import { freePort } from "@/test/peers";
+import { createCluster } from "@/lib/clusters/service";
+import { createDeployment, decode, eventually, type Fixture, kubeconfigWithNamespace, openFixture, pullSecretsOf, readSecret, type TestScope, testScope } from "./controller-fixture";
 
 const ECR_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 // moto's tokens expire at a fixed 2015-01-01T00:00:00Z: refresh tests run 12 hours before that.
@@ -271,6 +276,44 @@ describe("controller against a real kube-apiserver", () => {
     controller.manager(s.cluster.id)!.request("resync");
     await eventually(async () => (await readSecret(f, ns, "regcred-priv")) === null, "the secret to go after the grace period");
     await eventually(async () => (await pullSecretsOf(f, ns)).length === 0, "the reference to go");
+  });
+
+  it("[api] Sync now queues a pass that the leader runs; the status shows progress, per-namespace results and conflicts", async () => {
+    const s = await testScope(f, "api");
+    const ns = await s.namespace("app");
+    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await run(s);
+    await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const viewer = { ...s.ctx, actor: actorFor(s.ctx.actor.orgId, "viewer") };
+    await expect(requestSync(viewer, s.cluster.id)).rejects.toBeInstanceOf(AppError);
+    const queued = await requestSync(s.ctx, s.cluster.name);
+    expect(queued).toMatchObject({ status: "queued", cluster_id: s.cluster.id });
+    const done = await eventually(async () => {
+      const st = await getSyncStatus(viewer, s.cluster.id, queued.id);
+      return st.run?.finished_at ? st : null;
+    }, "the queued pass to finish");
+    expect(done.run).toMatchObject({ id: queued.id, trigger: "manual", status: "succeeded", requested_by: "test-admin", namespaces_done: 2, namespaces_total: 2 });
+    expect(done).toMatchObject({ state: "idle", last_status: "succeeded", last_error: null, conflicts: [] });
+    expect(done.namespaces.find((n) => n.namespace === ns)).toMatchObject({ outcome: "changed", secrets: ["regcred-priv"] });
+  });
+
+  it("[unreachable] an unreachable cluster is reported on its status and retried, and the process carries on", async () => {
+    const s = await testScope(f, "down");
+    const port = await freePort();
+    const text = kubeconfigWithNamespace(f.adminText, s.home).replace(/https:\/\/127\.0\.0\.1:\d+/, `https://127.0.0.1:${port}`);
+    const down = await createCluster(s.ctx, { name: `down-${s.label}`.slice(0, 60), kubeconfig: text });
+    const controller = (await startController(f.db, f.keyring, {
+      force: true,
+      overrides: { instanceId: `test-${s.label}`, clusterFilter: (row) => row.id === down.id || row.id === s.cluster.id, tickMs: 100, debounceMs: 100, pollMs: 250, leaseDurationMs: 10_000 },
+    }))!;
+    const status = await eventually(async () => {
+      const st = await getSyncStatus(s.ctx, down.id);
+      return st.last_error ? st : null;
+    }, "the failure to be recorded");
+    expect(status).toMatchObject({ last_status: "failed", last_error: `cannot take the lease in namespace ${s.home}: connection refused` });
+    // The reachable cluster managed by the same controller is unaffected.
+    await eventually(async () => controller.manager(s.cluster.id)?.isLeader(), "the other cluster to be led");
+    expect(controller.manager(down.id)!.isLeader()).toBe(false);
   });
 
   it("[conflict] a foreign regcred-* secret is left untouched and reported", async () => {
