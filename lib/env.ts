@@ -31,6 +31,9 @@ const EnvSchema = z.object({
   REGCRED_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'").optional(),
   /** Set by Next.js; during `next build` no controller is started. */
   NEXT_PHASE: z.string().optional(),
+  REGCRED_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  REGCRED_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
+  REGCRED_WEBHOOK_URL: z.url("must be a URL").refine((u) => u.startsWith("https://"), "must be an https:// URL").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { env } from "@/lib/env";
 
 export type WebhookSettings = {
   /** Port the HTTPS server listens on (0: any free port). */
@@ -38,6 +39,6 @@ export function parseWebhookSettings(source: Record<string, string | undefined>)
 
 /** REGCRED_WEBHOOK_PORT (8443), REGCRED_WEBHOOK_HOST (127.0.0.1), REGCRED_WEBHOOK_URL (https://HOST:PORT). */
 export function webhookSettingsFromEnv(): WebhookSettings {
-  // eslint-disable-next-line no-restricted-syntax -- until these variables move into lib/env.ts, this is their only reader
-  return parseWebhookSettings(process.env);
+  const e = env();
+  return parseWebhookSettings({ REGCRED_WEBHOOK_PORT: String(e.REGCRED_WEBHOOK_PORT), REGCRED_WEBHOOK_HOST: e.REGCRED_WEBHOOK_HOST, REGCRED_WEBHOOK_URL: e.REGCRED_WEBHOOK_URL });
 }
