@@ -1,12 +1,10 @@
 import "server-only";
-import { KubeConfig } from "@kubernetes/client-node";
-import { toKubeError } from "./errors";
+import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
 import type { Runner } from "./lists";
 import { type RawSender, rawSender } from "./raw";
 import type { KubeConnectConfig, KubeResult, Precondition } from "./types";
 
 const PREFIX = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type LabelSelectorRequirement = { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] };
 export type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] };
@@ -106,41 +104,13 @@ export function admissionMethods(send: RawSender, run: Runner): AdmissionMethods
   return methods;
 }
 
-function loadConfig(config: KubeConnectConfig): KubeConfig | string {
-  const kc = new KubeConfig();
-  try {
-    if (config.kind === "in-cluster") {
-      const dir = config.serviceAccountDir ?? "/var/run/secrets/kubernetes.io/serviceaccount";
-      kc.loadFromOptions({
-        clusters: [{ name: "in-cluster", server: config.server, caFile: `${dir}/ca.crt`, skipTLSVerify: false }],
-        users: [{ name: "in-cluster", authProvider: { name: "tokenFile", config: { tokenFile: `${dir}/token` } } }],
-        contexts: [{ name: "in-cluster", cluster: "in-cluster", user: "in-cluster" }],
-        currentContext: "in-cluster",
-      });
-    } else kc.loadFromString(config.kubeconfig);
-  } catch {
-    return "the stored connection details could not be read";
-  }
-  const user = kc.getCurrentUser();
-  if (!kc.getCurrentCluster() || !user) return "the connection details name no cluster or user";
-  // Same rule as connect(): exec plugins and auth providers never run from stored kubeconfigs.
-  if (config.kind === "kubeconfig" && (user.exec || user.authProvider)) return "exec plugins and auth providers are not supported";
-  return kc;
-}
-
 /**
  * Admission-registration calls for one cluster, with the same connection rules as connect().
  * (Once KubeClient spreads admissionMethods(send, run) in client.ts, callers can use that instead.)
  */
 export function connectAdmission(config: KubeConnectConfig, opts: { timeoutMs?: number } = {}): AdmissionMethods {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const run: Runner = async (fn) => {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (err) {
-      return { ok: false, error: toKubeError(err, timeoutMs) };
-    }
-  };
+  const run: Runner = resultRunner(timeoutMs);
   const kc = loadConfig(config);
   if (typeof kc === "string") {
     const fail = async () => ({ ok: false as const, error: { kind: "invalid" as const, message: kc } });

@@ -4,51 +4,23 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   createConfiguration,
-  KubeConfig,
+  type KubeConfig,
   type Middleware,
   ServerConfiguration,
   VersionApi,
 } from "@kubernetes/client-node";
-import { toKubeError } from "./errors";
+import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
 import { toNamespace, toSecret } from "./mappers";
 import { rawSender } from "./raw";
-import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeRequestInfo, KubeResult, KubeSecret } from "./types";
+import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeRequestInfo, KubeSecret } from "./types";
 import { startWatch } from "./watch";
 import { listMethods } from "./lists";
 import { stubClient } from "./stub";
 import { writeMethods } from "./writes";
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 500;
 
 type Apis = { core: CoreV1Api; authn: AuthenticationV1Api; authz: AuthorizationV1Api; version: VersionApi };
-
-const SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-// Same as KubeConfig.loadFromCluster, with the server and directory passed in; the token file is re-read as it rotates.
-function loadInCluster(kc: KubeConfig, server: string, dir: string): void {
-  kc.loadFromOptions({
-    clusters: [{ name: "in-cluster", server, caFile: `${dir}/ca.crt`, skipTLSVerify: false }],
-    users: [{ name: "in-cluster", authProvider: { name: "tokenFile", config: { tokenFile: `${dir}/token` } } }],
-    contexts: [{ name: "in-cluster", cluster: "in-cluster", user: "in-cluster" }],
-    currentContext: "in-cluster",
-  });
-}
-
-function loadConfig(config: KubeConnectConfig): KubeConfig | string {
-  const kc = new KubeConfig();
-  try {
-    if (config.kind === "in-cluster") loadInCluster(kc, config.server, config.serviceAccountDir ?? SERVICEACCOUNT_DIR);
-    else kc.loadFromString(config.kubeconfig);
-  } catch {
-    return "the stored connection details could not be read";
-  }
-  const user = kc.getCurrentUser();
-  if (!kc.getCurrentCluster() || !user) return "the connection details name no cluster or user";
-  // Defence in depth: exec plugins and auth providers are refused before storing, and must never run here.
-  if (config.kind === "kubeconfig" && (user.exec || user.authProvider)) return "exec plugins and auth providers are not supported";
-  return kc;
-}
 
 function makeApis(kc: KubeConfig, timeoutMs: number, onRequest?: (info: KubeRequestInfo) => void): Apis {
   const timeout: Middleware = {
@@ -81,13 +53,7 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
   const server = kc.getCurrentCluster()!.server;
   const apis = makeApis(kc, timeoutMs, opts.onRequest);
   const send = rawSender(kc, server, timeoutMs, opts.onRequest);
-  const run = async <T>(fn: () => Promise<T>): Promise<KubeResult<T>> => {
-    try {
-      return { ok: true, value: await fn() };
-    } catch (err) {
-      return { ok: false, error: toKubeError(err, timeoutMs) };
-    }
-  };
+  const run = resultRunner(timeoutMs);
   const lists = listMethods(send, run);
 
   return {
