@@ -6,7 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
 import { type ClusterFormValues, clusterFormFrom, emptyClusterForm, toClusterBody, validateClusterForm } from "@/lib/clusters/form";
-import { type ClusterResponse, suggestClusterName } from "@/lib/clusters/schema";
+import { type ClusterResponse, suggestClusterName, WiringModes, wiringModeLabels } from "@/lib/clusters/schema";
 import { IGNORE_LABEL } from "@/lib/clusters/scope";
 import type { FieldErrors } from "@/lib/errors";
 import { KubeconfigInput } from "./kubeconfig-input";
@@ -33,6 +33,28 @@ function ScopeFields({ values, errors, set }: { values: ClusterFormValues; error
       <Field label="Except these namespaces" error={errors.exclude_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("exclude_namespaces."))?.[1]} hint={<>Comma-separated. A namespace labelled <code>{IGNORE_LABEL}=true</code> is always left alone.</>}>
         <input type="text" value={values.exclude} autoComplete="off" spellCheck={false} onChange={(e) => set({ exclude: e.target.value })} />
       </Field>
+    </fieldset>
+  );
+}
+
+function WiringFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+  return (
+    <fieldset className="stack" style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}>
+      <legend style={{ fontWeight: 600, fontSize: 13 }}>Pull-secret wiring</legend>
+      <Field label="How pods get imagePullSecrets" error={errors.wiring} hint={wiringModeLabels[values.wiring].explanation}>
+        <select value={values.wiring} onChange={(e) => set({ wiring: e.target.value as ClusterFormValues["wiring"] })}>
+          {WiringModes.map((m) => (
+            <option key={m} value={m}>{wiringModeLabels[m].label}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Environment from namespace label" error={errors.environment_label} hint="Optional label key, e.g. example.com/env. Empty: the environment is <cluster>.<namespace>.">
+        <input type="text" value={values.environmentLabel} autoComplete="off" spellCheck={false} onChange={(e) => set({ environmentLabel: e.target.value })} />
+      </Field>
+      <label className="switch">
+        <input type="checkbox" checked={values.restartStuckPods} onChange={(e) => set({ restartStuckPods: e.target.checked })} />
+        Restart controller-owned Pods stuck in ImagePullBackOff once their secret exists
+      </label>
     </fieldset>
   );
 }
@@ -93,6 +115,7 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
           <input type="text" value={values.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value, nameEdited: true })} />
         </Field>
         <ScopeFields values={values} errors={errors} set={set} />
+        <WiringFields values={values} errors={errors} set={set} />
         {mode === "edit" && existing?.source === "kubeconfig" ? (
           <details>
             <summary>Replace the kubeconfig</summary>

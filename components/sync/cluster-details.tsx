@@ -9,11 +9,18 @@ import { syncKeys, syncPollInterval, unwrap } from "@/lib/controller/queries";
 import type { SyncNamespaceDto, SyncStatusDto } from "@/lib/controller/schema";
 import { NamespaceBadge } from "./outcome";
 
+const stuckPodAction: Record<SyncNamespaceDto["stuck_pods"][number]["action"], string> = {
+  reported: "created before its pull secret; restart it to pull again",
+  restarted: "deleted so its controller re-creates it with the pull secret",
+  "restart-failed": "could not be deleted",
+};
+
 function Problems({ ns }: { ns: SyncNamespaceDto }) {
   const items = [
     ...ns.errors.map((text) => ({ tone: "var(--danger)", text })),
     ...ns.conflicts.map((c) => ({ tone: "var(--warn)", text: `${c.name}: ${c.reason}` })),
     ...ns.warnings.map((text) => ({ tone: "var(--muted)", text })),
+    ...ns.stuck_pods.map((p) => ({ tone: p.action === "restart-failed" ? "var(--danger)" : "var(--warn)", text: `pod ${p.pod}: ${p.reason} on ${p.image} (${stuckPodAction[p.action]})` })),
   ];
   if (items.length === 0) return <span className="muted">—</span>;
   return (

@@ -1,21 +1,32 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { clusters } from "./clusters";
 import { orgs } from "./orgs";
 
 export const wiringModes = ["serviceaccount", "podtemplate", "webhook"] as const;
-export const syncTriggers = ["manual", "watch", "resync", "refresh", "registry", "startup", "retry"] as const;
+export const syncTriggers = ["manual", "watch", "resync", "refresh", "registry", "startup", "retry", "settings"] as const;
 export const syncRunStatuses = ["queued", "running", "succeeded", "partial", "failed"] as const;
 export const namespaceOutcomes = ["ok", "changed", "conflict", "error"] as const;
 
 /** One write (or planned write that failed) in a namespace. */
 export type SyncChange = {
-  op: "create" | "update" | "recreate" | "delete" | "mark-unused" | "patch-sa" | "patch-workload";
+  op: "create" | "update" | "recreate" | "delete" | "mark-unused" | "patch-sa" | "patch-workload" | "restart-pod";
   target: string;
   reason: string;
   ok: boolean;
   error?: string;
 };
 export type SyncConflictEntry = { name: string; reason: string };
+/** A Pod waiting to pull an image whose regcred secret now exists in its namespace. */
+export type StuckPodEntry = {
+  pod: string;
+  container: string;
+  image: string;
+  reason: string;
+  controlled: boolean;
+  /** reported: left alone; restarted: deleted so its controller re-creates it; restart-failed: the delete failed. */
+  action: "reported" | "restarted" | "restart-failed";
+  error?: string;
+};
 export type SyncRunSummary = {
   created: number;
   updated: number;
@@ -41,6 +52,7 @@ export const clusterSync = pgTable("cluster_sync", {
   orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
   wiring: text("wiring", { enum: wiringModes }).notNull().default("serviceaccount"),
   environmentLabel: text("environment_label"),
+  restartStuckPods: boolean("restart_stuck_pods").notNull().default(false),
   lastRunId: uuid("last_run_id"),
   lastSyncAt: timestamp("last_sync_at", { withTimezone: true, precision: 3 }),
   lastStatus: text("last_status", { enum: syncRunStatuses }),
@@ -91,6 +103,7 @@ export const syncNamespaces = pgTable(
     errors: jsonb("errors").$type<string[]>().notNull().default([]),
     conflicts: jsonb("conflicts").$type<SyncConflictEntry[]>().notNull().default([]),
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    stuckPods: jsonb("stuck_pods").$type<StuckPodEntry[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.clusterId, t.namespace] })],
 );

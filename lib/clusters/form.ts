@@ -1,6 +1,6 @@
 import type { FieldErrors } from "../errors";
 import { fieldErrorsOf } from "../validation";
-import { ClusterCreate, ClusterPatch, type ClusterResponse } from "./schema";
+import { ClusterCreate, ClusterPatch, type ClusterResponse, type WiringMode } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 
 export type ClusterFormValues = {
@@ -11,15 +11,23 @@ export type ClusterFormValues = {
   scopeMode: "all" | "selector";
   selector: string;
   exclude: string;
+  wiring: WiringMode;
+  environmentLabel: string;
+  restartStuckPods: boolean;
 };
 
 export function emptyClusterForm(): ClusterFormValues {
-  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", ") };
+  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", "), wiring: "serviceaccount", environmentLabel: "", restartStuckPods: false };
 }
 
 export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
   const selector = c.scope.namespace_selector ?? "";
-  return { ...emptyClusterForm(), name: c.name, nameEdited: true, scopeMode: selector ? "selector" : "all", selector, exclude: c.scope.exclude_namespaces.join(", ") };
+  return { ...emptyClusterForm(), name: c.name, nameEdited: true, scopeMode: selector ? "selector" : "all", selector,
+    exclude: c.scope.exclude_namespaces.join(", "),
+    wiring: c.wiring,
+    environmentLabel: c.environment_label ?? "",
+    restartStuckPods: c.restart_stuck_pods,
+  };
 }
 
 export function splitNamespaces(text: string): string[] {
@@ -32,6 +40,9 @@ export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Re
     name: v.name.trim(),
     namespace_selector: v.scopeMode === "selector" ? v.selector.trim() : null,
     exclude_namespaces: splitNamespaces(v.exclude),
+    wiring: v.wiring,
+    environment_label: v.environmentLabel.trim() || null,
+    restart_stuck_pods: v.restartStuckPods,
   };
   if (mode === "create" || v.kubeconfig.trim()) {
     body.kubeconfig = v.kubeconfig;

@@ -29,17 +29,52 @@ export const ExcludeNamespaces = z
 const Kubeconfig = z.string({ error: "must be the kubeconfig as YAML or JSON text" }).min(1, "is required").max(256 * 1024, "must be at most 256 KiB");
 const ContextName = z.string({ error: "must be a string" }).min(1, "must not be empty").max(253, "must be at most 253 characters");
 
+export const WiringModes = ["serviceaccount", "webhook", "podtemplate"] as const;
+export const WiringMode = z.enum(WiringModes, { error: `must be one of ${WiringModes.join(", ")}` });
+export type WiringMode = z.infer<typeof WiringMode>;
+
+export const wiringModeLabels: Record<WiringMode, { label: string; explanation: string }> = {
+  serviceaccount: { label: "ServiceAccounts (default)", explanation: "Patches the ServiceAccounts that matching workloads use; new Pods get the secret from them." },
+  webhook: { label: "Admission webhook", explanation: "An admission webhook adds imagePullSecrets to new Pods as they are created." },
+  podtemplate: { label: "Pod templates", explanation: "Patches workload pod templates, which rolls the workloads out." },
+};
+
+const labelName = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A namespace label key (`[prefix/]name`) whose value becomes the secrets' environment label. */
+export const EnvironmentLabel = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(317, "must be at most 317 characters")
+  .superRefine((v, ctx) => {
+    const slash = v.lastIndexOf("/");
+    const [prefix, name] = slash >= 0 ? [v.slice(0, slash), v.slice(slash + 1)] : [null, v];
+    if (prefix !== null && (prefix.length > 253 || !dns1123Subdomain.test(prefix))) ctx.addIssue({ code: "custom", message: "must have a DNS subdomain prefix before '/', e.g. example.com/env" });
+    else if (name.length > 63 || !labelName.test(name)) ctx.addIssue({ code: "custom", message: "must be a label key: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" });
+  });
+
+const RestartStuckPods = z.boolean({ error: "must be true or false" });
+
+const wiringFields = {
+  wiring: WiringMode.optional().describe(
+    "how pods get imagePullSecrets: serviceaccount (default) patches ServiceAccounts; webhook has an admission webhook add them to new Pods; podtemplate patches workload templates, which rolls them out",
+  ),
+  environment_label: EnvironmentLabel.nullable().optional().describe("a namespace label key whose value becomes the secrets' environment label (null: <cluster>.<namespace>)"),
+  restart_stuck_pods: RestartStuckPods.optional().describe("delete controller-owned Pods stuck in ImagePullBackOff/ErrImagePull once their secret exists (default false; bare Pods are only reported)"),
+};
+
 const scopeFields = {
   namespace_selector: NamespaceSelector.nullable().optional(),
   exclude_namespaces: ExcludeNamespaces.optional(),
 };
 
 /** POST /clusters. */
-export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields });
+export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields, ...wiringFields });
 export type ClusterCreate = z.infer<typeof ClusterCreate>;
 
 /** PATCH /clusters/{id}: any subset; `context` only together with a new `kubeconfig`. */
-export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields });
+export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields, ...wiringFields });
 export type ClusterPatch = z.infer<typeof ClusterPatch>;
 
 /** POST /clusters/import: a context from the KUBECONFIG the server started with. */
@@ -83,6 +118,9 @@ export const ClusterResponse = z.object({
   insecure_skip_tls_verify: z.boolean(),
   default_namespace: z.string().nullable(),
   scope: ClusterScope,
+  wiring: WiringMode.describe("how pods get imagePullSecrets: serviceaccount (default), webhook or podtemplate"),
+  environment_label: z.string().nullable().describe("namespace label key whose value becomes the secrets' environment label; null: <cluster>.<namespace>"),
+  restart_stuck_pods: z.boolean().describe("delete controller-owned Pods stuck in ImagePullBackOff once their secret exists"),
   last_test: z
     .object({ status: z.enum(ClusterTestStatuses), version: z.string().nullable(), summary: z.string(), missing: z.array(Permission), tested_at: z.string() })
     .nullable(),

@@ -10,13 +10,14 @@ import { parseYamlText } from "../integrations/kube";
 import type { Ctx } from "../registries/service";
 import { parseWith, validationError } from "../validation";
 import { extractContext, type KubeconfigContext, type KubeconfigSummary, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
-import { type ClusterRow, findClusterByName, findClusterRow, listClusterRows, toResponse } from "./repo";
+import { notifyClusterSettingsChange } from "../controller/notify";
+import { type ClusterRow, type ClusterSettings, DEFAULT_CLUSTER_SETTINGS, findClusterByName, findClusterRow, findClusterSettings, listClusterRows, saveClusterSettings, toResponse } from "./repo";
 import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 
 export type { Ctx };
 export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
-type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces">;
+type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> & Partial<Pick<ClusterCreate, "wiring" | "environment_label" | "restart_stuck_pods">>;
 
 export const kubeconfigAad = (orgId: string, clusterId: string) => `cluster:${orgId}/${clusterId}`;
 
@@ -54,6 +55,16 @@ async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promis
   if (clash && clash.id !== exceptId) throw nameTaken(name);
 }
 
+function settingsValues(input: ScopeInput): Partial<ClusterSettings> {
+  return {
+    ...(input.wiring !== undefined ? { wiring: input.wiring } : {}),
+    ...(input.environment_label !== undefined ? { environmentLabel: input.environment_label?.trim() || null } : {}),
+    ...(input.restart_stuck_pods !== undefined ? { restartStuckPods: input.restart_stuck_pods } : {}),
+  };
+}
+
+const settingsChanged = (a: ClusterSettings, b: ClusterSettings) => a.wiring !== b.wiring || a.environmentLabel !== b.environmentLabel || a.restartStuckPods !== b.restartStuckPods;
+
 function scopeValues(input: ScopeInput, current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces">) {
   const selector = input.namespace_selector === undefined ? (current?.namespaceSelector ?? null) : input.namespace_selector?.trim() || null;
   const exclude = input.exclude_namespaces ?? current?.excludeNamespaces ?? [...DEFAULT_EXCLUDED_NAMESPACES];
@@ -85,8 +96,9 @@ export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted
           createdBy: ctx.actor.label,
         })
         .returning();
-      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name });
-      return toResponse(row!);
+      const settings = await saveClusterSettings(tx, row!, settingsValues(scope));
+      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name, wiring: settings.wiring });
+      return toResponse(row!, settings);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(name);
@@ -103,7 +115,9 @@ export async function createCluster(ctx: Ctx, body: unknown): Promise<ClusterRes
 
 export async function listClusters(ctx: Ctx): Promise<ClusterResponse[]> {
   authorize(ctx.actor, "viewer");
-  return (await listClusterRows(ctx.db, ctx.actor.orgId)).map(toResponse);
+  const rows = await listClusterRows(ctx.db, ctx.actor.orgId);
+  const settings = await findClusterSettings(ctx.db, rows.map((r) => r.id));
+  return rows.map((row) => toResponse(row, settings.get(row.id)));
 }
 
 export async function requireCluster(ctx: Ctx, idOrName: string): Promise<ClusterRow> {
@@ -114,7 +128,8 @@ export async function requireCluster(ctx: Ctx, idOrName: string): Promise<Cluste
 
 export async function getCluster(ctx: Ctx, idOrName: string): Promise<ClusterResponse> {
   authorize(ctx.actor, "viewer");
-  return toResponse(await requireCluster(ctx, idOrName));
+  const row = await requireCluster(ctx, idOrName);
+  return toResponse(row, (await findClusterSettings(ctx.db, [row.id])).get(row.id));
 }
 
 function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
@@ -142,21 +157,28 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
   const row = await requireCluster(ctx, idOrName);
   if (patch.name !== undefined && patch.name !== row.name) await assertNameFree(ctx, patch.name, row.id);
   const connection = connectionPatch(ctx, row, patch);
+  const before = (await findClusterSettings(ctx.db, [row.id])).get(row.id) ?? DEFAULT_CLUSTER_SETTINGS;
+  let response: ClusterResponse;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    response = await ctx.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(clusters)
         .set({ name: patch.name ?? row.name, ...scopeValues(patch, row), ...connection, updatedAt: new Date() })
         .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)))
         .returning();
+      const settings = await saveClusterSettings(tx, row, settingsValues(patch));
       const fields = Object.keys(patch).filter((k) => k !== "kubeconfig").sort().join(",");
-      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name });
-      return toResponse(updated!);
+      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name, wiring: settings.wiring });
+      return toResponse(updated!, settings);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(patch.name ?? row.name);
     throw err;
   }
+  const after = { wiring: response.wiring, environmentLabel: response.environment_label, restartStuckPods: response.restart_stuck_pods };
+  // The next pass removes the old mode's references and applies the new; the webhook registration follows it.
+  if (settingsChanged(before, after)) await notifyClusterSettingsChange(ctx.db, row, ctx.actor.label);
+  return response;
 }
 
 export async function deleteCluster(ctx: Ctx, idOrName: string): Promise<void> {

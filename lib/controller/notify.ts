@@ -28,3 +28,17 @@ export async function notifyRegistryChange(db: Db, orgId: string, registryId: st
     log.error("could not queue a sync after a registry change", { org: orgId, registry: registryId, change, ...errorFields(err) });
   }
 }
+
+/**
+ * After a cluster's wiring settings changed: queue a pass (a controller in any process picks it up; this
+ * process's at once) so the old mode's references are removed and the new mode applied. Never throws.
+ */
+export async function notifyClusterSettingsChange(db: Db, cluster: { id: string; orgId: string }, requestedBy: string): Promise<void> {
+  try {
+    const [queued] = await db.select({ id: syncRuns.id }).from(syncRuns).where(and(eq(syncRuns.clusterId, cluster.id), eq(syncRuns.status, "queued"))).limit(1);
+    if (!queued) await repo.createRun(db, { orgId: cluster.orgId, clusterId: cluster.id, trigger: "settings", status: "queued", requestedBy });
+    await inProcessController()?.kick(cluster.id, "settings");
+  } catch (err) {
+    log.error("could not queue a sync after a cluster settings change", { cluster: cluster.id, ...errorFields(err) });
+  }
+}

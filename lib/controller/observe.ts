@@ -2,6 +2,7 @@ import "server-only";
 import { filterNamespaces, type NamespaceScope } from "@/lib/clusters/scope";
 import type { KubeClient, KubeError, KubeNamespace, KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SECRET_NAME_PREFIX } from "@/lib/sync/labels";
+import { type PodPullState, podPullStates } from "@/lib/sync/stuck-pods";
 import { extractAllWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-images";
 
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
@@ -11,6 +12,8 @@ export type ClusterState = {
   namespaces: KubeNamespace[];
   workloads: WorkloadImages[];
   serviceAccounts: KubeServiceAccount[];
+  /** Pods in scope waiting on an image pull (ImagePullBackOff, ErrImagePull), from the same Pod LIST. */
+  pods: PodPullState[];
   /** Regcred's secrets (by label) in scope. */
   managed: KubeSecret[];
   /** resourceVersions of ServiceAccounts and workloads by `Kind/namespace/name`: write preconditions. */
@@ -43,6 +46,7 @@ export async function observeCluster(client: KubeClient, scope: NamespaceScope):
       namespaces: inScope,
       workloads: extractAllWorkloadImages(workloads.value).filter((w) => names.has(w.namespace)),
       serviceAccounts: serviceAccounts.value.filter((sa) => names.has(sa.namespace)),
+      pods: podPullStates(workloads.value).filter((p) => names.has(p.namespace)),
       managed: managed.value.filter((s) => names.has(s.namespace)),
       versions,
     },

@@ -14,6 +14,7 @@ import { resolveCredentials } from "./credentials";
 import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
 import * as repo from "./repo";
 import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
+import { handleStuckPods } from "./stuck-pods";
 
 export type ReconcileDeps = {
   db: Db;
@@ -163,13 +164,15 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
     sources: resolved.sources,
   };
   let applied: Awaited<ReturnType<typeof applyPlan>>;
+  let namespaces: repo.NamespaceResultRow[];
   try {
     applied = await applyPlan(deps, runIds, plan, state, actual);
+    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods };
+    namespaces = await handleStuckPods(stuckDeps, state.pods, rows, namespaceResults([...nsNames].sort(), desired, plan, applied.applied));
   } catch (err) {
     if (!(err instanceof LeadershipLost)) throw err;
     return finish(deps, cluster, runIds, { ...base, ...extras, observed: state, status: "failed", error: err.message }, total);
   }
-  const namespaces = namespaceResults([...nsNames].sort(), desired, plan, applied.applied);
   await repo.recordNamespaceResults(deps.db, cluster, runIds[0]!, namespaces, deps.now());
   const summary = summarize(namespaces, resolved.mints);
   const status = summary.errors > 0 ? "partial" : "succeeded";

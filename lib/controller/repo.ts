@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusterSync, registryTombstones, syncNamespaces, syncRuns } from "@/db/schema";
-import type { CredentialIssue, SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
+import type { CredentialIssue, StuckPodEntry, SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
 
 export type ClusterSyncRow = typeof clusterSync.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;
@@ -82,6 +82,7 @@ export type NamespaceResultRow = {
   errors: string[];
   conflicts: SyncConflictEntry[];
   warnings: string[];
+  stuckPods: StuckPodEntry[];
 };
 
 /** Records each namespace's latest result; a pass without changes keeps the previous changes and their time. */
@@ -101,6 +102,7 @@ export async function recordNamespaceResults(db: Db, cluster: { id: string; orgI
           errors: sql`excluded.errors`,
           conflicts: sql`excluded.conflicts`,
           warnings: sql`excluded.warnings`,
+          stuckPods: sql`excluded.stuck_pods`,
           changes: sql`case when jsonb_array_length(excluded.changes) > 0 then excluded.changes else ${syncNamespaces.changes} end`,
           changedAt: sql`coalesce(excluded.changed_at, ${syncNamespaces.changedAt})`,
         },

@@ -25,7 +25,7 @@ function credentialErrors(ns: string, desired: DesiredState): string[] {
   return desired.held.filter((h) => h.namespace === ns).map((h) => `${h.name}: credentials unavailable: ${h.reason}`);
 }
 
-function outcomeOf(row: Omit<NamespaceResultRow, "outcome">): NamespaceResultRow["outcome"] {
+export function outcomeOf(row: Omit<NamespaceResultRow, "outcome">): NamespaceResultRow["outcome"] {
   if (row.errors.length > 0) return "error";
   if (row.conflicts.length > 0) return "conflict";
   return row.changes.some((c) => c.ok) ? "changed" : "ok";
@@ -43,6 +43,7 @@ export function namespaceResults(namespaces: readonly string[], desired: Desired
       errors: [...credentialErrors(ns, desired), ...a.errors],
       conflicts: [...planned, ...a.conflicts],
       warnings: warningsFor(ns, desired, plan),
+      stuckPods: [],
     };
     return { ...row, outcome: outcomeOf(row) };
   });

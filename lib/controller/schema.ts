@@ -1,6 +1,6 @@
-import type { CredentialIssue, SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
+import type { CredentialIssue, StuckPodEntry, SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
 
-export type { CredentialIssue, SyncChange, SyncConflictEntry, SyncRunSummary };
+export type { CredentialIssue, StuckPodEntry, SyncChange, SyncConflictEntry, SyncRunSummary };
 
 export type SyncRunStatus = "queued" | "running" | "succeeded" | "partial" | "failed";
 export type SyncState = "idle" | "queued" | "running";
@@ -31,6 +31,8 @@ export type SyncNamespaceDto = {
   errors: string[];
   conflicts: SyncConflictEntry[];
   warnings: string[];
+  /** Pods waiting to pull an image whose regcred secret now exists in the namespace. */
+  stuck_pods: StuckPodEntry[];
 };
 
 /** GET /api/orgs/{orgId}/clusters/{clusterId}/sync. */

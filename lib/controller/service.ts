@@ -26,7 +26,7 @@ function runDto(r: repo.SyncRunRow): SyncRunDto {
 }
 
 function namespaceDto(r: repo.SyncNamespaceRow): SyncNamespaceDto {
-  return { namespace: r.namespace, outcome: r.outcome, synced_at: r.syncedAt.toISOString(), secrets: r.secrets, changes: r.changes, changed_at: iso(r.changedAt), errors: r.errors, conflicts: r.conflicts, warnings: r.warnings };
+  return { namespace: r.namespace, outcome: r.outcome, synced_at: r.syncedAt.toISOString(), secrets: r.secrets, changes: r.changes, changed_at: iso(r.changedAt), errors: r.errors, conflicts: r.conflicts, warnings: r.warnings, stuck_pods: r.stuckPods };
 }
 
 async function clusterStatus(ctx: Ctx, row: ClusterRow) {

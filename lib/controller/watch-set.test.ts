@@ -17,6 +17,7 @@ function setup() {
     workloads: [web],
     serviceAccounts: [{ namespace: "app", name: "default", imagePullSecrets: ["regcred-r"], resourceVersion: "1" }],
     managed: [],
+    pods: [],
     versions: new Map(),
   };
   set.seed(state);

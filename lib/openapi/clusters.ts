@@ -66,8 +66,8 @@ function paths() {
       patch: operation({
         tag,
         id: "updateCluster",
-        summary: "Rename, rescope or reconnect a cluster (admin)",
-        description: `A new kubeconfig replaces the stored one and clears the last test; \`context\` only together with it. ${kubeconfigRules}`,
+        summary: "Rename, rescope, reconnect or rewire a cluster (admin)",
+        description: `A new kubeconfig replaces the stored one and clears the last test; \`context\` only together with it. ${kubeconfigRules} Changing \`wiring\`, \`environment_label\` or \`restart_stuck_pods\` queues a sync of the cluster: the old mode's references are removed and the new mode applied.`,
         params: [clusterId],
         body: ref("ClusterPatch"),
         responses: { 200: ok("Updated.", ref("ClusterResponse")), ...errors([400, 401, 403, 404, 409, 413], nameTaken) },

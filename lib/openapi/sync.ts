@@ -7,13 +7,22 @@ import { type ApiPart, errors, jsonSchema, ok, operation, queryParam, ref } from
 // lib/controller/schema.ts describes these DTOs as TypeScript types; these zod mirrors document them,
 // and the type assertions below fail to compile when the two drift apart.
 const SyncChange = z.object({
-  op: z.enum(["create", "update", "recreate", "delete", "mark-unused", "patch-sa", "patch-workload"]),
+  op: z.enum(["create", "update", "recreate", "delete", "mark-unused", "patch-sa", "patch-workload", "restart-pod"]),
   target: z.string(),
   reason: z.string(),
   ok: z.boolean(),
   error: z.string().optional(),
 });
 const SyncConflictEntry = z.object({ name: z.string(), reason: z.string() });
+const StuckPod = z.object({
+  pod: z.string(),
+  container: z.string(),
+  image: z.string(),
+  reason: z.string().describe("ImagePullBackOff or ErrImagePull"),
+  controlled: z.boolean().describe("has a controller owner (only those are restarted)"),
+  action: z.enum(["reported", "restarted", "restart-failed"]),
+  error: z.string().optional(),
+});
 const counters = ["created", "updated", "deleted", "markedUnused", "serviceAccounts", "workloads", "conflicts", "errors", "warnings", "mints"] as const;
 const SyncRunSummary = z.object({ ...Object.fromEntries(counters.map((k) => [k, z.number()])), requests: z.number().optional() } as Record<(typeof counters)[number], z.ZodNumber> & {
   requests: z.ZodOptional<z.ZodNumber>;
@@ -41,6 +50,7 @@ const SyncNamespace = z.object({
   errors: z.array(z.string()),
   conflicts: z.array(SyncConflictEntry),
   warnings: z.array(z.string()),
+  stuck_pods: z.array(StuckPod).describe("Pods waiting to pull an image whose regcred secret now exists here"),
 });
 const CredentialIssue = z.object({ registryId: z.string(), reason: z.string(), attempt: z.number(), retryAt: z.string(), keepUntil: z.string().nullable() });
 

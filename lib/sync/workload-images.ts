@@ -8,6 +8,7 @@ export type ObjectMeta = {
   ownerReferences?: readonly OwnerReference[];
   /** As read from the API; used as a write precondition. */
   resourceVersion?: string;
+  uid?: string;
 };
 export type LocalObjectReference = { name?: string };
 export type Container = { name: string; image?: string };
@@ -23,7 +24,10 @@ export type PodSpec = {
 export type PodTemplateSpec = { metadata?: Partial<ObjectMeta>; spec: PodSpec };
 type Templated<K extends string> = { kind: K; metadata: ObjectMeta; spec: { template: PodTemplateSpec } };
 
-export type Pod = { kind: "Pod"; metadata: ObjectMeta; spec: PodSpec };
+/** A container's state as the kubelet reports it; only what stuck-pod detection reads. */
+export type ContainerStatus = { name: string; image?: string; waitingReason?: string };
+export type PodStatus = { initContainerStatuses?: readonly ContainerStatus[]; containerStatuses?: readonly ContainerStatus[] };
+export type Pod = { kind: "Pod"; metadata: ObjectMeta; spec: PodSpec; status?: PodStatus };
 export type Deployment = Templated<"Deployment">;
 export type StatefulSet = Templated<"StatefulSet">;
 export type DaemonSet = Templated<"DaemonSet">;

@@ -1,6 +1,6 @@
 import "server-only";
-import type { V1Container, V1Lease, V1Namespace, V1ObjectMeta, V1PodSpec, V1Secret, V1ServiceAccount } from "@kubernetes/client-node";
-import type { Container, ObjectMeta, PodSpec, PodTemplateSpec, Workload } from "@/lib/sync/workload-images";
+import type { V1Container, V1ContainerStatus, V1Lease, V1Namespace, V1ObjectMeta, V1PodSpec, V1PodStatus, V1Secret, V1ServiceAccount } from "@kubernetes/client-node";
+import type { Container, ContainerStatus, ObjectMeta, PodSpec, PodStatus, PodTemplateSpec, Workload } from "@/lib/sync/workload-images";
 import type { KubeLease, KubeNamespace, KubeSecret, KubeServiceAccount } from "./types";
 
 const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
@@ -52,10 +52,19 @@ function toMeta(m: V1ObjectMeta | undefined): ObjectMeta {
     annotations: m?.annotations,
     ownerReferences: (m?.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name, controller: o.controller })),
     resourceVersion: m?.resourceVersion,
+    uid: m?.uid,
   };
 }
 
 const toContainers = (cs: Array<Pick<V1Container, "name" | "image">> | undefined): Container[] => (cs ?? []).map((c) => ({ name: c.name, image: c.image }));
+
+const toContainerStatuses = (cs: V1ContainerStatus[] | undefined): ContainerStatus[] | undefined =>
+  cs?.map((c) => ({ name: c.name, image: c.image, waitingReason: c.state?.waiting?.reason }));
+
+function toPodStatus(status: V1PodStatus | undefined): PodStatus | undefined {
+  if (!status) return undefined;
+  return { initContainerStatuses: toContainerStatuses(status.initContainerStatuses), containerStatuses: toContainerStatuses(status.containerStatuses) };
+}
 
 export function toPodSpec(spec: V1PodSpec | undefined): PodSpec {
   return {
@@ -80,10 +89,10 @@ export function toTemplated<K extends "Deployment" | "StatefulSet" | "DaemonSet"
 
 /** Maps a raw API object of a known workload kind to the Workload shape lib/sync reads. */
 export function toWorkload(kind: Workload["kind"], o: unknown): Workload {
-  const obj = o as TemplateHolder & { spec?: V1PodSpec & { jobTemplate?: { spec?: TemplateHolder["spec"] } } };
+  const obj = o as TemplateHolder & { spec?: V1PodSpec & { jobTemplate?: { spec?: TemplateHolder["spec"] } }; status?: V1PodStatus };
   switch (kind) {
     case "Pod":
-      return { kind, metadata: toMeta(obj.metadata), spec: toPodSpec(obj.spec) };
+      return { kind, metadata: toMeta(obj.metadata), spec: toPodSpec(obj.spec), status: toPodStatus(obj.status) };
     case "CronJob":
       return { kind, metadata: toMeta(obj.metadata), spec: { jobTemplate: { spec: { template: toTemplate(obj.spec?.jobTemplate?.spec?.template) } } } };
     default:

@@ -20,6 +20,7 @@ export function stubClient(server: string, message = "not available"): KubeClien
     deleteSecret: fail,
     patchServiceAccountPullSecrets: fail,
     patchWorkloadPullSecrets: fail,
+    deletePod: fail,
     getLease: fail,
     createLease: fail,
     updateLease: fail,

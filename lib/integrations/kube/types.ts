@@ -112,6 +112,8 @@ export interface KubeClient {
   patchServiceAccountPullSecrets(namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<KubeServiceAccount>>;
   /** Sets a workload's pod-template imagePullSecrets (podtemplate mode; this rolls the workload out). */
   patchWorkloadPullSecrets(kind: WorkloadKind, namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<void>>;
+  /** Deletes a Pod (its controller re-creates it); with `uid` only that incarnation of the name. */
+  deletePod(namespace: string, name: string, pre?: { uid?: string }): Promise<KubeResult<void>>;
   getLease(namespace: string, name: string): Promise<KubeResult<KubeLease>>;
   createLease(lease: LeaseWrite): Promise<KubeResult<KubeLease>>;
   /** PUT with the lease's resourceVersion: `conflict` when someone else wrote it first. */

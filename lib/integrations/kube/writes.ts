@@ -17,6 +17,7 @@ type Writes = Pick<
   | "deleteSecret"
   | "patchServiceAccountPullSecrets"
   | "patchWorkloadPullSecrets"
+  | "deletePod"
   | "getLease"
   | "createLease"
   | "updateLease"
@@ -84,6 +85,11 @@ export function writeMethods(send: RawSender, run: Runner): Writes {
         if (!workloadKinds[kind] || kind === "Pod") throw Object.assign(new Error("pod specs cannot be patched"), { code: 422 });
         const body = { metadata: rvMeta(pre), spec: templatePatch(kind, refs) };
         await send({ method: "PATCH", path: pathFor(kind, namespace, name), body, contentType: MERGE_PATCH });
+      }),
+    deletePod: (namespace, name, pre) =>
+      run(async () => {
+        const body = { apiVersion: "v1", kind: "DeleteOptions", ...(pre?.uid ? { preconditions: { uid: pre.uid } } : {}) };
+        await send({ method: "DELETE", path: pathFor("Pod", namespace, name), body });
       }),
     getLease: (namespace, name) => run(async () => toLease(await send<V1Lease>({ method: "GET", path: pathFor("Lease", namespace, name) }))),
     createLease: (l) => run(async () => toLease(await send<V1Lease>({ method: "POST", path: pathFor("Lease", l.namespace), body: leaseBody(l) }))),

@@ -1,0 +1,2 @@
+ALTER TABLE "cluster_sync" ADD COLUMN "restart_stuck_pods" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "sync_namespaces" ADD COLUMN "stuck_pods" jsonb DEFAULT '[]'::jsonb NOT NULL;
