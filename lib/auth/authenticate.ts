@@ -18,13 +18,17 @@ async function actorFromToken(db: Db, bearer: string, orgId: string): Promise<Ac
     .limit(1);
   if (!token) throw new AppError("UNAUTHENTICATED", "The API token is invalid or revoked.");
   if (token.orgId !== orgId) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
-  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
+  // last_used_at is minute-grained, so a busy CI token costs one write a minute, not one per call.
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
+  }
   return { orgId, role: token.role, kind: "token", userId: null, tokenId: token.id, label: `token:${token.name}`, scopes: token.scopes };
 }
 
-async function actorFromSession(db: Db, sessionToken: string, orgId: string): Promise<Actor> {
-  const session = await findSession(db, sessionToken);
-  if (!session) throw new AppError("UNAUTHENTICATED", "Your session has expired. Sign in again.");
+type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
+
+/** The actor of an already-found session in one org (404 when the user is not a member). */
+export async function actorForSession(db: Db, session: Session, orgId: string): Promise<Actor> {
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
@@ -32,6 +36,12 @@ async function actorFromSession(db: Db, sessionToken: string, orgId: string): Pr
     .limit(1);
   if (!membership) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   return { orgId, role: membership.role, kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };
+}
+
+async function actorFromSession(db: Db, sessionToken: string, orgId: string): Promise<Actor> {
+  const session = await findSession(db, sessionToken);
+  if (!session) throw new AppError("UNAUTHENTICATED", "Your session has expired. Sign in again.");
+  return actorForSession(db, session, orgId);
 }
 
 /** Resolves the caller for one org; other orgs answer 404 so their existence does not leak. */

@@ -5,7 +5,7 @@ import { cache } from "react";
 import { isAppError } from "../errors";
 import { runtime } from "../runtime";
 import type { Actor } from "./actor";
-import { authenticate } from "./authenticate";
+import { actorForSession } from "./authenticate";
 import { findSession, SESSION_COOKIE } from "./session";
 
 /** The signed-in user's actor for their current org, or null. */
@@ -16,7 +16,7 @@ export const getSessionActor = cache(async (): Promise<Actor | null> => {
   const session = await findSession(database.db, token);
   if (!session) return null;
   try {
-    return await authenticate(database.db, { bearer: null, sessionToken: token }, session.orgId);
+    return await actorForSession(database.db, session, session.orgId);
   } catch (err) {
     if (isAppError(err)) return null;
     throw err;
