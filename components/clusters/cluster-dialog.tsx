@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
 import { type ClusterFormValues, clusterFormFrom, emptyClusterForm, toClusterBody, validateClusterForm } from "@/lib/clusters/form";
@@ -97,33 +97,28 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
     />
   );
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
       title={mode === "create" ? "Add a cluster" : `Edit cluster ${existing?.name}`}
       description={mode === "create" ? "Regcred writes pull secrets into this cluster's namespaces with the credentials of the context you choose." : undefined}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" form="cluster-form" className="btn btn-primary" disabled={pending}>{pending ? "Saving…" : "Save"}</button>
-        </>
-      }
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      pending={pending}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form id="cluster-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        {mode === "create" ? kubeconfig : null}
-        <Field label="Name" required error={errors.name} hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'.">
-          <input type="text" value={values.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value, nameEdited: true })} />
-        </Field>
-        <ScopeFields values={values} errors={errors} set={set} />
-        <WiringFields values={values} errors={errors} set={set} />
-        {mode === "edit" && existing?.source === "kubeconfig" ? (
-          <details>
-            <summary>Replace the kubeconfig</summary>
-            <div className="stack" style={{ marginTop: 10 }}>{kubeconfig}</div>
-          </details>
-        ) : null}
-        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
-      </form>
-    </Dialog>
+      {mode === "create" ? kubeconfig : null}
+      <Field label="Name" required error={errors.name} hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'.">
+        <input type="text" value={values.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value, nameEdited: true })} />
+      </Field>
+      <ScopeFields values={values} errors={errors} set={set} />
+      <WiringFields values={values} errors={errors} set={set} />
+      {mode === "edit" && existing?.source === "kubeconfig" ? (
+        <details>
+          <summary>Replace the kubeconfig</summary>
+          <div className="stack" style={{ marginTop: 10 }}>{kubeconfig}</div>
+        </details>
+      ) : null}
+      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+    </FormDialog>
   );
 }

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/errors";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
@@ -79,47 +80,42 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
 
   const title = `${mode === "create" ? "Add" : "Edit"} ${typeLabels[values.type]} registry`;
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
       title={title}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" form="registry-form" className="btn btn-primary" disabled={pending}>{pending ? "Saving…" : "Save"}</button>
-        </>
-      }
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      pending={pending}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form id="registry-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <Field label="ID" required error={errors.id} hint={mode === "create" ? "Lowercase letters, digits and dashes; the secret will be named regcred-<id>." : "IDs cannot change."}>
-          <input type="text" value={values.id} readOnly={mode === "edit"} autoComplete="off" spellCheck={false} onChange={(e) => set({ id: e.target.value })} />
+      <Field label="ID" required error={errors.id} hint={mode === "create" ? "Lowercase letters, digits and dashes; the secret will be named regcred-<id>." : "IDs cannot change."}>
+        <input type="text" value={values.id} readOnly={mode === "edit"} autoComplete="off" spellCheck={false} onChange={(e) => set({ id: e.target.value })} />
+      </Field>
+      <Field label="URL" required error={errors.registry} hint="Host, optionally with a path prefix; no https://.">
+        <input type="text" value={values.registry} placeholder={placeholders[values.type]} autoComplete="off" spellCheck={false} onChange={(e) => set({ registry: e.target.value })} />
+      </Field>
+      <CredentialFields values={values} errors={errors} stored={stored} set={set} />
+      {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
+      {values.type === "amazon_ecr" ? (
+        <Field label="Region (only for a non-standard host)" error={errors.region} hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com.">
+          <input type="text" value={values.region} placeholder="eu-west-1" onChange={(e) => set({ region: e.target.value })} />
         </Field>
-        <Field label="URL" required error={errors.registry} hint="Host, optionally with a path prefix; no https://.">
-          <input type="text" value={values.registry} placeholder={placeholders[values.type]} autoComplete="off" spellCheck={false} onChange={(e) => set({ registry: e.target.value })} />
-        </Field>
-        <CredentialFields values={values} errors={errors} stored={stored} set={set} />
-        {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
-        {values.type === "amazon_ecr" ? (
-          <Field label="Region (only for a non-standard host)" error={errors.region} hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com.">
-            <input type="text" value={values.region} placeholder="eu-west-1" onChange={(e) => set({ region: e.target.value })} />
+      ) : null}
+      {values.type === "secret_ref" ? <SecretRefRows rows={values.secrets} errors={errors} onChange={(secrets) => set({ secrets })} /> : null}
+      {values.type !== "secret_ref" && values.type !== "public" ? (
+        <details>
+          <summary>Private CA certificate</summary>
+          <Field label="CA certificate (PEM)" error={errors.ca_cert} hint={existing?.hasCaCert ? "A certificate is stored. Paste a new one to replace it." : "For registries served with a private CA."}>
+            <textarea value={values.caCert} onChange={(e) => set({ caCert: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
           </Field>
-        ) : null}
-        {values.type === "secret_ref" ? <SecretRefRows rows={values.secrets} errors={errors} onChange={(secrets) => set({ secrets })} /> : null}
-        {values.type !== "secret_ref" && values.type !== "public" ? (
-          <details>
-            <summary>Private CA certificate</summary>
-            <Field label="CA certificate (PEM)" error={errors.ca_cert} hint={existing?.hasCaCert ? "A certificate is stored. Paste a new one to replace it." : "For registries served with a private CA."}>
-              <textarea value={values.caCert} onChange={(e) => set({ caCert: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
-            </Field>
-          </details>
-        ) : null}
-        <label className="switch">
-          <input type="checkbox" role="switch" checked={values.enableCi} onChange={(e) => set({ enableCi: e.target.checked })} />
-          Make credentials available to CI
-        </label>
-        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
-        {extra?.(values)}
-      </form>
-    </Dialog>
+        </details>
+      ) : null}
+      <label className="switch">
+        <input type="checkbox" role="switch" checked={values.enableCi} onChange={(e) => set({ enableCi: e.target.checked })} />
+        Make credentials available to CI
+      </label>
+      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      {extra?.(values)}
+    </FormDialog>
   );
 }

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { type Role, roleDescriptions, Roles } from "@/lib/auth/roles";
 import type { FieldErrors } from "@/lib/errors";
@@ -59,29 +60,24 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   if (result) return <InviteDone result={result} onClose={onClose} />;
 
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
       title="Invite a user"
       description="New users get a one-time link to set their password; existing users are added straight away."
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" form="invite-form" className="btn btn-primary" disabled={pending}>{pending ? "Inviting…" : "Invite"}</button>
-        </>
-      }
+      submitLabel="Invite"
+      pendingLabel="Inviting…"
+      pending={pending}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form id="invite-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <Field label="Email" required error={errors.email}>
-          <input type="email" value={email} autoComplete="off" autoFocus onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
-          </select>
-        </Field>
-        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
-      </form>
-    </Dialog>
+      <Field label="Email" required error={errors.email}>
+        <input type="email" value={email} autoComplete="off" autoFocus onChange={(e) => setEmail(e.target.value)} />
+      </Field>
+      <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+        </select>
+      </Field>
+      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+    </FormDialog>
   );
 }

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { type Role, roleDescriptions, Roles } from "@/lib/auth/roles";
 import type { FieldErrors } from "@/lib/errors";
@@ -47,37 +48,32 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
   }
 
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
       title="Create an API token"
       description="Tokens call the REST API with the role you give them."
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" form="token-form" className="btn btn-primary" disabled={pending}>{pending ? "Creating…" : "Create token"}</button>
-        </>
-      }
+      submitLabel="Create token"
+      pendingLabel="Creating…"
+      pending={pending}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form id="token-form" className="stack" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <Field label="Name" required error={errors.name} hint="Where it is used, e.g. “GitHub Actions deploy”.">
-          <input type="text" value={name} maxLength={80} autoComplete="off" autoFocus onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
-          </select>
-        </Field>
-        <div className="field">
-          <label className="switch" style={{ fontWeight: 400 }}>
-            <input type="checkbox" checked={ci} aria-describedby="token-ci-hint" onChange={(e) => setCi(e.target.checked)} />
-            Allow CI credential reads
-          </label>
-          <span id="token-ci-hint" className="hint">Lets the token read registry credentials that are made available to CI.</span>
-          {errors.ci ? <span className="error" role="alert">{errors.ci}</span> : null}
-        </div>
-        {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
-      </form>
-    </Dialog>
+      <Field label="Name" required error={errors.name} hint="Where it is used, e.g. “GitHub Actions deploy”.">
+        <input type="text" value={name} maxLength={80} autoComplete="off" autoFocus onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+        </select>
+      </Field>
+      <div className="field">
+        <label className="switch" style={{ fontWeight: 400 }}>
+          <input type="checkbox" checked={ci} aria-describedby="token-ci-hint" onChange={(e) => setCi(e.target.checked)} />
+          Allow CI credential reads
+        </label>
+        <span id="token-ci-hint" className="hint">Lets the token read registry credentials that are made available to CI.</span>
+        {errors.ci ? <span className="error" role="alert">{errors.ci}</span> : null}
+      </div>
+      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+    </FormDialog>
   );
 }

@@ -1,0 +1,38 @@
+"use client";
+
+import { type ReactNode, useId } from "react";
+import { Dialog } from "./dialog";
+
+type Props = {
+  title: string;
+  description?: ReactNode;
+  submitLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  onSubmit: () => void;
+  onClose: () => void;
+  children: ReactNode;
+};
+
+/** A dialog holding one form: Cancel and a submit button in the footer, native validation off. */
+export function FormDialog({ title, description, submitLabel, pendingLabel, pending, onSubmit, onClose, children }: Props) {
+  const formId = useId();
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={title}
+      description={description}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>{pending ? pendingLabel : submitLabel}</button>
+        </>
+      }
+    >
+      <form id={formId} className="stack" noValidate onSubmit={(e) => { e.preventDefault(); onSubmit(); }}>
+        {children}
+      </form>
+    </Dialog>
+  );
+}
