@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { unwrap } from "@/lib/registries/queries";
+import { unwrap } from "@/lib/result";
 import { listTokensAction, revokeTokenAction } from "@/lib/tokens/actions";
 import { tokenKeys } from "@/lib/tokens/queries";
 import type { TokenView } from "@/lib/tokens/schema";

@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type Role, Roles } from "@/lib/auth/roles";
-import { unwrap } from "@/lib/registries/queries";
+import { unwrap } from "@/lib/result";
 import { changeRoleAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
 import { memberKeys } from "@/lib/users/queries";
 import type { MemberView } from "@/lib/users/schema";

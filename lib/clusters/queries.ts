@@ -4,4 +4,4 @@ export const clusterKeys = {
   importable: (orgId: string) => [...clusterKeys.all(orgId), "importable"] as const,
 };
 
-export { ActionFailure, unwrap } from "../registries/queries";
+export { ActionFailure, unwrap } from "../result";

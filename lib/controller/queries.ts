@@ -9,4 +9,4 @@ export function syncPollInterval(states: ReadonlyArray<"idle" | "queued" | "runn
   return states.some((s) => s !== "idle") ? 1_000 : 15_000;
 }
 
-export { ActionFailure, unwrap } from "../registries/queries";
+export { ActionFailure, unwrap } from "../result";

@@ -6,4 +6,4 @@ export const secretKeys = {
 /** How often the open Secrets screen re-reads the clusters. */
 export const SECRETS_REFETCH_MS = 15_000;
 
-export { ActionFailure, unwrap } from "../registries/queries";
+export { ActionFailure, unwrap } from "../result";
