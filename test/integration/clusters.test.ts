@@ -3,10 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database, Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { testCluster, listScopedNamespaces, clientForCluster } from "@/lib/clusters/connection";
 import { testConnection } from "@/lib/clusters/connection-test";
@@ -18,12 +18,12 @@ import { createKeyring, type Keyring, open } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { connect, type KubeEnvironment } from "@/lib/integrations/kube";
 import type { Ctx } from "@/lib/registries/service";
-import { actorFor, backends, createOrg, queryRows, sql, uniqueId } from "../helpers/db";
-import { ensureKube, type KubeEnv } from "../helpers/kube";
+import { actorFor, createOrg, queryRows, sql, uniqueId } from "../helpers/db";
+import { type ClusterFixture, openClusterFixture } from "../helpers/cluster-fixture";
+import type { KubeEnv } from "../helpers/kube";
 
 let kube: KubeEnv;
-let stopKube = () => {};
-let database: Database;
+let fixture: ClusterFixture | undefined;
 let db: Db;
 let keyring: Keyring;
 let adminText: string;
@@ -33,24 +33,16 @@ let rbac: RbacAuthorizationV1Api;
 const cleanup: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  const started = ensureKube();
-  kube = started.env;
-  stopKube = started.stop;
-  adminText = fs.readFileSync(kube.KUBECONFIG_ADMIN, "utf8");
+  fixture = await openClusterFixture();
+  ({ kube, adminText, db, keyring } = fixture);
   limitedText = fs.readFileSync(kube.KUBECONFIG_LIMITED, "utf8");
-  const kc = new KubeConfig();
-  kc.loadFromFile(kube.KUBECONFIG_ADMIN);
-  core = kc.makeApiClient(CoreV1Api);
-  rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  database = await backends[0]!.open();
-  db = database.db;
-  keyring = createKeyring(randomBytes(32));
+  core = fixture.kc.makeApiClient(CoreV1Api);
+  rbac = fixture.kc.makeApiClient(RbacAuthorizationV1Api);
 });
 
 afterAll(async () => {
   for (const fn of cleanup) await fn().catch(() => undefined);
-  await database?.close();
-  stopKube();
+  await fixture?.close();
 });
 
 async function orgCtx(role: "viewer" | "manager" | "admin" = "admin"): Promise<Ctx> {

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database, Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createCluster } from "@/lib/clusters/service";
 import { testStoredRegistry, testUnsavedRegistry } from "@/lib/credential-checks/service";
 import type { CheckResult } from "@/lib/credential-checks/types";
-import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
+import type { Keyring } from "@/lib/crypto/secret-box";
 import { createRegistry, type Ctx } from "@/lib/registries/service";
 import { createTestPki, freePort, type RegistryPeer, startRegistry, type TestPki } from "@/test/peers";
-import { actorFor, backends, createOrg } from "../helpers/db";
-import { ensureKube, type KubeEnv } from "../helpers/kube";
+import { actorFor, createOrg } from "../helpers/db";
+import { type ClusterFixture, openClusterFixture } from "../helpers/cluster-fixture";
+import type { KubeEnv } from "../helpers/kube";
 
 // Canaries: the passwords in the source secrets must never appear in a result.
 const alicePassword = `canary-alice-${randomBytes(12).toString("hex")}`;
@@ -19,8 +19,7 @@ const suffix = randomBytes(3).toString("hex");
 const namespace = `sr-${suffix}`;
 
 let kube: KubeEnv;
-let stopKube = () => {};
-let database: Database;
+let fixture: ClusterFixture | undefined;
 let db: Db;
 let keyring: Keyring;
 let adminText: string;
@@ -47,16 +46,9 @@ async function seed(): Promise<void> {
 
 beforeAll(async () => {
   try {
-    const started = ensureKube();
-    kube = started.env;
-    stopKube = started.stop;
-    adminText = fs.readFileSync(kube.KUBECONFIG_ADMIN, "utf8");
-    const kc = new KubeConfig();
-    kc.loadFromFile(kube.KUBECONFIG_ADMIN);
-    core = kc.makeApiClient(CoreV1Api);
-    database = await backends[0]!.open();
-    db = database.db;
-    keyring = createKeyring(randomBytes(32));
+    fixture = await openClusterFixture();
+    ({ kube, adminText, db, keyring } = fixture);
+    core = fixture.kc.makeApiClient(CoreV1Api);
     pki = await createTestPki();
     stoppers.push(pki.remove);
     registry = await startRegistry({ name: "secret-ref", tls: pki.server, auth: { htpasswd: { alice: alicePassword } } });
@@ -74,8 +66,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   for (const stop of stoppers.reverse()) await stop().catch(() => {});
-  await database?.close();
-  stopKube();
+  await fixture?.close();
 });
 
 async function orgWith(clusters: string[], opts: { down?: string } = {}): Promise<Ctx> {

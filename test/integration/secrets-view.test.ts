@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database, Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { connectionOf } from "@/lib/clusters/connection";
 import { createCluster } from "@/lib/clusters/service";
-import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
+import type { Keyring } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { connect, type KubeRequestInfo } from "@/lib/integrations/kube";
 import { createRegistry, type Ctx } from "@/lib/registries/service";
@@ -13,12 +12,12 @@ import type { SecretRow, SecretsView } from "@/lib/secrets/schema";
 import { getSecretsView } from "@/lib/secrets/service";
 import { formatExpiryLabel } from "@/lib/sync/labels";
 import { freePort } from "@/test/peers";
-import { actorFor, backends, createOrg } from "../helpers/db";
-import { ensureKube, type KubeEnv } from "../helpers/kube";
+import { actorFor, createOrg } from "../helpers/db";
+import { type ClusterFixture, openClusterFixture } from "../helpers/cluster-fixture";
+import type { KubeEnv } from "../helpers/kube";
 
 let kube: KubeEnv;
-let stopKube = () => {};
-let database: Database;
+let fixture: ClusterFixture | undefined;
 let db: Db;
 let keyring: Keyring;
 let adminText: string;
@@ -32,23 +31,15 @@ const ids = { harbor: `harbor-${suffix}`, ecr: `ecr-${suffix}`, ref: `ref-${suff
 const hour = 3_600_000;
 
 beforeAll(async () => {
-  const started = ensureKube();
-  kube = started.env;
-  stopKube = started.stop;
-  adminText = fs.readFileSync(kube.KUBECONFIG_ADMIN, "utf8");
-  const kc = new KubeConfig();
-  kc.loadFromFile(kube.KUBECONFIG_ADMIN);
-  core = kc.makeApiClient(CoreV1Api);
-  apps = kc.makeApiClient(AppsV1Api);
-  database = await backends[0]!.open();
-  db = database.db;
-  keyring = createKeyring(randomBytes(32));
+  fixture = await openClusterFixture();
+  ({ kube, adminText, db, keyring } = fixture);
+  core = fixture.kc.makeApiClient(CoreV1Api);
+  apps = fixture.kc.makeApiClient(AppsV1Api);
   await seedCluster();
 });
 
 afterAll(async () => {
-  await database?.close();
-  stopKube();
+  await fixture?.close();
 });
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
