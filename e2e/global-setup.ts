@@ -39,6 +39,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       AWS_ENDPOINT_URL_ECR: moto.url,
       // The shared apiserver is used by many specs; the controller is proven by test/integration/controller*.test.ts.
       REGCRED_CONTROLLER: "off",
+      // The peers all listen on 127.0.0.1; production refuses loopback targets.
+      REGCRED_EGRESS_ALLOW_LOOPBACK: "true",
+      // The suite signs in from 127.0.0.1 many times; e2e/api/sign-in.spec.ts runs one server at production values.
+      REGCRED_PASSWORD_SCRYPT_LOG_N: "12",
+      REGCRED_SIGNIN_ACCOUNT_ATTEMPTS: "1000",
+      REGCRED_SIGNIN_CLIENT_ATTEMPTS: "10000",
     },
     stdio: ["ignore", log, log],
   });

@@ -1,8 +1,19 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseCidrList } from "./net/cidr";
 
 const idPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
+
+const bool = (fallback: "true" | "false") => z.enum(["true", "false"]).default(fallback).transform((v) => v === "true");
+const cidrList = z.string().superRefine((v, ctx) => {
+  try {
+    parseCidrList(v);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `must be a comma-separated list of CIDR ranges: ${(err as Error).message}` });
+  }
+});
+const keyPattern = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -17,11 +28,27 @@ const EnvSchema = z.object({
   REGCRED_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   REGCRED_ENCRYPTION_KEY: z
     .string()
-    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex characters or base64")
+    .regex(keyPattern, "must be 32 bytes as 64 hex characters or base64")
+    .optional(),
+  /** Earlier keys, comma-separated: used to decrypt only, until `scripts/reseal.sh` re-seals everything. */
+  REGCRED_ENCRYPTION_KEYS: z
+    .string()
+    .refine((v) => v.split(",").every((k) => keyPattern.test(k.trim())), "must be comma-separated 32-byte keys (64 hex characters or base64)")
     .optional(),
   REGCRED_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REGCRED_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
-  REGCRED_SECURE_COOKIES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  REGCRED_SECURE_COOKIES: bool("false"),
+  /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed; nobody's by default. */
+  REGCRED_TRUSTED_PROXIES: cidrList.optional(),
+  REGCRED_SIGNIN_ACCOUNT_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(10),
+  REGCRED_SIGNIN_CLIENT_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(50),
+  REGCRED_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** scrypt cost as log2(N); 17 is OWASP's current recommendation. Tests lower it. */
+  REGCRED_PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  /** Outbound checks may reach 127.0.0.0/8 and ::1 (tests, a registry on the same host). */
+  REGCRED_EGRESS_ALLOW_LOOPBACK: bool("false"),
+  /** Ranges outbound checks must never reach, beyond the always-refused link-local, metadata and multicast ones. */
+  REGCRED_EGRESS_DENY_CIDRS: cidrList.optional(),
   REGCRED_ECR_ENDPOINT: z.url("must be a URL").optional(),
   AWS_ENDPOINT_URL_ECR: z.url("must be a URL").optional(),
   REGCRED_CONTROLLER: z.enum(["inprocess", "off"]).default("inprocess"),
@@ -34,6 +61,8 @@ const EnvSchema = z.object({
   REGCRED_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   REGCRED_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
   REGCRED_WEBHOOK_URL: z.url("must be a URL").refine((u) => u.startsWith("https://"), "must be an https:// URL").optional(),
+  /** Admission reviews answered per second per cluster before the webhook answers 429. */
+  REGCRED_WEBHOOK_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

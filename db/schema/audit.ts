@@ -11,5 +11,5 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, string | number | boolean | null>>(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index("audit_org_time_idx").on(t.orgId, t.createdAt)],
+  (t) => [index("audit_org_time_idx").on(t.orgId, t.createdAt), index("audit_org_id_idx").on(t.orgId, t.id)],
 );

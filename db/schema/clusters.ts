@@ -27,6 +27,8 @@ export const clusters = pgTable(
     kubeconfigSealed: text("kubeconfig_sealed"),
     namespaceSelector: text("namespace_selector"),
     excludeNamespaces: text("exclude_namespaces").array().notNull(),
+    /** Namespaces secret_ref registries may copy from (admins set it; empty: secret_ref copies nothing here). */
+    secretRefNamespaces: text("secret_ref_namespaces").array().notNull().default([]),
     lastTest: jsonb("last_test").$type<StoredClusterTest>(),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     createdBy: text("created_by").notNull(),

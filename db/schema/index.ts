@@ -5,3 +5,4 @@ export * from "./orgs";
 export * from "./registries";
 export * from "./users";
 export * from "./sync";
+export * from "./installation";

@@ -3,6 +3,8 @@ import { clusters } from "./clusters";
 import { orgs } from "./orgs";
 
 export const wiringModes = ["serviceaccount", "podtemplate", "webhook"] as const;
+/** How the admission webhook authenticates the API server calling it. */
+export const webhookAuthModes = ["mtls", "token", "none"] as const;
 export const syncTriggers = ["manual", "watch", "resync", "refresh", "registry", "startup", "retry", "settings"] as const;
 export const syncRunStatuses = ["queued", "running", "succeeded", "partial", "failed"] as const;
 export const namespaceOutcomes = ["ok", "changed", "conflict", "error"] as const;
@@ -53,6 +55,11 @@ export const clusterSync = pgTable("cluster_sync", {
   wiring: text("wiring", { enum: wiringModes }).notNull().default("serviceaccount"),
   environmentLabel: text("environment_label"),
   restartStuckPods: boolean("restart_stuck_pods").notNull().default(false),
+  webhookAuth: text("webhook_auth", { enum: webhookAuthModes }).notNull().default("none"),
+  /** mtls: PEM of the CA that signs the API server's client certificate. */
+  webhookClientCa: text("webhook_client_ca"),
+  /** token: the bearer token the API server presents, sealed like every credential. */
+  webhookTokenSealed: text("webhook_token_sealed"),
   lastRunId: uuid("last_run_id"),
   lastSyncAt: timestamp("last_sync_at", { withTimezone: true, precision: 3 }),
   lastStatus: text("last_status", { enum: syncRunStatuses }),

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { orgs } from "./orgs";
 
 export const roles = ["viewer", "manager", "admin"] as const;
@@ -8,6 +8,9 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   name: text("name").notNull().default(""),
   passwordHash: text("password_hash"),
+  /** May create orgs and add members to any org; the first admin created at first start has it. */
+  instanceAdmin: boolean("instance_admin").notNull().default(false),
+  /** Deprecated: invites are bound to a membership (memberships.invite_token_hash); kept for one release. */
   inviteTokenHash: text("invite_token_hash").unique(),
   inviteExpiresAt: timestamp("invite_expires_at", { withTimezone: true, precision: 3 }),
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
@@ -19,6 +22,9 @@ export const memberships = pgTable(
     orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: roles }).notNull(),
+    /** An invite is bound to one membership: accepting it activates exactly this org's membership. */
+    inviteTokenHash: text("invite_token_hash").unique(),
+    inviteExpiresAt: timestamp("invite_expires_at", { withTimezone: true, precision: 3 }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
