@@ -68,13 +68,19 @@ pid_alive() {
 start_daemon() {
   local pidfile=$1 logfile=$2; shift 2
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
-  setsid "$@" </dev/null >>"$logfile" 2>&1 &
-  local pid=$! i
-  echo "$pid" >"$pidfile"
-  # Wait until the fork has exec'd the command, so pid_alive's cmdline match holds.
-  for ((i = 0; i < 100; i++)); do
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" && return 0
-    kill -0 "$pid" 2>/dev/null || return 0
+  rm -f "$pidfile"
+  # setsid forks when it happens to lead its process group, so $! may not be the daemon's pid:
+  # the daemon's own shell writes its pid, then becomes the daemon with exec.
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
+  local i pid
+  # Wait until the pid is written and the command exec'd, so pid_alive's cmdline match holds.
+  for ((i = 0; i < 500; i++)); do
+    if [[ -s $pidfile ]]; then
+      pid=$(<"$pidfile")
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q '^bash -c' && return 0
+      kill -0 "$pid" 2>/dev/null || return 0
+    fi
     sleep 0.02
   done
 }
