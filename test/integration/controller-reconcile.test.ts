@@ -54,3 +54,25 @@ describe("reconcileCluster", () => {
     expect(rows.find((r) => r.namespace === ns)).toMatchObject({ outcome: "ok", secrets: ["regcred-private"], changes: [{ op: "create" }, { op: "patch-sa" }] });
   });
 });
+
+describe("secret_ref sources", () => {
+  it("[finding] a manager's secret_ref pointing at an Opaque secret in kube-system is not copied into workload namespaces; the refusal is in the sync status", async () => {
+    const s = await testScope(f, "refsteal");
+    const ns = await s.namespace("app");
+    const canary = `canary-${Math.random().toString(36).slice(2)}`;
+    const name = `stolen-${s.label}`.slice(0, 60);
+    await f.core.createNamespacedSecret({ namespace: "kube-system", body: { metadata: { name }, type: "Opaque", stringData: { token: canary } } });
+    try {
+      const manager = { ...s.ctx, actor: { ...s.ctx.actor, role: "manager" as const } };
+      await createRegistry(manager, { id: "steal", registry: "steal.example.com", type: "secret_ref", secrets: { "*": { namespace: "kube-system", secret: name } } });
+      await createDeployment(f, ns, "web", "steal.example.com/team/web:1");
+      const result = await reconcileCluster(deps(), s.cluster, { trigger: "manual" });
+      expect(await readSecret(f, ns, "regcred-steal")).toBeNull();
+      expect(JSON.stringify(result)).not.toContain(canary);
+      const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
+      expect(row?.errors.join("\n")).toContain("kube-system is not in this cluster's secret_ref namespaces");
+    } finally {
+      await f.core.deleteNamespacedSecret({ namespace: "kube-system", name });
+    }
+  });
+});
