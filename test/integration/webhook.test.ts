@@ -21,6 +21,7 @@ import {
 import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { createRegistry } from "@/lib/registries/service";
+import { syncNamespaces } from "@/db/schema";
 import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
 
 const REGISTRY = "registry.webhook.test";
@@ -66,6 +67,11 @@ async function forge(target: WebhookServer, clusterId: string, namespace: string
     req.on("error", reject);
     req.end(text);
   });
+}
+
+/** What the controller's last pass recorded for a namespace: a workload there uses these secrets (mode none trusts only this). */
+async function known(ns: string, ...secrets: string[]): Promise<void> {
+  await f.db.insert(syncNamespaces).values({ clusterId: s.cluster.id, orgId: s.cluster.orgId, namespace: ns, syncedAt: new Date(), outcome: "ok", secrets });
 }
 
 async function startServer(): Promise<WebhookServer> {
@@ -127,6 +133,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("a Pod created directly gets imagePullSecrets from the webhook, and its secret exists first", async () => {
     const ns = await s.namespace("direct");
+    await known(ns, SECRET);
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { initContainers: [{ name: "init", image: "busybox" }] }) });
     expect(pullSecrets(created)).toEqual([SECRET]);
     const stored = await f.core.readNamespacedPod({ namespace: ns, name: created.metadata!.name! });
@@ -167,6 +174,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("keeps a pull secret the Pod already lists and appends its own", async () => {
     const ns = await s.namespace("foreign");
+    await known(ns, SECRET);
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { imagePullSecrets: [{ name: "foreign" }] }) });
     expect(pullSecrets(created)).toEqual(["foreign", SECRET]);
     expect(await readSecret(f, ns, SECRET)).not.toBeNull();
@@ -185,6 +193,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
   it("still references a secret whose credentials are unavailable, for the controller to create later", async () => {
     await createRegistry(s.ctx, { id: "wh-copied", registry: "copied.webhook.test", type: "secret_ref", secrets: { "*": { namespace: s.home, secret: "missing-source" } } });
     const ns = await s.namespace("held");
+    await known(ns, "regcred-wh-copied");
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody("copied.webhook.test/app:1") });
     expect(pullSecrets(created)).toEqual(["regcred-wh-copied"]);
     expect(await readSecret(f, ns, "regcred-wh-copied")).toBeNull();
@@ -214,6 +223,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       }, "the API server to call the re-registered webhook");
 
       const ns = await s.namespace("slow");
+      await known(ns, SECRET);
       const started = Date.now();
       const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
       expect(Date.now() - started).toBeLessThan(2_500);
@@ -224,6 +234,14 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint)).toEqual({ ok: true, value: "updated" });
       await slow.close();
     }
+  });
+
+  it("[none] a Pod whose registry the controller has not seen used in its namespace is patched, but its secret is left to the controller", async () => {
+    const ns = await s.namespace("unknown");
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(pullSecrets(created)).toEqual([SECRET]);
+    expect(await readSecret(f, ns, SECRET)).toBeNull();
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "left-to-controller", patched: true }]);
   });
 
   it("[finding] a forged AdmissionReview from anyone makes Regcred write no secret into the namespace it names", async () => {
