@@ -71,11 +71,12 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-async function orgWith(clusters: string[], opts: { down?: string } = {}): Promise<Ctx> {
+async function orgWith(clusters: string[], opts: { down?: string; allowed?: string[] } = {}): Promise<Ctx> {
   const orgId = await createOrg(db, "secretref");
   const ctx: Ctx = { db, keyring, actor: actorFor(orgId, "admin") };
-  for (const name of clusters) await createCluster(ctx, { name, kubeconfig: adminText });
-  if (opts.down) await createCluster(ctx, { name: opts.down, kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`) });
+  const secret_ref_namespaces = opts.allowed ?? [namespace];
+  for (const name of clusters) await createCluster(ctx, { name, kubeconfig: adminText, secret_ref_namespaces });
+  if (opts.down) await createCluster(ctx, { name: opts.down, kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`), secret_ref_namespaces });
   return ctx;
 }
 
@@ -161,6 +162,14 @@ describe("secret_ref credential check against a real kube-apiserver and registry
     expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
     expect(r.summary).toContain("has no auths entry for 2130706433");
     expect(r.steps.map((s) => s.step)).toEqual(["secret"]);
+  });
+
+  it("a source namespace outside a cluster's secret_ref allow-list is not read and is reported for that cluster", async () => {
+    const ctx = await orgWith(["prod"], { allowed: [] });
+    const r = await check(ctx, { "*": ref("pull-good") });
+    expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
+    expect(r.summary).toBe(`prod: the source namespace ${namespace} is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings); ${namespace}/pull-good was not read`);
+    expect(r.proven).toBeNull();
   });
 
   it("checks an unsaved secret_ref body from the registry dialog", async () => {
