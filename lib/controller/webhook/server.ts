@@ -100,7 +100,7 @@ function credentialsOf(req: IncomingMessage): CallerCredentials {
   return { bearer, certificate };
 }
 
-type Context = { deps: AdmitDeps; limiter: RateLimiterMemory; onReview?: (e: ReviewEvent) => void };
+type Context = { deps: AdmitDeps; limiter: RateLimiterMemory; refusedLog: RateLimiterMemory; onReview?: (e: ReviewEvent) => void };
 
 async function withinRate(limiter: RateLimiterMemory, clusterId: string): Promise<boolean> {
   try {
@@ -118,7 +118,8 @@ async function review(c: Context, clusterId: string, req: IncomingMessage, res: 
   const decision = target ? authenticateCaller(c.deps.keyring, { ...target.sync, clusterId }, credentialsOf(req), c.deps.now()) : null;
   if (!target || !decision?.ok) {
     // Refused before the body is read: nothing of an unauthenticated request is parsed, logged or acted on.
-    log.warn("webhook: review refused: caller not authenticated", { cluster: target ? clusterId : "unknown", mode: target?.sync.webhookAuth, reason: decision && !decision.ok ? decision.reason : "unknown cluster" });
+    // At most 10 such lines per cluster per minute, so a flood of forged reviews cannot flood the log.
+    if (await withinRate(c.refusedLog, target ? clusterId : "unknown")) log.warn("webhook: review refused: caller not authenticated", { cluster: target ? clusterId : "unknown", mode: target?.sync.webhookAuth, reason: decision && !decision.ok ? decision.reason : "unknown cluster" });
     req.resume();
     return sendJson(res, 401, { error: "UNAUTHENTICATED", message: "the caller is not authenticated as this cluster's API server" });
   }
@@ -183,7 +184,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const limiter = new RateLimiterMemory({ points: opts.ratePerSecond ?? env().REGCRED_WEBHOOK_RATE_PER_SECOND, duration: 1 });
   // A client certificate is asked for but not required by TLS: each cluster's mode decides, per request (caller-auth.ts).
   const tls = { key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" as const, requestCert: true, rejectUnauthorized: false };
-  const server = https.createServer(tls, handler({ deps, limiter, onReview: opts.onReview }));
+  const server = https.createServer(tls, handler({ deps, limiter, refusedLog: new RateLimiterMemory({ points: 10, duration: 60 }), onReview: opts.onReview }));
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
