@@ -2,12 +2,15 @@
 
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
+import { SecretOnce } from "@/components/settings/secret-once";
+import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
 import { type ClusterFormValues, clusterFormFrom, emptyClusterForm, toClusterBody, validateClusterForm } from "@/lib/clusters/form";
 import { type ClusterResponse, suggestClusterName, WiringModes, wiringModeLabels } from "@/lib/clusters/schema";
 import { IGNORE_LABEL } from "@/lib/clusters/scope";
+import { webhookAuthLabels, WebhookAuthModes } from "@/lib/clusters/webhook-auth";
 import type { FieldErrors } from "@/lib/errors";
 import { KubeconfigInput } from "./kubeconfig-input";
 
@@ -59,10 +62,56 @@ function WiringFields({ values, errors, set }: { values: ClusterFormValues; erro
   );
 }
 
+function WebhookAuthFields({ values, errors, set, tokenSet }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void; tokenSet: boolean }) {
+  return (
+    <>
+      <Field label="Webhook caller authentication" error={errors.webhook_auth} hint={webhookAuthLabels[values.webhookAuth].explanation}>
+        <select value={values.webhookAuth} onChange={(e) => set({ webhookAuth: e.target.value as ClusterFormValues["webhookAuth"] })}>
+          {WebhookAuthModes.map((m) => (
+            <option key={m} value={m}>{webhookAuthLabels[m].label}</option>
+          ))}
+        </select>
+      </Field>
+      {values.webhookAuth === "mtls" ? (
+        <Field label="Client CA (PEM)" required error={errors.webhook_client_ca} hint="The CA that signs the client certificate the API server presents (its AdmissionConfiguration kubeconfig).">
+          <textarea rows={4} value={values.webhookClientCa} spellCheck={false} onChange={(e) => set({ webhookClientCa: e.target.value })} />
+        </Field>
+      ) : null}
+      {values.webhookAuth === "token" && tokenSet ? (
+        <label className="switch">
+          <input type="checkbox" checked={values.rotateWebhookToken} onChange={(e) => set({ rotateWebhookToken: e.target.checked })} />
+          Generate a new webhook token (the current one stops working)
+        </label>
+      ) : null}
+    </>
+  );
+}
+
+function SecurityFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+  return (
+    <Field
+      label="secret_ref source namespaces"
+      error={errors.secret_ref_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("secret_ref_namespaces."))?.[1]}
+      hint="Comma-separated. secret_ref registries may copy kubernetes.io/dockerconfigjson secrets only from these namespaces of this cluster; empty: none."
+    >
+      <input type="text" value={values.secretRefNamespaces} autoComplete="off" spellCheck={false} onChange={(e) => set({ secretRefNamespaces: e.target.value })} />
+    </Field>
+  );
+}
+
+function TokenIssued({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
+  return (
+    <Dialog open onClose={onDone} title={`Webhook token for ${name}`} description="The API server sends it as Authorization: Bearer to Regcred's admission webhook (see docs/webhook-auth.md)." footer={<button type="button" className="btn btn-primary" onClick={onDone}>Done</button>}>
+      <SecretOnce label="Webhook token" value={token} notice="Regcred stores it encrypted and never shows it again. Put it in the API server's AdmissionConfiguration kubeconfig now." />
+    </Dialog>
+  );
+}
+
 export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
   const [values, setValues] = useState<ClusterFormValues>(existing ? clusterFormFrom(existing) : emptyClusterForm());
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, start] = useTransition();
+  const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
   const set = (patch: Partial<ClusterFormValues>) =>
     setValues((v) => {
       const next = { ...v, ...patch };
@@ -79,13 +128,16 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
       const result = mode === "create" ? await createClusterAction(body) : await updateClusterAction(existing!.id, body);
       if (result.ok) {
         toast.success(mode === "create" ? `Cluster ${result.data.name} added` : `Cluster ${result.data.name} saved`);
-        onSaved();
+        if (result.data.webhook_token) setIssued({ name: result.data.name, token: result.data.webhook_token });
+        else onSaved();
         return;
       }
       setErrors(result.error.fields ?? {});
       toast.error(result.error.message);
     });
   };
+
+  if (issued) return <TokenIssued name={issued.name} token={issued.token} onDone={onSaved} />;
 
   const kubeconfig = (
     <KubeconfigInput
@@ -112,6 +164,8 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
       </Field>
       <ScopeFields values={values} errors={errors} set={set} />
       <WiringFields values={values} errors={errors} set={set} />
+      {values.wiring === "webhook" ? <WebhookAuthFields values={values} errors={errors} set={set} tokenSet={existing?.wiring === "webhook" && existing.webhook_token_set} /> : null}
+      <SecurityFields values={values} errors={errors} set={set} />
       {mode === "edit" && existing?.source === "kubeconfig" ? (
         <details>
           <summary>Replace the kubeconfig</summary>

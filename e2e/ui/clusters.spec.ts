@@ -61,3 +61,37 @@ test("[clusters] an exec-plugin kubeconfig is refused with a clear message", asy
   await expect(page.getByText(/Context "admin@regcred-test" cannot be used: user "admin" uses an exec credential plugin/).first()).toBeVisible();
   await expect(dialog).toBeVisible();
 });
+
+test("[clusters] switching to webhook wiring shows the webhook token once; mTLS needs a client CA; secret_ref namespaces are saved", async ({ page, api, uid }) => {
+  const name = `e2e-wh-${uid}`;
+  const created = await api.post("clusters", { data: { name, kubeconfig: adminKubeconfig() } });
+  expect(created.status()).toBe(201);
+  await page.goto("/clusters");
+  const row = page.locator(`tr[data-cluster-name="${name}"]`);
+  await row.getByRole("button", { name: `Edit ${name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Edit cluster ${name}` });
+  await dialog.getByLabel("How pods get imagePullSecrets").selectOption("webhook");
+  await expect(dialog.getByLabel("Webhook caller authentication")).toHaveValue("token");
+  await dialog.getByLabel("Webhook caller authentication").selectOption("mtls");
+  await dialog.getByRole("textbox", { name: "secret_ref source namespaces" }).fill("ci, infra");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("is required when webhook_auth is mtls")).toBeVisible();
+  await dialog.getByLabel("Client CA (PEM)").fill("not a certificate");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)")).toBeVisible();
+
+  await dialog.getByLabel("Webhook caller authentication").selectOption("token");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  const issued = page.getByRole("dialog", { name: `Webhook token for ${name}` });
+  const token = (await issued.getByTestId("secret-once").textContent())!.trim();
+  expect(token).toMatch(/^rcwh_/);
+  await issued.getByRole("button", { name: "Done" }).click();
+  await expect(issued).toHaveCount(0);
+
+  const read = await (await api.get(`clusters/${name}`)).json();
+  expect(read).toMatchObject({ wiring: "webhook", webhook_auth: "token", webhook_token_set: true, secret_ref_namespaces: ["ci", "infra"] });
+  expect(JSON.stringify(read)).not.toContain(token);
+  await page.reload();
+  expect(await page.content()).not.toContain(token);
+  await api.delete(`clusters/${name}`);
+});

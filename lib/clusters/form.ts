@@ -2,6 +2,7 @@ import type { FieldErrors } from "../errors";
 import { fieldErrorsOf } from "../validation";
 import { ClusterCreate, ClusterPatch, type ClusterResponse, type WiringMode } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
+import type { WebhookAuthMode } from "./webhook-auth";
 
 export type ClusterFormValues = {
   name: string;
@@ -14,10 +15,16 @@ export type ClusterFormValues = {
   wiring: WiringMode;
   environmentLabel: string;
   restartStuckPods: boolean;
+  secretRefNamespaces: string;
+  /** Sent only with webhook wiring; token is the default for a cluster not yet in webhook mode. */
+  webhookAuth: WebhookAuthMode;
+  webhookClientCa: string;
+  rotateWebhookToken: boolean;
 };
 
 export function emptyClusterForm(): ClusterFormValues {
-  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", "), wiring: "serviceaccount", environmentLabel: "", restartStuckPods: false };
+  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", "), wiring: "serviceaccount", environmentLabel: "", restartStuckPods: false,
+    secretRefNamespaces: "", webhookAuth: "token", webhookClientCa: "", rotateWebhookToken: false };
 }
 
 export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
@@ -27,6 +34,9 @@ export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
     wiring: c.wiring,
     environmentLabel: c.environment_label ?? "",
     restartStuckPods: c.restart_stuck_pods,
+    secretRefNamespaces: c.secret_ref_namespaces.join(", "),
+    webhookAuth: c.wiring === "webhook" ? c.webhook_auth : "token",
+    webhookClientCa: c.webhook_client_ca ?? "",
   };
 }
 
@@ -43,7 +53,13 @@ export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Re
     wiring: v.wiring,
     environment_label: v.environmentLabel.trim() || null,
     restart_stuck_pods: v.restartStuckPods,
+    secret_ref_namespaces: splitNamespaces(v.secretRefNamespaces),
   };
+  if (v.wiring === "webhook") {
+    body.webhook_auth = v.webhookAuth;
+    if (v.webhookAuth === "mtls") body.webhook_client_ca = v.webhookClientCa;
+    if (v.webhookAuth === "token" && v.rotateWebhookToken) body.rotate_webhook_token = true;
+  }
   if (mode === "create" || v.kubeconfig.trim()) {
     body.kubeconfig = v.kubeconfig;
     if (v.context) body.context = v.context;
@@ -56,5 +72,6 @@ export function validateClusterForm(v: ClusterFormValues, mode: "create" | "edit
   const parsed = (mode === "create" ? ClusterCreate : ClusterPatch).safeParse(toClusterBody(v, mode));
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   if (v.scopeMode === "selector" && !v.selector.trim()) errors.namespace_selector ??= "is required when scoping by label selector";
+  if (v.wiring === "webhook" && v.webhookAuth === "mtls" && !v.webhookClientCa.trim()) errors.webhook_client_ca ??= "is required when webhook_auth is mtls";
   return errors;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AuthKinds } from "./kubeconfig";
 import { DEFAULT_EXCLUDED_NAMESPACES, parseLabelSelector } from "./scope";
+import { WebhookAuthMode } from "./webhook-auth";
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -64,17 +65,33 @@ const wiringFields = {
   restart_stuck_pods: RestartStuckPods.optional().describe("delete controller-owned Pods stuck in ImagePullBackOff/ErrImagePull once their secret exists (default false; bare Pods are only reported)"),
 };
 
+const namespaceName = z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)");
+
+export const SecretRefNamespaces = z.array(namespaceName, { error: "must be a list of namespace names" }).max(100, "must list at most 100 namespaces");
+
+/** Admin decisions about what crosses into and out of the cluster: secret_ref sources, who may call the webhook. */
+const securityFields = {
+  secret_ref_namespaces: SecretRefNamespaces.optional().describe(
+    "namespaces secret_ref registries may copy source secrets from in this cluster (default empty: secret_ref copies nothing until an admin allows a namespace)",
+  ),
+  webhook_auth: WebhookAuthMode.optional().describe(
+    "how the admission webhook authenticates the API server: token (default when a cluster switches to webhook wiring; generated, shown once), mtls (client certificate signed by webhook_client_ca) or none (managed clusters whose API server cannot present credentials; reviews are not trusted)",
+  ),
+  webhook_client_ca: z.string({ error: "must be PEM text" }).max(64 * 1024, "must be at most 64 KiB").nullable().optional().describe("PEM CA certificate(s) that sign the API server's webhook client certificate (required for mtls)"),
+  rotate_webhook_token: z.boolean({ error: "must be true or false" }).optional().describe("true: generate a new webhook token (webhook_auth token); the response carries it once"),
+};
+
 const scopeFields = {
   namespace_selector: NamespaceSelector.nullable().optional(),
   exclude_namespaces: ExcludeNamespaces.optional(),
 };
 
 /** POST /clusters. */
-export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields, ...wiringFields });
+export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields, ...wiringFields, ...securityFields });
 export type ClusterCreate = z.infer<typeof ClusterCreate>;
 
 /** PATCH /clusters/{id}: any subset; `context` only together with a new `kubeconfig`. */
-export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields, ...wiringFields });
+export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields, ...wiringFields, ...securityFields });
 export type ClusterPatch = z.infer<typeof ClusterPatch>;
 
 /** POST /clusters/import: a context from the KUBECONFIG the server started with. */
@@ -121,6 +138,11 @@ export const ClusterResponse = z.object({
   wiring: WiringMode.describe("how pods get imagePullSecrets: serviceaccount (default), webhook or podtemplate"),
   environment_label: z.string().nullable().describe("namespace label key whose value becomes the secrets' environment label; null: <cluster>.<namespace>"),
   restart_stuck_pods: z.boolean().describe("delete controller-owned Pods stuck in ImagePullBackOff once their secret exists"),
+  secret_ref_namespaces: z.array(z.string()).describe("namespaces secret_ref registries may copy from in this cluster"),
+  webhook_auth: WebhookAuthMode.describe("how the admission webhook authenticates this cluster's API server: token, mtls or none"),
+  webhook_client_ca: z.string().nullable().describe("mtls: the CA certificate(s) that sign the API server's client certificate"),
+  webhook_token_set: z.boolean().describe("a webhook token is stored (its value is only ever shown once)"),
+  webhook_token: z.string().optional().describe("only in the response that generated it: the bearer token the API server presents to the webhook; store it in its AdmissionConfiguration kubeconfig"),
   last_test: z
     .object({ status: z.enum(ClusterTestStatuses), version: z.string().nullable(), summary: z.string(), missing: z.array(Permission), tested_at: z.string() })
     .nullable(),

@@ -14,10 +14,12 @@ import { notifyClusterSettingsChange } from "../controller/notify";
 import { type ClusterRow, type ClusterSettings, DEFAULT_CLUSTER_SETTINGS, findClusterByName, findClusterRow, findClusterSettings, listClusterRows, saveClusterSettings, toResponse } from "./repo";
 import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
+import { webhookAuthValues } from "./webhook-settings";
 
 export type { Ctx };
 export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
-type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> & Partial<Pick<ClusterCreate, "wiring" | "environment_label" | "restart_stuck_pods">>;
+type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> &
+  Partial<Pick<ClusterCreate, "wiring" | "environment_label" | "restart_stuck_pods" | "secret_ref_namespaces" | "webhook_auth" | "webhook_client_ca" | "rotate_webhook_token">>;
 
 export const kubeconfigAad = (orgId: string, clusterId: string) => `cluster:${orgId}/${clusterId}`;
 
@@ -63,12 +65,19 @@ function settingsValues(input: ScopeInput): Partial<ClusterSettings> {
   };
 }
 
-const settingsChanged = (a: ClusterSettings, b: ClusterSettings) => a.wiring !== b.wiring || a.environmentLabel !== b.environmentLabel || a.restartStuckPods !== b.restartStuckPods;
+type SyncRelevant = Pick<ClusterSettings, "wiring" | "environmentLabel" | "restartStuckPods">;
+const settingsChanged = (a: SyncRelevant, b: SyncRelevant) => a.wiring !== b.wiring || a.environmentLabel !== b.environmentLabel || a.restartStuckPods !== b.restartStuckPods;
 
-function scopeValues(input: ScopeInput, current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces">) {
+function scopeValues(input: ScopeInput, current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces" | "secretRefNamespaces">) {
   const selector = input.namespace_selector === undefined ? (current?.namespaceSelector ?? null) : input.namespace_selector?.trim() || null;
   const exclude = input.exclude_namespaces ?? current?.excludeNamespaces ?? [...DEFAULT_EXCLUDED_NAMESPACES];
-  return { namespaceSelector: selector, excludeNamespaces: [...new Set(exclude)] };
+  const secretRef = input.secret_ref_namespaces ?? current?.secretRefNamespaces ?? [];
+  return { namespaceSelector: selector, excludeNamespaces: [...new Set(exclude)], secretRefNamespaces: [...new Set(secretRef)].sort() };
+}
+
+/** What the audit entry says about the security settings: modes and names, never the token or the CA. */
+function securityAudit(settings: ClusterSettings, row: ClusterRow, issued: boolean) {
+  return { webhookAuth: settings.webhookAuth, webhookTokenIssued: issued, secretRefNamespaces: row.secretRefNamespaces.join(",") };
 }
 
 /** Stores a cluster from an extracted context: connection facts in the clear, the minimal kubeconfig sealed. */
@@ -77,6 +86,7 @@ export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted
   await assertNameFree(ctx, name);
   const id = randomUUID();
   const { context } = extracted;
+  const webhook = webhookAuthValues(ctx.keyring, { id, orgId }, scope, null);
   try {
     return await ctx.db.transaction(async (tx) => {
       const [row] = await tx
@@ -96,9 +106,9 @@ export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted
           createdBy: ctx.actor.label,
         })
         .returning();
-      const settings = await saveClusterSettings(tx, row!, settingsValues(scope));
-      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name, wiring: settings.wiring });
-      return toResponse(row!, settings);
+      const settings = await saveClusterSettings(tx, row!, { ...settingsValues(scope), ...webhook.values });
+      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name, wiring: settings.wiring, ...securityAudit(settings, row!, webhook.token !== null) });
+      return toResponse(row!, settings, webhook.token ?? undefined);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(name);
@@ -158,6 +168,7 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
   if (patch.name !== undefined && patch.name !== row.name) await assertNameFree(ctx, patch.name, row.id);
   const connection = connectionPatch(ctx, row, patch);
   const before = (await findClusterSettings(ctx.db, [row.id])).get(row.id) ?? DEFAULT_CLUSTER_SETTINGS;
+  const webhook = webhookAuthValues(ctx.keyring, row, patch, before);
   let response: ClusterResponse;
   try {
     response = await ctx.db.transaction(async (tx) => {
@@ -166,10 +177,11 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
         .set({ name: patch.name ?? row.name, ...scopeValues(patch, row), ...connection, updatedAt: new Date() })
         .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)))
         .returning();
-      const settings = await saveClusterSettings(tx, row, settingsValues(patch));
+      const settings = await saveClusterSettings(tx, row, { ...settingsValues(patch), ...webhook.values });
       const fields = Object.keys(patch).filter((k) => k !== "kubeconfig").sort().join(",");
-      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name, wiring: settings.wiring });
-      return toResponse(updated!, settings);
+      const audit = { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name, wiring: settings.wiring, ...securityAudit(settings, updated!, webhook.token !== null) };
+      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, audit);
+      return toResponse(updated!, settings, webhook.token ?? undefined);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(patch.name ?? row.name);
@@ -177,7 +189,8 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
   }
   const after = { wiring: response.wiring, environmentLabel: response.environment_label, restartStuckPods: response.restart_stuck_pods };
   // The next pass removes the old mode's references and applies the new; the webhook registration follows it.
-  if (settingsChanged(before, after)) await notifyClusterSettingsChange(ctx.db, row, ctx.actor.label);
+  const allowListChanged = response.secret_ref_namespaces.join(",") !== row.secretRefNamespaces.join(",");
+  if (settingsChanged(before, after) || allowListChanged) await notifyClusterSettingsChange(ctx.db, row, ctx.actor.label);
   return response;
 }
 

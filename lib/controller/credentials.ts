@@ -5,13 +5,15 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
 import { openCreds } from "@/lib/registries/service";
-import { buildRegistrySecretData, copySecretCredential, secretRefSource, type SyncCredential } from "@/lib/sync/credentials";
+import { buildRegistrySecretData, copySecretCredential, secretRefRefusal, secretRefSource, type SyncCredential } from "@/lib/sync/credentials";
 import { encodeBase64Utf8 } from "@/lib/sync/content";
 
 export type CredentialOptions = {
   keyring: Keyring;
   client: KubeClient;
   clusterName: string;
+  /** The cluster's secret_ref allow-list: sources in other namespaces are neither read nor copied. */
+  secretRefNamespaces: readonly string[];
   now: () => Date;
   timeoutMs: number;
   ecrEndpoint?: string;
@@ -58,6 +60,8 @@ function safeOpen(keyring: Keyring, row: RegistryRow): ReturnType<typeof openCre
 async function copyCredential(row: RegistryRow, opts: CredentialOptions): Promise<{ cred: SyncCredential; source: string | null }> {
   const ref = secretRefSource(row.secrets, opts.clusterName);
   if (!ref) return { cred: copySecretCredential(null, null), source: null };
+  const refused = secretRefRefusal(ref, opts.secretRefNamespaces);
+  if (refused) return { cred: unavailable(refused), source: null };
   const source = `${ref.namespace}/${ref.secret}`;
   const read = await opts.client.getSecret(ref.namespace, ref.secret);
   if (read.ok) return { cred: copySecretCredential(read.value, ref), source };

@@ -72,7 +72,7 @@ async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: Clust
   const used = new Set(computeDesiredState({ ...base, credentials: new Map() }).held.map((h) => h.registryId));
   const resolved = await resolveCredentials(
     rows.filter((r) => used.has(r.id)),
-    { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
+    { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, secretRefNamespaces: cluster.secretRefNamespaces, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
   );
   return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved };
 }

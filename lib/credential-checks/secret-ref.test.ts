@@ -31,6 +31,10 @@ describe("pickAuthEntry", () => {
     ["glob key", ["*.example.com"], "registry.example.com", "*.example.com"],
     ["Docker Hub default key", ["https://index.docker.io/v1/"], "docker.io/acme", "https://index.docker.io/v1/"],
     ["other host", ["ghcr.io"], "registry.example.com", null],
+    ["an all-digit registry is not Docker Hub", ["https://index.docker.io/v1/", "docker.io"], "1572395042", null],
+    ["a dot-less name is not Docker Hub", ["https://index.docker.io/v1/"], "intranet", null],
+    ["an all-digit registry with a port is its own host", ["https://index.docker.io/v1/", "2130706433:5000"], "2130706433:5000", "2130706433:5000"],
+    ["Docker Hub by its index name", ["https://index.docker.io/v1/"], "index.docker.io", "https://index.docker.io/v1/"],
     ["nothing", [], "registry.example.com", null],
   ])("%s", (_name, servers, registry, expected) => {
     const auths = Object.fromEntries(servers.map((s) => [s, cred(s)]));

@@ -7,6 +7,7 @@ import type { KubeClient } from "../integrations/kube";
 import { checkV2Access } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
 import { decodeBase64Utf8 } from "../sync/content";
+import { secretRefRefusal } from "../sync/credentials";
 import { registryHost } from "./check";
 import { redactDeep } from "./redact";
 import type { CheckResult, CheckStatus, CheckStep, CheckStepName } from "./types";
@@ -33,13 +34,24 @@ export function coverClusters(secrets: Readonly<Record<string, SecretRefTarget>>
   return { covered, unknownKeys };
 }
 
-/** An image name the registry string stands for (`*` host labels become a concrete label). */
+const dockerHubAliases = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+/**
+ * An image name the registry string stands for (`*` host labels become a concrete label), or null when its first
+ * component is not a registry host (an image under `1572395042` comes from Docker Hub, which is not that host).
+ */
 function probeImage(registry: string): string | null {
-  const parsed = parseImageReference(`${registry.replace(/\*/g, "regcred-probe")}/regcred-probe`);
-  return parsed.ok ? parsed.value.name : null;
+  const concrete = registry.replace(/^https?:\/\//, "").replace(/\*/g, "regcred-probe");
+  const parsed = parseImageReference(`${concrete}/regcred-probe`);
+  if (!parsed.ok) return null;
+  const first = concrete.split("/")[0]!.toLowerCase();
+  return parsed.value.domain === first || dockerHubAliases.has(first) ? parsed.value.name : null;
 }
 
-/** The `auths` entry the kubelet would use for the registry's images: matching keys, most specific first (kubelet order). */
+/**
+ * The `auths` entry the kubelet would use for the registry's own images: matching keys, most specific first (kubelet
+ * order). Never an entry for another host: a registry string that is not a host (all digits, no dot) gets none.
+ */
 export function pickAuthEntry(auths: Readonly<Record<string, DockerConfigCredential>>, registry: string): AuthPick | null {
   const image = probeImage(registry);
   if (!image) return null;
@@ -58,8 +70,11 @@ function fail(status: CheckStatus, step: CheckStepName, cluster: string, detail:
   return { status, summary: `${cluster}: ${detail}`, failedStep: step, steps: [{ step, ok: false, ms, detail: `${cluster}: ${detail}` }], proven: null };
 }
 
-async function checkCluster(cluster: string, ref: SecretRefTarget, reg: SecretRefRegistry, client: KubeClient, opts: SecretRefOptions, secrets: string[]): Promise<Outcome> {
+async function checkCluster(row: ClusterRow, ref: SecretRefTarget, reg: SecretRefRegistry, client: KubeClient, opts: SecretRefOptions, secrets: string[]): Promise<Outcome> {
+  const cluster = row.name;
   const where = `${ref.namespace}/${ref.secret}`;
+  const refused = secretRefRefusal(ref, row.secretRefNamespaces);
+  if (refused) return fail("invalid", "secret", cluster, `${refused}; ${where} was not read`, 0);
   const t0 = performance.now();
   const got = await client.getSecret(ref.namespace, ref.secret);
   const ms = Math.round(performance.now() - t0);
@@ -74,6 +89,9 @@ async function checkCluster(cluster: string, ref: SecretRefTarget, reg: SecretRe
   for (const c of Object.values(parsed.value.auths)) secrets.push(c.password, Buffer.from(`${c.username}:${c.password}`).toString("base64"));
   const pick = pickAuthEntry(parsed.value.auths, reg.registry);
   const hosts = Object.keys(parsed.value.auths).map((h) => `"${h}"`).join(", ") || "none";
+  if (!pick && !probeImage(reg.registry)) {
+    return fail("invalid", "secret", cluster, `source secret ${where} has no auths entry for ${reg.registry}: it is not a registry host (its images would come from Docker Hub), and only the registry's own host's entry is used`, ms);
+  }
   if (!pick) return fail("invalid", "secret", cluster, `source secret ${where} has no auths entry matching ${reg.registry} (it has ${hosts})`, ms);
   const { username, password } = pick.credential;
   if (!username || !password) return fail("invalid", "auth", cluster, `auths entry "${pick.server}" in ${where} has no username and password`, ms);
@@ -125,7 +143,7 @@ async function runSecretRef(reg: SecretRefRegistry, clusters: readonly ClusterRo
   const extra: CheckStep[] = unknownKeys.map((k) => ({ step: "cluster", ok: false, ms: 0, detail: `${k}: no cluster of this name is registered in the org` }));
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const outcomes = await Promise.all(
-    covered.map(async ({ cluster, ref }) => ({ cluster, outcome: await checkCluster(cluster, ref, reg, clientFor(byName.get(cluster)!), opts, secrets) })),
+    covered.map(async ({ cluster, ref }) => ({ cluster, outcome: await checkCluster(byName.get(cluster)!, ref, reg, clientFor(byName.get(cluster)!), opts, secrets) })),
   );
   return fold(outcomes, extra);
 }

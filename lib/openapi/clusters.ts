@@ -67,7 +67,7 @@ function paths() {
         tag,
         id: "updateCluster",
         summary: "Rename, rescope, reconnect or rewire a cluster (admin)",
-        description: `A new kubeconfig replaces the stored one and clears the last test; \`context\` only together with it. ${kubeconfigRules} Changing \`wiring\`, \`environment_label\` or \`restart_stuck_pods\` queues a sync of the cluster: the old mode's references are removed and the new mode applied.`,
+        description: `A new kubeconfig replaces the stored one and clears the last test; \`context\` only together with it. ${kubeconfigRules} Changing \`wiring\`, \`environment_label\`, \`restart_stuck_pods\` or \`secret_ref_namespaces\` queues a sync of the cluster: the old mode's references are removed and the new mode applied. Switching to \`webhook\` wiring without \`webhook_auth\` selects \`token\`; a generated webhook token is in \`webhook_token\` of that one response only.`,
         params: [clusterId],
         body: ref("ClusterPatch"),
         responses: { 200: ok("Updated.", ref("ClusterResponse")), ...errors([400, 401, 403, 404, 409, 413], nameTaken) },

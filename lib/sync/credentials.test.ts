@@ -3,6 +3,7 @@ import type { RegistryType } from "@/lib/registries/schema";
 import {
   buildRegistrySecretData,
   copySecretCredential,
+  secretRefRefusal,
   secretRefSource,
   type EcrToken,
   type SecretRefTarget,
@@ -69,14 +70,28 @@ describe("buildRegistrySecretData", () => {
   });
 });
 
+describe("secretRefRefusal", () => {
+  it.each([
+    ["allowed", ["infra"], null],
+    ["empty allow-list", [], "the source namespace infra is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings)"],
+    ["another namespace", ["kube-system-2", "infr"], expect.stringContaining("infra is not in")],
+  ] as const)("%s", (_, allowed, expected) => {
+    expect(secretRefRefusal(a, allowed)).toEqual(expected);
+  });
+});
+
 describe("copySecretCredential", () => {
   const data = { ".dockerconfigjson": "e30=" };
   it.each([
     ["copies type and data", { type: "kubernetes.io/dockerconfigjson", data }, a, { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data }],
-    ["defaults the type to Opaque", { data }, a, { kind: "copy", sourceType: "Opaque", data }],
+    ["copies only .dockerconfigjson", { type: "kubernetes.io/dockerconfigjson", data: { ...data, extra: "eA==" } }, a, { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data }],
+    ["refuses a source without a type (Opaque)", { data }, a, { kind: "unavailable", reason: "the source secret infra/pull-a is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied" }],
+    ["refuses an Opaque source", { type: "Opaque", data: { token: "eA==" } }, a, { kind: "unavailable", reason: expect.stringContaining("is of type Opaque") }],
+    ["refuses a legacy dockercfg source", { type: "kubernetes.io/dockercfg", data: { ".dockercfg": "e30=" } }, a, { kind: "unavailable", reason: expect.stringContaining("is of type kubernetes.io/dockercfg") }],
+    ["refuses a dockerconfigjson source without .dockerconfigjson", { type: "kubernetes.io/dockerconfigjson", data: { other: "e30=" } }, a, { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" }],
     ["no ref", { data }, null, { kind: "unavailable", reason: expect.stringContaining("no source secret is configured") }],
     ["source missing", null, a, { kind: "unavailable", reason: "the source secret infra/pull-a was not found in this cluster" }],
-    ["source empty", { type: "Opaque", data: {} }, a, { kind: "unavailable", reason: "the source secret infra/pull-a has no data" }],
+    ["source empty", { type: "kubernetes.io/dockerconfigjson", data: {} }, a, { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" }],
   ] as const)("%s", (_, source, ref, expected) => {
     expect(copySecretCredential(source, ref)).toEqual(expected);
   });

@@ -56,11 +56,21 @@ export function buildRegistrySecretData(
   return dockerconfig(registry.registry, username, creds.password, creds.expiresAt ?? null);
 }
 
-/** The credential a secret_ref registry copies: the source secret's type and data as read from the cluster. */
+export const DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
+
+/** Why a secret_ref source may not be read in a cluster, or null: its namespace must be on the cluster's allow-list (set by an admin). */
+export function secretRefRefusal(ref: SecretRefTarget, allowedNamespaces: readonly string[]): string | null {
+  if (allowedNamespaces.includes(ref.namespace)) return null;
+  return `the source namespace ${ref.namespace} is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings)`;
+}
+
+/** The credential a secret_ref registry copies: only a kubernetes.io/dockerconfigjson source, and only its `.dockerconfigjson`. */
 export function copySecretCredential(source: SecretSource | null, ref: SecretRefTarget | null): SyncCredential {
   if (!ref) return unavailable("no source secret is configured for this cluster (and no * entry)");
   const where = `${ref.namespace}/${ref.secret}`;
   if (!source) return unavailable(`the source secret ${where} was not found in this cluster`);
-  if (!source.data || Object.keys(source.data).length === 0) return unavailable(`the source secret ${where} has no data`);
-  return { kind: "copy", sourceType: source.type || "Opaque", data: { ...source.data } };
+  if (source.type !== DOCKERCONFIGJSON) return unavailable(`the source secret ${where} is of type ${source.type || "Opaque"}, not ${DOCKERCONFIGJSON}; nothing is copied`);
+  const config = source.data?.[".dockerconfigjson"];
+  if (!config) return unavailable(`the source secret ${where} has no .dockerconfigjson`);
+  return { kind: "copy", sourceType: DOCKERCONFIGJSON, data: { ".dockerconfigjson": config } };
 }

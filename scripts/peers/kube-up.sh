@@ -6,7 +6,9 @@
 #   scripts/peers/kube-up.sh [RUN_DIR]      # default ${REGCRED_PEERS_DIR:-/tmp/regcred-peers}
 #
 # Env: KUBE_PORT (apiserver port; default: the one used last time in RUN_DIR, else a
-# free port), ETCD_PORT (etcd client port; default free), KUBE_READY_TIMEOUT (120 s).
+# free port), ETCD_PORT (etcd client port; default free), KUBE_READY_TIMEOUT (120 s),
+# KUBE_ADMISSION_CONFIG_FILE (opt-in: passed as --admission-control-config-file, e.g. an
+# AdmissionConfiguration giving webhooks a kubeconfig with client-certificate or token).
 # Idempotent: if the apiserver is already up and ready, it only rewrites the files.
 #
 # Writes RUN_DIR/kube/:
@@ -148,6 +150,7 @@ cat >"$K/apiserver.args" <<EOF
 --profiling=false
 --v=1
 EOF
+[[ -z ${KUBE_ADMISSION_CONFIG_FILE:-} ]] || echo "--admission-control-config-file=$KUBE_ADMISSION_CONFIG_FILE" >>"$K/apiserver.args"
 
 if ! etcd_running; then
   tail -n 20 "$K/logs/etcd.log" >&2 || true

@@ -292,6 +292,54 @@ describe("clusters against a real kube-apiserver", () => {
     expect((await rejection(getCluster(ctx, created.id))).code).toBe("NOT_FOUND");
   });
 
+  it("[security] webhook caller auth and the secret_ref allow-list: admin only, validated per field, the token shown once and stored sealed", async () => {
+    const ctx = await orgCtx();
+    const created = await createCluster(ctx, { name: "hooked", kubeconfig: adminText });
+    expect(created).toMatchObject({ secret_ref_namespaces: [], webhook_auth: "none", webhook_client_ca: null, webhook_token_set: false });
+    expect(created.webhook_token).toBeUndefined();
+
+    // Switching to webhook wiring without choosing: token, generated and returned once.
+    const switched = await updateCluster(ctx, "hooked", { wiring: "webhook", secret_ref_namespaces: ["infra", "infra", "ci"] });
+    expect(switched).toMatchObject({ wiring: "webhook", webhook_auth: "token", webhook_token_set: true, secret_ref_namespaces: ["ci", "infra"] });
+    const token = switched.webhook_token!;
+    expect(token).toMatch(/^rcwh_[A-Za-z0-9_-]{43}$/);
+    const read = await getCluster(ctx, "hooked");
+    expect(read.webhook_token).toBeUndefined();
+    expect(JSON.stringify(read)).not.toContain(token);
+    const [stored] = await queryRows<{ webhook_token_sealed: string }>(db, sql`select webhook_token_sealed from cluster_sync where cluster_id = ${created.id}`);
+    expect(stored!.webhook_token_sealed).not.toContain(token);
+    expect((await updateCluster(ctx, "hooked", { environment_label: "env" })).webhook_token).toBeUndefined();
+    const rotated = await updateCluster(ctx, "hooked", { rotate_webhook_token: true });
+    expect(rotated.webhook_token).toMatch(/^rcwh_/);
+    expect(rotated.webhook_token).not.toBe(token);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.orgId, ctx.actor.orgId));
+    expect(JSON.stringify(audit)).not.toContain(token);
+    expect(JSON.stringify(audit)).not.toContain(rotated.webhook_token!);
+
+    let err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls" }));
+    expect(err.fields).toEqual({ webhook_client_ca: "is required when webhook_auth is mtls" });
+    err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: "not a certificate" }));
+    expect(err.fields).toEqual({ webhook_client_ca: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)" });
+    err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "sometimes" as never, secret_ref_namespaces: ["Bad_NS"] }));
+    expect(err.fields).toMatchObject({ webhook_auth: "must be one of token, mtls, none", "secret_ref_namespaces.0": "must be a namespace name (lowercase RFC 1123 label)" });
+    err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "none", rotate_webhook_token: true }));
+    expect(err.fields).toEqual({ rotate_webhook_token: "only applies when webhook_auth is token" });
+
+    const ca = fs.readFileSync(kube.KUBE_CA_FILE, "utf8");
+    const mtls = await updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: ca });
+    expect(mtls).toMatchObject({ webhook_auth: "mtls", webhook_client_ca: ca.trim(), webhook_token_set: false });
+    expect((await updateCluster(ctx, "hooked", { webhook_auth: "none" })).webhook_auth).toBe("none");
+
+    const manager: Ctx = { ...ctx, actor: { ...ctx.actor, role: "manager" } };
+    expect((await rejection(updateCluster(manager, "hooked", { secret_ref_namespaces: ["kube-system"] }))).code).toBe("FORBIDDEN");
+    expect((await rejection(updateCluster(manager, "hooked", { webhook_auth: "none" }))).code).toBe("FORBIDDEN");
+
+    // A cluster created in webhook mode gets a token too; one already in webhook mode keeps its mode.
+    const fresh = await createCluster(ctx, { name: "fresh", kubeconfig: adminText, wiring: "webhook" });
+    expect(fresh).toMatchObject({ webhook_auth: "token", webhook_token_set: true, webhook_token: expect.stringMatching(/^rcwh_/) });
+    expect((await updateCluster(ctx, "hooked", { wiring: "webhook" })).webhook_auth).toBe("none");
+  });
+
   it("filters real namespaces by selector, exclusions and the opt-out label", async () => {
     const team = uniqueId("t").slice(0, 30);
     const a = await namespace(`${team}-a`, { team });

@@ -20,8 +20,8 @@ export type Fixture = {
   keyring: Keyring;
 };
 
-export async function openFixture(): Promise<Fixture> {
-  const started = ensureKube();
+/** `started`: an API server this test started itself (e.g. with an admission configuration); default: the run's. */
+export async function openFixture(started: { env: KubeEnv; stop: () => void } = ensureKube()): Promise<Fixture> {
   const kc = new KubeConfig();
   kc.loadFromFile(started.env.KUBECONFIG_ADMIN);
   const database = await backends[0]!.open();

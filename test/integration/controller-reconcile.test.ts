@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileCluster, type ReconcileDeps } from "@/lib/controller/reconcile";
 import { listNamespaceResults } from "@/lib/controller/repo";
 import { createRegistry } from "@/lib/registries/service";
+import { findClusterRow } from "@/lib/clusters/repo";
+import { updateCluster } from "@/lib/clusters/service";
 import { createDeployment, decode, type Fixture, openFixture, pullSecretsOf, readSecret, testScope } from "./controller-fixture";
 
 let f: Fixture;
@@ -52,5 +54,48 @@ describe("reconcileCluster", () => {
     expect(made).toHaveLength(11);
     const rows = await listNamespaceResults(f.db, s.cluster.id);
     expect(rows.find((r) => r.namespace === ns)).toMatchObject({ outcome: "ok", secrets: ["regcred-private"], changes: [{ op: "create" }, { op: "patch-sa" }] });
+  });
+});
+
+describe("secret_ref sources", () => {
+  it("[finding] a manager's secret_ref pointing at an Opaque secret in kube-system is not copied into workload namespaces; the refusal is in the sync status", async () => {
+    const s = await testScope(f, "refsteal");
+    const ns = await s.namespace("app");
+    const canary = `canary-${Math.random().toString(36).slice(2)}`;
+    const name = `stolen-${s.label}`.slice(0, 60);
+    await f.core.createNamespacedSecret({ namespace: "kube-system", body: { metadata: { name }, type: "Opaque", stringData: { token: canary } } });
+    try {
+      const manager = { ...s.ctx, actor: { ...s.ctx.actor, role: "manager" as const } };
+      await createRegistry(manager, { id: "steal", registry: "steal.example.com", type: "secret_ref", secrets: { "*": { namespace: "kube-system", secret: name } } });
+      await createDeployment(f, ns, "web", "steal.example.com/team/web:1");
+      const result = await reconcileCluster(deps(), s.cluster, { trigger: "manual" });
+      expect(await readSecret(f, ns, "regcred-steal")).toBeNull();
+      expect(JSON.stringify(result)).not.toContain(canary);
+      const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
+      expect(row?.errors.join("\n")).toContain("kube-system is not in this cluster's secret_ref namespaces");
+    } finally {
+      await f.core.deleteNamespacedSecret({ namespace: "kube-system", name });
+    }
+  });
+
+  it("an allowed source namespace still copies only a kubernetes.io/dockerconfigjson source: an Opaque one is reported and nothing is written", async () => {
+    const s = await testScope(f, "refopaque");
+    const src = await s.namespace("src");
+    const ns = await s.namespace("app");
+    await updateCluster(s.ctx, s.cluster.id, { secret_ref_namespaces: [src] });
+    const cluster = (await findClusterRow(f.db, s.ctx.actor.orgId, s.cluster.id))!;
+    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "opaque" }, type: "Opaque", stringData: { token: "not-a-pull-secret" } } });
+    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "pull" }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": JSON.stringify({ auths: { "ok.example.com": { auth: "dTpw" } } }) } } });
+    await createRegistry(s.ctx, { id: "opaque", registry: "opaque.example.com", type: "secret_ref", secrets: { "*": { namespace: src, secret: "opaque" } } });
+    await createRegistry(s.ctx, { id: "pull", registry: "ok.example.com", type: "secret_ref", secrets: { "*": { namespace: src, secret: "pull" } } });
+    await createDeployment(f, ns, "web", "opaque.example.com/team/web:1");
+    await createDeployment(f, ns, "api", "ok.example.com/team/api:1");
+    await reconcileCluster(deps(), cluster, { trigger: "manual" });
+    expect(await readSecret(f, ns, "regcred-opaque")).toBeNull();
+    const copied = await readSecret(f, ns, "regcred-pull");
+    expect(copied?.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(Object.keys(copied?.data ?? {})).toEqual([".dockerconfigjson"]);
+    const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
+    expect(row?.errors.join("\n")).toContain(`regcred-opaque: credentials unavailable: the source secret ${src}/opaque is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied`);
   });
 });

@@ -16,7 +16,7 @@ import { ecrMintCount } from "@/lib/integrations/ecr";
 import { createRegistry, deleteRegistry, updateRegistry } from "@/lib/registries/service";
 import { type EcrIdentities, ensureMoto, type MotoPeer, setupEcrIdentities } from "@/test/peers";
 import { freePort } from "@/test/peers";
-import { createCluster } from "@/lib/clusters/service";
+import { createCluster, updateCluster } from "@/lib/clusters/service";
 import { createDeployment, decode, eventually, type Fixture, kubeconfigWithNamespace, openFixture, pullSecretsOf, readSecret, type TestScope, testScope } from "./controller-fixture";
 
 const ECR_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
@@ -140,14 +140,14 @@ describe("controller against a real kube-apiserver", () => {
     expect(rows.find((r) => r.namespace === a)?.changes.map((c) => c.op)).toEqual(expect.arrayContaining(["create", "patch-sa"]));
   });
 
-  it("[secret_ref] copies the source secret, the cluster's own entry beats *, source changes update the copies, a type change recreates", async () => {
+  it("[secret_ref] copies the source secret from an allowed namespace, the cluster's own entry beats *, source changes update the copies", async () => {
     const s = await testScope(f, "ref");
     const src = await s.namespace("src");
     const app = await s.namespace("app");
+    await updateCluster(s.ctx, s.cluster.id, { secret_ref_namespaces: [src] });
     const dockerconfig = (pw: string) => Buffer.from(JSON.stringify({ auths: { "ref.example.com": { username: "u", password: pw, auth: Buffer.from(`u:${pw}`).toString("base64") } } })).toString("base64");
     await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "specific" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("one") } } });
-    const legacy = Buffer.from(JSON.stringify({ "ref.example.com": { username: "u", password: "star", auth: Buffer.from("u:star").toString("base64") } })).toString("base64");
-    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "shared" }, type: "kubernetes.io/dockercfg", data: { ".dockercfg": legacy } } });
+    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "shared" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("star") } } });
     await createRegistry(s.ctx, {
       id: "ref",
       registry: "ref.example.com",
@@ -168,10 +168,9 @@ describe("controller against a real kube-apiserver", () => {
     await updateRegistry(s.ctx, "ref", { secrets: { "*": { namespace: src, secret: "shared" } } });
     const star = await eventually(async () => {
       const c = await readSecret(f, app, "regcred-ref");
-      return c?.type === "kubernetes.io/dockercfg" && c;
+      return c?.data?.[".dockerconfigjson"] === dockerconfig("star") && c;
     }, "the copy to switch to the * source");
-    expect(star.data).toEqual({ ".dockercfg": legacy });
-    expect(star.metadata?.uid).not.toBe(copy.metadata?.uid);
+    expect(star.data).toEqual({ ".dockerconfigjson": dockerconfig("star") });
     expect(await pullSecretsOf(f, app)).toEqual(["regcred-ref"]);
   });
 

@@ -15,6 +15,7 @@ import type { KubeEnv } from "../helpers/kube";
 // Canaries: the passwords in the source secrets must never appear in a result.
 const alicePassword = `canary-alice-${randomBytes(12).toString("hex")}`;
 const wrongPassword = `canary-wrong-${randomBytes(12).toString("hex")}`;
+const hubPassword = `canary-hub-${randomBytes(12).toString("hex")}`;
 const suffix = randomBytes(3).toString("hex");
 const namespace = `sr-${suffix}`;
 
@@ -42,6 +43,7 @@ async function seed(): Promise<void> {
   await put("pull-https", dockerconfig({ [`https://${registry.host}/v2/`]: { username: "alice", password: alicePassword } }));
   await put("pull-other-host", dockerconfig({ "ghcr.io": { username: "alice", password: alicePassword } }));
   await put("pull-opaque", { password: b64(alicePassword) }, "Opaque");
+  await put("pull-hub", dockerconfig({ "https://index.docker.io/v1/": { username: "hubuser", password: hubPassword } }));
 }
 
 beforeAll(async () => {
@@ -69,22 +71,24 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-async function orgWith(clusters: string[], opts: { down?: string } = {}): Promise<Ctx> {
+async function orgWith(clusters: string[], opts: { down?: string; allowed?: string[] } = {}): Promise<Ctx> {
   const orgId = await createOrg(db, "secretref");
   const ctx: Ctx = { db, keyring, actor: actorFor(orgId, "admin") };
-  for (const name of clusters) await createCluster(ctx, { name, kubeconfig: adminText });
-  if (opts.down) await createCluster(ctx, { name: opts.down, kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`) });
+  const secret_ref_namespaces = opts.allowed ?? [namespace];
+  for (const name of clusters) await createCluster(ctx, { name, kubeconfig: adminText, secret_ref_namespaces });
+  if (opts.down) await createCluster(ctx, { name: opts.down, kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`), secret_ref_namespaces });
   return ctx;
 }
 
 let n = 0;
-async function check(ctx: Ctx, secrets: Record<string, { namespace: string; secret: string }>, opts: { ca?: boolean } = {}): Promise<CheckResult> {
+async function check(ctx: Ctx, secrets: Record<string, { namespace: string; secret: string }>, opts: { ca?: boolean; registry?: string } = {}): Promise<CheckResult> {
   const id = `ref-${suffix}-${++n}`;
-  await createRegistry(ctx, { id, registry: registry.host, type: "secret_ref", secrets, ...(opts.ca === false ? {} : { ca_cert: pki.ca.cert }) });
+  await createRegistry(ctx, { id, registry: opts.registry ?? registry.host, type: "secret_ref", secrets, ...(opts.ca === false ? {} : { ca_cert: pki.ca.cert }) });
   const result = await testStoredRegistry(ctx, id);
   const json = JSON.stringify(result);
   expect(json).not.toContain(alicePassword);
   expect(json).not.toContain(wrongPassword);
+  expect(json).not.toContain(hubPassword);
   expect(json).not.toContain(b64(`alice:${alicePassword}`));
   return result;
 }
@@ -150,6 +154,22 @@ describe("secret_ref credential check against a real kube-apiserver and registry
     const r = await check(ctx, { "prod-eu": ref("pull-good") });
     expect(r).toMatchObject({ status: "invalid", failedStep: "cluster", summary: "the secrets map covers no cluster of this org" });
     expect(r.steps).toEqual([{ step: "cluster", ok: false, ms: 0, detail: "prod-eu: no cluster of this name is registered in the org" }]);
+  });
+
+  it("[finding] an all-digit host (2130706433 is 127.0.0.1) does not get the source's Docker Hub credentials: only the registry's own auths entry is used", async () => {
+    const ctx = await orgWith(["prod"]);
+    const r = await check(ctx, { "*": ref("pull-hub") }, { registry: "2130706433" });
+    expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
+    expect(r.summary).toContain("has no auths entry for 2130706433");
+    expect(r.steps.map((s) => s.step)).toEqual(["secret"]);
+  });
+
+  it("a source namespace outside a cluster's secret_ref allow-list is not read and is reported for that cluster", async () => {
+    const ctx = await orgWith(["prod"], { allowed: [] });
+    const r = await check(ctx, { "*": ref("pull-good") });
+    expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
+    expect(r.summary).toBe(`prod: the source namespace ${namespace} is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings); ${namespace}/pull-good was not read`);
+    expect(r.proven).toBeNull();
   });
 
   it("checks an unsaved secret_ref body from the registry dialog", async () => {

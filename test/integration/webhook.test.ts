@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
@@ -19,6 +21,7 @@ import {
 import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { createRegistry } from "@/lib/registries/service";
+import { syncNamespaces } from "@/db/schema";
 import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
 
 const REGISTRY = "registry.webhook.test";
@@ -37,6 +40,39 @@ const podBody = (image: string, extra: Partial<NonNullable<V1Pod["spec"]>> = {})
   spec: { containers: [{ name: "app", image }], ...extra },
 });
 const pullSecrets = (pod: V1Pod) => pod.spec?.imagePullSecrets?.map((r) => r.name);
+
+/** An AdmissionReview POSTed by anyone on the network (not the API server): no client certificate, no token. */
+async function forge(target: WebhookServer, clusterId: string, namespace: string, image: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const review = {
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    request: {
+      uid: randomUUID(),
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace,
+      operation: "CREATE",
+      userInfo: { username: "forger" },
+      object: { apiVersion: "v1", kind: "Pod", metadata: { name: "forged", namespace }, spec: { containers: [{ name: "app", image }] } },
+      dryRun: false,
+    },
+  };
+  const text = JSON.stringify(review);
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${target.endpoint.url}/mutate/${clusterId}`, { method: "POST", ca: target.endpoint.caPem, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+/** What the controller's last pass recorded for a namespace: a workload there uses these secrets (mode none trusts only this). */
+async function known(ns: string, ...secrets: string[]): Promise<void> {
+  await f.db.insert(syncNamespaces).values({ clusterId: s.cluster.id, orgId: s.cluster.orgId, namespace: ns, syncedAt: new Date(), outcome: "ok", secrets });
+}
 
 async function startServer(): Promise<WebhookServer> {
   return startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" }), onReview: (e) => reviews.push(e) });
@@ -97,6 +133,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("a Pod created directly gets imagePullSecrets from the webhook, and its secret exists first", async () => {
     const ns = await s.namespace("direct");
+    await known(ns, SECRET);
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { initContainers: [{ name: "init", image: "busybox" }] }) });
     expect(pullSecrets(created)).toEqual([SECRET]);
     const stored = await f.core.readNamespacedPod({ namespace: ns, name: created.metadata!.name! });
@@ -137,6 +174,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("keeps a pull secret the Pod already lists and appends its own", async () => {
     const ns = await s.namespace("foreign");
+    await known(ns, SECRET);
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { imagePullSecrets: [{ name: "foreign" }] }) });
     expect(pullSecrets(created)).toEqual(["foreign", SECRET]);
     expect(await readSecret(f, ns, SECRET)).not.toBeNull();
@@ -155,6 +193,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
   it("still references a secret whose credentials are unavailable, for the controller to create later", async () => {
     await createRegistry(s.ctx, { id: "wh-copied", registry: "copied.webhook.test", type: "secret_ref", secrets: { "*": { namespace: s.home, secret: "missing-source" } } });
     const ns = await s.namespace("held");
+    await known(ns, "regcred-wh-copied");
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody("copied.webhook.test/app:1") });
     expect(pullSecrets(created)).toEqual(["regcred-wh-copied"]);
     expect(await readSecret(f, ns, "regcred-wh-copied")).toBeNull();
@@ -184,6 +223,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       }, "the API server to call the re-registered webhook");
 
       const ns = await s.namespace("slow");
+      await known(ns, SECRET);
       const started = Date.now();
       const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
       expect(Date.now() - started).toBeLessThan(2_500);
@@ -194,6 +234,25 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint)).toEqual({ ok: true, value: "updated" });
       await slow.close();
     }
+  });
+
+  it("[none] a Pod whose registry the controller has not seen used in its namespace is patched, but its secret is left to the controller", async () => {
+    const ns = await s.namespace("unknown");
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(pullSecrets(created)).toEqual([SECRET]);
+    expect(await readSecret(f, ns, SECRET)).toBeNull();
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "left-to-controller", patched: true }]);
+  });
+
+  it("[finding] a forged AdmissionReview from anyone makes Regcred write no secret into the namespace it names", async () => {
+    const ns = await s.namespace("forged");
+    const answer = await forge(server!, s.cluster.id, ns, `${REGISTRY}/team/app:1`);
+    expect(answer.status).toBeLessThan(500);
+    expect(await readSecret(f, ns, SECRET)).toBeNull();
+    // Not even a namespace outside the cluster's scope, or one that does not exist.
+    expect(await readSecret(f, "default", SECRET)).toBeNull();
+    await forge(server!, s.cluster.id, "default", `${REGISTRY}/team/app:1`);
+    expect(await readSecret(f, "default", SECRET)).toBeNull();
   });
 
   it("with the webhook server down, pods are still admitted (failurePolicy: Ignore)", async () => {

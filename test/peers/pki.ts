@@ -15,6 +15,8 @@ export type TestPki = {
   server: KeyPair;
   /** SAN DNS:wrong-host.regcred.test only: a hostname mismatch for 127.0.0.1 */
   wrongHost: KeyPair;
+  /** extendedKeyUsage clientAuth, CN=regcred-webhook-client: what an API server presents to a webhook (mTLS) */
+  client: KeyPair;
   /** RSA, for RS256 registry tokens; its x5c chain is [signer, ca] */
   tokenSigner: KeyPair & { chain: string[] };
   remove: () => Promise<void>;
@@ -41,17 +43,19 @@ export async function createTestPki(): Promise<TestPki> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-pki-"));
   await run("openssl", ["req", "-x509", ...ec, "-nodes", "-keyout", path.join(dir, "ca.key"), "-out", path.join(dir, "ca.crt"), "-days", "3", "-subj", "/CN=Regcred Test CA"]);
   const leaf = (san: string) => ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature,keyEncipherment", "extendedKeyUsage=serverAuth", `subjectAltName=${san}`];
-  const [ca, server, wrongHost, signer] = await Promise.all([
+  const [ca, server, wrongHost, signer, client] = await Promise.all([
     read(dir, "ca"),
     issue(dir, "server", "127.0.0.1", ec, leaf("IP:127.0.0.1,DNS:localhost")),
     issue(dir, "wrong-host", "wrong-host.regcred.test", ec, leaf("DNS:wrong-host.regcred.test")),
     issue(dir, "token-signer", "Regcred Test Token Signer", ["-newkey", "rsa:2048"], ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature"]),
+    issue(dir, "client", "regcred-webhook-client", ec, ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", "extendedKeyUsage=clientAuth"]),
   ]);
   return {
     dir,
     ca,
     server,
     wrongHost,
+    client,
     tokenSigner: { ...signer, chain: [signer.cert, ca.cert] },
     remove: () => rm(dir, { recursive: true, force: true }),
   };

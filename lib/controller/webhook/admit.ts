@@ -1,7 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusters } from "@/db/schema";
 import { type ClusterRow, scopeOf } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import { parseImageReference } from "@/lib/images/reference";
@@ -11,8 +9,9 @@ import { describeError, log } from "@/lib/log";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { extractWorkloadImages, type Pod, type WorkloadImages } from "@/lib/sync/workload-images";
 import { secretNameFor } from "@/lib/sync/labels";
-import { findClusterSync } from "../repo";
+import type { ClusterSyncRow } from "../repo";
 import { ensurePullSecrets, type EnsureOutcome } from "./ensure";
+import { knownSecretsIn } from "./known";
 import { type JsonPatchOp, type PodAdmission, pullSecretPatch } from "./review";
 
 export type AdmitDeps = {
@@ -29,24 +28,18 @@ export type AdmitResult = {
   ops: JsonPatchOp[];
   warnings: string[];
   /** Why nothing was added, or how ensuring the secrets went. */
-  outcome: "not-a-pod-create" | "unknown-cluster" | "not-webhook-mode" | "no-matching-registry" | "timeout" | EnsureOutcome["outcome"];
+  outcome: "not-a-pod-create" | "unknown-cluster" | "unauthenticated" | "rate-limited" | "not-webhook-mode" | "no-matching-registry" | "timeout" | EnsureOutcome["outcome"];
 };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function findClusterById(db: Db, id: string): Promise<ClusterRow | null> {
-  if (!uuidPattern.test(id)) return null;
-  const [row] = await db.select().from(clusters).where(eq(clusters.id, id)).limit(1);
-  return row ?? null;
-}
+/** The cluster a review is for, as stored; the caller was authenticated against `sync`. */
+export type AdmitTarget = { cluster: ClusterRow; sync: ClusterSyncRow; trust: "trusted" | "untrusted" };
 
 type Plan = { cluster: ClusterRow; environmentLabel: string | null; pod: WorkloadImages; needed: RegistryRow[]; rows: RegistryRow[] };
 
-async function planPod(db: Db, clusterId: string, pod: Pod): Promise<Plan | AdmitResult["outcome"]> {
-  const cluster = await findClusterById(db, clusterId);
-  if (!cluster) return "unknown-cluster";
-  const [sync, rows] = await Promise.all([findClusterSync(db, cluster.id), listRegistryRows(db, cluster.orgId)]);
-  if (sync?.wiring !== "webhook") return "not-webhook-mode";
+async function planPod(db: Db, target: AdmitTarget, pod: Pod): Promise<Plan | AdmitResult["outcome"]> {
+  const { cluster, sync } = target;
+  if (sync.wiring !== "webhook") return "not-webhook-mode";
+  const rows = await listRegistryRows(db, cluster.orgId);
   const images = extractWorkloadImages(pod);
   const needed = new Map<string, RegistryRow>();
   for (const image of images.images) {
@@ -72,18 +65,21 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<Raced<T>> {
  * secret arrives a moment later is picked up by the kubelet's next pull attempt, and the controller's next
  * pass creates any secret still missing); the unfinished writes go on in the background.
  */
-export async function admitPod(deps: AdmitDeps, clusterId: string, request: PodAdmission): Promise<AdmitResult> {
+export async function admitPod(deps: AdmitDeps, target: AdmitTarget, request: PodAdmission): Promise<AdmitResult> {
   const started = Date.now();
+  const clusterId = target.cluster.id;
   if (!request.pod || request.operation !== "CREATE") return { ops: [], warnings: [], outcome: "not-a-pod-create" };
   const pod = request.pod;
-  const planned = await withDeadline(planPod(deps.db, clusterId, pod), deps.budgetMs);
+  const planned = await withDeadline(planPod(deps.db, target, pod), deps.budgetMs);
   if (!planned.done) return { ops: [], warnings: [], outcome: "timeout" };
   if (typeof planned.value === "string") return { ops: [], warnings: [], outcome: planned.value };
   const plan = planned.value;
   const names = plan.needed.map((r) => secretNameFor(r.id));
+  // Mode none: anyone may have sent this review, so only secrets the controller itself found in use there may be written.
+  const writable = target.trust === "trusted" ? "all" : await knownSecretsIn(deps.db, clusterId, request.namespace);
   const ensuring = ensurePullSecrets(
     { keyring: deps.keyring, client: deps.clientFor(plan.cluster), now: deps.now, timeoutMs: deps.budgetMs, ecrEndpoint: deps.ecrEndpoint },
-    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun },
+    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun, writable },
   );
   const ensured = await withDeadline(ensuring, deps.budgetMs - (Date.now() - started));
   if (!ensured.done) {

@@ -22,13 +22,15 @@ export type EnsureInput = {
   /** The non-public registries the pod's images resolve to. */
   needed: RegistryRow[];
   dryRun: boolean;
+  /** Secrets this review may create: all (an authenticated API server) or those the controller already found in use here. */
+  writable: "all" | ReadonlySet<string>;
 };
 export type EnsureOutcome = {
   /** Secret names to reference from the pod. */
   reference: string[];
   /** Shown to whoever created the pod; never credentials. */
   warnings: string[];
-  outcome: "ensured" | "dry-run" | "out-of-scope" | "partial";
+  outcome: "ensured" | "dry-run" | "out-of-scope" | "no-namespace" | "partial" | "left-to-controller";
 };
 
 type Existing = { present: string[]; missing: RegistryRow[]; foreign: string[]; unknown: string[] };
@@ -51,7 +53,7 @@ async function classify(client: KubeClient, namespace: string, needed: readonly 
 }
 
 async function createMissing(deps: EnsureDeps, input: EnsureInput, ns: KubeNamespace, missing: RegistryRow[]): Promise<{ created: string[]; warnings: string[] }> {
-  const resolved = await resolveCredentials(missing, { keyring: deps.keyring, client: deps.client, clusterName: input.cluster.name, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint });
+  const resolved = await resolveCredentials(missing, { keyring: deps.keyring, client: deps.client, clusterName: input.cluster.name, secretRefNamespaces: input.cluster.secretRefNamespaces, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint });
   const desired = computeDesiredState({
     clusterName: input.cluster.name,
     namespaces: [{ name: ns.name, labels: ns.labels }],
@@ -94,9 +96,13 @@ export async function ensurePullSecrets(deps: EnsureDeps, input: EnsureInput): P
   const reference = all.filter((n) => !existing.foreign.includes(n));
   const warnings = existing.foreign.map((n) => `regcred: secret ${n} in ${input.namespace} is not managed by Regcred; it was not added to imagePullSecrets`);
   if (input.dryRun) return { reference, warnings, outcome: "dry-run" };
-  // Without the namespace's labels the secret's environment label cannot be built: leave it to the controller.
-  if (!ns) return { reference, warnings, outcome: "partial" };
-  const made = existing.missing.length > 0 ? await createMissing(deps, input, ns, existing.missing) : { created: [], warnings: [] };
-  const outcome = made.created.length === existing.missing.length && existing.unknown.length === 0 ? "ensured" : "partial";
+  // A namespace that cannot be read (or does not exist) gets nothing written: the controller writes once it sees it.
+  if (!ns) return { reference, warnings, outcome: "no-namespace" };
+  const writable = input.writable;
+  const allowed = writable === "all" ? existing.missing : existing.missing.filter((r) => writable.has(secretNameFor(r.id)));
+  const made = allowed.length > 0 ? await createMissing(deps, input, ns, allowed) : { created: [], warnings: [] };
+  const deferred = existing.missing.length - allowed.length;
+  const complete = made.created.length === allowed.length && existing.unknown.length === 0;
+  const outcome = !complete ? "partial" : deferred > 0 ? "left-to-controller" : "ensured";
   return { reference, warnings: [...warnings, ...made.warnings], outcome };
 }

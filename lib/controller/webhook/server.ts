@@ -3,13 +3,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { TLSSocket } from "node:tls";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
 import { clientForCluster } from "@/lib/clusters/connection";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
 import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
+import { authenticateCaller, type CallerCredentials } from "./caller-auth";
+import { findWebhookTarget } from "./known";
 import type { WebhookEndpoint } from "./configuration";
 import { loadWebhookPki } from "./pki";
 import { admissionResponse, parseAdmissionReview } from "./review";
@@ -34,6 +39,8 @@ export type WebhookServerOptions = {
   /** Defaults to clientForCluster, one client per cluster version. */
   clientFor?: (cluster: ClusterRow) => KubeClient;
   onReview?: (event: ReviewEvent) => void;
+  /** Reviews answered per second per cluster (REGCRED_WEBHOOK_RATE_PER_SECOND); beyond it the Pod is admitted unchanged. */
+  ratePerSecond?: number;
 };
 
 export type WebhookServer = {
@@ -84,33 +91,67 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function review(deps: AdmitDeps, clusterId: string, req: IncomingMessage, res: ServerResponse, onReview?: (e: ReviewEvent) => void): Promise<void> {
+const RATE_LIMITED_WARNING = "regcred: the webhook is rate limited for this cluster; imagePullSecrets were not added to this Pod";
+
+function credentialsOf(req: IncomingMessage): CallerCredentials {
+  const auth = req.headers.authorization ?? "";
+  const bearer = /^Bearer ([!-~]+)$/.exec(auth)?.[1] ?? null;
+  const certificate = (req.socket as TLSSocket).getPeerX509Certificate?.() ?? null;
+  return { bearer, certificate };
+}
+
+type Context = { deps: AdmitDeps; limiter: RateLimiterMemory; refusedLog: RateLimiterMemory; onReview?: (e: ReviewEvent) => void };
+
+async function withinRate(limiter: RateLimiterMemory, clusterId: string): Promise<boolean> {
+  try {
+    await limiter.consume(clusterId);
+    return true;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return false;
+    throw err;
+  }
+}
+
+async function review(c: Context, clusterId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
+  const target = await findWebhookTarget(c.deps.db, clusterId);
+  const decision = target ? authenticateCaller(c.deps.keyring, { ...target.sync, clusterId }, credentialsOf(req), c.deps.now()) : null;
+  if (!target || !decision?.ok) {
+    // Refused before the body is read: nothing of an unauthenticated request is parsed, logged or acted on.
+    // At most 10 such lines per cluster per minute, so a flood of forged reviews cannot flood the log.
+    if (await withinRate(c.refusedLog, target ? clusterId : "unknown")) log.warn("webhook: review refused: caller not authenticated", { cluster: target ? clusterId : "unknown", mode: target?.sync.webhookAuth, reason: decision && !decision.ok ? decision.reason : "unknown cluster" });
+    req.resume();
+    return sendJson(res, 401, { error: "UNAUTHENTICATED", message: "the caller is not authenticated as this cluster's API server" });
+  }
   const text = await readBody(req);
   if (text === null) return sendJson(res, 413, { error: "PAYLOAD_TOO_LARGE", message: "the AdmissionReview is too large" });
   const parsed = parseAdmissionReview(parseJson(text));
   if (!parsed.ok) return sendJson(res, 400, { error: "BAD_REQUEST", message: parsed.reason });
   const { request } = parsed;
   let result: AdmitResult | null = null;
-  try {
-    result = await admitPod(deps, clusterId, request);
-  } catch (err) {
-    log.error("webhook: admission failed; the pod is admitted unchanged", { cluster: clusterId, namespace: request.namespace, ...describeError(err) });
+  if (!(await withinRate(c.limiter, clusterId))) {
+    result = { ops: [], warnings: [RATE_LIMITED_WARNING], outcome: "rate-limited" };
+  } else {
+    try {
+      result = await admitPod(c.deps, { ...target, trust: decision.trust }, request);
+    } catch (err) {
+      log.error("webhook: admission failed; the pod is admitted unchanged", { cluster: clusterId, namespace: request.namespace, ...describeError(err) });
+    }
   }
   sendJson(res, 200, admissionResponse(request.uid, result?.ops, result?.warnings));
   const event: ReviewEvent = { clusterId, uid: request.uid, namespace: request.namespace, dryRun: request.dryRun, outcome: result?.outcome ?? "error", patched: (result?.ops.length ?? 0) > 0, ms: Date.now() - started };
   log.debug("webhook: pod reviewed", event);
-  onReview?.(event);
+  c.onReview?.(event);
 }
 
-function handler(deps: AdmitDeps, onReview?: (e: ReviewEvent) => void) {
+function handler(c: Context) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "https://webhook.invalid");
     if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     const match = /^\/mutate\/([^/]+)$/.exec(url.pathname);
     if (!match) return sendJson(res, 404, { error: "NOT_FOUND", message: "POST /mutate/<cluster id>" });
     if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED", message: "POST /mutate/<cluster id>" });
-    review(deps, decodeURIComponent(match[1]!), req, res, onReview).catch((err: unknown) => {
+    review(c, decodeURIComponent(match[1]!), req, res).catch((err: unknown) => {
       log.error("webhook: request failed", describeError(err));
       if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL", message: "internal error" });
     });
@@ -140,7 +181,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     ecrEndpoint: opts.ecrEndpoint,
     clientFor: opts.clientFor ?? cachedClients(opts.keyring, budgetMs),
   };
-  const server = https.createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" }, handler(deps, opts.onReview));
+  const limiter = new RateLimiterMemory({ points: opts.ratePerSecond ?? env().REGCRED_WEBHOOK_RATE_PER_SECOND, duration: 1 });
+  // A client certificate is asked for but not required by TLS: each cluster's mode decides, per request (caller-auth.ts).
+  const tls = { key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" as const, requestCert: true, rejectUnauthorized: false };
+  const server = https.createServer(tls, handler({ deps, limiter, refusedLog: new RateLimiterMemory({ points: 10, duration: 60 }), onReview: opts.onReview }));
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
