@@ -55,99 +55,100 @@ async function auditOf(api: APIRequestContext, action: string): Promise<Audit[]>
   return page.entries ?? page.items ?? [];
 }
 
-type Kind = { type: string; creds: (canary: string) => Record<string, string>; extra?: Record<string, unknown> };
+type Kind = { type: string; slug: string; creds: (canary: string) => Record<string, string>; extra?: Record<string, unknown> };
 
-async function kinds(): Promise<Kind[]> {
-  const keys = (await setupEcrIdentities(process.env.MOTO_URL!)).ecrUser;
-  return [
-    { type: "basic", creds: (c) => ({ username: "alice", password: c }) },
-    { type: "azure_acr", creds: (c) => ({ username: "sp-binding", password: c }) },
-    { type: "google_gcr", creds: (c) => ({ password: serviceAccountKey(c) }) },
-    // moto mints the token; its value is what must not reach another host.
-    { type: "amazon_ecr", creds: () => ({ username: keys.accessKeyId, password: keys.secretAccessKey }), extra: { region: "us-east-1" } },
-  ];
-}
+let ecrKeys: { accessKeyId: string; secretAccessKey: string };
 
-test("[credential-binding] an unsaved test naming a stored registry but another host gets 400 naming creds.password; no credential reaches that host", async ({ api, uid }) => {
-  const home = await recorder();
-  const other = await recorder();
-  for (const kind of await kinds()) {
-    await test.step(kind.type, async () => {
-      const id = `unsaved-${kind.type.replace("_", "")}-${uid}`;
-      const canary = `canary-${uid}-${kind.type}`;
-      await created(await api.post("registries", { data: { id, registry: home.host, type: kind.type, creds: kind.creds(canary), ca_cert: pki.ca.cert, ...kind.extra } }));
-      other.reset();
-      const res = await api.post("registries/test", { data: { id, registry: other.host, ca_cert: pki.ca.cert } });
-      expect(other.credentials(), "stored credentials were sent to another host").toEqual([]);
-      const message = await refusedNaming(res, "creds.password");
-      expect(message).toMatch(/registry/);
-      expect(other.connections()).toBe(0);
-
-      // Same destination: the stored credentials are still used.
-      home.reset();
-      const same = await checkOf(await api.post("registries/test", { data: { id, registry: `${home.host}/team` } }));
-      expect(same.failedStep).toBe("auth");
-      expect(home.credentials().length).toBe(1);
-      if (kind.type !== "amazon_ecr") expect(home.credentials()[0]).toContain(canary);
-
-      // A changed CA, type or region is another destination too.
-      const pki2 = await createTestPki();
-      stoppers.push(pki2.remove);
-      await refusedNaming(await api.post("registries/test", { data: { id, ca_cert: pki2.ca.cert } }), "creds.password");
-      const otherType = kind.type === "basic" ? "azure_acr" : "basic";
-      await refusedNaming(await api.post("registries/test", { data: { id, type: otherType } }), "creds.password");
-      if (kind.type === "amazon_ecr") await refusedNaming(await api.post("registries/test", { data: { id, region: "eu-west-1" } }), "creds.password");
-
-      // With credentials in the body, the other host gets those and only those.
-      other.reset();
-      const given = kind.creds(`${canary}-given`);
-      const tested = await checkOf(await api.post("registries/test", { data: { id, registry: other.host, type: kind.type, ca_cert: pki.ca.cert, creds: given, ...kind.extra } }));
-      expect(tested.failedStep).toBe("auth");
-      expect(other.credentials().length).toBe(1);
-      if (kind.type !== "amazon_ecr") expect(other.credentials()[0]).toContain(`${canary}-given`);
-      for (const sent of other.credentials()) expect(sent).not.toMatch(new RegExp(`${canary}(?!-given)`));
-    });
-  }
+test.beforeAll(async () => {
+  ecrKeys = (await setupEcrIdentities(process.env.MOTO_URL!)).ecrUser;
 });
 
-test("[credential-binding] PATCH changing only the host or CA is refused naming creds.password; the stored password keeps going to its own host", async ({ api, uid }) => {
-  const home = await recorder();
-  const other = await recorder();
-  for (const kind of await kinds()) {
-    await test.step(kind.type, async () => {
-      const id = `patch-${kind.type.replace("_", "")}-${uid}`;
-      const canary = `canary-${uid}-patch-${kind.type}`;
-      await created(await api.post("registries", { data: { id, registry: home.host, type: kind.type, creds: kind.creds(canary), ca_cert: pki.ca.cert, ...kind.extra } }));
-      other.reset();
-      const patched = await api.patch(`registries/${id}`, { data: { registry: other.host, ca_cert: pki.ca.cert } });
-      await checkOf(await api.post(`registries/${id}/test`));
-      expect(other.credentials(), "stored credentials were sent to the new host").toEqual([]);
-      const message = await refusedNaming(patched, "creds.password");
-      expect(message).toContain("creds.password");
-      expect(((await (await api.get(`registries/${id}`)).json()) as { registry: string }).registry).toBe(home.host);
+const kinds: Kind[] = [
+  { type: "basic", slug: "basic", creds: (c) => ({ username: "alice", password: c }) },
+  { type: "azure_acr", slug: "acr", creds: (c) => ({ username: "sp-binding", password: c }) },
+  { type: "google_gcr", slug: "gcr", creds: (c) => ({ password: serviceAccountKey(c) }) },
+  // moto mints the token; its value is what must not reach another host.
+  { type: "amazon_ecr", slug: "ecr", creds: () => ({ username: ecrKeys.accessKeyId, password: ecrKeys.secretAccessKey }), extra: { region: "us-east-1" } },
+];
 
-      const pki2 = await createTestPki();
-      stoppers.push(pki2.remove);
-      await refusedNaming(await api.patch(`registries/${id}`, { data: { ca_cert: pki2.ca.cert } }), "creds.password");
-      if (kind.type === "amazon_ecr") await refusedNaming(await api.patch(`registries/${id}`, { data: { region: "eu-west-1" } }), "creds.password");
+for (const kind of kinds) {
+  test(`[credential-binding] ${kind.type}: an unsaved test naming a stored registry but another host gets 400 naming creds.password; no credential reaches that host`, async ({ api, uid }) => {
+    const home = await recorder();
+    const other = await recorder();
+    const id = `unsaved-${kind.slug}-${uid}`;
+    const canary = `canary-${uid}-${kind.type}`;
+    await created(await api.post("registries", { data: { id, registry: home.host, type: kind.type, creds: kind.creds(canary), ca_cert: pki.ca.cert, ...kind.extra } }));
+    other.reset();
+    const res = await api.post("registries/test", { data: { id, registry: other.host, ca_cert: pki.ca.cert } });
+    expect(other.credentials(), "stored credentials were sent to another host").toEqual([]);
+    const message = await refusedNaming(res, "creds.password");
+    expect(message).toMatch(/registry/);
+    expect(other.connections()).toBe(0);
 
-      // A new path on the same host keeps the credentials; new credentials may go with a new host.
-      expect((await api.patch(`registries/${id}`, { data: { registry: `${home.host}/team`, enable_ci: true } })).status()).toBe(200);
-      const moved = await api.patch(`registries/${id}`, { data: { registry: other.host, creds: kind.creds(`${canary}-new`) } });
-      expect(moved.status(), await moved.text()).toBe(200);
-      other.reset();
-      home.reset();
-      await checkOf(await api.post(`registries/${id}/test`));
-      expect(home.connections()).toBe(0);
-      expect(other.credentials().length).toBe(1);
-      if (kind.type !== "amazon_ecr") expect(other.credentials()[0]).toContain(`${canary}-new`);
-    });
-  }
+    // Same destination: the stored credentials are still used.
+    home.reset();
+    const same = await checkOf(await api.post("registries/test", { data: { id, registry: `${home.host}/team` } }));
+    expect(same.failedStep).toBe("auth");
+    expect(home.credentials().length).toBe(1);
+    if (kind.type !== "amazon_ecr") expect(home.credentials()[0]).toContain(canary);
 
-  // Registries without credentials move freely.
-  const pub = `patch-public-${uid}`;
-  await created(await api.post("registries", { data: { id: pub, registry: home.host, type: "public" } }));
-  expect((await api.patch(`registries/${pub}`, { data: { registry: other.host } })).status()).toBe(200);
+    // A changed CA, type or region is another destination too.
+    const pki2 = await createTestPki();
+    stoppers.push(pki2.remove);
+    await refusedNaming(await api.post("registries/test", { data: { id, ca_cert: pki2.ca.cert } }), "creds.password");
+    const otherType = kind.type === "basic" ? "azure_acr" : "basic";
+    await refusedNaming(await api.post("registries/test", { data: { id, type: otherType } }), "creds.password");
+    if (kind.type === "amazon_ecr") await refusedNaming(await api.post("registries/test", { data: { id, region: "eu-west-1" } }), "creds.password");
+
+    // With credentials in the body, the other host gets those and only those.
+    other.reset();
+    const given = kind.creds(`${canary}-given`);
+    const tested = await checkOf(await api.post("registries/test", { data: { id, registry: other.host, type: kind.type, ca_cert: pki.ca.cert, creds: given, ...kind.extra } }));
+    expect(tested.failedStep).toBe("auth");
+    expect(other.credentials().length).toBe(1);
+    if (kind.type !== "amazon_ecr") expect(other.credentials()[0]).toContain(`${canary}-given`);
+    for (const sent of other.credentials()) expect(sent).not.toMatch(new RegExp(`${canary}(?!-given)`));
+  });
+}
+
+for (const kind of kinds) {
+  test(`[credential-binding] ${kind.type}: PATCH changing only the host or CA is refused naming creds.password; the stored password keeps going to its own host`, async ({ api, uid }) => {
+    const home = await recorder();
+    const other = await recorder();
+    const id = `patch-${kind.slug}-${uid}`;
+    const canary = `canary-${uid}-patch-${kind.type}`;
+    await created(await api.post("registries", { data: { id, registry: home.host, type: kind.type, creds: kind.creds(canary), ca_cert: pki.ca.cert, ...kind.extra } }));
+    other.reset();
+    const patched = await api.patch(`registries/${id}`, { data: { registry: other.host, ca_cert: pki.ca.cert } });
+    await checkOf(await api.post(`registries/${id}/test`));
+    expect(other.credentials(), "stored credentials were sent to the new host").toEqual([]);
+    const message = await refusedNaming(patched, "creds.password");
+    expect(message).toContain("creds.password");
+    expect(((await (await api.get(`registries/${id}`)).json()) as { registry: string }).registry).toBe(home.host);
+
+    const pki2 = await createTestPki();
+    stoppers.push(pki2.remove);
+    await refusedNaming(await api.patch(`registries/${id}`, { data: { ca_cert: pki2.ca.cert } }), "creds.password");
+    if (kind.type === "amazon_ecr") await refusedNaming(await api.patch(`registries/${id}`, { data: { region: "eu-west-1" } }), "creds.password");
+
+    // A new path on the same host keeps the credentials; new credentials may go with a new host.
+    expect((await api.patch(`registries/${id}`, { data: { registry: `${home.host}/team`, enable_ci: true } })).status()).toBe(200);
+    const moved = await api.patch(`registries/${id}`, { data: { registry: other.host, creds: kind.creds(`${canary}-new`) } });
+    expect(moved.status(), await moved.text()).toBe(200);
+    other.reset();
+    home.reset();
+    await checkOf(await api.post(`registries/${id}/test`));
+    expect(home.connections()).toBe(0);
+    expect(other.credentials().length).toBe(1);
+    if (kind.type !== "amazon_ecr") expect(other.credentials()[0]).toContain(`${canary}-new`);
+  });
+}
+
+test("[credential-binding] registries without credentials (public) move to another host freely", async ({ api, uid }) => {
+  const id = `patch-public-${uid}`;
+  await created(await api.post("registries", { data: { id, registry: `public-${uid}.example.com`, type: "public" } }));
+  const moved = await api.patch(`registries/${id}`, { data: { registry: `public2-${uid}.example.com` } });
+  expect(moved.status(), await moved.text()).toBe(200);
 });
 
 test("[credential-binding] a token realm over plain http is refused with failedStep token; the realm receives nothing", async ({ api, uid }) => {

@@ -111,10 +111,10 @@ test("[registries-api] credential tests of stored and unsaved registries never p
     const keys = (await setupEcrIdentities(process.env.MOTO_URL!)).ecrUser;
     const ca = pki.ca.cert;
     const kinds = [
-      { type: "basic", creds: (c: string) => ({ username: "alice", password: c }), extra: {} },
-      { type: "azure_acr", creds: (c: string) => ({ username: "sp", password: c }), extra: {} },
-      { type: "google_gcr", creds: (c: string) => ({ password: serviceAccountKey(uid, c) }), extra: {} },
-      { type: "amazon_ecr", creds: () => ({ username: keys.accessKeyId, password: keys.secretAccessKey }), extra: { region: "us-east-1" } },
+      { type: "basic", slug: "basic", creds: (c: string) => ({ username: "alice", password: c }), extra: {} },
+      { type: "azure_acr", slug: "acr", creds: (c: string) => ({ username: "sp", password: c }), extra: {} },
+      { type: "google_gcr", slug: "gcr", creds: (c: string) => ({ password: serviceAccountKey(uid, c) }), extra: {} },
+      { type: "amazon_ecr", slug: "ecr", creds: () => ({ username: keys.accessKeyId, password: keys.secretAccessKey }), extra: { region: "us-east-1" } },
     ];
     const seen: Seen[] = [];
     const record = async (label: string, pending: Promise<APIResponse>): Promise<APIResponse> => {
@@ -123,18 +123,20 @@ test("[registries-api] credential tests of stored and unsaved registries never p
       return res;
     };
     for (const kind of kinds) {
-      const id = `leakchk-${kind.type.replace("_", "")}-${uid}`;
+      const id = `leakchk-${kind.slug}-${uid}`;
       const secret = `${canary}-${kind.type}`;
-      const body = { id, registry: home.host, type: kind.type, creds: kind.creds(secret), ca_cert: ca, ...kind.extra };
+      // One registry string per registry in an org: each kind gets its own path on the shared peers.
+      const at = (host: string) => `${host}/${kind.slug}`;
+      const body = { id, registry: at(home.host), type: kind.type, creds: kind.creds(secret), ca_cert: ca, ...kind.extra };
       expect((await record(`create ${id}`, api.post("registries", { data: body }))).status()).toBe(201);
       await record(`stored test ${id}`, api.post(`registries/${id}/test`));
       await record(`unsaved test, same destination ${id}`, api.post("registries/test", { data: { id } }));
       await record(`unsaved test with creds ${id}`, api.post("registries/test", { data: { ...body, id: undefined, creds: kind.creds(`${secret}-unsaved`) } }));
-      await record(`unsaved test, other host ${id}`, api.post("registries/test", { data: { id, registry: other.host, ca_cert: ca } }));
-      await record(`PATCH to another host ${id}`, api.patch(`registries/${id}`, { data: { registry: other.host } }));
+      await record(`unsaved test, other host ${id}`, api.post("registries/test", { data: { id, registry: at(other.host), ca_cert: ca } }));
+      await record(`PATCH to another host ${id}`, api.patch(`registries/${id}`, { data: { registry: at(other.host) } }));
       await record(`stored test after the refused PATCH ${id}`, api.post(`registries/${id}/test`));
-      await record(`http realm, unsaved ${id}`, api.post("registries/test", { data: { ...body, id: undefined, registry: bearerHome.host } }));
-      await record(`rebound with new creds ${id}`, api.patch(`registries/${id}`, { data: { registry: bearerHome.host, creds: kind.creds(`${secret}-rebound`) } }));
+      await record(`http realm, unsaved ${id}`, api.post("registries/test", { data: { ...body, id: undefined, registry: at(bearerHome.host) } }));
+      await record(`rebound with new creds ${id}`, api.patch(`registries/${id}`, { data: { registry: at(bearerHome.host), creds: kind.creds(`${secret}-rebound`) } }));
       await record(`stored test, http realm ${id}`, api.post(`registries/${id}/test`));
     }
     const audit = await record("audit", api.get("audit"));
