@@ -45,7 +45,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
 
   const submit = () => {
     if (!values) return;
-    const found = validateRegistryForm(values, mode, stored);
+    const found = validateRegistryForm(values, mode, stored, existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     start(async () => {
