@@ -87,6 +87,8 @@ test("[egress] without REGCRED_EGRESS_ALLOW_LOOPBACK a loopback registry is refu
         expect(r.summary).toMatch(/loopback/);
         expect(r.summary).toContain("REGCRED_EGRESS_ALLOW_LOOPBACK");
         expect(r.steps.at(-1)).toMatchObject({ step: "policy", ok: false });
+        const spelled = registry.replace(/:\d+$/, "");
+        if (spelled !== "127.0.0.1") expect(r.summary).toContain(`(${spelled} is the IPv4 address 127.0.0.1)`);
       }
     });
   }

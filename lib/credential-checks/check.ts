@@ -2,7 +2,7 @@ import "server-only";
 import { EcrAuthError, getEcrAuthorization } from "../integrations/ecr";
 import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
-import { registryHost } from "../registries/host";
+import { numericHostSpelling, registryHost } from "../registries/host";
 import { ecrRegion } from "../registries/schema";
 import { redactDeep, secretsOf } from "./redact";
 import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
@@ -89,6 +89,8 @@ export async function checkRegistryCredentials(input: CheckInput, opts: CheckOpt
   try {
     const timeoutMs = Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : defaultTimeoutMs;
     result = await dispatch(input, { ...opts, timeoutMs }, secrets);
+    const numeric = numericHostSpelling(input.registry);
+    if (numeric) result = { ...result, summary: `${result.summary} (${numeric.spelled} is the IPv4 address ${numeric.address})` };
   } catch (err) {
     log.error("credential check failed unexpectedly", { ...describeError(err), type: input.type, cacheKey: input.cacheKey });
     result = outcome("unreachable", "the check failed unexpectedly; the server log has the details");

@@ -15,3 +15,11 @@ export function registryHost(registry: string): string | null {
     return null;
   }
 }
+
+/** For a registry whose host is a numeric spelling of an IPv4 address ("0x7f000001", "2130706433:5000"), that spelling and the address; else null. */
+export function numericHostSpelling(registry: string): { spelled: string; address: string } | null {
+  const raw = (registry.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "").replace(/:\d+$/, "").toLowerCase();
+  const host = registryHost(registry)?.replace(/:\d+$/, "");
+  if (!host || !/^\d+\.\d+\.\d+\.\d+$/.test(host) || raw === host) return null;
+  return { spelled: raw, address: host };
+}
