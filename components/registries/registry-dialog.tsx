@@ -7,6 +7,7 @@ import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/errors";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { destinationChanges } from "@/lib/registries/destination";
 import { emptyForm, type RegistryFormValues, toRequestBody, validateRegistryForm } from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
 import { type RegistryType, RegistryTypes, typeLabels } from "@/lib/registries/schema";
@@ -41,11 +42,14 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, start] = useTransition();
   const stored = mode === "edit" && Boolean(existing?.hasCredentials);
+  const savedAt = existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined;
+  // Stored credentials only go where they were saved for: another host, type or region needs them typed again.
+  const moved = Boolean(savedAt && values && destinationChanges({ ...savedAt, caCert: null }, { type: values.type, registry: values.registry.trim(), region: values.region.trim() || null, caCert: null }).length > 0);
   const set = (patch: Partial<RegistryFormValues>) => setValues((v) => (v ? { ...v, ...patch } : v));
 
   const submit = () => {
     if (!values) return;
-    const found = validateRegistryForm(values, mode, stored);
+    const found = validateRegistryForm(values, mode, stored, savedAt);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     start(async () => {
@@ -94,7 +98,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
       <Field label="URL" required error={errors.registry} hint="Host, optionally with a path prefix; no https://.">
         <input type="text" value={values.registry} placeholder={placeholders[values.type]} autoComplete="off" spellCheck={false} onChange={(e) => set({ registry: e.target.value })} />
       </Field>
-      <CredentialFields values={values} errors={errors} stored={stored} set={set} />
+      <CredentialFields values={values} errors={errors} stored={stored && !moved} set={set} />
       {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
       {values.type === "amazon_ecr" ? (
         <Field label="Region (only for a non-standard host)" error={errors.region} hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com.">

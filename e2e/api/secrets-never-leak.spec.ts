@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { APIResponse } from "@playwright/test";
+import { createTestPki, setupEcrIdentities, startRecorder } from "../../test/peers";
 import { BASE_URL, ORG, SERVER_LOG } from "../env";
 import { expect, test } from "../fixtures";
 
@@ -97,4 +98,68 @@ test("[registries-api] credentials never appear in responses, errors or the serv
   expect(serverLog, "the server log contains a registry secret").not.toContain(canary);
   expect(serverLog, "the server log contains an access key id").not.toContain(userCanary);
   expect(serverLog, "the server log contains an API token").not.toContain(token);
+});
+
+test("[registries-api] credential tests of stored and unsaved registries never put a secret in responses, the server log, audit entries or another host", async ({ api, uid }) => {
+  const pki = await createTestPki();
+  const realm = await startRecorder({ reply: () => ({ status: 200, body: { token: "t" } }) });
+  const home = await startRecorder({ tls: pki.server });
+  const other = await startRecorder({ tls: pki.server });
+  const bearerHome = await startRecorder({ tls: pki.server, reply: () => ({ status: 401, headers: { "www-authenticate": `Bearer realm="http://${realm.host}/token",service="leak"` } }) });
+  try {
+    const canary = `canary-${uid}-CHECK`;
+    const keys = (await setupEcrIdentities(process.env.MOTO_URL!)).ecrUser;
+    const ca = pki.ca.cert;
+    const kinds = [
+      { type: "basic", slug: "basic", creds: (c: string) => ({ username: "alice", password: c }), extra: {} },
+      { type: "azure_acr", slug: "acr", creds: (c: string) => ({ username: "sp", password: c }), extra: {} },
+      { type: "google_gcr", slug: "gcr", creds: (c: string) => ({ password: serviceAccountKey(uid, c) }), extra: {} },
+      { type: "amazon_ecr", slug: "ecr", creds: () => ({ username: keys.accessKeyId, password: keys.secretAccessKey }), extra: { region: "us-east-1" } },
+    ];
+    const seen: Seen[] = [];
+    const record = async (label: string, pending: Promise<APIResponse>): Promise<APIResponse> => {
+      const res = await pending;
+      seen.push({ label, status: res.status(), text: await res.text() });
+      return res;
+    };
+    for (const kind of kinds) {
+      const id = `leakchk-${kind.slug}-${uid}`;
+      const secret = `${canary}-${kind.type}`;
+      // One registry string per registry in an org: each kind gets its own path on the shared peers.
+      const at = (host: string) => `${host}/${kind.slug}`;
+      const body = { id, registry: at(home.host), type: kind.type, creds: kind.creds(secret), ca_cert: ca, ...kind.extra };
+      expect((await record(`create ${id}`, api.post("registries", { data: body }))).status()).toBe(201);
+      await record(`stored test ${id}`, api.post(`registries/${id}/test`));
+      await record(`unsaved test, same destination ${id}`, api.post("registries/test", { data: { id } }));
+      await record(`unsaved test with creds ${id}`, api.post("registries/test", { data: { ...body, id: undefined, creds: kind.creds(`${secret}-unsaved`) } }));
+      await record(`unsaved test, other host ${id}`, api.post("registries/test", { data: { id, registry: at(other.host), ca_cert: ca } }));
+      await record(`PATCH to another host ${id}`, api.patch(`registries/${id}`, { data: { registry: at(other.host) } }));
+      await record(`stored test after the refused PATCH ${id}`, api.post(`registries/${id}/test`));
+      await record(`http realm, unsaved ${id}`, api.post("registries/test", { data: { ...body, id: undefined, registry: at(bearerHome.host) } }));
+      await record(`rebound with new creds ${id}`, api.patch(`registries/${id}`, { data: { registry: at(bearerHome.host), creds: kind.creds(`${secret}-rebound`) } }));
+      await record(`stored test, http realm ${id}`, api.post(`registries/${id}/test`));
+    }
+    const audit = await record("audit", api.get("audit"));
+    expect(audit.status()).toBe(200);
+
+    // moto's minted ECR tokens, as the registry received them.
+    const tokens = home.credentials().flatMap((c) => (c.startsWith("Basic AWS:") ? [c.slice("Basic AWS:".length)] : []));
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const s of seen) {
+      expect(s.text, `${s.label} (${s.status}) leaks a secret`).not.toContain(canary);
+      expect(s.text, `${s.label} (${s.status}) leaks the secret access key`).not.toContain(keys.secretAccessKey);
+      for (const t of tokens) expect(s.text, `${s.label} (${s.status}) leaks a minted ECR token`).not.toContain(t);
+    }
+    expect(other.credentials(), "a stored secret reached another host").toEqual([]);
+    expect(realm.connections(), "a secret went to an http token realm").toBe(0);
+
+    await new Promise((r) => setTimeout(r, 300));
+    const serverLog = fs.readFileSync(SERVER_LOG, "utf8");
+    expect(serverLog, "the server log contains a registry secret").not.toContain(canary);
+    expect(serverLog, "the server log contains a secret access key").not.toContain(keys.secretAccessKey);
+    for (const t of tokens) expect(serverLog, "the server log contains a minted ECR token").not.toContain(t);
+  } finally {
+    await Promise.all([realm.stop(), home.stop(), other.stop(), bearerHome.stop()]);
+    await pki.remove();
+  }
 });

@@ -93,6 +93,41 @@ test.describe("[registries] screen", () => {
     await expect(page.locator(`tr[data-registry-id="${id}"]`)).toContainText(/valid.*(just now|ago)/);
   });
 
+  test("[registries] moving a registry to another host or CA in the edit dialog needs its credentials again", async ({ page, api, uid }) => {
+    const id = `move-${uid}`;
+    const saved = `${registry.host}/${uid}`;
+    expect((await api.post("registries", { data: { id, registry: saved, type: "basic", creds: { username: "ci", password: "right-password" }, ca_cert: pki.ca.cert } })).status()).toBe(201);
+    await page.goto("/registries");
+    const row = page.locator(`tr[data-registry-id="${id}"]`);
+    const dialog = page.getByRole("dialog");
+
+    // Another host: the dialog asks for the credentials before anything is sent.
+    await row.getByRole("button", { name: `Edit ${id}` }).click();
+    await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(`moved-${uid}.example.com`);
+    await expect(dialog.getByLabel("Password")).not.toHaveAttribute("placeholder", /stored/);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog.getByText(/is required because the registry host changed/).first()).toBeVisible();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    // Another CA (the browser never sees the stored one): the server refuses, naming the fields.
+    const other = await createTestPki();
+    try {
+      await row.getByRole("button", { name: `Edit ${id}` }).click();
+      await dialog.getByText("Private CA certificate").click();
+      await dialog.getByLabel("CA certificate (PEM)").fill(other.ca.cert);
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expect(dialog.getByText(/is required because the CA certificate changed/).first()).toBeVisible();
+      expect((await (await api.get(`registries/${id}`)).json()).registry).toBe(saved);
+
+      await dialog.getByLabel("Username").fill("ci");
+      await dialog.getByLabel("Password").fill("new-password");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expect(page.getByText(`Registry ${id} saved`)).toBeVisible();
+    } finally {
+      await other.remove();
+    }
+  });
+
   test("[registries] the image box answers like the resolve API", async ({ page, api, uid }) => {
     const host = `${uid}.example.com`;
     expect((await api.post("registries", { data: { id: `wide-${uid}`, registry: host, type: "basic", creds: { username: "u", password: "p" } } })).status()).toBe(201);

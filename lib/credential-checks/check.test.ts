@@ -16,6 +16,14 @@ describe("registryHost", () => {
     ["docker.io/library/nginx", "registry-1.docker.io"],
     ["index.docker.io", "registry-1.docker.io"],
     ["https://quay.io/org", "quay.io"],
+    // numeric IPv4 spellings are IPv4 addresses: the egress policy and the summary see the dotted form
+    ["1572395042", "93.184.216.34"],
+    ["2130706433:5000/team", "127.0.0.1:5000"],
+    ["0x7f000001:5000", "127.0.0.1:5000"],
+    ["0177.0.0.1", "127.0.0.1"],
+    ["0x7f.0.0.1", "127.0.0.1"],
+    ["127.1", "127.0.0.1"],
+    ["0xa9fea9fe", "169.254.169.254"],
     ["user:pw@host", null],
     ["", null],
     ["a b", null],
@@ -47,6 +55,14 @@ describe("checkRegistryCredentials without the network", () => {
     expect(r.status).toBe(status);
     expect(r.failedStep).toBe(failedStep);
     expect(JSON.stringify(r)).not.toContain("secret-canary");
+  });
+
+  it("a numeric host spelling is checked, refused and named as the IPv4 address it is", async () => {
+    const r = await checkRegistryCredentials({ ...base, type: "public", registry: "0x7f000001:5000/team" }, { ...opts, egress: { allowLoopback: false, deny: [] } });
+    expect(r).toMatchObject({ status: "unreachable", failedStep: "policy" });
+    expect(r.summary).toBe("policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true (0x7f000001 is the IPv4 address 127.0.0.1)");
+    const metadata = await checkRegistryCredentials({ ...base, registry: "2852039166", creds: { username: "u", password: "secret-canary-2" } }, { ...opts, egress: { allowLoopback: true, deny: [] } });
+    expect(metadata.summary).toBe("policy: 169.254.169.254 is a cloud metadata address, always refused (2852039166 is the IPv4 address 169.254.169.254)");
   });
 
   it("never throws, even for input it does not understand", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import { EcrAuthError, getEcrAuthorization } from "../integrations/ecr";
 import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
+import { numericHostSpelling, registryHost } from "../registries/host";
 import { ecrRegion } from "../registries/schema";
 import { redactDeep, secretsOf } from "./redact";
 import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
@@ -15,20 +16,12 @@ function outcome(status: Outcome["status"], summary: string, failedStep: Outcome
   return { status, summary, failedStep, steps, proven: null, expiresAt: null };
 }
 
-// Docker Hub's names for humans; its v2 API answers on registry-1.docker.io (as in Docker's client).
-const dockerHubNames = new Set(["docker.io", "index.docker.io", "registry.hub.docker.com"]);
 const defaultTimeoutMs = 10_000;
 
-/** The "host[:port]" serving /v2/ for a registry string ("host[:port][/path]"), or null when it is not one. */
-export function registryHost(registry: string): string | null {
-  const host = registry.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "";
-  if (!host || /[\s@?#\\]/.test(host)) return null;
-  try {
-    const parsed = new URL(`https://${host}/`).host;
-    return dockerHubNames.has(parsed) ? "registry-1.docker.io" : parsed || null;
-  } catch {
-    return null;
-  }
+export { registryHost };
+
+function v2Options(input: CheckInput, opts: CheckOptions) {
+  return { timeoutMs: opts.timeoutMs, ca: input.caCert, egress: opts.egress };
 }
 
 function fromV2(v2: V2Outcome): Outcome {
@@ -39,7 +32,7 @@ async function checkWithPassword(input: CheckInput, host: string, opts: CheckOpt
   const username = input.creds?.username || (input.type === "google_gcr" ? "_json_key" : "");
   const password = input.creds?.password ?? "";
   if (!username || !password) return outcome("invalid", "no credentials to check: a username and a password are both needed", "auth");
-  return fromV2(await checkV2Access(host, { username, password }, { timeoutMs: opts.timeoutMs, ca: input.caCert }));
+  return fromV2(await checkV2Access(host, { username, password }, v2Options(input, opts)));
 }
 
 async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
@@ -60,7 +53,7 @@ async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, sec
   const expiresAt = auth.expiresAt.toISOString();
   const past = auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
   const awsStep: CheckStep = { step: "aws", ok: true, ms: ms(), detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}` };
-  const v2 = await checkV2Access(host, { username: "AWS", password: auth.password }, { timeoutMs: opts.timeoutMs, ca: input.caCert });
+  const v2 = await checkV2Access(host, { username: "AWS", password: auth.password }, v2Options(input, opts));
   const steps = [awsStep, ...v2.steps];
   if (v2.status === "valid" && v2.proven) {
     return { ...v2, steps, expiresAt, summary: `ECR token from GetAuthorizationToken (${region}) accepted by https://${host}/v2/`, proven: `ECR token from GetAuthorizationToken in ${region} logged in to ${host} as AWS` };
@@ -74,7 +67,7 @@ async function dispatch(input: CheckInput, opts: CheckOptions, secrets: string[]
   if (!host) return outcome("invalid", `"${input.registry}" is not a registry host such as registry.example.com[:port]`);
   switch (input.type) {
     case "public":
-      return fromV2(await checkV2Access(host, null, { timeoutMs: opts.timeoutMs, ca: input.caCert }));
+      return fromV2(await checkV2Access(host, null, v2Options(input, opts)));
     case "amazon_ecr":
       return checkEcr(input, host, opts, secrets);
     case "basic":
@@ -96,6 +89,8 @@ export async function checkRegistryCredentials(input: CheckInput, opts: CheckOpt
   try {
     const timeoutMs = Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : defaultTimeoutMs;
     result = await dispatch(input, { ...opts, timeoutMs }, secrets);
+    const numeric = numericHostSpelling(input.registry);
+    if (numeric) result = { ...result, summary: `${result.summary} (${numeric.spelled} is the IPv4 address ${numeric.address})` };
   } catch (err) {
     log.error("credential check failed unexpectedly", { ...describeError(err), type: input.type, cacheKey: input.cacheKey });
     result = outcome("unreachable", "the check failed unexpectedly; the server log has the details");

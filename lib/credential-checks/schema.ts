@@ -3,8 +3,11 @@ import { z } from "zod";
 export const CheckStatuses = ["valid", "invalid", "unreachable", "unsupported"] as const;
 export type CheckStatus = (typeof CheckStatuses)[number];
 
-/** `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first. */
-export const CheckStepNames = ["dns", "connect", "tls", "http", "challenge", "auth", "token", "aws", "cluster", "secret"] as const;
+/**
+ * `policy`: the egress policy refused every address of a target before connecting.
+ * `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first.
+ */
+export const CheckStepNames = ["dns", "policy", "connect", "tls", "http", "challenge", "auth", "token", "aws", "cluster", "secret"] as const;
 export type CheckStepName = (typeof CheckStepNames)[number];
 
 export const CheckStep = z.object({ step: z.enum(CheckStepNames), ok: z.boolean(), ms: z.number(), detail: z.string() });

@@ -5,10 +5,13 @@ import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { env } from "../env";
 import { AppError } from "../errors";
+import { configuredEgressPolicy } from "../net/egress-policy";
+import { destinationChanges, rebindErrors } from "../registries/destination";
+import { registryHost } from "../registries/host";
 import { findRegistryRow, type RegistryRow } from "../registries/repo";
 import { RegistryPatch } from "../registries/schema";
 import { type Ctx, openCreds, requireRegistry } from "../registries/service";
-import { parseWith } from "../validation";
+import { parseWith, validationError } from "../validation";
 import { clientForCluster } from "../clusters/connection";
 import { listClusterRows } from "../clusters/repo";
 import { checkRegistryCredentials } from "./check";
@@ -17,37 +20,54 @@ import type { CheckResult } from "./types";
 
 function checkOptions() {
   const e = env();
-  return { timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS, ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR };
+  return { timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS, ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR, egress: configuredEgressPolicy() };
 }
 
 type CheckedRow = Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id" | "secrets">;
+type Creds = ReturnType<typeof openCreds>;
+/** Whose credentials a check sends: the stored ones, ones in the request body, or none. */
+type CredsSource = "stored" | "given" | "none";
 
-async function runCheck(ctx: Ctx, row: CheckedRow, creds: ReturnType<typeof openCreds>): Promise<CheckResult> {
+async function runCheck(ctx: Ctx, row: CheckedRow, creds: Creds, cacheKey: string): Promise<CheckResult> {
   if (row.type === "secret_ref") {
     const { timeoutMs } = checkOptions();
     const clusters = await listClusterRows(ctx.db, ctx.actor.orgId);
     return checkSecretRef({ registry: row.registry, secrets: row.secrets, caCert: row.caCert }, clusters, (c) => clientForCluster(ctx.keyring, c, { timeoutMs }), { timeoutMs });
   }
-  return checkRegistryCredentials(
-    { type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey: `${ctx.actor.orgId}/${row.id}` },
-    checkOptions(),
-  );
+  return checkRegistryCredentials({ type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey }, checkOptions());
+}
+
+/** One audit entry per credential test, refused ones included: where it went and how it ended, never a secret. */
+async function auditTest(ctx: Ctx, target: string, row: Pick<CheckedRow, "type" | "registry">, saved: boolean, credentials: CredsSource, outcome: { status: string; failedStep: string | null; refused?: string }): Promise<void> {
+  await recordAudit(ctx.db, ctx.actor, "registry.test", target, {
+    saved,
+    type: row.type,
+    registry: row.registry,
+    host: registryHost(row.registry) ?? row.registry,
+    credentials,
+    status: outcome.status,
+    failedStep: outcome.failedStep,
+    ...(outcome.refused ? { refused: outcome.refused } : {}),
+  });
 }
 
 /** Checks a saved registry's stored credentials and records the outcome as its last check. */
 export async function testStoredRegistry(ctx: Ctx, id: string): Promise<CheckResult> {
   authorize(ctx.actor, "manager");
   const row = await requireRegistry(ctx, id);
-  const result = await runCheck(ctx, row, openCreds(ctx.keyring, row));
+  const result = await runCheck(ctx, row, openCreds(ctx.keyring, row), `${ctx.actor.orgId}/${row.id}`);
   await ctx.db
     .update(registries)
     .set({ lastCheck: { status: result.status, summary: result.summary, checkedAt: result.checkedAt } })
     .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)));
-  await recordAudit(ctx.db, ctx.actor, "registry.test", id, { status: result.status, failedStep: result.failedStep });
+  await auditTest(ctx, id, row, true, row.credsSealed ? "stored" : "none", result);
   return result;
 }
 
-/** Checks an unsaved body (the add/edit dialog); blank credentials fall back to the stored ones of the same registry. */
+/**
+ * Checks an unsaved body (the add/edit dialog). Blank credentials fall back to the stored ones of the
+ * registry named by `id` only when type, host, region and CA are unchanged; otherwise the body must carry them.
+ */
 export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<CheckResult> {
   authorize(ctx.actor, "manager");
   const input = parseWith(RegistryPatch, body);
@@ -55,9 +75,22 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const type = input.type ?? stored?.type;
   const registry = input.registry ?? stored?.registry;
   if (!type || !registry) throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", { ...(type ? {} : { type: "is required" }), ...(registry ? {} : { registry: "is required" }) });
-  const storedCreds = stored && stored.type === type ? openCreds(ctx.keyring, stored) : null;
-  const creds = { username: input.creds?.username || storedCreds?.username || (type === "google_gcr" ? "_json_key" : undefined), password: input.creds?.password || storedCreds?.password };
   const secrets = input.secrets ?? stored?.secrets ?? null;
   const row = { id: input.id ?? "unsaved", type, registry, region: input.region ?? stored?.region ?? null, caCert: input.ca_cert ?? stored?.caCert ?? null, secrets };
-  return runCheck(ctx, row, creds.username || creds.password ? creds : null);
+  const target = stored ? stored.id : "unsaved";
+  const changes = stored ? destinationChanges(stored, row) : [];
+  const refused = stored?.credsSealed ? rebindErrors(changes, stored, type, input.creds) : {};
+  if (Object.keys(refused).length > 0) {
+    await auditTest(ctx, target, row, false, "given", { status: "refused", failedStep: null, refused: Object.keys(refused).join(",") });
+    throw validationError(refused);
+  }
+  const reuse = stored?.credsSealed && changes.length === 0 ? openCreds(ctx.keyring, stored) : null;
+  const merged = { username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined), password: input.creds?.password || reuse?.password };
+  const creds = merged.username || merged.password ? merged : null;
+  const source: CredsSource = input.creds?.password ? "given" : reuse?.password ? "stored" : "none";
+  // Shares the stored registry's ECR token only when the stored keys and destination are the ones used.
+  const cacheKey = reuse ? `${ctx.actor.orgId}/${stored!.id}` : `${ctx.actor.orgId}/unsaved/${target}`;
+  const result = await runCheck(ctx, row, creds, cacheKey);
+  await auditTest(ctx, target, row, false, source, result);
+  return result;
 }

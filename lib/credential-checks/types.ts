@@ -1,3 +1,4 @@
+import type { EgressPolicy } from "../net/egress";
 import type { RegistryType } from "../registries/schema";
 
 export type { CheckResult, CheckStatus, CheckStep, CheckStepName } from "./schema";
@@ -17,5 +18,7 @@ export type CheckOptions = {
   timeoutMs: number;
   /** AWS_ENDPOINT_URL_ECR / REGCRED_ECR_ENDPOINT */
   ecrEndpoint?: string;
+  /** where checks may connect (registry and token realm); the operator's REGCRED_EGRESS_* when omitted */
+  egress?: EgressPolicy;
   now?: () => Date;
 };

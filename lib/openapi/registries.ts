@@ -67,7 +67,8 @@ function paths() {
         tag,
         id: "testRegistryBody",
         summary: "Check unsaved credentials (manager)",
-        description: "Takes a RegistryPatch; blank credentials fall back to the stored ones of the registry named by `id`. The server, not the browser, connects to the registry (or, for secret_ref, to the clusters).",
+        description:
+          "Takes a RegistryPatch; blank credentials fall back to the stored ones of the registry named by `id` only while type, registry host, region and CA are unchanged, else 400 naming `creds.password`: stored credentials are only sent where they were saved for. The server, not the browser, connects to the registry (or, for secret_ref, to the clusters), only to addresses the egress policy allows (a refused address is a result with failedStep `policy`) and to https token realms. Audited as registry.test.",
         body: ref("RegistryPatch"),
         responses: { 200: checked, ...errors([400, 401, 403, 404, 413]) },
       }),
@@ -78,6 +79,7 @@ function paths() {
         tag,
         id: "updateRegistry",
         summary: "Update a registry with a full or partial body (manager); omitted credentials keep their stored values",
+        description: "A new type, registry host, region or CA certificate for a registry with stored credentials needs the credentials again (400 naming `creds.password`): stored credentials are never sent to a destination they were not saved for. Another path on the same host keeps them.",
         params: [regId],
         body: ref("RegistryPatch"),
         responses: { 200: ok("Updated.", ref("RegistryResponse"), { links: registryLinks }), ...errors([400, 401, 403, 404, 409, 413], { 409: "Another registry already uses the new registry string." }) },

@@ -1,5 +1,6 @@
 import type { FieldErrors } from "../errors";
 import { describeFieldErrors, fieldErrorsOf } from "../validation";
+import { type Destination, destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
 import { RegistryPatch, RegistryRequestShape, type RegistryType } from "./schema";
 
@@ -45,17 +46,23 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
   return errors;
 }
 
-/** Same checks as the server, so errors show next to fields before submitting. */
-export function validateRegistryForm(v: RegistryFormValues, mode: "create" | "edit", storedCreds: boolean): FieldErrors {
+/**
+ * Same checks as the server, so errors show next to fields before submitting. `stored` is the saved
+ * registry being edited: moving its credentials to another type, host or region needs them typed again
+ * (the stored CA is not sent to the browser, so a CA change is left to the server).
+ */
+export function validateRegistryForm(v: RegistryFormValues, mode: "create" | "edit", storedCreds: boolean, stored?: Destination): FieldErrors {
   const body = toRequestBody(v);
   const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
   const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error, body);
   const creds = (body.creds as { username?: string; password?: string } | undefined) ?? null;
   const rules = checkRegistryRules({ type: v.type, registry: v.registry.trim(), creds, secrets: body.secrets as never, region: v.region.trim() || null });
+  const changes = stored ? destinationChanges({ ...stored, caCert: null }, { type: v.type, registry: v.registry.trim(), region: v.region.trim() || null, caCert: null }) : [];
   for (const [k, msg] of Object.entries(rules)) {
-    if (storedCreds && k.startsWith("creds.") && !creds) continue;
+    if (storedCreds && k.startsWith("creds.") && !creds && changes.length === 0) continue;
     errors[k] ??= msg;
   }
+  if (storedCreds && stored) Object.assign(errors, rebindErrors(changes, stored, v.type, creds));
   return { ...errors, ...(v.type === "secret_ref" ? secretRowErrors(v.secrets) : {}) };
 }
 

@@ -9,6 +9,7 @@ import { open, seal, type Keyring } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseWith, validationError } from "../validation";
 import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toResponse, toView } from "./repo";
+import { destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
 import { notifyRegistryChange } from "../controller/notify";
 import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
@@ -104,11 +105,14 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   const row = await requireRegistry(ctx, id);
   const type = patch.type ?? row.type;
   const registry = patch.registry ?? row.registry;
-  const stored = type === row.type ? openCreds(ctx.keyring, row) : null;
+  const region = type === "amazon_ecr" ? (patch.region ?? row.region) : (patch.region ?? null);
+  const caCert = patch.ca_cert ?? row.caCert;
+  // Stored credentials stay bound to where they were saved for: a new destination needs new ones.
+  const changes = destinationChanges(row, { type, registry, region, caCert });
+  const stored = changes.length === 0 ? openCreds(ctx.keyring, row) : null;
   const creds = mergeCreds(stored, patch.creds, type);
   const secrets = type === "secret_ref" ? (patch.secrets ?? row.secrets) : (patch.secrets ?? null);
-  const region = type === "amazon_ecr" ? (patch.region ?? row.region) : (patch.region ?? null);
-  const errors = checkRegistryRules({ type, registry, creds, secrets, region });
+  const errors = { ...checkRegistryRules({ type, registry, creds, secrets, region }), ...(row.credsSealed ? rebindErrors(changes, row, type, patch.creds) : {}) };
   if (Object.keys(errors).length > 0) throw validationError(errors);
   if (registry !== row.registry) await assertNoClash(ctx.db, ctx.actor.orgId, null, registry);
   return ctx.db.transaction(async (tx) => {
@@ -121,14 +125,14 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
       secrets: type === "secret_ref" ? secrets : null,
       credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
       region,
-      caCert: patch.ca_cert ?? row.caCert,
-      lastCheck: patch.creds || patch.registry || patch.type ? null : row.lastCheck,
+      caCert,
+      lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
       updatedAt: new Date(),
     })
     .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)))
     .returning();
   const changed = Object.keys(patch).filter((k) => k !== "id").sort().join(",");
-  await recordAudit(tx, ctx.actor, "registry.update", id, { fields: changed, credentialsChanged: Boolean(patch.creds) });
+  await recordAudit(tx, ctx.actor, "registry.update", id, { fields: changed, credentialsChanged: Boolean(patch.creds), destinationChanged: changes.join(",") || null });
   return toResponse(updated!);
   }).then(async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved));
 }

@@ -46,7 +46,7 @@ async function startPeers(): Promise<void> {
   stoppers.push(moto.stop);
   ids = await setupEcrIdentities(moto.url);
   secrets.push(ids.ecrUser.secretAccessKey, ids.noPolicyUser.secretAccessKey, ids.registryPassword);
-  tokens = await startTokenServer({ users: { bob: bobPassword }, signer: pki.tokenSigner, issuer, service, allowAnonymous: true });
+  tokens = await startTokenServer({ users: { bob: bobPassword }, signer: pki.tokenSigner, issuer, service, allowAnonymous: true, tls: pki.server });
   stoppers.push(tokens.stop);
   const started = await Promise.allSettled([
     startRegistry({ name: "htpasswd", tls: pki.server, auth: { htpasswd: { alice: alicePassword, AWS: ids.registryPassword } } }),

@@ -182,7 +182,10 @@ describe.each(backends)("data layer on $name", (backend) => {
     expect([sameUrl.code, sameUrl.status, sameUrl.fields]).toEqual(["CONFLICT", 409, { registry: "is already registered" }]);
 
     await createRegistry(ctx, ecrBody("third", secret(), "222222222222"));
-    const moved = await rejection(updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com" }));
+    // Another host needs the credentials again (they are bound to the old one); with them, the clash is a 409.
+    const unbound = await rejection(updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com" }));
+    expect([unbound.status, Object.keys(unbound.fields ?? {}).sort()]).toEqual([400, ["creds.password", "creds.username"]]);
+    const moved = await rejection(updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com", creds: { username: ACCESS_KEY, password: secret() } }));
     expect(moved.status).toBe(409);
     expect(await registryCount(db, ctx.actor.orgId)).toBe(2);
 

@@ -1,5 +1,6 @@
 import { randomUUID, sign, X509Certificate } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 
 export type TokenServerOptions = {
@@ -9,6 +10,8 @@ export type TokenServerOptions = {
   service: string;
   /** no Authorization header → an anonymous token (as Docker Hub does); a wrong one is always 401 */
   allowAnonymous?: boolean;
+  /** serve https with this certificate; Regcred sends credentials only to https realms */
+  tls?: { cert: string; key: string };
 };
 
 export type TokenServer = { realm: string; issued: () => number; refused: () => number; stop: () => Promise<void> };
@@ -47,11 +50,11 @@ function basicUser(header: string | undefined): { user: string; password: string
   return i < 0 ? "malformed" : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
 
-/** A tiny token endpoint on 127.0.0.1 (plain HTTP): checks Basic credentials, grants what the scope asks. */
+/** A tiny token endpoint on 127.0.0.1 (https with `tls`, else plain HTTP): checks Basic credentials, grants what the scope asks. */
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
   let issued = 0;
   let refused = 0;
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -70,14 +73,15 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     const subject = who && who !== "malformed" ? who.user : "";
     const token = signRegistryToken(opts, subject, parseScopes(url.searchParams.getAll("scope")));
     reply(200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    realm: `http://127.0.0.1:${port}/token`,
+    realm: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}/token`,
     issued: () => issued,
     refused: () => refused,
     stop: () =>

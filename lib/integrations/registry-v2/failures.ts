@@ -1,5 +1,5 @@
-/** The network phases of one HTTP(S) request, in order. */
-export type NetPhase = "dns" | "connect" | "tls" | "http";
+/** The network phases of one HTTP(S) request, in order; `policy` refuses the resolved address before connecting. */
+export type NetPhase = "dns" | "policy" | "connect" | "tls" | "http";
 
 /** Raised by our own per-phase timers. */
 export class PhaseTimeout extends Error {
@@ -95,5 +95,7 @@ export function describeNetFailure(phase: NetPhase, err: unknown, host: string, 
       return describeTls(code, host, err);
     case "http":
       return describeHttp(code, target, err);
+    case "policy":
+      return `the egress policy refuses ${target}`;
   }
 }

@@ -30,6 +30,8 @@ afterAll(async () => {
 });
 
 const creds = { username: "alice", password: "pw-canary-123" };
+// The scripted registry listens on 127.0.0.1, which the production policy refuses.
+const egress = { allowLoopback: true, deny: [] };
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
@@ -39,7 +41,7 @@ const bearer = () => ({ "www-authenticate": `Bearer realm="https://${host}/token
 async function run(h: Handler, withCreds = true): Promise<V2Outcome> {
   handler = h;
   seen.length = 0;
-  const out = await checkV2Access(host, withCreds ? creds : null, { timeoutMs: 2000, ca: pki.ca.cert });
+  const out = await checkV2Access(host, withCreds ? creds : null, { timeoutMs: 2000, ca: pki.ca.cert, egress });
   expect(JSON.stringify(out)).not.toContain("pw-canary-123");
   return out;
 }
@@ -99,6 +101,29 @@ describe("checkV2Access protocol edge cases", () => {
     expect(r.summary).toBe("token: connect failed for the token endpoint https://127.0.0.1:1/token: connection refused to 127.0.0.1:1");
   });
 
+  it("a token realm over plain http is refused at token without a request to it", async () => {
+    const r = await run((_q, s) => json(s, 401, {}, { "www-authenticate": `Bearer realm="http://${host}/token",service="svc"` }));
+    expect(r).toMatchObject({ status: "unsupported", failedStep: "token" });
+    expect(r.summary).toBe(`token: the registry names the token realm http://${host}/token, which is not https: Regcred sends credentials to a token realm only over https`);
+    expect(seen).toEqual(["/v2/ -"]);
+  });
+
+  it("the egress policy applies to the token realm: a refused realm is a result at token", async () => {
+    const r = await run((_q, s) => json(s, 401, {}, { "www-authenticate": 'Bearer realm="https://169.254.169.254/token"' }));
+    expect(r).toMatchObject({ status: "unreachable", failedStep: "token" });
+    expect(r.summary).toBe("token: the egress policy refuses the token endpoint https://169.254.169.254/token: 169.254.169.254 is a cloud metadata address, always refused");
+    expect(seen).toEqual(["/v2/ -"]);
+  });
+
+  it("the production policy refuses the loopback registry itself, before connecting", async () => {
+    handler = (_q, s) => json(s, 200, {});
+    seen.length = 0;
+    const r = await checkV2Access(host, creds, { timeoutMs: 2000, ca: pki.ca.cert, egress: { allowLoopback: false, deny: [] } });
+    expect(r).toMatchObject({ status: "unreachable", failedStep: "policy", summary: "policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true" });
+    expect(r.steps.map((s) => `${s.step}:${s.ok}`)).toEqual(["dns:true", "policy:false"]);
+    expect(seen).toEqual([]);
+  });
+
   it("anonymous 200 with credentials is valid but proves nothing about them", async () => {
     const r = await run((_q, s) => json(s, 200, {}));
     expect(r).toMatchObject({ status: "valid", proven: null });
@@ -115,7 +140,7 @@ describe("checkV2Access protocol edge cases", () => {
 
   it("a slow answer times out in the http step", async () => {
     handler = () => {};
-    const r = await checkV2Access(host, null, { timeoutMs: 200, ca: pki.ca.cert });
+    const r = await checkV2Access(host, null, { timeoutMs: 200, ca: pki.ca.cert, egress });
     expect(r).toMatchObject({ status: "unreachable", failedStep: "http", summary: `http: no HTTP response from ${host} within 200 ms` });
   });
 });

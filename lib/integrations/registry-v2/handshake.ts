@@ -1,13 +1,20 @@
 import "server-only";
+import type { EgressPolicy } from "../../net/egress";
 import { type Challenge, describeChallenge, parseWwwAuthenticate, pickChallenge } from "./challenge";
 import { httpGet, HttpGetFailure, type HttpGetResponse } from "./http-get";
 
-export type V2StepName = "dns" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
+export type V2StepName = "dns" | "policy" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
 export type V2Step = { step: V2StepName; ok: boolean; ms: number; detail: string };
 export type V2Status = "valid" | "invalid" | "unreachable" | "unsupported";
 export type V2Outcome = { status: V2Status; summary: string; failedStep: V2StepName | null; steps: V2Step[]; proven: string | null };
 export type V2Credentials = { username: string; password: string };
-export type V2Options = { timeoutMs: number; ca?: string | null; scope?: string };
+export type V2Options = {
+  timeoutMs: number;
+  ca?: string | null;
+  scope?: string;
+  /** applies to the registry and to the token realm; the operator's when omitted */
+  egress?: EgressPolicy;
+};
 
 type Ctx = { host: string; base: URL; creds: V2Credentials | null; opts: V2Options; steps: V2Step[] };
 type Got = { res: HttpGetResponse; ms: number } | { failure: HttpGetFailure; ms: number };
@@ -17,7 +24,7 @@ const minTokenSeconds = 60;
 async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise<Got> {
   const t0 = performance.now();
   try {
-    const res = await httpGet(url, { headers, ca: ctx.opts.ca, timeoutMs: ctx.opts.timeoutMs });
+    const res = await httpGet(url, { headers, ca: ctx.opts.ca, timeoutMs: ctx.opts.timeoutMs, egress: ctx.opts.egress });
     return { res, ms: Math.round(performance.now() - t0) };
   } catch (err) {
     if (!(err instanceof HttpGetFailure)) throw err;
@@ -103,7 +110,8 @@ async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<{ token: s
   if ("failure" in got) {
     const { phase, detail } = got.failure.failed;
     step(ctx, "token", false, got.ms, `${phase}: ${detail}`);
-    return { outcome: end(ctx, "unreachable", `token: ${phase} failed for the token endpoint ${realm}: ${detail}`, "token") };
+    const what = phase === "policy" ? `the egress policy refuses the token endpoint ${realm}` : `${phase} failed for the token endpoint ${realm}`;
+    return { outcome: end(ctx, "unreachable", `token: ${what}: ${detail}`, "token") };
   }
   const { status } = got.res;
   if (status === 401 || status === 403) {
@@ -180,5 +188,11 @@ export async function checkV2Access(host: string, creds: V2Credentials | null, o
     return end(ctx, "unsupported", "challenge: the Bearer challenge names no http(s) token realm", "challenge");
   }
   step(ctx, "challenge", true, 0, describeChallenge(challenge));
+  // Credentials go to the realm as Basic: never in cleartext, whatever the registry asks for.
+  if (url.protocol !== "https:") {
+    const realm = `${url.origin}${url.pathname}`;
+    step(ctx, "token", false, 0, `token realm ${realm} is not https; credentials are only sent over TLS`);
+    return end(ctx, "unsupported", `token: the registry names the token realm ${realm}, which is not https: Regcred sends credentials to a token realm only over https`, "token");
+  }
   return bearerFlow(ctx, url);
 }

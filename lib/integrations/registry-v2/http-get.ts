@@ -5,11 +5,19 @@ import http from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
+import { chooseEgressTarget, type EgressPolicy } from "../../net/egress";
+import { configuredEgressPolicy } from "../../net/egress-policy";
 import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
 
 export type PhaseRecord = { phase: NetPhase; ok: boolean; ms: number; detail: string };
 export type HttpGetResponse = { status: number; headers: http.IncomingHttpHeaders; body: string; phases: PhaseRecord[] };
-export type HttpGetOptions = { headers?: Record<string, string>; ca?: string | null; timeoutMs: number };
+export type HttpGetOptions = {
+  headers?: Record<string, string>;
+  ca?: string | null;
+  timeoutMs: number;
+  /** where the request may connect; the operator's (REGCRED_EGRESS_*) when omitted */
+  egress?: EgressPolicy;
+};
 
 const maxBodyBytes = 64 * 1024;
 
@@ -42,13 +50,23 @@ function withTimer<T>(timeoutMs: number, run: (resolve: (v: T) => void, reject: 
   });
 }
 
-async function resolveHost(host: string, timeoutMs: number): Promise<{ address: string; family: number }> {
-  const family = net.isIP(host);
-  if (family) return { address: host, family };
+/** Every address of `host` in resolver order (the host itself when it is an IP address). */
+async function resolveHost(host: string, timeoutMs: number): Promise<string[]> {
+  if (net.isIP(host)) return [host];
   return withTimer(timeoutMs, (resolve, reject) => {
-    lookup(host).then(resolve, reject);
+    lookup(host, { all: true }).then((all) => resolve(all.map((a) => a.address)), reject);
     return () => {};
   });
+}
+
+function connected(target: string, refused: ReadonlyArray<{ ok: boolean; reason?: string }>): string {
+  const skipped = refused.flatMap((d) => (d.reason ? [d.reason] : []));
+  return skipped.length ? `TCP connection to ${target} (skipped by the egress policy: ${skipped.join("; ")})` : `TCP connection to ${target}`;
+}
+
+function describeResolved(host: string, addresses: string[]): string {
+  if (addresses.length === 1 && addresses[0] === host) return `${host} is an IP address`;
+  return `${host} resolved to ${addresses.join(", ")}`;
 }
 
 function connectTcp(address: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -144,9 +162,15 @@ export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetRe
   const port = Number(url.port) || (secure ? 443 : 80);
   let target = `${url.hostname}:${port}`;
   const names = { host, target: () => target };
-  const resolved = await phase(phases, "dns", names, () => resolveHost(host, opts.timeoutMs), (a) => (a.address === host ? `${host} is an IP address` : `${host} resolved to ${a.address}`));
+  const addresses = await phase(phases, "dns", names, () => resolveHost(host, opts.timeoutMs), (a) => describeResolved(host, a));
+  // The connection goes to the address that passed, never to a second lookup of the name.
+  const resolved = chooseEgressTarget(host, addresses, opts.egress ?? configuredEgressPolicy());
+  if (!resolved.ok) {
+    phases.push({ phase: "policy", ok: false, ms: 0, detail: resolved.detail });
+    throw new HttpGetFailure(phases);
+  }
   target = resolved.family === 6 ? `[${resolved.address}]:${port}` : `${resolved.address}:${port}`;
-  const socket = await phase(phases, "connect", names, () => connectTcp(resolved.address, port, opts.timeoutMs), () => `TCP connection to ${target}`);
+  const socket = await phase(phases, "connect", names, () => connectTcp(resolved.address, port, opts.timeoutMs), () => connected(target, resolved.refused));
   let stream: Duplex = socket;
   try {
     if (secure) {

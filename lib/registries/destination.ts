@@ -1,0 +1,47 @@
+import type { FieldErrors } from "../errors";
+import { registryHost } from "./host";
+import { ecrRegion, type RegistryType, typesWithCreds } from "./schema";
+
+/** Where a registry's credentials are sent: its type, host, (ECR) region and trusted CA. */
+export type Destination = { type: RegistryType; registry: string; region?: string | null; caCert?: string | null };
+export type DestinationField = "type" | "registry" | "region" | "ca_cert";
+export type GivenCreds = { username?: string | undefined; password?: string | undefined } | null | undefined;
+
+function effectiveRegion(d: Destination): string | null {
+  return d.type === "amazon_ecr" ? d.region || ecrRegion(d.registry) : null;
+}
+
+function pem(ca: string | null | undefined): string | null {
+  return ca?.replace(/\r\n/g, "\n").trim() || null;
+}
+
+/** The fields in which `next` would send credentials somewhere `stored` does not; a new path on the same host is the same destination. */
+export function destinationChanges(stored: Destination, next: Destination): DestinationField[] {
+  const changes: DestinationField[] = [];
+  if (stored.type !== next.type) changes.push("type");
+  if ((registryHost(stored.registry) ?? stored.registry) !== (registryHost(next.registry) ?? next.registry)) changes.push("registry");
+  if (effectiveRegion(stored) !== effectiveRegion(next)) changes.push("region");
+  if (pem(stored.caCert) !== pem(next.caCert)) changes.push("ca_cert");
+  return changes;
+}
+
+const names: Record<DestinationField, string> = { type: "type", registry: "registry host", region: "region", ca_cert: "CA certificate" };
+
+/** Why the credentials must come again: one sentence naming what changed and where stored ones may go. */
+export function rebindReason(changes: DestinationField[], stored: Destination): string {
+  const what = changes.map((c) => names[c]).join(", ");
+  const host = registryHost(stored.registry) ?? stored.registry;
+  return `is required because the ${what} changed: stored credentials are only sent to the destination they were saved for (${stored.type} at ${host})`;
+}
+
+/**
+ * Field errors when a body points stored credentials at another destination without bringing its own:
+ * the secret (creds.password) always, the user name too unless the type has a fixed one (google_gcr).
+ */
+export function rebindErrors(changes: DestinationField[], stored: Destination, type: RegistryType, given: GivenCreds): FieldErrors {
+  if (changes.length === 0 || !typesWithCreds.includes(type)) return {};
+  const errors: FieldErrors = {};
+  if (!given?.username && type !== "google_gcr") errors["creds.username"] = rebindReason(changes, stored);
+  if (!given?.password) errors["creds.password"] = rebindReason(changes, stored);
+  return errors;
+}
