@@ -121,7 +121,7 @@ test("[settings] changing roles shows the server's refusal to demote the last ad
 
   const mine = page.getByLabel(`Role of ${ADMIN_EMAIL}`);
   await mine.selectOption("viewer");
-  await expect(page.getByText("An org needs at least one admin; promote someone else first.")).toBeVisible();
+  await expect(page.getByText("An org needs at least one admin who can sign in; promote someone who has accepted their invite first.")).toBeVisible();
   await expect(mine).toHaveValue("admin");
   await expect(page.locator("tr", { hasText: ADMIN_EMAIL }).getByRole("button", { name: /Remove/ })).toHaveCount(0);
 
