@@ -30,7 +30,8 @@ export async function signIn(browser: Browser, email: string, password: string):
 export async function acceptInvite(browser: Browser, link: string, password: string, name = "Invitee"): Promise<string> {
   const context = await browser.newContext({ baseURL: BASE_URL });
   const page = await context.newPage();
-  await page.goto(link);
+  // The API builds the link from its request URL, which may name localhost; cookies are per host.
+  await page.goto(new URL(link).pathname);
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Set password and sign in" }).click();

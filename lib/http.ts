@@ -70,7 +70,7 @@ type Resolve = (db: Db, creds: Credentials, orgId: string) => Promise<Actor>;
 export function api(handler: Handler, resolve: Resolve = authenticate) {
   return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
     try {
-      const params = await route.params;
+      const params = (await route?.params) ?? {};
       // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
       if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
       const orgId = params.orgId ?? "";
