@@ -127,3 +127,33 @@ test("[users] the last-admin guard counts only admins who can sign in", async ({
   const pendingId = (await members(api, ORG)).find((m) => m.email === pending)!.userId;
   expect((await api.delete(`users/${pendingId}`)).status()).toBe(204);
 });
+
+test("[users] an invite for an account that has a password since is accepted only by that account, signed in", async ({ uid }) => {
+  const admin = await sessionClient(await signIn(browser, ADMIN_EMAIL, ADMIN_PASSWORD));
+  const [orgC, orgD] = [`c-${uid}`, `d-${uid}`];
+  await createOrg(admin, orgC);
+  await createOrg(admin, orgD);
+  const email = `twice-${uid}@e2e.test`;
+  const linkC = new URL((await invite(admin, orgC, email, "manager"))!).pathname;
+  const linkD = await invite(admin, orgD, email, "viewer");
+  const cookie = await acceptInvite(browser, linkD!, "twice-password-1");
+
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  await context.addCookies([{ name: "regcred_session", value: cookie, url: BASE_URL }]);
+  const page = await context.newPage();
+  await page.goto(linkC);
+  await page.getByRole("button", { name: `Join ${orgC}` }).click();
+  await page.waitForURL(/\/registries$/);
+  await expect(page.getByRole("form", { name: "Switch org" }).getByLabel("Org")).toHaveValue(orgC);
+  await context.close();
+
+  const self = await sessionClient(cookie);
+  expect((await (await self.get("/api/orgs")).json()).map((o: { id: string; role: string }) => `${o.id}:${o.role}`)).toEqual([`${orgC}:manager`, `${orgD}:viewer`]);
+  expect((await members(admin, orgC)).find((m) => m.email === email)).toMatchObject({ pending: false });
+  // The password is still the one its owner chose; the link is spent.
+  await signIn(browser, email, "twice-password-1");
+  const spent = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
+  await spent.goto(linkC);
+  await expect(spent.getByRole("heading", { name: "This invite link does not work" })).toBeVisible();
+  await spent.context().close();
+});
