@@ -3,6 +3,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { memberships, orgs, users } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
+import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
 import { hashPassword, randomToken, sha256 } from "../crypto/hash";
 import { AppError } from "../errors";
@@ -64,6 +65,10 @@ export async function findInvite(db: Db, token: string): Promise<InviteInfo | nu
   return row ? { email: row.email, orgId: row.orgId, orgName: row.orgName, userId: row.userId, existingAccount: row.hash !== null } : null;
 }
 
+function acceptor(invite: { orgId: string; userId: string; email: string }): Actor {
+  return { orgId: invite.orgId, role: "viewer", kind: "user", userId: invite.userId, tokenId: null, label: invite.email, scopes: [] };
+}
+
 function gone(): AppError {
   return new AppError("NOT_FOUND", "This invite link is invalid, expired or already used. Ask an admin of the org for a new one.");
 }
@@ -81,6 +86,7 @@ export async function acceptInvite(db: Db, body: unknown, signedInUserId: string
     if (signedInUserId !== invite.userId) throw new AppError("FORBIDDEN", `This invite is for the existing account ${invite.email}: sign in as ${invite.email}, then open the link again.`);
     const [done] = await db.update(memberships).set(accepted).where(where).returning({ orgId: memberships.orgId });
     if (!done) throw gone();
+    await recordAudit(db, acceptor(invite), "user.accept", invite.email, { existingAccount: true });
     return { userId: invite.userId, orgId: invite.orgId };
   }
   const input = parseWith(AcceptInviteInput, body);
@@ -91,6 +97,7 @@ export async function acceptInvite(db: Db, body: unknown, signedInUserId: string
     if (!done) throw gone();
     const [set] = await tx.update(users).set({ name: input.name, passwordHash }).where(and(eq(users.id, invite.userId), isNull(users.passwordHash))).returning({ id: users.id });
     if (!set) throw new AppError("CONFLICT", `The account ${invite.email} was set up meanwhile: sign in as ${invite.email}, then open the link again.`);
+    await recordAudit(tx, acceptor(invite), "user.accept", invite.email, { existingAccount: false });
     return { userId: invite.userId, orgId: invite.orgId };
   });
 }
