@@ -27,7 +27,9 @@ export async function authenticateCaller(db: Db, creds: Credentials): Promise<Ac
  */
 export async function authenticateMemberAdmin(db: Db, creds: Credentials, orgId: string): Promise<Actor> {
   try {
-    return await authenticate(db, creds, orgId);
+    const actor = await authenticate(db, creds, orgId);
+    if (actor.kind !== "user" || actor.role === "admin" || !(await isInstanceAdmin(db, actor.userId))) return actor;
+    return { ...actor, role: "admin", label: `${actor.label} (instance admin)` };
   } catch (err) {
     if (!isAppError(err) || err.code !== "NOT_FOUND" || creds.bearer || !creds.sessionToken) throw err;
     const session = await findSession(db, creds.sessionToken);
