@@ -29,7 +29,7 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   await dialog.getByLabel("Name").fill(`UI ${uid}`);
   await dialog.getByRole("button", { name: "Create org" }).click();
   await expect(page.getByText(`Org ${org} created; you are its admin`)).toBeVisible();
-  await expect(page.locator("tr", { hasText: org })).toContainText("1");
+  await expect(page.locator(`tr[data-org-id="${org}"] td`).nth(2)).toHaveText("1");
 
   const switcher = page.getByRole("form", { name: "Switch org" });
   const select = switcher.getByLabel("Org");
@@ -49,6 +49,20 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   await select.selectOption(ORG);
   await switcher.getByRole("button", { name: "Switch" }).click();
   await expect(select).toHaveValue(ORG);
+
+  // From the e2e org, the Orgs panel adds a member to the new org.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("/settings");
+  const newcomer = `newcomer-${uid}@e2e.test`;
+  await page.getByRole("button", { name: `Add a member to ${org}` }).click();
+  const add = page.getByRole("dialog", { name: `Add a member to ${org}` });
+  await add.getByLabel("Email").fill(newcomer);
+  await add.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByRole("dialog", { name: `Invite ${newcomer}` }).getByTestId("secret-once")).toContainText("/invite/");
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.locator(`tr[data-org-id="${org}"] td`).nth(2)).toHaveText("2");
+  const members: Array<{ email: string; pending: boolean }> = await (await page.request.get(`/api/orgs/${org}/users`)).json();
+  expect(members.find((m) => m.email === newcomer)).toMatchObject({ pending: true });
   await context.close();
 });
 
