@@ -14,7 +14,7 @@ async function ensureAdmin(db: Db, e: Env): Promise<void> {
   const password = e.REGCRED_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
   const [user] = await db
     .insert(users)
-    .values({ email: e.REGCRED_ADMIN_EMAIL.toLowerCase(), name: "Administrator", passwordHash: await hashPassword(password) })
+    .values({ email: e.REGCRED_ADMIN_EMAIL.toLowerCase(), name: "Administrator", passwordHash: await hashPassword(password), instanceAdmin: true })
     .onConflictDoNothing()
     .returning({ id: users.id });
   // Another replica starting at the same moment created the first admin.

@@ -2,7 +2,7 @@ import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
 import type { Db } from "@/db/client";
 import type { Actor } from "./auth/actor";
-import { authenticate } from "./auth/authenticate";
+import { authenticate, type Credentials } from "./auth/authenticate";
 import { SESSION_COOKIE } from "./auth/session";
 import type { Keyring } from "./crypto/secret-box";
 import { env } from "./env";
@@ -64,16 +64,18 @@ function jsonProblem(text: string, err: unknown): string {
 
 type Handler = (ctx: ApiCtx, params: Params) => Promise<Response>;
 
-/** Route-handler boundary: authenticates for the org in the path and maps errors to JSON. */
-export function api(handler: Handler) {
+type Resolve = (db: Db, creds: Credentials, orgId: string) => Promise<Actor>;
+
+/** Route-handler boundary: authenticates for the org in the path (or as `resolve` says) and maps errors to JSON. */
+export function api(handler: Handler, resolve: Resolve = authenticate) {
   return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
     try {
-      const params = await route.params;
+      const params = (await route?.params) ?? {};
       // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
       if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
       const orgId = params.orgId ?? "";
       const { database, keyring } = await runtime();
-      const actor = await authenticate(database.db, { bearer: bearerOf(req), sessionToken: req.cookies.get(SESSION_COOKIE)?.value ?? null }, orgId);
+      const actor = await resolve(database.db, { bearer: bearerOf(req), sessionToken: req.cookies.get(SESSION_COOKIE)?.value ?? null }, orgId);
       return await handler({ db: database.db, keyring, actor, req }, params);
     } catch (err) {
       if (isAppError(err)) return jsonError(err);

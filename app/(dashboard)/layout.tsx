@@ -1,11 +1,15 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/layout/nav";
+import { OrgSwitcher } from "@/components/layout/org-switcher";
 import { signOutAction } from "@/lib/auth/actions";
 import { requireActor } from "@/lib/auth/current";
+import { listOrgs } from "@/lib/orgs/service";
+import { runtime } from "@/lib/runtime";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
+  const orgs = await listOrgs((await runtime()).database.db, actor);
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -13,6 +17,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <span aria-hidden="true" className="type-icon" style={{ background: "var(--accent)", color: "var(--accent-contrast)" }}>rc</span>
           Regcred
         </Link>
+        <OrgSwitcher current={actor.orgId} orgs={orgs} />
         <Nav />
         <div className="sidebar-foot">
           <span>

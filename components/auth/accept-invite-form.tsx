@@ -54,3 +54,34 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
     </form>
   );
 }
+
+/** Accepting an invite as the signed-in owner of an existing account: joins the org, changes nothing else. */
+export function JoinOrgButton({ token, orgId }: { token: string; orgId: string }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="stack">
+      {error ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{error}</p> : null}
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={pending}
+        style={{ justifyContent: "center" }}
+        onClick={() =>
+          start(async () => {
+            const result = await acceptInviteAction({ token });
+            if (!result.ok) {
+              setError(result.error.message);
+              return;
+            }
+            router.replace("/registries");
+            router.refresh();
+          })
+        }
+      >
+        {pending ? "Joining…" : `Join ${orgId}`}
+      </button>
+    </div>
+  );
+}

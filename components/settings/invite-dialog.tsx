@@ -7,32 +7,34 @@ import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { type Role, roleDescriptions, Roles } from "@/lib/auth/roles";
 import type { FieldErrors } from "@/lib/errors";
+import type { ActionResult } from "@/lib/result";
 import { inviteUserAction } from "@/lib/users/actions";
 import type { InviteResult } from "@/lib/users/schema";
 import { SecretOnce } from "./secret-once";
 
-type Props = { onClose: () => void; onInvited: () => void };
+type Invite = (body: { email: string; role: Role }) => Promise<ActionResult<InviteResult>>;
+type Props = { onClose: () => void; onInvited: () => void; invite?: Invite; title?: string };
 
-function InviteDone({ result, onClose }: { result: InviteResult; onClose: () => void }) {
+export function InviteDone({ result, onClose }: { result: InviteResult; onClose: () => void }) {
   const done = <button type="button" className="btn btn-primary" onClick={onClose} autoFocus={!result.inviteToken}>Done</button>;
   if (!result.inviteToken) {
     return (
       <Dialog open onClose={onClose} title={`${result.email} added`} footer={done}>
         <p style={{ margin: 0 }}>
-          {result.email} already has a Regcred account and was added to this org as <strong>{result.role}</strong>. They can sign in with their existing password.
+          {result.email} already has a Regcred account and was added as <strong>{result.role}</strong>. No link is needed: they sign in with their own password and pick the org in the sidebar.
         </p>
       </Dialog>
     );
   }
   const link = `${window.location.origin}/invite/${result.inviteToken}`;
   return (
-    <Dialog open onClose={onClose} title={`Invite ${result.email}`} description={`Send this link to ${result.email}; it works once, for 7 days, and lets them set a password.`} footer={done}>
+    <Dialog open onClose={onClose} title={`Invite ${result.email}`} description={`Send this link to ${result.email}; it works once, for 7 days, lets them set a password and joins this org only. An earlier link for this org stops working.`} footer={done}>
       <SecretOnce label="Invite link" value={link} notice="Anyone with this link can join as this user, so send it privately." />
     </Dialog>
   );
 }
 
-export function InviteUserDialog({ onClose, onInvited }: Props) {
+export function InviteUserDialog({ onClose, onInvited, invite = inviteUserAction, title = "Invite a user" }: Props) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -45,7 +47,7 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
       return;
     }
     start(async () => {
-      const res = await inviteUserAction({ email: email.trim(), role });
+      const res = await invite({ email: email.trim(), role });
       if (!res.ok) {
         setErrors(res.error.fields ?? {});
         toast.error(res.error.message);
@@ -61,8 +63,8 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
 
   return (
     <FormDialog
-      title="Invite a user"
-      description="New users get a one-time link to set their password; existing users are added straight away."
+      title={title}
+      description="Someone without a Regcred account gets a one-time link to set a password and join; someone with an account is added straight away and signs in with their own password."
       submitLabel="Invite"
       pendingLabel="Inviting…"
       pending={pending}

@@ -9,14 +9,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type Role, Roles } from "@/lib/auth/roles";
 import { unwrap } from "@/lib/result";
-import { changeRoleAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
+import { changeRoleAction, inviteUserAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
 import { memberKeys } from "@/lib/users/queries";
-import type { MemberView } from "@/lib/users/schema";
+import type { InviteResult, MemberView } from "@/lib/users/schema";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { InviteUserDialog } from "./invite-dialog";
+import { InviteDone, InviteUserDialog } from "./invite-dialog";
 
 type Props = { orgId: string; currentUserId: string | null; initial: MemberView[] };
-type Open = { kind: "invite" } | { kind: "remove"; member: MemberView } | null;
+type Open = { kind: "invite" } | { kind: "remove"; member: MemberView } | { kind: "link"; result: InviteResult } | null;
 
 function RoleSelect({ member, onChange }: { member: MemberView; onChange: (role: Role) => Promise<void> }) {
   const [busy, setBusy] = useState(false);
@@ -70,12 +70,22 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
     return true;
   };
 
+  const relink = async (member: MemberView) => {
+    const result = await inviteUserAction({ email: member.email, role: member.role });
+    if (!result.ok) {
+      toast.error(result.error.message);
+      return;
+    }
+    setOpen({ kind: "link", result: result.data });
+    void refresh();
+  };
+
   return (
     <section className="stack" aria-labelledby="users-heading">
       <header className="page-head" style={{ marginBottom: 0 }}>
         <div>
           <h2 id="users-heading" style={{ margin: 0 }}>Users</h2>
-          <p>Who can sign in to this org, and what they may do.</p>
+          <p>Who can sign in to this org, and what they may do. An invite link joins this org only; people with an account are added without one.</p>
         </div>
         {invite}
       </header>
@@ -101,7 +111,7 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
                     <span className="row" style={{ flexWrap: "wrap" }}>
                       {m.email}
                       {m.userId === currentUserId ? <span className="muted">(you)</span> : null}
-                      {m.pending ? <Badge tone="warn" title="Has not set a password yet">invite pending</Badge> : null}
+                      {m.pending ? <Badge tone="warn" title="Has not accepted the invite to this org yet">invite pending</Badge> : null}
                     </span>
                   </td>
                   <td>{m.name || <span className="muted">—</span>}</td>
@@ -110,6 +120,9 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
                   <td>
                     {m.userId === currentUserId ? null : (
                       <div className="row-actions">
+                        {m.pending ? (
+                          <button type="button" className="btn btn-sm" aria-label={`New invite link for ${m.email}`} onClick={() => void relink(m)}>New link</button>
+                        ) : null}
                         <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${m.email}`} onClick={() => setOpen({ kind: "remove", member: m })}>Remove</button>
                       </div>
                     )}
@@ -120,6 +133,7 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
           </table>
         </div>
       )}
+      {open?.kind === "link" ? <InviteDone result={open.result} onClose={close} /> : null}
       {open?.kind === "invite" ? <InviteUserDialog onClose={close} onInvited={() => void refresh()} /> : null}
       {open?.kind === "remove" ? (
         <ConfirmDialog

@@ -110,9 +110,13 @@ test("[users] invite, change the role of and remove a user", async ({ api, uid }
   expect(member).toMatchObject({ role: "viewer", pending: true, name: "" });
   const userId = member!.userId;
 
-  const duplicate = await api.post("users", { data: { email, role: "admin" } });
+  // An active member cannot be invited again; a pending one gets a fresh link that replaces the first.
+  const duplicate = await api.post("users", { data: { email: ADMIN_EMAIL, role: "viewer" } });
   expect(duplicate.status()).toBe(409);
   expect(await duplicate.json()).toMatchObject({ error: "CONFLICT", fields: { email: "is already a member" } });
+  const relinked = await api.post("users", { data: { email, role: "viewer" } });
+  expect(relinked.status()).toBe(201);
+  expect((await relinked.json()).invite_url).not.toBe(body.invite_url);
 
   const patched = await api.patch(`users/${userId}`, { data: { role: "manager" } });
   expect(patched.status()).toBe(200);
@@ -144,7 +148,7 @@ test("[users] the last admin cannot be demoted or removed", async ({ api, uid })
 
   const demote = await api.patch(`users/${admin!.userId}`, { data: { role: "manager" } });
   expect(demote.status()).toBe(409);
-  expect(await demote.json()).toMatchObject({ error: "CONFLICT", message: /at least one admin/, fields: { role: "would leave the org without an admin" } });
+  expect(await demote.json()).toMatchObject({ error: "CONFLICT", message: /at least one admin/, fields: { role: "would leave the org without an admin who can sign in" } });
   const remove = await api.delete(`users/${admin!.userId}`);
   expect(remove.status()).toBe(409);
   expect(await remove.json()).toMatchObject({ error: "CONFLICT", message: /at least one admin/ });

@@ -121,7 +121,7 @@ test("[settings] changing roles shows the server's refusal to demote the last ad
 
   const mine = page.getByLabel(`Role of ${ADMIN_EMAIL}`);
   await mine.selectOption("viewer");
-  await expect(page.getByText("An org needs at least one admin; promote someone else first.")).toBeVisible();
+  await expect(page.getByText("An org needs at least one admin who can sign in; promote someone who has accepted their invite first.")).toBeVisible();
   await expect(mine).toHaveValue("admin");
   await expect(page.locator("tr", { hasText: ADMIN_EMAIL }).getByRole("button", { name: /Remove/ })).toHaveCount(0);
 
@@ -130,4 +130,32 @@ test("[settings] changing roles shows the server's refusal to demote the last ad
   const after: Array<{ userId: string; email: string }> = await (await api.get("users")).json();
   const added = after.find((m) => m.email === email);
   expect((await api.delete(`users/${added!.userId}`)).status()).toBe(204);
+});
+
+test("[settings] a pending member gets a new invite link that replaces the old one", async ({ page, api, uid }) => {
+  const email = `relink-${uid}@e2e.test`;
+  const invited = await api.post("users", { data: { email, role: "manager" } });
+  expect(invited.status()).toBe(201);
+  const first = new URL((await invited.json()).invite_url).pathname;
+
+  await page.goto("/settings");
+  const row = page.locator("tr", { hasText: email });
+  await expect(row).toContainText("invite pending");
+  await row.getByRole("button", { name: `New invite link for ${email}` }).click();
+  const shown = page.getByRole("dialog", { name: `Invite ${email}` });
+  await expect(shown.getByText("An earlier link for this org stops working.")).toBeVisible();
+  const link = (await shown.getByTestId("secret-once").textContent())?.trim() ?? "";
+  expect(new URL(link).pathname).not.toBe(first);
+  await shown.getByRole("button", { name: "Done" }).click();
+  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("manager");
+
+  const other = await page.context().browser()!.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
+  const old = await other.newPage();
+  await old.goto(first);
+  await expect(old.getByRole("heading", { name: "This invite link does not work" })).toBeVisible();
+  await old.goto(new URL(link).pathname);
+  await expect(old.getByRole("heading", { name: "Join Regcred" })).toBeVisible();
+  await other.close();
+  const members: Array<{ userId: string; email: string }> = await (await api.get("users")).json();
+  expect((await api.delete(`users/${members.find((m) => m.email === email)!.userId}`)).status()).toBe(204);
 });

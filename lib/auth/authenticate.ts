@@ -27,12 +27,12 @@ async function actorFromToken(db: Db, bearer: string, orgId: string): Promise<Ac
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 
-/** The actor of an already-found session in one org (404 when the user is not a member). */
+/** The actor of an already-found session in one org (404 unless the user has accepted a membership there). */
 export async function actorForSession(db: Db, session: Session, orgId: string): Promise<Actor> {
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId)))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId), isNull(memberships.inviteTokenHash)))
     .limit(1);
   if (!membership) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   return { orgId, role: membership.role, kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };

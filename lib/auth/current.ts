@@ -6,6 +6,7 @@ import { isAppError } from "../errors";
 import { runtime } from "../runtime";
 import type { Actor } from "./actor";
 import { actorForSession } from "./authenticate";
+import { activeOrgIds, setSessionOrg } from "../orgs/session-org";
 import { findSession, SESSION_COOKIE } from "./session";
 
 /** The signed-in user's actor for their current org, or null. */
@@ -18,13 +19,19 @@ export const getSessionActor = cache(async (): Promise<Actor | null> => {
   try {
     return await actorForSession(database.db, session, session.orgId);
   } catch (err) {
-    if (isAppError(err)) return null;
-    throw err;
+    if (!isAppError(err)) throw err;
   }
+  // Removed from the session's org: continue in another org the user still belongs to, if any.
+  const [next] = await activeOrgIds(database.db, session.userId);
+  if (!next || !(await setSessionOrg(database.db, token, session.userId, next))) return null;
+  return actorForSession(database.db, session, next);
 });
 
+/** The signed-in actor; without a session, the sign-in page; with a session but no org left, /no-org. */
 export async function requireActor(): Promise<Actor> {
   const actor = await getSessionActor();
-  if (!actor) redirect("/login");
-  return actor;
+  if (actor) return actor;
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (token && (await findSession((await runtime()).database.db, token))) redirect("/no-org");
+  redirect("/login");
 }

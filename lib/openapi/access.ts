@@ -7,7 +7,7 @@ const uuid = { type: "string", format: "uuid" };
 const tokenId = pathParam("tokenId", "Token id (a UUID).", uuid);
 const userId = pathParam("userId", "User id (a UUID).", uuid);
 const tokenLinks = links({ RevokeToken: ["revokeToken", "Revoke the created token."] }, "tokenId");
-const lastAdmin = { 409: "The change would leave the org without an admin." };
+const lastAdmin = { 409: "The change would leave the org without an admin who can sign in." };
 
 function paths() {
   const tok = "Token";
@@ -31,9 +31,10 @@ function paths() {
       post: operation({
         tag: usr,
         id: "inviteUser",
-        summary: "Add a member (admin); a user without an account gets a one-time invite link",
+        summary: "Add a member (admin, or an instance admin who need not be a member)",
+        description: "A user with an account is added at once and signs in with their password (`invite_url` is null). Anyone else gets a one-time invite link bound to this org's membership; inviting a pending member again replaces the link.",
         body: ref("InviteUserInput"),
-        responses: { 201: ok("Added.", ref("InviteResponse")), ...errors([400, 401, 403, 404, 409, 413], { 409: "The email is already a member of this org." }) },
+        responses: { 201: ok("Added.", ref("InviteResponse")), ...errors([400, 401, 403, 404, 409, 413], { 409: "The email is already an active member of this org." }) },
       }),
     },
     "/api/orgs/{orgId}/users/{userId}": {

@@ -1,10 +1,12 @@
 import { accessPart } from "./access";
 import { clustersPart } from "./clusters";
 import { type ApiPart, ErrorBody, jsonSchema } from "./common";
+import { orgsPart } from "./orgs";
 import { registriesPart } from "./registries";
 import { syncPart } from "./sync";
 
 const tags = [
+  { name: "Org", description: "Organizations; instance admins create them." },
   { name: "Registry", description: "Humanitec-compatible registries API, credential checks and CI credentials." },
   { name: "Image", description: "How the kubelet resolves an image to a registry." },
   { name: "Cluster", description: "Kubernetes clusters Regcred writes pull secrets to." },
@@ -17,7 +19,7 @@ const tags = [
 
 /** The OpenAPI 3.1 document for the REST API, built from the zod schemas the handlers validate with. */
 export function buildOpenApi(): Record<string, unknown> {
-  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart()];
+  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart(), orgsPart()];
   return {
     openapi: "3.1.0",
     info: {

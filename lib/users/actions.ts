@@ -3,10 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { toActionError, withActor } from "../action";
 import { startSession } from "../auth/session-cookie";
+import { currentSession, setSessionOrg } from "../orgs/session-org";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
+import { acceptInvite, inviteUser } from "./invites";
 import type { InviteResult, MemberView } from "./schema";
-import { acceptInvite, changeRole, inviteUser, listMembers, removeMember } from "./service";
+import { changeRole, listMembers, removeMember } from "./service";
 
 export async function listMembersAction(): Promise<ActionResult<MemberView[]>> {
   return withActor("listMembers", (ctx) => listMembers(ctx));
@@ -33,12 +35,18 @@ export async function removeMemberAction(userId: string): Promise<ActionResult<n
   return result;
 }
 
-/** Sets the invited user's name and password and signs them in. */
-export async function acceptInviteAction(input: { token: string; name: string; password: string }): Promise<ActionResult<null>> {
+/**
+ * Accepts an invite. A new user sets name and password and is signed in; an existing account must
+ * already be signed in as itself, and its session moves to the org it joined.
+ */
+export async function acceptInviteAction(input: { token: string; name?: string; password?: string }): Promise<ActionResult<null>> {
   try {
     const { database } = await runtime();
-    const { userId, orgId } = await acceptInvite(database.db, input);
-    await startSession(database.db, userId, orgId);
+    const session = await currentSession(database.db);
+    const { userId, orgId } = await acceptInvite(database.db, input, session?.userId ?? null);
+    if (session && session.userId === userId) await setSessionOrg(database.db, session.token, userId, orgId);
+    else await startSession(database.db, userId, orgId);
+    revalidatePath("/", "layout");
     return { ok: true, data: null };
   } catch (err) {
     return toActionError("acceptInvite", err);

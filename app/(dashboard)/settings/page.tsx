@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { OrgsPanel } from "@/components/settings/orgs-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { UsersPanel } from "@/components/settings/users-panel";
 import { requireActor } from "@/lib/auth/current";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { isInstanceAdmin, listAllOrgs } from "@/lib/orgs/service";
 import { runtime } from "@/lib/runtime";
 import { listTokens } from "@/lib/tokens/service";
 import { listMembers } from "@/lib/users/service";
@@ -11,6 +13,8 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requireActor();
+  const { database } = await runtime();
+  const orgsPanel = (await isInstanceAdmin(database.db, actor.userId)) ? <OrgsPanel initial={await listAllOrgs(database.db, actor)} /> : null;
   const head = (
     <header className="page-head">
       <div>
@@ -29,10 +33,10 @@ export default async function SettingsPage() {
             You are signed in as <strong>{actor.role}</strong>. Ask an admin of {actor.orgId} to change your role, or to create the API token or invite you need.
           </p>
         </section>
+        {orgsPanel}
       </div>
     );
   }
-  const { database } = await runtime();
   const ctx = { db: database.db, actor };
   const [tokens, members] = await Promise.all([listTokens(ctx), listMembers(ctx)]);
   return (
@@ -40,6 +44,7 @@ export default async function SettingsPage() {
       {head}
       <TokensPanel orgId={actor.orgId} initial={tokens} />
       <UsersPanel orgId={actor.orgId} currentUserId={actor.userId} initial={members} />
+      {orgsPanel}
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { NextResponse } from "next/server";
 import { api, readJson } from "@/lib/http";
+import { authenticateMemberAdmin } from "@/lib/orgs/caller";
+import { inviteUser } from "@/lib/users/invites";
 import type { InviteResponse } from "@/lib/users/schema";
-import { inviteUser, listMembers } from "@/lib/users/service";
+import { listMembers } from "@/lib/users/service";
 
 export const GET = api(async (ctx) => NextResponse.json(await listMembers(ctx)));
 
@@ -9,4 +11,4 @@ export const POST = api(async (ctx) => {
   const { email, role, inviteToken } = await inviteUser(ctx, await readJson(ctx.req));
   const invited: InviteResponse = { email, role, invite_url: inviteToken ? `${ctx.req.nextUrl.origin}/invite/${inviteToken}` : null };
   return NextResponse.json(invited, { status: 201 });
-});
+}, authenticateMemberAdmin);

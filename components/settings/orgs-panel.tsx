@@ -1,0 +1,106 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Field } from "@/components/ui/field";
+import { FormDialog } from "@/components/ui/form-dialog";
+import type { FieldErrors } from "@/lib/errors";
+import { addOrgMemberAction, createOrgAction, listAllOrgsAction } from "@/lib/orgs/actions";
+import type { OrgSummary } from "@/lib/orgs/schema";
+import { unwrap } from "@/lib/result";
+import { InviteUserDialog } from "./invite-dialog";
+
+const orgKeys = { all: ["orgs", "all"] as const };
+type Open = { kind: "create" } | { kind: "add"; org: OrgSummary } | null;
+
+function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const [id, setId] = useState("");
+  const [name, setName] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, start] = useTransition();
+  const submit = () =>
+    start(async () => {
+      const res = await createOrgAction({ id: id.trim(), name: name.trim() || id.trim() });
+      if (!res.ok) {
+        setErrors(res.error.fields ?? {});
+        toast.error(res.error.message);
+        return;
+      }
+      toast.success(`Org ${res.data.id} created; you are its admin`);
+      onCreated();
+      onClose();
+    });
+  return (
+    <FormDialog title="Create an org" description="You become its first admin; switch to it in the sidebar to invite its members." submitLabel="Create org" pendingLabel="Creating…" pending={pending} onSubmit={submit} onClose={onClose}>
+      <Field label="Id" required error={errors.id} hint="Lowercase letters, digits and dashes; used in API paths.">
+        <input type="text" value={id} autoComplete="off" autoFocus onChange={(e) => setId(e.target.value)} />
+      </Field>
+      <Field label="Name" error={errors.name}>
+        <input type="text" value={name} autoComplete="off" maxLength={120} onChange={(e) => setName(e.target.value)} />
+      </Field>
+    </FormDialog>
+  );
+}
+
+/** Instance admins only: every org, creating orgs, and adding members to any org. */
+export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [open, setOpen] = useState<Open>(null);
+  const { data: orgs = initial } = useQuery({ queryKey: orgKeys.all, queryFn: async () => unwrap(await listAllOrgsAction()), initialData: initial });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: orgKeys.all });
+  const close = () => setOpen(null);
+  return (
+    <section className="stack" aria-labelledby="orgs-heading">
+      <header className="page-head" style={{ marginBottom: 0 }}>
+        <div>
+          <h2 id="orgs-heading" style={{ margin: 0 }}>Orgs</h2>
+          <p>You are an instance admin: you can create orgs and add members to any org, including one you do not belong to.</p>
+        </div>
+        <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Create org</button>
+      </header>
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">Every org of this installation</caption>
+          <thead>
+            <tr>
+              <th scope="col">Id</th>
+              <th scope="col">Name</th>
+              <th scope="col">Members</th>
+              <th scope="col">Admins who can sign in</th>
+              <th scope="col"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {orgs.map((o) => (
+              <tr key={o.id} data-org-id={o.id}>
+                <td className="mono">{o.id}</td>
+                <td>{o.name}</td>
+                <td>{o.members}</td>
+                <td>{o.admins === 0 ? <Badge tone="bad">none</Badge> : o.admins}</td>
+                <td>
+                  <div className="row-actions">
+                    <button type="button" className="btn btn-sm" aria-label={`Add a member to ${o.id}`} onClick={() => setOpen({ kind: "add", org: o })}>Add member</button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {open?.kind === "create" ? (
+        <CreateOrgDialog
+          onClose={close}
+          onCreated={() => {
+            refresh();
+            router.refresh();
+          }}
+        />
+      ) : null}
+      {open?.kind === "add" ? <InviteUserDialog title={`Add a member to ${open.org.id}`} invite={(body) => addOrgMemberAction(open.org.id, body)} onClose={close} onInvited={refresh} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { Roles } from "../auth/roles";
+import { RegistryId } from "../registries/schema";
+
+/** POST /api/orgs: an org id follows the rules of registry ids. */
+export const CreateOrgInput = z.strictObject({
+  id: RegistryId,
+  name: z.string({ error: "must be a string" }).trim().min(1, "is required").max(120, "must be at most 120 characters"),
+});
+export type CreateOrgInput = z.infer<typeof CreateOrgInput>;
+
+/** An org as its caller sees it: with the caller's role there. */
+export const OrgView = z.object({ id: z.string(), name: z.string(), role: z.enum(Roles) });
+export type OrgView = z.infer<typeof OrgView>;
+
+/** An org in the instance admin's list of every org. */
+export type OrgSummary = { id: string; name: string; members: number; admins: number; createdAt: string };
