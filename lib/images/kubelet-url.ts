@@ -43,10 +43,13 @@ export function splitHostPort(hostport: string): { labels: string[]; port: strin
   return { labels: host.split("."), port: hostport.slice(colon + 1) };
 }
 
+/** Counts the matcher's steps (tests prove linearity with it); matching gives up past `limit`. */
+export type GlobMeter = { steps: number; limit: number };
+
 /** filepath.Match for one DNS label; a malformed pattern matches nothing, as the kubelet ignores the error. */
-export function globMatch(pattern: string, label: string): boolean {
+export function globMatch(pattern: string, label: string, meter?: GlobMeter): boolean {
   const tokens = compileGlob(Array.from(pattern, codePoint));
-  return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), 0, 0);
+  return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), 0, 0, meter);
 }
 
 type EscapeMode = "host" | "zone" | "other";
@@ -170,18 +173,19 @@ function readClassChar(chars: number[], start: number): { value: number; next: n
   return { value, next: at + 1 };
 }
 
-function matchTokens(tokens: GlobToken[], text: number[], tokenIndex: number, textIndex: number): boolean {
+function matchTokens(tokens: GlobToken[], text: number[], tokenIndex: number, textIndex: number, meter?: GlobMeter): boolean {
+  if (meter && ++meter.steps > meter.limit) return false;
   const token = tokens[tokenIndex];
   if (token === undefined) return textIndex === text.length;
   if (token.kind === "star") {
     for (let end = textIndex; end <= text.length; end += 1) {
-      if (matchTokens(tokens, text, tokenIndex + 1, end)) return true;
+      if (matchTokens(tokens, text, tokenIndex + 1, end, meter)) return true;
     }
     return false;
   }
   const char = text[textIndex];
   if (char === undefined || !matchesToken(token, char)) return false;
-  return matchTokens(tokens, text, tokenIndex + 1, textIndex + 1);
+  return matchTokens(tokens, text, tokenIndex + 1, textIndex + 1, meter);
 }
 
 function matchesToken(token: Exclude<GlobToken, { kind: "star" }>, char: number): boolean {
