@@ -27,6 +27,11 @@ describe("parseAuditQuery", () => {
     });
   });
 
+  it("accepts RFC 3339's lower-case t and z", () => {
+    const parsed = parseAuditQuery({ since: "2026-01-01t00:00:00z" });
+    expect(parsed.ok && parsed.query.since).toEqual(new Date("2026-01-01T00:00:00Z"));
+  });
+
   const bad: Array<[Record<string, string>, string, RegExp]> = [
     [{ limit: "0" }, "limit", /1 to 500/],
     [{ limit: "501" }, "limit", /1 to 500/],

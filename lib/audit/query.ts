@@ -20,7 +20,7 @@ export const auditQueryParams = ["limit", "cursor", "action", "actor", "target",
 export type AuditParams = Partial<Record<(typeof auditQueryParams)[number], string>>;
 
 const cursorPrefix = "a1:";
-const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const isoDateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const maxFilterLength = 500;
 
 /** The opaque cursor for "entries older than this one". */
@@ -38,7 +38,7 @@ export function decodeAuditCursor(cursor: string): number | null {
 
 function parseTime(value: string | undefined, field: string, fields: FieldErrors): Date | null {
   if (value === undefined || value === "") return null;
-  const time = isoDateTime.test(value) ? new Date(value) : null;
+  const time = isoDateTime.test(value) ? new Date(value.toUpperCase()) : null;
   if (!time || Number.isNaN(time.getTime())) {
     fields[field] = "must be an ISO 8601 date-time with a time zone, such as 2026-05-01T12:00:00Z";
     return null;

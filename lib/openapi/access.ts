@@ -64,9 +64,9 @@ function paths() {
         params: [
           queryParam("limit", "Entries per page, 1 to 500.", { type: "integer", minimum: 1, maximum: 500, default: 200 }),
           queryParam("cursor", "Opaque cursor from the previous page's Link header or X-Next-Cursor.", { type: "string" }),
-          queryParam("action", "Only entries of this action, such as registry.create.", { type: "string" }),
-          queryParam("actor", "Only entries by this actor: a user's email, token:<name>, or system.", { type: "string" }),
-          queryParam("target", "Only entries about this target, such as a registry or token id.", { type: "string" }),
+          queryParam("action", "Only entries of this action, such as registry.create.", { type: "string", maxLength: 500 }),
+          queryParam("actor", "Only entries by this actor: a user's email, token:<name>, or system.", { type: "string", maxLength: 500 }),
+          queryParam("target", "Only entries about this target, such as a registry or token id.", { type: "string", maxLength: 500 }),
           queryParam("since", "Only entries at or after this time (ISO 8601 with a time zone).", { type: "string", format: "date-time" }),
           queryParam("until", "Only entries before this time (ISO 8601 with a time zone); must be later than since.", { type: "string", format: "date-time" }),
         ],
