@@ -34,6 +34,8 @@ describe("parseAuditQuery", () => {
 
   const bad: Array<[Record<string, string>, string, RegExp]> = [
     [{ limit: "0" }, "limit", /1 to 500/],
+    [{ limit: "" }, "limit", /whole number/],
+    [{ until: "" }, "until", /ISO 8601/],
     [{ limit: "501" }, "limit", /1 to 500/],
     [{ limit: "ten" }, "limit", /whole number/],
     [{ limit: "1.5" }, "limit", /whole number/],

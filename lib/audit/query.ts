@@ -36,8 +36,9 @@ export function decodeAuditCursor(cursor: string): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
+// A parameter sent empty is invalid (not absent) for numbers and times; the UI leaves unset ones out.
 function parseTime(value: string | undefined, field: string, fields: FieldErrors): Date | null {
-  if (value === undefined || value === "") return null;
+  if (value === undefined) return null;
   const time = isoDateTime.test(value) ? new Date(value.toUpperCase()) : null;
   if (!time || Number.isNaN(time.getTime())) {
     fields[field] = "must be an ISO 8601 date-time with a time zone, such as 2026-05-01T12:00:00Z";
@@ -53,7 +54,7 @@ function parseText(value: string | undefined, field: string, fields: FieldErrors
 }
 
 function parseLimit(value: string | undefined, fields: FieldErrors): number {
-  if (value === undefined || value === "") return AUDIT_DEFAULT_LIMIT;
+  if (value === undefined) return AUDIT_DEFAULT_LIMIT;
   const limit = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!(limit >= 1 && limit <= AUDIT_MAX_LIMIT)) fields.limit = `must be a whole number from 1 to ${AUDIT_MAX_LIMIT}`;
   return limit;
