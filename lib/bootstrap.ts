@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, memberships, orgs, users } from "@/db/schema";
 import { hashPassword, sha256 } from "./crypto/hash";
@@ -30,9 +30,14 @@ async function ensureAdmin(db: Db, e: Env): Promise<void> {
 async function ensureBootstrapToken(db: Db, e: Env): Promise<void> {
   if (!e.REGCRED_BOOTSTRAP_TOKEN) return;
   const tokenHash = sha256(e.REGCRED_BOOTSTRAP_TOKEN);
-  const [existing] = await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).limit(1);
+  const [existing] = await db.select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).limit(1);
+  // A revoked bootstrap token stays revoked: a restart must not undo an admin's revocation.
+  if (existing?.revokedAt) {
+    log.warn("REGCRED_BOOTSTRAP_TOKEN was revoked and stays revoked; set a different value to get a new bootstrap token");
+    return;
+  }
   if (existing) {
-    await db.update(apiTokens).set({ revokedAt: null, role: "admin" }).where(and(eq(apiTokens.id, existing.id)));
+    await db.update(apiTokens).set({ role: "admin" }).where(and(eq(apiTokens.id, existing.id), isNull(apiTokens.revokedAt)));
     return;
   }
   await db.insert(apiTokens).values({

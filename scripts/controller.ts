@@ -12,7 +12,7 @@ async function openRuntime(): ReturnType<typeof runtime> {
     try {
       return await runtime();
     } catch (err) {
-      if (attempt >= 5) throw err;
+      if (err instanceof EnvError || attempt >= 5) throw err;
       log.warn("start-up failed; retrying", { attempt, ...errorFields(err) });
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1500));
     }
@@ -32,7 +32,12 @@ async function main(): Promise<void> {
     process.stderr.write("The controller process needs DATABASE_URL (PostgreSQL): PGlite serves one process only. Without it, run the controller inside the dashboard (REGCRED_CONTROLLER=inprocess).\n");
     process.exit(1);
   }
-  const { database, keyring } = await openRuntime();
+  const opened = await openRuntime().catch((err: unknown) => {
+    if (!(err instanceof EnvError)) throw err;
+    process.stderr.write(`${err.message}\nThe controller did not start.\n`);
+    process.exit(1);
+  });
+  const { database, keyring } = opened;
   await startController(database.db, keyring, { force: true });
   // The controller's own timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);

@@ -31,7 +31,8 @@
 #   KUBECONFIG (importCluster), an image reference must parse like distribution/reference
 #   (resolveImage), a google_gcr password must be a service-account JSON key (createRegistry),
 #   and a patch is merged into the stored registry before the per-type rules apply
-#   (updateRegistry). Those answer a documented 400.
+#   (updateRegistry), an audit cursor is valid only as the server returned it and `until` must be
+#   later than `since` (listAudit). Those answer a documented 400.
 # - unsupported_method ("an undeclared method gets 405 with an Allow header"): the 405 Next.js
 #   sends for a method a route file does not export has no Allow header, and no app code runs to
 #   add one. Undeclared methods are still sent, so not_a_server_error still covers them.
@@ -88,7 +89,7 @@ responses = false
 responses = false
 
 [[operations]]
-include-operation-id = ["createCluster", "updateCluster", "inspectKubeconfig", "importCluster", "resolveImage", "createRegistry", "updateRegistry"]
+include-operation-id = ["createCluster", "updateCluster", "inspectKubeconfig", "importCluster", "resolveImage", "createRegistry", "updateRegistry", "listAudit"]
 checks.positive_data_acceptance.enabled = false
 
 [[operations]]

@@ -8,6 +8,7 @@ const items: Array<{ href: string; label: string; soon?: boolean }> = [
   { href: "/clusters", label: "Clusters" },
   { href: "/secrets", label: "Secrets" },
   { href: "/sync", label: "Sync" },
+  { href: "/audit", label: "Audit" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -10,3 +10,10 @@ export const AuditEntry = z.object({
   created_at: z.iso.datetime(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** A page of the log (the Audit screen); the REST API sends `entries` as its body and the cursor in a Link header. */
+export const AuditPage = z.object({
+  entries: z.array(AuditEntry),
+  next_cursor: z.string().nullable().describe("pass as ?cursor= for the next (older) page; null on the last page"),
+});
+export type AuditPage = z.infer<typeof AuditPage>;

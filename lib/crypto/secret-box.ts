@@ -14,9 +14,21 @@ export function decodeKey(text: string): Buffer {
   return key;
 }
 
+/** The keys of REGCRED_ENCRYPTION_KEYS (comma-separated, decrypt only). */
+export function decodeKeyList(text: string | undefined): Buffer[] {
+  return (text ?? "").split(",").filter((k) => k.trim() !== "").map(decodeKey);
+}
+
+/** The id of the key a sealed value was sealed with, or null for an unknown format. */
+export function sealedKeyId(sealed: string): string | null {
+  const [version, kid] = sealed.split(".");
+  return version === "v1" && kid ? kid : null;
+}
+
+/** The current key seals; the previous ones (REGCRED_ENCRYPTION_KEYS) only open. */
 export function createKeyring(current: Buffer, previous: Buffer[] = []): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const key of [current, ...previous]) keys.set(keyId(key), key);
+  for (const key of [...previous, current]) keys.set(keyId(key), key);
   return { current: keyId(current), keys };
 }
 
@@ -35,7 +47,7 @@ export function open(keyring: Keyring, sealed: string, aad: string): string {
   const [version, kid, iv, tag, body] = sealed.split(".");
   if (version !== "v1" || !kid || !iv || !tag || body === undefined) throw new Error("sealed value has an unknown format");
   const key = keyring.keys.get(kid);
-  if (!key) throw new Error(`no encryption key with id ${kid}`);
+  if (!key) throw new Error(`sealed with encryption key id ${kid}, which is neither REGCRED_ENCRYPTION_KEY nor in REGCRED_ENCRYPTION_KEYS`);
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));

@@ -43,10 +43,13 @@ export function splitHostPort(hostport: string): { labels: string[]; port: strin
   return { labels: host.split("."), port: hostport.slice(colon + 1) };
 }
 
+/** Counts the matcher's steps (tests prove linearity with it); matching gives up past `limit`. */
+export type GlobMeter = { steps: number; limit: number };
+
 /** filepath.Match for one DNS label; a malformed pattern matches nothing, as the kubelet ignores the error. */
-export function globMatch(pattern: string, label: string): boolean {
+export function globMatch(pattern: string, label: string, meter?: GlobMeter): boolean {
   const tokens = compileGlob(Array.from(pattern, codePoint));
-  return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), 0, 0);
+  return tokens !== null && matchTokens(tokens, Array.from(label, codePoint), meter);
 }
 
 type EscapeMode = "host" | "zone" | "other";
@@ -170,18 +173,33 @@ function readClassChar(chars: number[], start: number): { value: number; next: n
   return { value, next: at + 1 };
 }
 
-function matchTokens(tokens: GlobToken[], text: number[], tokenIndex: number, textIndex: number): boolean {
-  const token = tokens[tokenIndex];
-  if (token === undefined) return textIndex === text.length;
-  if (token.kind === "star") {
-    for (let end = textIndex; end <= text.length; end += 1) {
-      if (matchTokens(tokens, text, tokenIndex + 1, end)) return true;
+// Every non-star token consumes exactly one character, so a star only ever needs to retry from the latest
+// star: the greedy two-pointer walk decides filepath.Match in O(tokens × characters), never exponentially.
+function matchTokens(tokens: GlobToken[], text: number[], meter?: GlobMeter): boolean {
+  let tokenIndex = 0;
+  let textIndex = 0;
+  let starToken = -1;
+  let starText = 0;
+  while (textIndex < text.length) {
+    if (meter && ++meter.steps > meter.limit) return false;
+    const token = tokens[tokenIndex];
+    if (token?.kind === "star") {
+      starToken = tokenIndex;
+      starText = textIndex;
+      tokenIndex += 1;
+    } else if (token !== undefined && matchesToken(token, text[textIndex] ?? 0)) {
+      tokenIndex += 1;
+      textIndex += 1;
+    } else if (starToken >= 0) {
+      tokenIndex = starToken + 1;
+      starText += 1;
+      textIndex = starText;
+    } else {
+      return false;
     }
-    return false;
   }
-  const char = text[textIndex];
-  if (char === undefined || !matchesToken(token, char)) return false;
-  return matchTokens(tokens, text, tokenIndex + 1, textIndex + 1);
+  while (tokens[tokenIndex]?.kind === "star") tokenIndex += 1;
+  return tokenIndex === tokens.length;
 }
 
 function matchesToken(token: Exclude<GlobToken, { kind: "star" }>, char: number): boolean {

@@ -58,9 +58,28 @@ function paths() {
       get: operation({
         tag: "Audit",
         id: "listAudit",
-        summary: "The org's latest 200 audit entries, newest first (admin)",
-        params: [queryParam("action", "Only entries of this action, such as registry.create.", { type: "string" })],
-        responses: { 200: ok("The entries.", arrayOf("AuditEntry")), ...errors([401, 403, 404]) },
+        summary: "A page of the org's audit log, newest first (admin)",
+        description:
+          "Pages through the whole log: the body is the array of entries (by default the newest 200, as before); when older matching entries exist, " +
+          'the `Link` header names the next page (`rel="next"`, same filters) and `X-Next-Cursor` carries its cursor. Filters are exact matches and apply to the whole log.',
+        params: [
+          queryParam("limit", "Entries per page, 1 to 500.", { type: "integer", minimum: 1, maximum: 500, default: 200 }),
+          queryParam("cursor", "Opaque cursor from the previous page's Link header or X-Next-Cursor.", { type: "string" }),
+          queryParam("action", "Only entries of this action, such as registry.create.", { type: "string", maxLength: 500 }),
+          queryParam("actor", "Only entries by this actor: a user's email, token:<name>, or system.", { type: "string", maxLength: 500 }),
+          queryParam("target", "Only entries about this target, such as a registry or token id.", { type: "string", maxLength: 500 }),
+          queryParam("since", "Only entries at or after this time (ISO 8601 with a time zone).", { type: "string", format: "date-time" }),
+          queryParam("until", "Only entries before this time (ISO 8601 with a time zone); must be later than since.", { type: "string", format: "date-time" }),
+        ],
+        responses: {
+          200: ok("The entries of this page.", arrayOf("AuditEntry"), {
+            headers: {
+              Link: { schema: { type: "string" }, description: 'Present when there is an older page: `</api/orgs/{orgId}/audit?…&cursor=…>; rel="next"`.' },
+              "X-Next-Cursor": { schema: { type: "string" }, description: "The cursor of the next page, when there is one." },
+            },
+          }),
+          ...errors([400, 401, 403, 404], { 400: "A query parameter is invalid; `fields` names it (limit, cursor, since, until, action, actor, target)." }),
+        },
       }),
     },
   };
