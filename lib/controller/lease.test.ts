@@ -24,7 +24,7 @@ describe("LeaseElector", () => {
   afterEach(() => vi.useRealTimers());
 
   const elector = (client: KubeClient, identity: string, events: string[]) =>
-    new LeaseElector({ client, namespace: "home", identity, durationMs: 15_000, onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`) });
+    new LeaseElector({ client, namespace: "home", name: "regcred-inst-cluster", identity, durationMs: 15_000, onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`) });
 
   it("one instance leads and renews; the other takes over only after a full lease duration without renewal", async () => {
     const store = leaseStore();

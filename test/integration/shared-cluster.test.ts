@@ -179,6 +179,14 @@ function auditEvents(namespaces: readonly string[]): AuditEvent[] {
     .sort((a, b) => (a.requestReceivedTimestamp < b.requestReceivedTimestamp ? -1 : 1));
 }
 
+async function setLegacyLease(namespace: string, spec: Record<string, unknown>): Promise<void> {
+  const lease = await leases.readNamespacedLease({ namespace, name: "regcred-controller" });
+  // MicroTime needs six fractional digits; the client reads it back as a Date.
+  const micro = (d?: Date) => (d ? (new Date(d).toISOString().replace(/Z$/, "000Z") as unknown as Date) : undefined);
+  const current = { ...lease.spec, acquireTime: micro(lease.spec?.acquireTime), renewTime: micro(lease.spec?.renewTime) };
+  await leases.replaceNamespacedLease({ namespace, name: "regcred-controller", body: { ...lease, spec: { ...current, ...spec } } });
+}
+
 describe("shared cluster", () => {
   it("[ownership] two installations, same org and registry id, same namespaces: each serves its own workloads and never writes the other's objects", async () => {
     const label = `shared-${randomBytes(3).toString("hex")}`;
@@ -271,7 +279,10 @@ describe("shared cluster", () => {
     });
     await core.createNamespacedSecret({ namespace: ns1, body: legacy(ns1, "priv.example.com") });
     const other = await core.createNamespacedSecret({ namespace: ns2, body: legacy(ns2, "other.example.com") });
-    for (const ns of [ns1, ns2]) await core.patchNamespacedServiceAccount({ namespace: ns, name: "default", body: { imagePullSecrets: [{ name: "regcred-priv" }] } });
+    for (const ns of [ns1, ns2]) {
+      const sa = await core.readNamespacedServiceAccount({ namespace: ns, name: "default" });
+      await core.replaceNamespacedServiceAccount({ namespace: ns, name: "default", body: { ...sa, imagePullSecrets: [{ name: "regcred-priv" }] } });
+    }
     const now = new Date();
     await i.db.insert(syncNamespaces).values({ clusterId: i.clusterId, namespace: ns1, orgId, syncedAt: now, outcome: "ok", secrets: ["regcred-priv"] });
     await i.db.insert(clusterSync).values({ clusterId: i.clusterId, orgId, leaseHolder: "old-replica" });
@@ -284,7 +295,7 @@ describe("shared cluster", () => {
     let renewing = true;
     const renew = (async () => {
       while (renewing) {
-        await leases.patchNamespacedLease({ namespace: home, name: "regcred-controller", body: { spec: { renewTime: micro() } } }, { headers: { "Content-Type": "application/merge-patch+json" } } as never).catch(() => undefined);
+        await setLegacyLease(home, { renewTime: micro() }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -295,7 +306,7 @@ describe("shared cluster", () => {
     // The old replica shuts down and releases its Lease, as the previous release does on SIGTERM.
     renewing = false;
     await renew;
-    await leases.patchNamespacedLease({ namespace: home, name: "regcred-controller", body: { spec: { holderIdentity: null, leaseDurationSeconds: 1 } } }, { headers: { "Content-Type": "application/merge-patch+json" } } as never);
+    await setLegacyLease(home, { holderIdentity: undefined, leaseDurationSeconds: 1 });
 
     const adopted = await eventually(async () => {
       const s = await core.readNamespacedSecret({ namespace: ns1, name: "regcred-priv" });

@@ -7,6 +7,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { parseImageReference } from "@/lib/images/reference";
 import { resolveRegistry } from "@/lib/images/matching";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { describeError, log } from "@/lib/log";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { extractWorkloadImages, type Pod, type WorkloadImages } from "@/lib/sync/workload-images";
@@ -81,9 +82,10 @@ export async function admitPod(deps: AdmitDeps, clusterId: string, request: PodA
   if (typeof planned.value === "string") return { ops: [], warnings: [], outcome: planned.value };
   const plan = planned.value;
   const names = plan.needed.map((r) => secretNameFor(r.id));
+  const owner = { installation: await ensureInstallation(deps.db), org: plan.cluster.orgId };
   const ensuring = ensurePullSecrets(
     { keyring: deps.keyring, client: deps.clientFor(plan.cluster), now: deps.now, timeoutMs: deps.budgetMs, ecrEndpoint: deps.ecrEndpoint },
-    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun },
+    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun, owner },
   );
   const ensured = await withDeadline(ensuring, deps.budgetMs - (Date.now() - started));
   if (!ensured.done) {
