@@ -251,7 +251,7 @@ describe("shared cluster", () => {
       previous = next;
     }
     expect(foreignEdits).toEqual([]);
-  });
+  }, 150_000);
 
   it("[upgrades] the previous release's secrets, ServiceAccount entries and Lease are adopted; another installation's are not; no second leader", async () => {
     const label = `upg-${randomBytes(3).toString("hex")}`;
@@ -334,5 +334,5 @@ describe("shared cluster", () => {
     expect(adoptions.map((e) => e.actor)).toContain("system");
     expect(adoptions.map((e) => e.target)).toContain(`${ns1}/secret/regcred-priv`);
     expect(adoptions.map((e) => e.target)).not.toContain(`${ns2}/secret/regcred-priv`);
-  });
+  }, 150_000);
 });
