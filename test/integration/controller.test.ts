@@ -121,6 +121,8 @@ describe("controller against a real kube-apiserver", () => {
       "regcred.dev/expires": "20150101T000000Z",
       "regcred.dev/environment": `${s.cluster.name}.${b}`,
       "app.kubernetes.io/managed-by": "regcred",
+      "regcred.dev/installation": await ensureInstallation(f.db),
+      "regcred.dev/org": s.cluster.orgId,
     });
     expect(secret.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous", "regcred.dev/content-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     const auth = JSON.parse(decode(secret.data?.[".dockerconfigjson"])).auths[ECR_HOST];
