@@ -179,7 +179,8 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
     adoptable: await repo.heldSecretKeys(deps.db, cluster.id),
     known: new Set([...rows.map((r) => r.id), ...deleted]),
   };
-  const desired = computeDesiredState({ ...first.base, credentials: resolved.credentials, owner: ownership.owner, secretName: secretNamer(ownership, actual) });
+  const namer = secretNamer(ownership, actual);
+  const desired = computeDesiredState({ ...first.base, credentials: resolved.credentials, owner: ownership.owner, secretName: namer });
   const planned = planSecretSync({
     desired,
     owner: ownership.owner,
@@ -202,7 +203,7 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   try {
     applied = await applyPlan(deps, runIds, plan, state, actual, ownership.owner);
     await auditAdoptions(deps, cluster, ownership.owner, applied.applied);
-    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods };
+    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods, secretName: namer };
     namespaces = await handleStuckPods(stuckDeps, state.pods, rows, namespaceResults([...nsNames].sort(), desired, plan, applied.applied));
   } catch (err) {
     if (!(err instanceof LeadershipLost)) throw err;
