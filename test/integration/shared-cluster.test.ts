@@ -131,7 +131,7 @@ async function startController(i: Installation, instanceId: string): Promise<Con
   return c;
 }
 
-async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 45_000): Promise<T> {
+async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -251,7 +251,7 @@ describe("shared cluster", () => {
       previous = next;
     }
     expect(foreignEdits).toEqual([]);
-  }, 150_000);
+  }, 200_000);
 
   it("[upgrades] the previous release's secrets, ServiceAccount entries and Lease are adopted; another installation's are not; no second leader", async () => {
     const label = `upg-${randomBytes(3).toString("hex")}`;
@@ -334,5 +334,10 @@ describe("shared cluster", () => {
     expect(adoptions.map((e) => e.actor)).toContain("system");
     expect(adoptions.map((e) => e.target)).toContain(`${ns1}/secret/regcred-priv`);
     expect(adoptions.map((e) => e.target)).not.toContain(`${ns2}/secret/regcred-priv`);
-  }, 150_000);
+    expect(adoptions.map((e) => e.target)).toContain(`${ns1}/serviceaccount/default:regcred-priv`);
+    expect(adoptions.map((e) => e.target)).toContain(`lease/${home}/regcred-controller`);
+    // ns2's entry for the other installation's secret stays, unrecorded by this installation.
+    const sa2 = await core.readNamespacedServiceAccount({ namespace: ns2, name: "default" });
+    expect(JSON.parse(Object.entries(sa2.metadata?.annotations ?? {}).find(([k]) => k.startsWith("regcred.dev/pull-secrets."))?.[1] ?? "{}")[orgId]).not.toContain("regcred-priv");
+  }, 200_000);
 });
