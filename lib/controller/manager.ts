@@ -3,9 +3,9 @@ import { homeNamespaceOf } from "@/lib/clusters/connection";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
-import { recordAudit } from "@/lib/audit/repo";
 import { LEGACY_LEASE_NAME, LeaseElector, leaseNameFor } from "./lease";
 import { errorFields } from "./log-fields";
+import { auditLeaseAdoption } from "./ownership";
 import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
 import * as repo from "./repo";
@@ -52,7 +52,7 @@ export class ClusterManager {
             client: o.client,
             namespace: homeNamespaceOf(o.cluster),
             name: leaseNameFor(o.installation, o.cluster.id),
-            legacy: { name: LEGACY_LEASE_NAME, ours: (holder) => repo.isKnownLeaseHolder(o.db, holder), onTaken: () => void this.legacyTaken() },
+            legacy: { name: LEGACY_LEASE_NAME, ours: (holder) => repo.isKnownLeaseHolder(o.db, holder), onTaken: () => void auditLeaseAdoption(o.db, o.cluster, o.installation, o.instanceId) },
             identity: o.instanceId,
             durationMs: o.leaseDurationMs,
             onStartedLeading: () => this.setLeading(true),
@@ -161,14 +161,6 @@ export class ClusterManager {
       this.pending = null;
       this.notifyIdle();
     }
-  }
-
-  private async legacyTaken(): Promise<void> {
-    const actor = { orgId: this.cluster.orgId, role: "admin" as const, kind: "token" as const, userId: null, tokenId: null, label: "system", scopes: [] };
-    const target = `lease/${homeNamespaceOf(this.cluster)}/${LEGACY_LEASE_NAME}`;
-    await recordAudit(this.o.db, actor, "cluster.adopt", target, { cluster: this.cluster.id, installation: this.o.installation, instance: this.o.instanceId }).catch((err) =>
-      log.warn("could not record the Lease adoption", { cluster: this.cluster.id, ...errorFields(err) }),
-    );
   }
 
   private async leaseProblem(message: string): Promise<void> {

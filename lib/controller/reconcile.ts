@@ -1,7 +1,5 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import { recordAudit } from "@/lib/audit/repo";
-import type { Actor } from "@/lib/auth/actor";
 import type { SyncRunSummary } from "@/db/schema/sync";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import { scopeOf } from "@/lib/clusters/repo";
@@ -11,11 +9,12 @@ import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { computeDesiredState, type DesiredState, type DesiredStateInput } from "@/lib/sync/desired";
 import { ensureInstallation } from "@/lib/installation/repo";
 import * as L from "@/lib/sync/labels";
-import { chooseSecretName, type NameClaim, type Owner } from "@/lib/sync/ownership";
-import { claimOf, planSecretSync, type SyncPlan } from "@/lib/sync/plan";
+import type { Owner } from "@/lib/sync/ownership";
+import { planSecretSync, type SyncPlan } from "@/lib/sync/plan";
 import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } from "./apply";
 import { resolveCredentials } from "./credentials";
 import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
+import { auditAdoptions, type Ownership, secretNamer } from "./ownership";
 import * as repo from "./repo";
 import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
 import { handleStuckPods } from "./stuck-pods";
@@ -79,27 +78,6 @@ async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: Clust
     { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
   );
   return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved, base };
-}
-
-type Ownership = { owner: Owner; adoptable: Set<string>; known: Set<string> };
-
-/** Per namespace, which name each registry's secret takes: `regcred-<id>` unless another Regcred owner holds it there. */
-function secretNamer(o: Ownership, actual: ReadonlyMap<string, KubeSecret>) {
-  const claim = (ns: string) => (name: string): NameClaim => {
-    const a = actual.get(`${ns}/${name}`);
-    if (!a) return "free";
-    if (claimOf(a, o.owner, o.adoptable, o.known) !== "other") return "mine";
-    return L.isManagedSecret(a) ? "other" : "foreign";
-  };
-  return (ns: string, registryId: string) => chooseSecretName(registryId, o.owner, claim(ns));
-}
-
-const systemActor = (orgId: string): Actor => ({ orgId, role: "admin", kind: "token", userId: null, tokenId: null, label: "system", scopes: [] });
-
-async function auditAdoptions(deps: ReconcileDeps, cluster: ClusterRow, owner: Owner, applied: ReadonlyMap<string, { adopted: string[] }>): Promise<void> {
-  for (const [ns, a] of applied) {
-    for (const target of a.adopted) await recordAudit(deps.db, systemActor(cluster.orgId), "cluster.adopt", `${ns}/${target}`, { cluster: cluster.id, installation: owner.installation });
-  }
 }
 
 function candidateNames(desired: DesiredState, state: ClusterState, deleted: readonly string[]): string[] {
@@ -202,7 +180,7 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   let namespaces: repo.NamespaceResultRow[];
   try {
     applied = await applyPlan(deps, runIds, plan, state, actual, ownership.owner);
-    await auditAdoptions(deps, cluster, ownership.owner, applied.applied);
+    await auditAdoptions(deps.db, cluster, ownership.owner.installation, applied.applied);
     const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods, secretName: namer };
     namespaces = await handleStuckPods(stuckDeps, state.pods, rows, namespaceResults([...nsNames].sort(), desired, plan, applied.applied));
   } catch (err) {
