@@ -15,6 +15,7 @@ import { createKeyring } from "@/lib/crypto/secret-box";
 import { ecrMintCount } from "@/lib/integrations/ecr";
 import { connect } from "@/lib/integrations/kube";
 import { createRegistry } from "@/lib/registries/service";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { ensureKube } from "@/test/helpers/kube";
 import { ensureMoto, setupEcrIdentities } from "@/test/peers";
 
@@ -94,7 +95,7 @@ async function scope(label: string): Promise<{ manager: ClusterManager; spaces: 
   const row = (await findClusterRow(db, orgId, created.id))!;
   const client = connect(connectionOf(keyring, row), { timeoutMs: 20_000, onRequest: ({ method, url }) => count(method, url) });
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-  const manager = new ClusterManager({ db, keyring, cluster: row, client, instanceId: `bench-${run}`, resyncMs: 3_600_000, gracePeriodMs: 3_600_000, leaseDurationMs: 15_000, timeoutMs: 20_000, ecrEndpoint: moto.url, clock, tickMs: 200, concurrency });
+  const manager = new ClusterManager({ db, keyring, installation: await ensureInstallation(db), cluster: row, client, instanceId: `bench-${run}`, resyncMs: 3_600_000, gracePeriodMs: 3_600_000, leaseDurationMs: 15_000, timeoutMs: 20_000, ecrEndpoint: moto.url, clock, tickMs: 200, concurrency });
   manager.start();
   while (!manager.isLeader() || manager.status().passes === 0) await new Promise((r) => setTimeout(r, 50));
   await manager.idle();

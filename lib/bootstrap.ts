@@ -4,6 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, memberships, orgs, users } from "@/db/schema";
 import { hashPassword, sha256 } from "./crypto/hash";
+import { ensureInstallation } from "./installation/repo";
 import type { Env } from "./env";
 import { log } from "./log";
 
@@ -55,4 +56,5 @@ export async function bootstrap(db: Db, e: Env): Promise<void> {
   await db.insert(orgs).values({ id: e.REGCRED_DEFAULT_ORG, name: e.REGCRED_DEFAULT_ORG }).onConflictDoNothing();
   await ensureAdmin(db, e);
   await ensureBootstrapToken(db, e);
+  await ensureInstallation(db);
 }

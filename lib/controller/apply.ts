@@ -3,6 +3,7 @@ import type { SyncChange, SyncConflictEntry } from "@/db/schema/sync";
 import type { KubeClient, KubeError, KubeSecret, SecretWrite } from "@/lib/integrations/kube";
 import type { DesiredSecret } from "@/lib/sync/desired";
 import * as L from "@/lib/sync/labels";
+import { isOwnedBy, type Owner, pullSecretsAnnotationKey, recordedPullSecrets, recordPullSecrets } from "@/lib/sync/ownership";
 import type { SecretAction, SyncPlan } from "@/lib/sync/plan";
 import type { ServiceAccountPatch, WorkloadPatch } from "@/lib/sync/wiring";
 
@@ -13,6 +14,8 @@ export type NamespaceApply = {
   retry: boolean;
   /** Secrets this pass meant to create but could not: references to them are not added. */
   missing: Set<string>;
+  /** Objects the previous release wrote that this pass labelled or recorded as its owner's (`secret/<name>`, `serviceaccount/<name>:<entry>`). */
+  adopted: string[];
 };
 export type ApplyContext = {
   client: KubeClient;
@@ -24,6 +27,8 @@ export type ApplyContext = {
   mayWrite: () => boolean;
   /** Called with `namespace/name` of every secret this pass wrote or deleted (to ignore its own watch events). */
   onWrite?: (key: string, resourceVersion: string | null) => void;
+  /** Recorded on ServiceAccounts beside the entries it adds (see ownership.ts). */
+  owner?: Owner;
 };
 
 const OWN_ANNOTATIONS = [L.CONTENT_HASH_ANNOTATION, L.ARGOCD_COMPARE_ANNOTATION, L.UNUSED_SINCE_ANNOTATION];
@@ -61,7 +66,8 @@ async function createSecret(ctx: ApplyContext, d: DesiredSecret, out: NamespaceA
   if (created.error.kind !== "conflict") throw created.error;
   // Created by someone else since the pass read the cluster: decide again on the next pass.
   const now = await ctx.client.getSecret(d.namespace, d.name);
-  if (now.ok && !L.isManagedSecret(now.value)) out.conflicts.push({ name: d.name, reason: `a secret named ${d.name} exists and is not managed by Regcred` });
+  const own = (meta: KubeSecret) => (ctx.owner ? isOwnedBy(meta, ctx.owner) : L.isManagedSecret(meta));
+  if (now.ok && !own(now.value)) out.conflicts.push({ name: d.name, reason: `a secret named ${d.name} exists and is not managed by Regcred` });
   else out.retry = true;
   return false;
 }
@@ -73,12 +79,20 @@ async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceAp
   switch (a.op) {
     case "noop":
       return true;
+    case "adopt": {
+      const r = await ctx.client.annotateSecret(a.namespace, a.name, {}, pre, a.labels);
+      if (!r.ok) throw r.error;
+      ctx.onWrite?.(key, r.value.resourceVersion);
+      out.adopted.push(`secret/${a.name}`);
+      return true;
+    }
     case "create":
       return createSecret(ctx, a.secret, out);
     case "update": {
       const r = await ctx.client.replaceSecret(secretWrite(a.secret, existing), pre);
       if (!r.ok) throw r.error;
       ctx.onWrite?.(key, r.value.resourceVersion);
+      if (a.adopt) out.adopted.push(`secret/${a.name}`);
       return true;
     }
     case "recreate": {
@@ -102,14 +116,30 @@ async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceAp
   }
 }
 
+/** The owner's record on the ServiceAccount after the patch, when it changes; adopted entries are those it held unrecorded. */
+function ownershipRecord(ctx: ApplyContext, p: ServiceAccountPatch): { annotations: Record<string, string | null>; adopted: string[] } | null {
+  if (!ctx.owner || !p.owned) return null;
+  const listed = new Set(p.imagePullSecrets.map((r) => r.name ?? ""));
+  const owned = p.owned.filter((n) => listed.has(n));
+  const before = p.annotations ?? {};
+  const key = pullSecretsAnnotationKey(ctx.owner.installation);
+  const value = recordPullSecrets({ annotations: before }, ctx.owner, owned);
+  if (value === (before[key] ?? null)) return null;
+  const recorded = recordedPullSecrets({ annotations: before }, ctx.owner);
+  const adopted = owned.filter((n) => !recorded.includes(n) && !p.added.includes(n)).map((n) => `serviceaccount/${p.name}:${n}`);
+  return { annotations: { [key]: value }, adopted };
+}
+
 async function wiringAction(ctx: ApplyContext, patch: ServiceAccountPatch | WorkloadPatch, out: NamespaceApply): Promise<boolean> {
   const skip = patch.added.filter((name) => out.missing.has(name));
   const p = skip.length === 0 ? patch : { ...patch, added: patch.added.filter((n) => !skip.includes(n)), imagePullSecrets: patch.imagePullSecrets.filter((r) => !skip.includes(r.name ?? "")) };
-  if (p.added.length === 0 && p.removed.length === 0) return false;
+  const record = p.op === "patch-sa" ? ownershipRecord(ctx, p) : null;
+  if (p.added.length === 0 && p.removed.length === 0 && !record) return false;
   if (p.op === "patch-sa") {
     const pre = { resourceVersion: ctx.versions.get(`ServiceAccount/${p.namespace}/${p.name}`) ?? null };
-    const r = await ctx.client.patchServiceAccountPullSecrets(p.namespace, p.name, p.imagePullSecrets, pre);
+    const r = await ctx.client.patchServiceAccountPullSecrets(p.namespace, p.name, p.imagePullSecrets, pre, record?.annotations);
     if (!r.ok) throw r.error;
+    out.adopted.push(...(record?.adopted ?? []));
     return true;
   }
   const pre = { resourceVersion: ctx.versions.get(`${p.kind}/${p.namespace}/${p.name}`) ?? null };
@@ -120,7 +150,7 @@ async function wiringAction(ctx: ApplyContext, patch: ServiceAccountPatch | Work
 
 function wiringReason(p: ServiceAccountPatch | WorkloadPatch): string {
   const parts = [p.added.length ? `add ${p.added.join(", ")}` : "", p.removed.length ? `remove ${p.removed.join(", ")}` : ""].filter(Boolean);
-  return parts.join("; ") || "reorder";
+  return parts.join("; ") || (p.op === "patch-sa" && p.owned ? "record Regcred's entries" : "reorder");
 }
 
 /** `run` resolves false when it wrote nothing after all; `creates` names the secret a create/recreate step brings into being. */
@@ -128,7 +158,7 @@ type Step = { change: Omit<SyncChange, "ok">; run: (out: NamespaceApply) => Prom
 
 function stepsFor(ctx: ApplyContext, secrets: SecretAction[], wiring: Array<ServiceAccountPatch | WorkloadPatch>): Step[] {
   const secretStep = (a: SecretAction): Step => ({
-    change: { op: a.op as SyncChange["op"], target: `secret/${a.name}`, reason: a.reason },
+    change: { op: (a.op === "adopt" ? "update" : a.op) as SyncChange["op"], target: `secret/${a.name}`, reason: a.reason },
     run: (out) => secretAction(ctx, a, out),
     creates: a.op === "create" || a.op === "recreate" ? a.name : undefined,
   });
@@ -146,7 +176,7 @@ function stepsFor(ctx: ApplyContext, secrets: SecretAction[], wiring: Array<Serv
 
 /** Applies one namespace's part of the plan, in order; a failed write is recorded and the rest still run. */
 export async function applyNamespace(ctx: ApplyContext, secrets: SecretAction[], wiring: Array<ServiceAccountPatch | WorkloadPatch>): Promise<NamespaceApply> {
-  const out: NamespaceApply = { changes: [], errors: [], conflicts: [], retry: false, missing: new Set() };
+  const out: NamespaceApply = { changes: [], errors: [], conflicts: [], retry: false, missing: new Set(), adopted: [] };
   for (const step of stepsFor(ctx, secrets, wiring)) {
     if (!ctx.mayWrite()) throw new LeadershipLost();
     try {

@@ -5,12 +5,13 @@ import { clusters } from "@/db/schema";
 import { clientForCluster } from "@/lib/clusters/connection";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { log } from "@/lib/log";
 import { errorFields } from "./log-fields";
 import { ClusterManager, type ManagerOptions } from "./manager";
 import * as repo from "./repo";
 
-export type ControllerOptions = Omit<ManagerOptions, "cluster" | "client"> & {
+export type ControllerOptions = Omit<ManagerOptions, "cluster" | "client" | "installation"> & {
   /** How a cluster is reached (default: its stored connection); benches inject request counters here. */
   clientFor?: (row: ClusterRow) => KubeClient;
   /** Which clusters this controller manages (default: all); tests restrict it to their own. */
@@ -33,6 +34,7 @@ export class Controller {
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private scanning: Promise<void> | null = null;
   private stopped = false;
+  private installation: string | null = null;
 
   constructor(readonly o: ControllerOptions) {}
 
@@ -41,6 +43,7 @@ export class Controller {
   }
 
   async start(): Promise<void> {
+    this.installation = await ensureInstallation(this.o.db);
     await this.scan();
     // Unref'd: the controller never keeps a process alive on its own (the server or scripts/controller.ts does).
     this.timers.push(setInterval(() => void this.scan(), this.o.scanMs ?? 10_000).unref());
@@ -82,6 +85,7 @@ export class Controller {
   }
 
   private async rescan(): Promise<void> {
+    const installation = this.installation ?? (this.installation = await ensureInstallation(this.o.db));
     const rows = (await this.o.db.select().from(clusters)).filter((r) => this.o.clusterFilter?.(r) ?? true);
     const seen = new Set<string>();
     for (const row of rows) {
@@ -92,7 +96,7 @@ export class Controller {
       if (current) await current.manager.stop();
       if (this.stopped) return;
       const client = this.o.clientFor ? this.o.clientFor(row) : clientForCluster(this.o.keyring, row, { timeoutMs: this.o.timeoutMs });
-      const manager = new ClusterManager({ ...this.o, cluster: row, client });
+      const manager = new ClusterManager({ ...this.o, installation, cluster: row, client });
       this.managers.set(row.id, { manager, version });
       manager.start();
     }

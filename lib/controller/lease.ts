@@ -1,11 +1,29 @@
 import "server-only";
 import type { KubeClient, KubeError, KubeLease } from "@/lib/integrations/kube";
 
-export const LEASE_NAME = "regcred-controller";
+export { leaseNameFor } from "@/lib/sync/ownership";
+
+/** The one Lease name releases before installation identities used, for every cluster and installation. */
+export const LEGACY_LEASE_NAME = "regcred-controller";
+
+export type LegacyLease = {
+  name: string;
+  /** True when that holder identity is an instance of this installation (an old replica in a rolling upgrade). */
+  ours: (holder: string) => Promise<boolean>;
+  /** Called when this instance takes the legacy Lease over (once per take-over). */
+  onTaken?: () => void;
+};
 
 export type LeaseOptions = {
   client: KubeClient;
   namespace: string;
+  /** `regcred-<installation>-<cluster id>` (leaseNameFor). */
+  name: string;
+  /**
+   * The previous release's Lease: while one of this installation's old replicas holds it, this instance does not lead;
+   * once it is free, the leader holds it too so that no old replica still running can lead beside it.
+   */
+  legacy?: LegacyLease;
   identity: string;
   durationMs: number;
   /** Wall clock in ms (leases compare renew times written by other instances). */
@@ -26,6 +44,7 @@ export class LeaseElector {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastRenew = 0;
   private observed: { key: string; at: number } | null = null;
+  private legacyObserved: { key: string; at: number } | null = null;
   private current: KubeLease | null = null;
   private readonly now: () => number;
   private running: Promise<void> | null = null;
@@ -98,13 +117,40 @@ export class LeaseElector {
   private record(start: number, transitions: number, resourceVersion?: string | null) {
     const now = new Date(this.now()).toISOString();
     const acquireTime = this.current?.holderIdentity === this.o.identity && this.current.acquireTime ? this.current.acquireTime : new Date(start).toISOString();
-    return { namespace: this.o.namespace, name: LEASE_NAME, holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000), acquireTime, renewTime: now, leaseTransitions: transitions, resourceVersion };
+    return { namespace: this.o.namespace, name: this.o.name, holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000), acquireTime, renewTime: now, leaseTransitions: transitions, resourceVersion };
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
+    if (!(await this.acquireOrRenewOwn())) return false;
+    return this.o.legacy ? this.holdLegacy(this.o.legacy) : true;
+  }
+
+  /** Only the holder of its own Lease looks at the legacy one, so two new replicas never race for it. */
+  private async holdLegacy(legacy: LegacyLease): Promise<boolean> {
+    const now = this.now();
+    const got = await this.o.client.getLease(this.o.namespace, legacy.name);
+    if (!got.ok) return got.error.kind === "not-found" ? true : this.fail(got.error);
+    const lease = got.value;
+    const holder = lease.holderIdentity;
+    const key = `${holder}|${lease.renewTime}|${lease.resourceVersion}`;
+    if (this.legacyObserved?.key !== key) this.legacyObserved = { key, at: now };
+    const mine = holder === this.o.identity;
+    const live = Boolean(holder) && now - this.legacyObserved.at < (lease.leaseDurationSeconds ?? 0) * 1000;
+    // Another installation's old replica (not recorded in this database): not ours to wait for or to take.
+    if (!mine && holder && !(await legacy.ours(holder))) return true;
+    if (!mine && live) return false;
+    const record = { namespace: this.o.namespace, name: legacy.name, holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000) };
+    const times = { acquireTime: mine && lease.acquireTime ? lease.acquireTime : new Date(now).toISOString(), renewTime: new Date(now).toISOString() };
+    const updated = await this.o.client.updateLease({ ...record, ...times, leaseTransitions: mine ? lease.leaseTransitions : lease.leaseTransitions + 1, resourceVersion: lease.resourceVersion });
+    if (!updated.ok) return updated.error.kind === "conflict" ? false : this.fail(updated.error);
+    if (!mine) legacy.onTaken?.();
+    return true;
+  }
+
+  private async acquireOrRenewOwn(): Promise<boolean> {
     this.lastError = null;
     const now = this.now();
-    const got = await this.o.client.getLease(this.o.namespace, LEASE_NAME);
+    const got = await this.o.client.getLease(this.o.namespace, this.o.name);
     if (!got.ok && got.error.kind !== "not-found") return this.fail(got.error);
     if (!got.ok) {
       this.current = null;
@@ -135,5 +181,8 @@ export class LeaseElector {
     if (!lease || lease.holderIdentity !== this.o.identity) return;
     const now = new Date(this.now()).toISOString();
     await this.o.client.updateLease({ ...lease, holderIdentity: null, leaseDurationSeconds: 1, renewTime: now });
+    if (!this.o.legacy) return;
+    const legacy = await this.o.client.getLease(this.o.namespace, this.o.legacy.name);
+    if (legacy.ok && legacy.value.holderIdentity === this.o.identity) await this.o.client.updateLease({ ...legacy.value, holderIdentity: null, leaseDurationSeconds: 1, renewTime: now });
   }
 }

@@ -3,8 +3,9 @@ import { homeNamespaceOf } from "@/lib/clusters/connection";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
-import { LeaseElector } from "./lease";
+import { LEGACY_LEASE_NAME, LeaseElector, leaseNameFor } from "./lease";
 import { errorFields } from "./log-fields";
+import { auditLeaseAdoption } from "./ownership";
 import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
 import * as repo from "./repo";
@@ -50,6 +51,8 @@ export class ClusterManager {
         : new LeaseElector({
             client: o.client,
             namespace: homeNamespaceOf(o.cluster),
+            name: leaseNameFor(o.installation, o.cluster.id),
+            legacy: { name: LEGACY_LEASE_NAME, ours: (holder) => repo.isKnownLeaseHolder(o.db, holder), onTaken: () => void auditLeaseAdoption(o.db, o.cluster, o.installation, o.instanceId) },
             identity: o.instanceId,
             durationMs: o.leaseDurationMs,
             onStartedLeading: () => this.setLeading(true),

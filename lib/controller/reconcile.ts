@@ -7,11 +7,14 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeClient, KubeSecret } from "@/lib/integrations/kube";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { computeDesiredState, type DesiredState, type DesiredStateInput } from "@/lib/sync/desired";
+import { ensureInstallation } from "@/lib/installation/repo";
 import * as L from "@/lib/sync/labels";
+import type { Owner } from "@/lib/sync/ownership";
 import { planSecretSync, type SyncPlan } from "@/lib/sync/plan";
 import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } from "./apply";
 import { resolveCredentials } from "./credentials";
 import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
+import { auditAdoptions, type Ownership, secretNamer } from "./ownership";
 import * as repo from "./repo";
 import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
 import { handleStuckPods } from "./stuck-pods";
@@ -74,7 +77,7 @@ async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: Clust
     rows.filter((r) => used.has(r.id)),
     { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, secretRefNamespaces: cluster.secretRefNamespaces, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
   );
-  return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved };
+  return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved, base };
 }
 
 function candidateNames(desired: DesiredState, state: ClusterState, deleted: readonly string[]): string[] {
@@ -95,11 +98,11 @@ async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-async function applyPlan(deps: ReconcileDeps, runIds: string[], plan: SyncPlan, state: ClusterState, actual: Map<string, KubeSecret>) {
-  const ctx: ApplyContext = { client: deps.client, actual, versions: state.versions, mayWrite: deps.mayWrite ?? (() => true), onWrite: deps.onWrite };
+async function applyPlan(deps: ReconcileDeps, runIds: string[], plan: SyncPlan, state: ClusterState, actual: Map<string, KubeSecret>, owner: Owner) {
+  const ctx: ApplyContext = { client: deps.client, actual, versions: state.versions, mayWrite: deps.mayWrite ?? (() => true), onWrite: deps.onWrite, owner };
   const groups = groupByNamespace(plan);
   const namespaces = state.namespaces.map((ns) => ns.name);
-  const applied = new Map<string, AppliedNamespace>();
+  const applied = new Map<string, AppliedNamespace & { adopted: string[] }>();
   let done = namespaces.filter((ns) => !groups.has(ns)).length;
   let retry = false;
   let lastProgress = 0;
@@ -143,15 +146,25 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   await repo.progressRuns(deps.db, runIds, 0, total);
   const [rows, tombstones] = await Promise.all([listRegistryRows(deps.db, cluster.orgId), repo.listTombstones(deps.db, cluster.orgId)]);
   const deleted = deletedRegistryIds(rows, tombstones);
-  const { desired, resolved } = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
+  const first = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
+  const { resolved } = first;
   const nsNames = new Set(state.namespaces.map((ns) => ns.name));
-  const named = await findNamedSecrets(deps.client, candidateNames(desired, state, deleted), nsNames);
+  const named = await findNamedSecrets(deps.client, candidateNames(first.desired, state, deleted), nsNames);
   if (!named.ok) return finish(deps, cluster, runIds, { ...base, status: "failed", error: `list secrets: ${named.error.message}`, unreachable: true, retry: true }, 0);
   const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
+  const ownership: Ownership = {
+    owner: { installation: await ensureInstallation(deps.db), org: cluster.orgId },
+    adoptable: await repo.heldSecretKeys(deps.db, cluster.id),
+    known: new Set([...rows.map((r) => r.id), ...deleted]),
+  };
+  const namer = secretNamer(ownership, actual);
+  const desired = computeDesiredState({ ...first.base, credentials: resolved.credentials, owner: ownership.owner, secretName: namer });
   const planned = planSecretSync({
     desired,
+    owner: ownership.owner,
+    adoptable: ownership.adoptable,
     actual: [...actual.values()],
-    serviceAccounts: state.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name, imagePullSecrets: sa.imagePullSecrets.map((name) => ({ name })) })),
+    serviceAccounts: state.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name, annotations: sa.annotations, imagePullSecrets: sa.imagePullSecrets.map((name) => ({ name })) })),
     now: deps.now(),
     gracePeriodMs: deps.gracePeriodMs,
     deletedRegistryIds: deleted,
@@ -166,8 +179,9 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   let applied: Awaited<ReturnType<typeof applyPlan>>;
   let namespaces: repo.NamespaceResultRow[];
   try {
-    applied = await applyPlan(deps, runIds, plan, state, actual);
-    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods };
+    applied = await applyPlan(deps, runIds, plan, state, actual, ownership.owner);
+    await auditAdoptions(deps.db, cluster, ownership.owner.installation, applied.applied);
+    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods, secretName: namer };
     namespaces = await handleStuckPods(stuckDeps, state.pods, rows, namespaceResults([...nsNames].sort(), desired, plan, applied.applied));
   } catch (err) {
     if (!(err instanceof LeadershipLost)) throw err;

@@ -113,6 +113,18 @@ export async function recordNamespaceResults(db: Db, cluster: { id: string; orgI
   await db.delete(syncNamespaces).where(and(eq(syncNamespaces.clusterId, cluster.id), gone));
 }
 
+/** `namespace/name` of every secret this installation's last passes held in the cluster (what the previous release wrote). */
+export async function heldSecretKeys(db: Db, clusterId: string): Promise<Set<string>> {
+  const rows = await db.select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets }).from(syncNamespaces).where(eq(syncNamespaces.clusterId, clusterId));
+  return new Set(rows.flatMap((r) => r.secrets.map((name) => `${r.namespace}/${name}`)));
+}
+
+/** True when some cluster of this installation recorded that holder of its Lease (an instance of this installation). */
+export async function isKnownLeaseHolder(db: Db, holder: string): Promise<boolean> {
+  const [row] = await db.select({ id: clusterSync.clusterId }).from(clusterSync).where(eq(clusterSync.leaseHolder, holder)).limit(1);
+  return Boolean(row);
+}
+
 export async function listNamespaceResults(db: Db, clusterId: string): Promise<SyncNamespaceRow[]> {
   return db.select().from(syncNamespaces).where(eq(syncNamespaces.clusterId, clusterId)).orderBy(asc(syncNamespaces.namespace));
 }

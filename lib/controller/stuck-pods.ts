@@ -7,7 +7,13 @@ import { LeadershipLost } from "./apply";
 import type { NamespaceResultRow } from "./repo";
 import { outcomeOf } from "./results";
 
-export type StuckPodDeps = { client: KubeClient; mayWrite: () => boolean; restart: boolean };
+export type StuckPodDeps = {
+  client: KubeClient;
+  mayWrite: () => boolean;
+  restart: boolean;
+  /** The registry's secret name in a namespace (`regcred-<id>`, or this owner's alternate there). */
+  secretName?: (namespace: string, registryId: string) => string;
+};
 type Restarted = { ok: boolean; error?: string };
 
 const entryOf = (s: StuckPod, r: Restarted | undefined): StuckPodEntry => ({
@@ -54,7 +60,7 @@ function withStuck(row: NamespaceResultRow, stuck: readonly StuckPod[], restarte
 export async function handleStuckPods(deps: StuckPodDeps, pods: readonly PodPullState[], registries: readonly MatchableRegistry[], rows: readonly NamespaceResultRow[]): Promise<NamespaceResultRow[]> {
   if (pods.length === 0) return [...rows];
   const present = new Map(rows.map((r) => [r.namespace, new Set(r.secrets)]));
-  const stuck = findStuckPods(pods, registries, (ns, name) => present.get(ns)?.has(name) ?? false);
+  const stuck = findStuckPods(pods, registries, (ns, name) => present.get(ns)?.has(name) ?? false, deps.secretName);
   const restarted = deps.restart ? await restartPods(deps, stuck) : new Map<string, Restarted>();
   return rows.map((row) => withStuck(row, stuck, restarted));
 }

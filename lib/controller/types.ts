@@ -16,6 +16,8 @@ export type ManagerOptions = {
   cluster: ClusterRow;
   client: KubeClient;
   instanceId: string;
+  /** This installation's identity (ensureInstallation): in the Lease name and on every object written. */
+  installation: string;
   resyncMs: number;
   gracePeriodMs: number;
   leaseDurationMs: number;

@@ -4,6 +4,7 @@ import type { RegistryType } from "@/lib/registries/schema";
 import { encodeBase64Utf8, hashSecretContent } from "./content";
 import type { SecretRefTarget, SyncCredential } from "./credentials";
 import * as L from "./labels";
+import { type Owner, ownerLabels } from "./ownership";
 import { groupServiceAccounts } from "./wiring";
 import type { WorkloadImages } from "./workload-images";
 
@@ -47,6 +48,10 @@ export type DesiredStateInput = {
   registries: readonly SyncRegistry[];
   credentials: ReadonlyMap<string, SyncCredential>;
   environmentLabel?: string;
+  /** Written as labels on every secret (installation and org). */
+  owner?: Owner;
+  /** The secret name for a registry in a namespace (default `regcred-<id>`; see chooseSecretName). */
+  secretName?: (namespace: string, registryId: string) => string;
 };
 
 type Resolved = { ok: true; registry: MatchableRegistry | null } | { ok: false; reason: string };
@@ -65,6 +70,8 @@ function imageResolver(registries: readonly SyncRegistry[]): (image: string) => 
   };
 }
 
+const nameFor = (input: DesiredStateInput) => input.secretName ?? ((_ns: string, id: string) => L.secretNameFor(id));
+
 function resolveWorkloads(input: DesiredStateInput): { workloads: DesiredWorkload[]; warnings: SyncWarning[] } {
   const inScope = new Set(input.namespaces.map((ns) => ns.name));
   const resolve = imageResolver(input.registries);
@@ -74,7 +81,7 @@ function resolveWorkloads(input: DesiredStateInput): { workloads: DesiredWorkloa
     for (const image of images) {
       const hit = resolve(image);
       if (!hit.ok) warnings.push({ kind: "image", namespace: w.namespace, workload: `${w.kind}/${w.name}`, image, reason: hit.reason });
-      else if (hit.registry && hit.registry.type !== "public") names.add(L.secretNameFor(hit.registry.id));
+      else if (hit.registry && hit.registry.type !== "public") names.add(nameFor(input)(w.namespace, hit.registry.id));
     }
     return { ...w, secretNames: [...names].sort(byName) };
   });
@@ -96,11 +103,12 @@ function buildDesiredSecret(namespace: SyncNamespace, registryId: string, cred: 
     [L.REGISTRY_LABEL]: registryId,
     [L.MANAGED_BY_LABEL]: L.MANAGED_BY_VALUE,
     [L.ENVIRONMENT_LABEL]: environment,
+    ...(input.owner ? ownerLabels(input.owner) : {}),
     ...(cred.expiresAt ? { [L.EXPIRES_LABEL]: L.formatExpiryLabel(cred.expiresAt) } : {}),
   };
   const contentHash = hashSecretContent(type, data);
   const annotations = { [L.CONTENT_HASH_ANNOTATION]: contentHash, [L.ARGOCD_COMPARE_ANNOTATION]: L.ARGOCD_COMPARE_VALUE };
-  return { namespace: namespace.name, name: L.secretNameFor(registryId), registryId, type, data, labels, annotations, contentHash };
+  return { namespace: namespace.name, name: nameFor(input)(namespace.name, registryId), registryId, type, data, labels, annotations, contentHash };
 }
 
 /** What should exist in a cluster: one `regcred-<id>` secret per namespace and registry its workloads use. */
@@ -110,12 +118,12 @@ export function computeDesiredState(input: DesiredStateInput): DesiredState {
   const state: DesiredState = { registryIds, secrets: [], held: [], serviceAccounts: groupServiceAccounts(workloads), workloads, warnings };
   const used = new Set(workloads.flatMap((w) => w.secretNames.map((name) => `${w.namespace}/${name}`)));
   for (const registry of [...input.registries].sort((a, b) => byName(a.id, b.id))) {
-    const name = L.secretNameFor(registry.id);
-    const users = input.namespaces.filter((ns) => used.has(`${ns.name}/${name}`));
+    const name = (ns: string) => nameFor(input)(ns, registry.id);
+    const users = input.namespaces.filter((ns) => used.has(`${ns.name}/${name(ns.name)}`));
     if (users.length === 0) continue;
     const cred = input.credentials.get(registry.id) ?? { kind: "unavailable", reason: "no credentials were supplied for this registry" };
     if (cred.kind === "unavailable") {
-      state.held.push(...users.map((ns) => ({ namespace: ns.name, name, registryId: registry.id, reason: cred.reason })));
+      state.held.push(...users.map((ns) => ({ namespace: ns.name, name: name(ns.name), registryId: registry.id, reason: cred.reason })));
       state.warnings.push({ kind: "credentials", registryId: registry.id, reason: cred.reason, namespaces: users.map((ns) => ns.name) });
     } else state.secrets.push(...users.map((ns) => buildDesiredSecret(ns, registry.id, cred, input)));
   }

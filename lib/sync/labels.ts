@@ -6,6 +6,9 @@ export const REGISTRY_LABEL = `${LABEL_PREFIX}registry`;
 export const EXPIRES_LABEL = `${LABEL_PREFIX}expires`;
 export const ENVIRONMENT_LABEL = `${LABEL_PREFIX}environment`;
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+/** The installation (its database) and the org that wrote the object; see ownership.ts. */
+export const INSTALLATION_LABEL = `${LABEL_PREFIX}installation`;
+export const ORG_LABEL = `${LABEL_PREFIX}org`;
 export const MANAGED_BY_VALUE = "regcred";
 export const CONTENT_HASH_ANNOTATION = `${LABEL_PREFIX}content-hash`;
 /** When a namespace stopped using the registry (ISO 8601); the grace period runs from here. */
@@ -15,7 +18,7 @@ export const ARGOCD_COMPARE_VALUE = "IgnoreExtraneous";
 export const SECRET_NAME_PREFIX = "regcred-";
 
 /** The label keys Regcred owns on its secrets; the planner compares exactly these. */
-export const OWN_LABEL_KEYS = [REGISTRY_LABEL, EXPIRES_LABEL, ENVIRONMENT_LABEL, MANAGED_BY_LABEL] as const;
+export const OWN_LABEL_KEYS = [REGISTRY_LABEL, EXPIRES_LABEL, ENVIRONMENT_LABEL, MANAGED_BY_LABEL, INSTALLATION_LABEL, ORG_LABEL] as const;
 
 export type ObjectLabels = { labels?: Readonly<Record<string, string>> | null };
 

@@ -64,4 +64,11 @@ describe("findStuckPods", () => {
     const [found] = findStuckPods(podPullStates([pod("p", [waiting("ErrImagePull")], { owners: [owner] })]), registries, present);
     expect(found).toEqual({ namespace: "a", pod: "p", uid: "uid-p", container: "app", image: "priv.example.com/app:1", reason: "ErrImagePull", controlled: true, secretName: "regcred-priv", restartable: true });
   });
+
+  it("looks for the owner's alternate name where another installation holds regcred-<id>", () => {
+    const alt = (ns: string, secret: string) => ns === "a" && secret === "regcred-priv-0a1b2c3d";
+    const pods = podPullStates([pod("p", [waiting("ErrImagePull")], { owners: [owner] })]);
+    expect(findStuckPods(pods, registries, alt)).toEqual([]);
+    expect(findStuckPods(pods, registries, alt, (_ns, id) => `regcred-${id}-0a1b2c3d`).map((s) => s.secretName)).toEqual(["regcred-priv-0a1b2c3d"]);
+  });
 });

@@ -41,13 +41,18 @@ export function podPullStates(workloads: readonly Workload[]): PodPullState[] {
  * Waiting containers that a pull secret now fixes: the image resolves to a non-public registry and
  * `present(namespace, secretName)` says that registry's regcred secret exists in the Pod's namespace.
  */
-export function findStuckPods(pods: readonly PodPullState[], registries: readonly MatchableRegistry[], present: (namespace: string, secretName: string) => boolean): StuckPod[] {
+export function findStuckPods(
+  pods: readonly PodPullState[],
+  registries: readonly MatchableRegistry[],
+  present: (namespace: string, secretName: string) => boolean,
+  nameFor: (namespace: string, registryId: string) => string = (_ns, id) => secretNameFor(id),
+): StuckPod[] {
   return pods.flatMap((p) =>
     p.waiting.flatMap((w): StuckPod[] => {
       const parsed = parseImageReference(w.image);
       const registry = parsed.ok ? resolveRegistry(registries, parsed.value) : null;
       if (!registry || registry.type === "public") return [];
-      const secretName = secretNameFor(registry.id);
+      const secretName = nameFor(p.namespace, registry.id);
       if (!present(p.namespace, secretName)) return [];
       // A Pod that already lists the secret fails for another reason: re-creating it would loop.
       const restartable = p.controlled && !p.pullSecrets.includes(secretName);

@@ -2,10 +2,20 @@ import type { DesiredServiceAccount, DesiredState, DesiredWorkload } from "./des
 import type { LocalObjectReference, WorkloadKind } from "./workload-images";
 
 export type WiringMode = "serviceaccount" | "podtemplate";
-export type ActualServiceAccount = { namespace: string; name: string; imagePullSecrets?: readonly LocalObjectReference[] };
+export type ActualServiceAccount = {
+  namespace: string;
+  name: string;
+  imagePullSecrets?: readonly LocalObjectReference[];
+  annotations?: Readonly<Record<string, string>>;
+  /** Entries the owner recorded on the ServiceAccount as its own (ownership.ts); absent: no record kept. */
+  recorded?: readonly string[];
+};
 type PullSecretChange = { imagePullSecrets: LocalObjectReference[]; added: string[]; removed: string[] };
-/** The full new imagePullSecrets list: foreign entries kept in order, Regcred's added or removed. */
-export type ServiceAccountPatch = { op: "patch-sa"; namespace: string; name: string } & PullSecretChange;
+/**
+ * The full new imagePullSecrets list: foreign entries kept in order, Regcred's added or removed. `owned` (when a record
+ * is kept) lists the entries the owner holds after the patch; `annotations` is the ServiceAccount's current set.
+ */
+export type ServiceAccountPatch = { op: "patch-sa"; namespace: string; name: string; owned?: string[]; annotations?: Readonly<Record<string, string>> } & PullSecretChange;
 export type WorkloadPatch = { op: "patch-workload"; namespace: string; kind: WorkloadKind; name: string } & PullSecretChange;
 export type WiringWarning = { namespace: string; workload: string; reason: string };
 export type Wiring = { serviceAccounts: ServiceAccountPatch[]; workloads: WorkloadPatch[]; warnings: WiringWarning[] };
@@ -18,6 +28,8 @@ export type WiringFacts = {
   lingering: (namespace: string, name: string) => boolean;
   /** A reference Regcred may remove: its own secret name, never a foreign secret's. */
   own: (namespace: string, name: string) => boolean;
+  /** A secret of that name exists (whoever owns it); a recorded entry counts as own only while its secret is gone or own. */
+  exists?: (namespace: string, name: string) => boolean;
 };
 
 export function mergePullSecrets(
@@ -64,8 +76,14 @@ function planServiceAccounts(
     const ns = sa.namespace;
     const wanted = (byKey.get(`${ns}/${sa.name}`) ?? []).filter((name) => facts.available(ns, name));
     const current = sa.imagePullSecrets ?? [];
-    const change = mergePullSecrets(current, wanted, (n) => facts.lingering(ns, n), (n) => facts.own(ns, n));
-    return sameNames(current, change.imagePullSecrets) ? [] : [{ op: "patch-sa", namespace: ns, name: sa.name, ...change }];
+    const recorded = sa.recorded;
+    const own = (n: string) => facts.own(ns, n) || (recorded !== undefined && recorded.includes(n) && !facts.exists?.(ns, n));
+    const change = mergePullSecrets(current, wanted, (n) => facts.lingering(ns, n), own);
+    const patch: ServiceAccountPatch = { op: "patch-sa", namespace: ns, name: sa.name, ...change };
+    if (recorded === undefined) return sameNames(current, change.imagePullSecrets) ? [] : [patch];
+    const owned = [...new Set(change.imagePullSecrets.map((r) => r.name ?? "").filter((n) => own(n) || change.added.includes(n)))].sort();
+    const sameRecord = owned.length === recorded.length && owned.every((n) => recorded.includes(n));
+    return sameNames(current, change.imagePullSecrets) && sameRecord ? [] : [{ ...patch, owned, annotations: sa.annotations ?? {} }];
   });
 }
 

@@ -8,7 +8,8 @@
 # Env: KUBE_PORT (apiserver port; default: the one used last time in RUN_DIR, else a
 # free port), ETCD_PORT (etcd client port; default free), KUBE_READY_TIMEOUT (120 s),
 # KUBE_ADMISSION_CONFIG_FILE (opt-in: passed as --admission-control-config-file, e.g. an
-# AdmissionConfiguration giving webhooks a kubeconfig with client-certificate or token).
+# AdmissionConfiguration giving webhooks a kubeconfig with client-certificate or token),
+# KUBE_AUDIT_POLICY_FILE + KUBE_AUDIT_LOG (opt-in: --audit-policy-file/--audit-log-path, JSON lines).
 # Idempotent: if the apiserver is already up and ready, it only rewrites the files.
 #
 # Writes RUN_DIR/kube/:
@@ -151,6 +152,10 @@ cat >"$K/apiserver.args" <<EOF
 --v=1
 EOF
 [[ -z ${KUBE_ADMISSION_CONFIG_FILE:-} ]] || echo "--admission-control-config-file=$KUBE_ADMISSION_CONFIG_FILE" >>"$K/apiserver.args"
+if [[ -n ${KUBE_AUDIT_POLICY_FILE:-} ]]; then
+  [[ -n ${KUBE_AUDIT_LOG:-} ]] || die "KUBE_AUDIT_POLICY_FILE needs KUBE_AUDIT_LOG"
+  printf -- '--audit-policy-file=%s\n--audit-log-path=%s\n--audit-log-format=json\n' "$KUBE_AUDIT_POLICY_FILE" "$KUBE_AUDIT_LOG" >>"$K/apiserver.args"
+fi
 
 if ! etcd_running; then
   tail -n 20 "$K/logs/etcd.log" >&2 || true

@@ -7,7 +7,8 @@ import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
-import { LEASE_NAME } from "@/lib/controller/lease";
+import { leaseNameFor } from "@/lib/controller/lease";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { createKeyring } from "@/lib/crypto/secret-box";
 import { createRegistry } from "@/lib/registries/service";
 import { createDeployment, eventually, type Fixture, openFixture, readSecret, testScope } from "./controller-fixture";
@@ -80,6 +81,7 @@ describe("controller processes", () => {
     const kc = new KubeConfig();
     kc.loadFromFile(f.kube.KUBECONFIG_ADMIN);
     const coordination = kc.makeApiClient(CoordinationV1Api);
+    const LEASE_NAME = leaseNameFor(await ensureInstallation(database.db), s.cluster.id);
     const holder = (await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec?.holderIdentity;
     expect(["proc-a", "proc-b"]).toContain(holder);
     const [leader, other] = holder === "proc-a" ? [a, "proc-b"] : [b, "proc-a"];

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Controller, ControllerOptions } from "@/lib/controller/controller";
 import { clientForCluster } from "@/lib/clusters/connection";
-import { LEASE_NAME } from "@/lib/controller/lease";
+import { leaseNameFor } from "@/lib/controller/lease";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { type Clock, ClusterManager } from "@/lib/controller/manager";
 import { findClusterSync, listNamespaceResults, recentRuns } from "@/lib/controller/repo";
 import { startController, stopController } from "@/lib/controller/runtime";
@@ -120,6 +121,8 @@ describe("controller against a real kube-apiserver", () => {
       "regcred.dev/expires": "20150101T000000Z",
       "regcred.dev/environment": `${s.cluster.name}.${b}`,
       "app.kubernetes.io/managed-by": "regcred",
+      "regcred.dev/installation": await ensureInstallation(f.db),
+      "regcred.dev/org": s.cluster.orgId,
     });
     expect(secret.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous", "regcred.dev/content-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     const auth = JSON.parse(decode(secret.data?.[".dockerconfigjson"])).auths[ECR_HOST];
@@ -389,10 +392,13 @@ describe("controller against a real kube-apiserver", () => {
     const ns = await s.namespace("app");
     await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    const installation = await ensureInstallation(f.db);
+    const LEASE_NAME = leaseNameFor(installation, s.cluster.id);
     const make = (instanceId: string) =>
       new ClusterManager({
         db: f.db,
         keyring: f.keyring,
+        installation,
         cluster: s.cluster,
         client: clientForCluster(f.keyring, s.cluster, { timeoutMs: 5_000 }),
         instanceId,

@@ -20,6 +20,7 @@ import {
 } from "@/lib/controller/webhook";
 import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { createRegistry } from "@/lib/registries/service";
 import { syncNamespaces } from "@/db/schema";
 import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
@@ -142,6 +143,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     const secret = await readSecret(f, ns, SECRET);
     expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
     expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/registry": "wh-private", "app.kubernetes.io/managed-by": "regcred", "regcred.dev/environment": `${s.cluster.name}.${ns}` });
+    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/installation": await ensureInstallation(f.db), "regcred.dev/org": s.cluster.orgId });
     expect(secret?.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous" });
     expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"]))).toEqual({
       auths: { [REGISTRY]: { username: "puller", password: "s3cret-pw", auth: Buffer.from("puller:s3cret-pw").toString("base64") } },
@@ -188,6 +190,15 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     const secret = await readSecret(f, ns, SECRET);
     expect(secret?.type).toBe("Opaque");
     expect(decode(secret?.data?.note)).toBe("hand-made");
+  });
+
+  it("[ownership] does not reference or overwrite another Regcred installation's secret of the same name", async () => {
+    const ns = await s.namespace("other-install");
+    const labels = { "app.kubernetes.io/managed-by": "regcred", "regcred.dev/registry": "wh-private", "regcred.dev/installation": "zzzzzzzzzz", "regcred.dev/org": s.cluster.orgId };
+    await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: SECRET, labels }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": '{"auths":{}}' } } });
+    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
+    expect(created.spec?.imagePullSecrets).toBeUndefined();
+    expect(decode((await readSecret(f, ns, SECRET))?.data?.[".dockerconfigjson"])).toBe('{"auths":{}}');
   });
 
   it("still references a secret whose credentials are unavailable, for the controller to create later", async () => {

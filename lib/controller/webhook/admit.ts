@@ -5,6 +5,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { parseImageReference } from "@/lib/images/reference";
 import { resolveRegistry } from "@/lib/images/matching";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { describeError, log } from "@/lib/log";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { extractWorkloadImages, type Pod, type WorkloadImages } from "@/lib/sync/workload-images";
@@ -77,9 +78,10 @@ export async function admitPod(deps: AdmitDeps, target: AdmitTarget, request: Po
   const names = plan.needed.map((r) => secretNameFor(r.id));
   // Mode none: anyone may have sent this review, so only secrets the controller itself found in use there may be written.
   const writable = target.trust === "trusted" ? "all" : await knownSecretsIn(deps.db, clusterId, request.namespace);
+  const owner = { installation: await ensureInstallation(deps.db), org: plan.cluster.orgId };
   const ensuring = ensurePullSecrets(
     { keyring: deps.keyring, client: deps.clientFor(plan.cluster), now: deps.now, timeoutMs: deps.budgetMs, ecrEndpoint: deps.ecrEndpoint },
-    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun, writable },
+    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun, writable, owner },
   );
   const ensured = await withDeadline(ensuring, deps.budgetMs - (Date.now() - started));
   if (!ensured.done) {

@@ -6,7 +6,8 @@ import type { KubeClient, KubeNamespace } from "@/lib/integrations/kube";
 import { log } from "@/lib/log";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { computeDesiredState } from "@/lib/sync/desired";
-import { isManagedSecret, secretNameFor } from "@/lib/sync/labels";
+import { secretNameFor } from "@/lib/sync/labels";
+import { isLegacySecret, isOwnedBy, type Owner } from "@/lib/sync/ownership";
 import type { WorkloadImages } from "@/lib/sync/workload-images";
 import { resolveCredentials } from "../credentials";
 
@@ -24,6 +25,8 @@ export type EnsureInput = {
   dryRun: boolean;
   /** Secrets this review may create: all (an authenticated API server) or those the controller already found in use here. */
   writable: "all" | ReadonlySet<string>;
+  /** This installation and the cluster's org: written on the secrets created; another owner's secret is not referenced. */
+  owner: Owner;
 };
 export type EnsureOutcome = {
   /** Secret names to reference from the pod. */
@@ -40,12 +43,13 @@ async function readNamespace(client: KubeClient, name: string): Promise<KubeName
   return listed.ok ? (listed.value.find((ns) => ns.name === name) ?? null) : null;
 }
 
-async function classify(client: KubeClient, namespace: string, needed: readonly RegistryRow[]): Promise<Existing> {
+async function classify(client: KubeClient, namespace: string, needed: readonly RegistryRow[], owner: Owner): Promise<Existing> {
   const out: Existing = { present: [], missing: [], foreign: [], unknown: [] };
   const reads = await Promise.all(needed.map(async (row) => ({ row, read: await client.getSecret(namespace, secretNameFor(row.id)) })));
   for (const { row, read } of reads) {
     const name = secretNameFor(row.id);
-    if (read.ok) (isManagedSecret(read.value) ? out.present : out.foreign).push(name);
+    // The previous release's secret stays referenced; the controller's next pass adopts it or reports it.
+    if (read.ok) (isOwnedBy(read.value, owner) || isLegacySecret(read.value) ? out.present : out.foreign).push(name);
     else if (read.error.kind === "not-found") out.missing.push(row);
     else out.unknown.push(name);
   }
@@ -61,6 +65,7 @@ async function createMissing(deps: EnsureDeps, input: EnsureInput, ns: KubeNames
     registries: input.rows.map((r) => ({ id: r.id, registry: r.registry, type: r.type, secrets: r.secrets })),
     credentials: resolved.credentials,
     environmentLabel: input.environmentLabel ?? undefined,
+    owner: input.owner,
   });
   const wanted = new Set(missing.map((r) => secretNameFor(r.id)));
   // Pod creators see only that it failed; the reason (which may name AWS principals) goes to Regcred's log.
@@ -91,10 +96,10 @@ async function createMissing(deps: EnsureDeps, input: EnsureInput, ns: KubeNames
  */
 export async function ensurePullSecrets(deps: EnsureDeps, input: EnsureInput): Promise<EnsureOutcome> {
   const all = input.needed.map((r) => secretNameFor(r.id));
-  const [ns, existing] = await Promise.all([readNamespace(deps.client, input.namespace), classify(deps.client, input.namespace, input.needed)]);
+  const [ns, existing] = await Promise.all([readNamespace(deps.client, input.namespace), classify(deps.client, input.namespace, input.needed, input.owner)]);
   if (ns && !decideNamespace(input.scope, ns).inScope) return { reference: [], warnings: [], outcome: "out-of-scope" };
   const reference = all.filter((n) => !existing.foreign.includes(n));
-  const warnings = existing.foreign.map((n) => `regcred: secret ${n} in ${input.namespace} is not managed by Regcred; it was not added to imagePullSecrets`);
+  const warnings = existing.foreign.map((n) => `regcred: secret ${n} in ${input.namespace} is not managed by this Regcred installation and org; it was not added to imagePullSecrets`);
   if (input.dryRun) return { reference, warnings, outcome: "dry-run" };
   // A namespace that cannot be read (or does not exist) gets nothing written: the controller writes once it sees it.
   if (!ns) return { reference, warnings, outcome: "no-namespace" };

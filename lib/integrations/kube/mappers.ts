@@ -28,6 +28,7 @@ export function toServiceAccount(sa: V1ServiceAccount): KubeServiceAccount {
     name: sa.metadata?.name ?? "",
     imagePullSecrets: (sa.imagePullSecrets ?? []).map((r) => r.name ?? ""),
     resourceVersion: sa.metadata?.resourceVersion ?? null,
+    annotations: sa.metadata?.annotations ?? {},
   };
 }
 

@@ -43,7 +43,7 @@ export type KubeSecret = {
 
 export type ListSecretsOptions = { labelSelector?: string; fieldSelector?: string };
 
-export type KubeServiceAccount = { namespace: string; name: string; imagePullSecrets: string[]; resourceVersion: string | null };
+export type KubeServiceAccount = { namespace: string; name: string; imagePullSecrets: string[]; resourceVersion: string | null; annotations?: Record<string, string> };
 
 /** A secret to create or replace; `data` holds base64 values. */
 export type SecretWrite = {
@@ -104,12 +104,12 @@ export interface KubeClient {
   createSecret(secret: SecretWrite): Promise<KubeResult<KubeSecret>>;
   /** PUT of the whole secret; with a resourceVersion it fails with `conflict` if the secret changed. */
   replaceSecret(secret: SecretWrite, pre?: Precondition): Promise<KubeResult<KubeSecret>>;
-  /** Merge-patches metadata.annotations (null removes a key). */
-  annotateSecret(namespace: string, name: string, annotations: Record<string, string | null>, pre?: Precondition): Promise<KubeResult<KubeSecret>>;
+  /** Merge-patches metadata.annotations and, when given, metadata.labels (null removes a key). */
+  annotateSecret(namespace: string, name: string, annotations: Record<string, string | null>, pre?: Precondition, labels?: Record<string, string | null>): Promise<KubeResult<KubeSecret>>;
   /** Deletes a secret; `not-found` is reported as such, the caller decides whether it matters. */
   deleteSecret(namespace: string, name: string, pre?: Precondition): Promise<KubeResult<void>>;
-  /** Sets the whole imagePullSecrets list (JSON merge patch); the caller keeps foreign entries in it. */
-  patchServiceAccountPullSecrets(namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<KubeServiceAccount>>;
+  /** Sets the whole imagePullSecrets list (JSON merge patch; with `annotations`, those too); the caller keeps foreign entries in it. */
+  patchServiceAccountPullSecrets(namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition, annotations?: Record<string, string | null>): Promise<KubeResult<KubeServiceAccount>>;
   /** Sets a workload's pod-template imagePullSecrets (podtemplate mode; this rolls the workload out). */
   patchWorkloadPullSecrets(kind: WorkloadKind, namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<void>>;
   /** Deletes a Pod (its controller re-creates it); with `uid` only that incarnation of the name. */

@@ -65,9 +65,9 @@ export function writeMethods(send: RawSender, run: Runner): Writes {
   return {
     createSecret: (s) => run(async () => toSecret(await send<V1Secret>({ method: "POST", path: pathFor("Secret", s.namespace), body: secretBody(s) }))),
     replaceSecret: (s, pre) => run(async () => toSecret(await send<V1Secret>({ method: "PUT", path: pathFor("Secret", s.namespace, s.name), body: secretBody(s, pre) }))),
-    annotateSecret: (namespace, name, annotations, pre) =>
+    annotateSecret: (namespace, name, annotations, pre, labels) =>
       run(async () => {
-        const body = { metadata: { annotations, ...rvMeta(pre) } };
+        const body = { metadata: { annotations, ...(labels ? { labels } : {}), ...rvMeta(pre) } };
         return toSecret(await send<V1Secret>({ method: "PATCH", path: pathFor("Secret", namespace, name), body, contentType: MERGE_PATCH }));
       }),
     deleteSecret: (namespace, name, pre) =>
@@ -75,9 +75,9 @@ export function writeMethods(send: RawSender, run: Runner): Writes {
         const body = { apiVersion: "v1", kind: "DeleteOptions", ...(pre?.resourceVersion ? { preconditions: { resourceVersion: pre.resourceVersion } } : {}) };
         await send({ method: "DELETE", path: pathFor("Secret", namespace, name), body });
       }),
-    patchServiceAccountPullSecrets: (namespace, name, refs, pre) =>
+    patchServiceAccountPullSecrets: (namespace, name, refs, pre, annotations) =>
       run(async () => {
-        const body = { metadata: rvMeta(pre), imagePullSecrets: refsOf(refs) };
+        const body = { metadata: { ...rvMeta(pre), ...(annotations ? { annotations } : {}) }, imagePullSecrets: refsOf(refs) };
         return toServiceAccount(await send<V1ServiceAccount>({ method: "PATCH", path: pathFor("ServiceAccount", namespace, name), body, contentType: MERGE_PATCH }));
       }),
     patchWorkloadPullSecrets: (kind, namespace, name, refs, pre) =>
