@@ -11,7 +11,8 @@ import type { ClusterRow } from "./repo";
 import { scopeOf } from "./repo";
 import type { ClusterTestResult } from "./schema";
 import { filterNamespaces, type ScopedNamespaces } from "./scope";
-import { type Ctx, kubeconfigAad, requireCluster } from "./service";
+import { kubeconfigAad } from "../crypto/aad";
+import { type Ctx, requireCluster } from "./service";
 
 /** The connection details of a stored cluster, unsealed; server-side only, never logged. */
 export function connectionOf(keyring: Keyring, row: ClusterRow): KubeConnectConfig {

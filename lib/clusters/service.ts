@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { clusters } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
+import { kubeconfigAad } from "../crypto/aad";
 import { seal } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
@@ -21,7 +22,6 @@ export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubecon
 type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> &
   Partial<Pick<ClusterCreate, "wiring" | "environment_label" | "restart_stuck_pods" | "secret_ref_namespaces" | "webhook_auth" | "webhook_client_ca" | "rotate_webhook_token">>;
 
-export const kubeconfigAad = (orgId: string, clusterId: string) => `cluster:${orgId}/${clusterId}`;
 
 function parseKubeconfigDoc(text: string): unknown {
   const parsed = parseYamlText(text);

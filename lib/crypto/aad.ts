@@ -1,5 +1,4 @@
 // The additional authenticated data each sealed column binds its value to (a value copied to another row fails to open).
-// lib/registries/service.ts and lib/clusters/service.ts use the same strings; test/integration/reseal.test.ts proves it.
 
 export const registryCredsAad = (orgId: string, registryId: string) => `registry:${orgId}/${registryId}`;
 export const kubeconfigAad = (orgId: string, clusterId: string) => `cluster:${orgId}/${clusterId}`;

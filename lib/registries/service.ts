@@ -5,6 +5,7 @@ import { registries } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
+import { registryCredsAad } from "../crypto/aad";
 import { open, seal, type Keyring } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseWith, validationError } from "../validation";
@@ -17,15 +18,14 @@ import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./sc
 export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
 export type StoredCreds = { username?: string; password?: string; expires?: string };
 
-const aad = (orgId: string, id: string) => `registry:${orgId}/${id}`;
 
 export function openCreds(keyring: Keyring, row: RegistryRow): StoredCreds | null {
-  return row.credsSealed ? (JSON.parse(open(keyring, row.credsSealed, aad(row.orgId, row.id))) as StoredCreds) : null;
+  return row.credsSealed ? (JSON.parse(open(keyring, row.credsSealed, registryCredsAad(row.orgId, row.id))) as StoredCreds) : null;
 }
 
 function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCreds | null): string | null {
   if (!creds || (!creds.username && !creds.password)) return null;
-  return seal(keyring, JSON.stringify(creds), aad(orgId, id));
+  return seal(keyring, JSON.stringify(creds), registryCredsAad(orgId, id));
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual, X509Certificate } from "node:crypto";
 import type { WebhookAuthMode } from "@/lib/clusters/webhook-auth";
+import { webhookTokenAad } from "@/lib/crypto/aad";
 import { type Keyring, open, seal } from "@/lib/crypto/secret-box";
 
 /** What the caller of POST /mutate/<clusterId> presented. */
@@ -10,7 +11,6 @@ export type CallerSettings = { clusterId: string; orgId: string; webhookAuth: We
 /** `trusted`: the caller proved it is the cluster's API server (mtls, token); `untrusted`: mode none, anyone may have sent it. */
 export type CallerDecision = { ok: true; trust: "trusted" | "untrusted" } | { ok: false; reason: string };
 
-export const webhookTokenAad = (orgId: string, clusterId: string) => `webhook-token:${orgId}/${clusterId}`;
 
 /** A new bearer token for a cluster's API server (256 bits), and its sealed form for cluster_sync. */
 export function generateWebhookToken(keyring: Keyring, orgId: string, clusterId: string): { token: string; sealed: string } {
