@@ -1,0 +1,71 @@
+import { randomBytes, scryptSync } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "@/db/client";
+import { memberships, users } from "@/db/schema";
+import { hashPassword, passwordHashStats } from "@/lib/crypto/hash";
+import { signIn } from "@/lib/users/service";
+import { createOrg, uniqueId } from "../helpers/db";
+
+let database: Database;
+let orgId: string;
+const password = "correct horse battery staple";
+
+beforeAll(async () => {
+  database = await openDatabase({});
+  orgId = await createOrg(database.db, "signin");
+});
+afterAll(async () => {
+  await database.close();
+});
+
+async function addUser(passwordHash: string | null): Promise<string> {
+  const email = `${uniqueId("u")}@sign-in.test`;
+  const [user] = await database.db.insert(users).values({ email, passwordHash }).returning({ id: users.id });
+  await database.db.insert(memberships).values({ orgId, userId: user!.id, role: "viewer" });
+  return email;
+}
+
+/** The number of password hashes one sign-in attempt computes, and whether it succeeded. */
+async function attempt(email: string, pw: string): Promise<{ hashes: number; ok: boolean }> {
+  const before = passwordHashStats.calls;
+  const ok = await signIn(database.db, { email, password: pw }).then(() => true, () => false);
+  return { hashes: passwordHashStats.calls - before, ok };
+}
+
+describe("[sign-in] the same work for unknown and known accounts", () => {
+  it("computes exactly one password hash for an unknown email, a user without a password, a wrong and a right password", async () => {
+    const known = await addUser(await hashPassword(password));
+    const pending = await addUser(null);
+    const results = {
+      unknown: await attempt(`${uniqueId("nobody")}@sign-in.test`, password),
+      pending: await attempt(pending, password),
+      wrong: await attempt(known, "not the password"),
+      right: await attempt(known, password),
+    };
+    expect(results).toEqual({
+      unknown: { hashes: 1, ok: false },
+      pending: { hashes: 1, ok: false },
+      wrong: { hashes: 1, ok: false },
+      right: { hashes: 1, ok: true },
+    });
+  });
+});
+
+describe("[sign-in] password hashes record their parameters", () => {
+  it("an old scrypt$salt$hash (N=2^14) still verifies and is re-hashed with recorded parameters at the next sign-in", async () => {
+    const salt = randomBytes(16);
+    const legacy = `scrypt$${salt.toString("base64url")}$${scryptSync(password, salt, 64, { N: 2 ** 14, r: 8, p: 1 }).toString("base64url")}`;
+    const email = await addUser(legacy);
+    expect((await attempt(email, password)).ok).toBe(true);
+    const [row] = await database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, email));
+    // vitest.config.ts runs the integration suite at REGCRED_PASSWORD_SCRYPT_LOG_N=12.
+    expect(row!.hash).toMatch(/^scrypt\$ln=12,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
+    expect((await attempt(email, password)).ok).toBe(true);
+    expect((await attempt(email, "not the password")).ok).toBe(false);
+  });
+
+  it("new hashes use the configured cost", async () => {
+    expect(await hashPassword(password)).toMatch(/^scrypt\$ln=12,r=8,p=1\$/);
+  });
+});
