@@ -9,13 +9,16 @@ import { freePort } from "../../test/peers/process";
 const ORG = "signin-org";
 const ADMIN = { email: "admin@sign-in.test", password: "sign-in-admin-password-123" };
 
+// The form test drives Debian's Chromium, as the ui project does; the rest of this file needs no browser.
+test.use({ browserName: "chromium", launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] } });
+
 type Server = { url: string; dataDir: string; stop: () => Promise<void> };
 
 /** Starts the built app on its own data dir; `overrides` are the only REGCRED_* settings it sees. */
 async function startServer(overrides: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-sign-in-"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("REGCRED_") && k !== "DATABASE_URL"));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("REGCRED_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv;
   let out = "";
   const child: ChildProcess = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
@@ -95,7 +98,6 @@ test.describe("[sign-in] at production values", () => {
 
 test.describe("[sign-in] the form", () => {
   let server: Server;
-  test.use({ browserName: "chromium", launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] } });
   test.beforeAll(async () => {
     server = await startServer({ REGCRED_PASSWORD_SCRYPT_LOG_N: "10", REGCRED_SIGNIN_ACCOUNT_ATTEMPTS: "3" });
   });
@@ -110,12 +112,12 @@ test.describe("[sign-in] the form", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(`wrong-${i}`);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+      await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong email or password.");
       await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
     }
     await page.getByLabel("Password").fill("wrong-again");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText(/^Too many sign-in attempts; try again in \d+ minutes?\.$/);
+    await expect(page.locator("form").getByRole("alert")).toHaveText(/^Too many sign-in attempts; try again in \d+ minutes?\.$/);
   });
 });
 
@@ -165,5 +167,20 @@ test.describe("[sign-in] behind a trusted proxy on 127.0.0.1", () => {
     const http = await signIn(server.url, ADMIN, { "X-Forwarded-Proto": "http", "X-Forwarded-For": "198.51.100.21" });
     expect(http.status()).toBe(204);
     expect(http.headers()["set-cookie"]).not.toMatch(/;\s*Secure/i);
+  });
+
+  test("[sign-in] the cookie from POST /api/session works, and DELETE /api/session signs out only when sent as same-origin JSON", async () => {
+    const ctx = await request.newContext({ baseURL: server.url, extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.30" } });
+    try {
+      expect((await ctx.post("/api/session", { data: ADMIN })).status()).toBe(204);
+      expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(200);
+      expect((await ctx.delete("/api/session")).status()).toBe(403);
+      expect((await ctx.delete("/api/session", { headers: { "Content-Type": "application/json", Origin: "http://evil.example" } })).status()).toBe(403);
+      expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(200);
+      expect((await ctx.delete("/api/session", { headers: { "Content-Type": "application/json", Origin: server.url } })).status()).toBe(204);
+      expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(401);
+    } finally {
+      await ctx.dispose();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { accessPart } from "./access";
 import { clustersPart } from "./clusters";
 import { type ApiPart, ErrorBody, jsonSchema } from "./common";
 import { registriesPart } from "./registries";
+import { sessionPart } from "./session";
 import { syncPart } from "./sync";
 
 const tags = [
@@ -13,11 +14,12 @@ const tags = [
   { name: "Token", description: "API tokens." },
   { name: "User", description: "Members of the org." },
   { name: "Audit", description: "Who did what." },
+  { name: "Session", description: "Signing in and out with the session cookie (the dashboard's way in)." },
 ];
 
 /** The OpenAPI 3.1 document for the REST API, built from the zod schemas the handlers validate with. */
 export function buildOpenApi(): Record<string, unknown> {
-  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart()];
+  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart(), sessionPart()];
   return {
     openapi: "3.1.0",
     info: {

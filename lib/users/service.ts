@@ -4,11 +4,11 @@ import type { Db } from "@/db/client";
 import { memberships, users } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
-import { hashPassword, randomToken, sha256, verifyPassword } from "../crypto/hash";
+import { hashPassword, randomToken, sha256 } from "../crypto/hash";
 import { AppError } from "../errors";
 import type { Ctx } from "../registries/service";
 import { parseWith } from "../validation";
-import { AcceptInviteInput, ChangeRoleInput, type InviteResult, InviteUserInput, type MemberView, SignInInput } from "./schema";
+import { AcceptInviteInput, ChangeRoleInput, type InviteResult, InviteUserInput, type MemberView } from "./schema";
 
 type UserCtx = Pick<Ctx, "db" | "actor">;
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -121,13 +121,4 @@ export async function acceptInvite(db: Db, body: unknown): Promise<{ userId: str
     .returning({ id: users.id });
   if (!done) throw new AppError("NOT_FOUND", "This invite link has already been used.");
   return { userId: user.id, orgId };
-}
-
-/** Checks email and password; returns the user and their first org. Same message for every failure. */
-export async function signIn(db: Db, body: unknown): Promise<{ userId: string; orgId: string }> {
-  const input = parseWith(SignInInput, body);
-  const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
-  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
-  if (!user || !ok) throw new AppError("UNAUTHENTICATED", "Wrong email or password.");
-  return { userId: user.id, orgId: await firstOrgOf(db, user.id) };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
 import { memberships, users } from "@/db/schema";
 import { hashPassword, passwordHashStats } from "@/lib/crypto/hash";
-import { signIn } from "@/lib/users/service";
+import { signIn } from "@/lib/auth/sign-in";
 import { createOrg, uniqueId } from "../helpers/db";
 
 let database: Database;
@@ -29,7 +29,7 @@ async function addUser(passwordHash: string | null): Promise<string> {
 /** The number of password hashes one sign-in attempt computes, and whether it succeeded. */
 async function attempt(email: string, pw: string): Promise<{ hashes: number; ok: boolean }> {
   const before = passwordHashStats.calls;
-  const ok = await signIn(database.db, { email, password: pw }).then(() => true, () => false);
+  const ok = await signIn(database.db, { email, password: pw }, { address: "192.0.2.10" }).then(() => true, () => false);
   return { hashes: passwordHashStats.calls - before, ok };
 }
 
