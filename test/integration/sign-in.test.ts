@@ -27,11 +27,14 @@ async function addUser(passwordHash: string | null): Promise<string> {
 }
 
 /** The number of password hashes one sign-in attempt computes, and whether it succeeded. */
-async function attempt(email: string, pw: string): Promise<{ hashes: number; ok: boolean }> {
+async function attempt(email: string, pw: string, address = "192.0.2.10"): Promise<{ hashes: number; ok: boolean }> {
   const before = passwordHashStats.calls;
-  const ok = await signIn(database.db, { email, password: pw }, { address: "192.0.2.10" }).then(() => true, () => false);
+  const ok = await signIn(database.db, { email, password: pw }, { address }).then(() => true, () => false);
   return { hashes: passwordHashStats.calls - before, ok };
 }
+
+const codeOf = (email: string, pw: string, address: string) =>
+  signIn(database.db, { email, password: pw }, { address }).then(() => "OK", (err: { code?: string }) => err.code ?? "THROWN");
 
 describe("[sign-in] the same work for unknown and known accounts", () => {
   it("computes exactly one password hash for an unknown email, a user without a password, a wrong and a right password", async () => {
@@ -69,3 +72,26 @@ describe("[sign-in] password hashes record their parameters", () => {
     expect(await hashPassword(password)).toMatch(/^scrypt\$ln=12,r=8,p=1\$/);
   });
 });
+
+describe("[sign-in] limits", () => {
+  // vitest.config.ts leaves the defaults: 10 attempts per account, 50 per client, per 900 s.
+  it("a successful sign-in gives the account its attempts back; the 11th attempt after it is refused before any hash", async () => {
+    const email = await addUser(await hashPassword(password));
+    const codes: string[] = [];
+    for (let i = 0; i < 9; i++) codes.push(await codeOf(email, "wrong", "192.0.2.20"));
+    codes.push(await codeOf(email, password, "192.0.2.20"));
+    for (let i = 0; i < 10; i++) codes.push(await codeOf(email, "wrong", "192.0.2.21"));
+    expect(codes).toEqual([...Array(9).fill("UNAUTHENTICATED"), "OK", ...Array(10).fill("UNAUTHENTICATED")]);
+    const before = passwordHashStats.calls;
+    expect(await codeOf(email, password, "192.0.2.22")).toBe("RATE_LIMITED");
+    expect(passwordHashStats.calls).toBe(before);
+  });
+
+  it("an unknown account is limited exactly like a known one", async () => {
+    const email = `${uniqueId("nobody")}@sign-in.test`;
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) codes.push(await codeOf(email, "wrong", "192.0.2.30"));
+    expect(codes).toEqual([...Array(10).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
+  });
+});
+
