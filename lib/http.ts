@@ -73,20 +73,10 @@ function jsonProblem(text: string, err: unknown): string {
 
 type Handler = (ctx: ApiCtx, params: Params) => Promise<Response>;
 
-async function answer(req: NextRequest, run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isAppError(err)) return jsonError(err);
-    log.error("unhandled error in API route", { path: req.nextUrl.pathname, method: req.method, ...describeError(err) });
-    return NextResponse.json({ error: "INTERNAL", message: "Internal error; see the server log." }, { status: 500 });
-  }
-}
-
 /** Route-handler boundary: authenticates for the org in the path and maps errors to JSON. */
 export function api(handler: Handler) {
-  return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> =>
-    answer(req, async () => {
+  return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
+    try {
       const params = await route.params;
       // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
       if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
@@ -97,10 +87,19 @@ export function api(handler: Handler) {
       const { database, keyring } = await runtime();
       const actor = await authenticate(database.db, { bearer, sessionToken }, orgId);
       return await handler({ db: database.db, keyring, actor, req }, params);
-    });
+    } catch (err) {
+      return errorResponse(req, err);
+    }
+  };
+}
+
+function errorResponse(req: NextRequest, err: unknown): Response {
+  if (isAppError(err)) return jsonError(err);
+  log.error("unhandled error in API route", { path: req.nextUrl.pathname, method: req.method, ...describeError(err) });
+  return NextResponse.json({ error: "INTERNAL", message: "Internal error; see the server log." }, { status: 500 });
 }
 
 /** Route-handler boundary for routes without an org or actor (sign-in): maps errors to JSON only. */
 export function publicApi(handler: (req: NextRequest) => Promise<Response>) {
-  return async (req: NextRequest): Promise<Response> => answer(req, () => handler(req));
+  return async (req: NextRequest): Promise<Response> => handler(req).catch((err: unknown) => errorResponse(req, err));
 }
