@@ -172,6 +172,15 @@ test.describe("[sign-in] behind a trusted proxy on 127.0.0.1", () => {
     expect(http.headers["set-cookie"]).not.toMatch(/;\s*Secure/i);
   });
 
+  test("[sign-in] the sign-in form behind a trusted proxy that says https sets a Secure cookie", async ({ page }) => {
+    await page.setExtraHTTPHeaders({ "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.40" });
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    const [action] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Sign in" }).click()]);
+    expect(await action.headerValue("set-cookie")).toMatch(/^regcred_session=[^;]+;.*;\s*Secure/i);
+  });
+
   test("[sign-in] the cookie from POST /api/session works, and DELETE /api/session signs out only when sent as same-origin JSON", async () => {
     const ctx = await request.newContext({ baseURL: server.url, extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.30" } });
     try {
