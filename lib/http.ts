@@ -3,21 +3,30 @@ import { type NextRequest, NextResponse } from "next/server";
 import type { Db } from "@/db/client";
 import type { Actor } from "./auth/actor";
 import { authenticate, type Credentials } from "./auth/authenticate";
+import { crossSiteProblem } from "./auth/csrf";
 import { SESSION_COOKIE } from "./auth/session";
 import type { Keyring } from "./crypto/secret-box";
 import { env } from "./env";
 import { AppError, isAppError } from "./errors";
 import { describeError, log } from "./log";
+import { clientOf } from "./net/peer";
 import { runtime } from "./runtime";
 
 export type ApiCtx = { db: Db; keyring: Keyring; actor: Actor; req: NextRequest };
 type Params = Record<string, string>;
 
 export function jsonError(err: AppError): NextResponse {
-  return NextResponse.json(
-    { error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
-    { status: err.status, headers: err.code === "UNAUTHENTICATED" ? { "WWW-Authenticate": 'Bearer realm="regcred"' } : undefined },
-  );
+  const headers: Record<string, string> = {};
+  if (err.code === "UNAUTHENTICATED") headers["WWW-Authenticate"] = 'Bearer realm="regcred"';
+  if ("retryAfterSeconds" in err && typeof err.retryAfterSeconds === "number") headers["Retry-After"] = String(err.retryAfterSeconds);
+  return NextResponse.json({ error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) }, { status: err.status, headers });
+}
+
+/** Refuses a mutation signed in by the session cookie unless it is JSON from this site (CSRF). */
+export function refuseCrossSite(req: NextRequest): void {
+  const h = req.headers;
+  const problem = crossSiteProblem({ method: req.method, contentType: h.get("content-type"), origin: h.get("origin"), secFetchSite: h.get("sec-fetch-site"), host: clientOf(h).host });
+  if (problem) throw new AppError("FORBIDDEN", problem);
 }
 
 function bearerOf(req: NextRequest): string | null {
@@ -74,13 +83,25 @@ export function api(handler: Handler, resolve: Resolve = authenticate) {
       // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
       if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
       const orgId = params.orgId ?? "";
+      const bearer = bearerOf(req);
+      const sessionToken = req.cookies.get(SESSION_COOKIE)?.value ?? null;
+      if (!bearer && sessionToken) refuseCrossSite(req);
       const { database, keyring } = await runtime();
-      const actor = await resolve(database.db, { bearer: bearerOf(req), sessionToken: req.cookies.get(SESSION_COOKIE)?.value ?? null }, orgId);
+      const actor = await resolve(database.db, { bearer, sessionToken }, orgId);
       return await handler({ db: database.db, keyring, actor, req }, params);
     } catch (err) {
-      if (isAppError(err)) return jsonError(err);
-      log.error("unhandled error in API route", { path: req.nextUrl.pathname, method: req.method, ...describeError(err) });
-      return NextResponse.json({ error: "INTERNAL", message: "Internal error; see the server log." }, { status: 500 });
+      return errorResponse(req, err);
     }
   };
+}
+
+function errorResponse(req: NextRequest, err: unknown): Response {
+  if (isAppError(err)) return jsonError(err);
+  log.error("unhandled error in API route", { path: req.nextUrl.pathname, method: req.method, ...describeError(err) });
+  return NextResponse.json({ error: "INTERNAL", message: "Internal error; see the server log." }, { status: 500 });
+}
+
+/** Route-handler boundary for routes without an org or actor (sign-in): maps errors to JSON only. */
+export function publicApi(handler: (req: NextRequest) => Promise<Response>) {
+  return async (req: NextRequest): Promise<Response> => handler(req).catch((err: unknown) => errorResponse(req, err));
 }

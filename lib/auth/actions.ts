@@ -1,18 +1,19 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { toActionError } from "../action";
+import { clientOf } from "../net/peer";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
-import { signIn } from "../users/service";
 import { deleteSession, SESSION_COOKIE } from "./session";
 import { startSession } from "./session-cookie";
+import { signIn } from "./sign-in";
 
 export async function signInAction(input: { email: string; password: string }): Promise<ActionResult<null>> {
   try {
     const { database } = await runtime();
-    const { userId, orgId } = await signIn(database.db, input);
+    const { userId, orgId } = await signIn(database.db, input, clientOf(await headers()));
     await startSession(database.db, userId, orgId);
     return { ok: true, data: null };
   } catch (err) {

@@ -3,6 +3,7 @@ import { clustersPart } from "./clusters";
 import { type ApiPart, ErrorBody, jsonSchema } from "./common";
 import { orgsPart } from "./orgs";
 import { registriesPart } from "./registries";
+import { sessionPart } from "./session";
 import { syncPart } from "./sync";
 
 const tags = [
@@ -15,11 +16,12 @@ const tags = [
   { name: "Token", description: "API tokens." },
   { name: "User", description: "Members of the org." },
   { name: "Audit", description: "Who did what." },
+  { name: "Session", description: "Signing in and out with the session cookie (the dashboard's way in)." },
 ];
 
 /** The OpenAPI 3.1 document for the REST API, built from the zod schemas the handlers validate with. */
 export function buildOpenApi(): Record<string, unknown> {
-  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart(), orgsPart()];
+  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart(), orgsPart(), sessionPart()];
   return {
     openapi: "3.1.0",
     info: {

@@ -4,11 +4,10 @@ import type { Db } from "@/db/client";
 import { memberships, users } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
-import { verifyPassword } from "../crypto/hash";
 import { AppError } from "../errors";
 import type { Ctx } from "../registries/service";
 import { parseWith } from "../validation";
-import { ChangeRoleInput, type MemberView, SignInInput } from "./schema";
+import { ChangeRoleInput, type MemberView } from "./schema";
 
 type UserCtx = Pick<Ctx, "db" | "actor">;
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -80,13 +79,4 @@ export async function firstOrgOf(db: Db, userId: string): Promise<string> {
     .limit(1);
   if (!membership) throw new AppError("FORBIDDEN", "Your account is not a member of any org any more. Ask an admin of your org to add you again.");
   return membership.orgId;
-}
-
-/** Checks email and password; returns the user and their first org. Same message for every failure. */
-export async function signIn(db: Db, body: unknown): Promise<{ userId: string; orgId: string }> {
-  const input = parseWith(SignInInput, body);
-  const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
-  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : false;
-  if (!user || !ok) throw new AppError("UNAUTHENTICATED", "Wrong email or password.");
-  return { userId: user.id, orgId: await firstOrgOf(db, user.id) };
 }
