@@ -43,7 +43,8 @@ export async function acceptInvite(browser: Browser, link: string, password: str
 
 /** A REST client authenticated by a session cookie, as the browser would send it (same origin, JSON). */
 export function sessionClient(cookie: string): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Cookie: `regcred_session=${cookie}`, Origin: BASE_URL } });
+  // Bodiless mutations (DELETE, POST …/test) too: a cookie-authenticated mutation must declare JSON (CSRF rule).
+  return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Cookie: `regcred_session=${cookie}`, Origin: BASE_URL, "Content-Type": "application/json" } });
 }
 
 export function tokenClient(token: string): Promise<APIRequestContext> {

@@ -14,6 +14,7 @@ import { Controller } from "@/lib/controller/controller";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
 import { createRegistry, deleteRegistry, type Ctx, updateRegistry } from "@/lib/registries/service";
 import { actorFor } from "../helpers/db";
+import { eventually } from "./controller-fixture";
 
 // Two Regcred installations (separate databases) share one kube-apiserver whose audit log records every write.
 const root = path.resolve(import.meta.dirname, "../..");
@@ -131,20 +132,6 @@ async function startController(i: Installation, instanceId: string): Promise<Con
   return c;
 }
 
-async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Regcred's secrets in a namespace, by the registry host their dockerconfigjson holds. */
 async function secretsByHost(ns: string): Promise<Map<string, { name: string; labels: Record<string, string> }>> {
@@ -210,7 +197,7 @@ describe("shared cluster", () => {
       const ha = m.get("a.example.com");
       const hb = m.get("b.example.com");
       return ha && hb && sa.includes(ha.name) && sa.includes(hb.name) && (await secretsByHost(ns2)).has("a.example.com") ? { ha, hb } : null;
-    }, "both installations' secrets and ServiceAccount entries in the shared namespace");
+    }, "both installations' secrets and ServiceAccount entries in the shared namespace", 60_000);
     expect(served.ha.name).not.toBe(served.hb.name);
     expect(served.ha.labels["regcred.dev/installation"]).toBeTruthy();
     expect(served.hb.labels["regcred.dev/installation"]).toBeTruthy();
@@ -225,7 +212,7 @@ describe("shared cluster", () => {
       const sa = await pullSecrets(ns1);
       const hb = m.get("b.example.com");
       return !m.has("a.example.com") && hb && sa.includes(hb.name) && !sa.includes(served.ha.name) && !(await secretsByHost(ns2)).has("a.example.com");
-    }, "A's secrets and entries removed, B's kept");
+    }, "A's secrets and entries removed, B's kept", 60_000);
     const bSecret = await core.readNamespacedSecret({ namespace: ns1, name: served.hb.name });
     expect(Buffer.from(bSecret.data![".dockerconfigjson"]!, "base64").toString()).toContain(Buffer.from("ub:pb2").toString("base64"));
 
@@ -313,7 +300,7 @@ describe("shared cluster", () => {
     const adopted = await eventually(async () => {
       const s = await core.readNamespacedSecret({ namespace: ns1, name: "regcred-priv" });
       return s.metadata?.labels?.["regcred.dev/installation"] ? s : null;
-    }, "the previous release's secret adopted");
+    }, "the previous release's secret adopted", 60_000);
     expect(adopted.metadata?.labels?.["regcred.dev/org"]).toBe(orgId);
     // The legacy Lease is now held by the new leader, so an old replica still running cannot lead beside it.
     const legacyLease = await leases.readNamespacedLease({ namespace: home, name: "regcred-controller" });
@@ -326,7 +313,7 @@ describe("shared cluster", () => {
       const sa = await pullSecrets(ns2);
       const own = m.get("priv.example.com");
       return own && own.name !== "regcred-priv" && sa.includes(own.name) && sa.includes("regcred-priv");
-    }, "a secret of its own beside the other installation's in ns2");
+    }, "a secret of its own beside the other installation's in ns2", 60_000);
     const untouched = await core.readNamespacedSecret({ namespace: ns2, name: "regcred-priv" });
     expect(untouched.metadata?.resourceVersion).toBe(other.metadata?.resourceVersion);
     const entries = await i.db.select().from(auditLog).where(eq(auditLog.orgId, orgId));

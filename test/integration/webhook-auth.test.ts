@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import https from "node:https";
 import path from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { updateCluster } from "@/lib/clusters/service";
 import { reconcileCluster } from "@/lib/controller/reconcile";
+import { forgeReview } from "../helpers/admission";
 import { registerWebhook, type ReviewEvent, startWebhookServer, unregisterWebhook, type WebhookServer } from "@/lib/controller/webhook";
 import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
 import { clientForCluster } from "@/lib/clusters/connection";
@@ -56,36 +56,6 @@ function admissionFiles(dir: string, ports: { token: number; mtls: number }, cre
 
 const podBody = (image: string): V1Pod => ({ metadata: { generateName: "p-" }, spec: { containers: [{ name: "app", image }] } });
 const pullSecrets = (pod: V1Pod) => pod.spec?.imagePullSecrets?.map((r) => r.name);
-
-type Forged = { status: number; body: string };
-/** An AdmissionReview POSTed straight to a webhook server, with whatever credentials the sender has. */
-function forge(server: WebhookServer, clusterId: string, namespace: string, image: string, as: { bearer?: string; cert?: { cert: string; key: string } } = {}): Promise<Forged> {
-  const text = JSON.stringify({
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid: randomUUID(),
-      kind: { group: "", version: "v1", kind: "Pod" },
-      resource: { group: "", version: "v1", resource: "pods" },
-      namespace,
-      operation: "CREATE",
-      userInfo: { username: "forger" },
-      object: { apiVersion: "v1", kind: "Pod", metadata: { name: "forged", namespace }, spec: { containers: [{ name: "app", image }] } },
-      dryRun: false,
-    },
-  });
-  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(text) };
-  if (as.bearer) headers.authorization = `Bearer ${as.bearer}`;
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${server.endpoint.url}/mutate/${clusterId}`, { method: "POST", ca: server.endpoint.caPem, headers, ...(as.cert ?? {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end(text);
-  });
-}
 
 async function waitForCalls(scope: TestScope): Promise<void> {
   const probe = await scope.namespace("probe");
@@ -161,7 +131,7 @@ describe("webhook caller authentication against a real kube-apiserver with an Ad
   it("[token] a review without the token or with a wrong one is refused with 401 and writes nothing", async () => {
     const ns = await tok.namespace("forged");
     for (const as of [{}, { bearer: "rcwh_wrong" }, { bearer: `${token}x` }, { cert: pki.client }]) {
-      const answer = await forge(tokenServer, tok.cluster.id, ns, `${REGISTRY}/team/app:1`, as);
+      const answer = await forgeReview(tokenServer, tok.cluster.id, ns, `${REGISTRY}/team/app:1`, as);
       expect(answer.status).toBe(401);
       expect(JSON.parse(answer.body)).toEqual({ error: "UNAUTHENTICATED", message: "the caller is not authenticated as this cluster's API server" });
     }
@@ -180,12 +150,12 @@ describe("webhook caller authentication against a real kube-apiserver with an Ad
   it("[mtls] no certificate, a certificate of another CA, a token, or cluster A's certificate for cluster B: refused, nothing written", async () => {
     const ns = await mtls.namespace("forged");
     for (const as of [{}, { cert: otherPki.client }, { bearer: token }]) {
-      expect((await forge(mtlsServer, mtls.cluster.id, ns, `${REGISTRY}/team/app:1`, as)).status).toBe(401);
+      expect((await forgeReview(mtlsServer, mtls.cluster.id, ns, `${REGISTRY}/team/app:1`, as)).status).toBe(401);
     }
     expect(await readSecret(f, ns, SECRET)).toBeNull();
     // A certificate only counts for the cluster whose CA signed it: the token cluster ignores it.
     const tokNs = await tok.namespace("crossed");
-    expect((await forge(mtlsServer, tok.cluster.id, tokNs, `${REGISTRY}/team/app:1`, { cert: pki.client })).status).toBe(401);
+    expect((await forgeReview(mtlsServer, tok.cluster.id, tokNs, `${REGISTRY}/team/app:1`, { cert: pki.client })).status).toBe(401);
     expect(await readSecret(f, tokNs, SECRET)).toBeNull();
   });
 
@@ -193,12 +163,12 @@ describe("webhook caller authentication against a real kube-apiserver with an Ad
     const outside = await f.core.createNamespace({ body: { metadata: { name: `outside-${randomBytes(4).toString("hex")}` } } });
     const name = outside.metadata!.name!;
     try {
-      const answer = await forge(tokenServer, tok.cluster.id, name, `${REGISTRY}/team/app:1`, { bearer: token });
+      const answer = await forgeReview(tokenServer, tok.cluster.id, name, `${REGISTRY}/team/app:1`, { bearer: token });
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body).response).toEqual({ uid: expect.any(String), allowed: true });
       expect(await readSecret(f, name, SECRET)).toBeNull();
       const missing = `${tok.label}-nowhere`;
-      await forge(tokenServer, tok.cluster.id, missing, `${REGISTRY}/team/app:1`, { bearer: token });
+      await forgeReview(tokenServer, tok.cluster.id, missing, `${REGISTRY}/team/app:1`, { bearer: token });
       expect(reviews.filter((r) => r.namespace === missing)).toMatchObject([{ outcome: "no-namespace" }]);
       expect(reviews.filter((r) => r.namespace === name)).toMatchObject([{ outcome: "out-of-scope", patched: false }]);
     } finally {
@@ -211,7 +181,7 @@ describe("webhook caller authentication against a real kube-apiserver with an Ad
     const limited = await startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" }), ratePerSecond: 1, onReview: (e) => limitedReviews.push(e) });
     try {
       const ns = await tok.namespace("rate");
-      const answers = await Promise.all(Array.from({ length: 6 }, () => forge(limited, tok.cluster.id, ns, `${REGISTRY}/team/app:1`, { bearer: token })));
+      const answers = await Promise.all(Array.from({ length: 6 }, () => forgeReview(limited, tok.cluster.id, ns, `${REGISTRY}/team/app:1`, { bearer: token })));
       const limitedAnswers = answers.map((a) => JSON.parse(a.body).response).filter((r) => r.warnings?.some((w: string) => w.includes("rate limited")));
       expect(limitedAnswers.length).toBeGreaterThanOrEqual(1);
       for (const r of limitedAnswers) expect(r).toEqual({ uid: expect.any(String), allowed: true, warnings: [expect.stringContaining("rate limited")] });
@@ -242,10 +212,10 @@ describe("webhook caller authentication against a real kube-apiserver with an Ad
     const hooked = await tok.namespace("hooked");
     await f.core.createNamespacedPod({ namespace: hooked, body: podBody("copied.auth.test/team/app:1") });
     await f.core.createNamespacedPod({ namespace: hooked, body: podBody("stolen.auth.test/team/app:1") });
-    await forge(tokenServer, tok.cluster.id, hooked, `${REGISTRY}/x:1`, { bearer: canary });
-    await forge(tokenServer, tok.cluster.id, hooked, `${REGISTRY}/x:1`, { bearer: `${token}-wrong` });
-    await forge(mtlsServer, mtls.cluster.id, hooked, `${REGISTRY}/x:1`, { cert: otherPki.client });
-    await forge(tokenServer, "00000000-0000-0000-0000-000000000000", hooked, `${REGISTRY}/x:1`, { bearer: token });
+    await forgeReview(tokenServer, tok.cluster.id, hooked, `${REGISTRY}/x:1`, { bearer: canary });
+    await forgeReview(tokenServer, tok.cluster.id, hooked, `${REGISTRY}/x:1`, { bearer: `${token}-wrong` });
+    await forgeReview(mtlsServer, mtls.cluster.id, hooked, `${REGISTRY}/x:1`, { cert: otherPki.client });
+    await forgeReview(tokenServer, "00000000-0000-0000-0000-000000000000", hooked, `${REGISTRY}/x:1`, { bearer: token });
     expect(await readSecret(f, hooked, "regcred-copied")).not.toBeNull();
 
     expect(pass.status).toBe("partial");

@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
@@ -23,6 +21,7 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { createRegistry } from "@/lib/registries/service";
 import { syncNamespaces } from "@/db/schema";
+import { forgeReview } from "../helpers/admission";
 import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
 
 const REGISTRY = "registry.webhook.test";
@@ -41,34 +40,6 @@ const podBody = (image: string, extra: Partial<NonNullable<V1Pod["spec"]>> = {})
   spec: { containers: [{ name: "app", image }], ...extra },
 });
 const pullSecrets = (pod: V1Pod) => pod.spec?.imagePullSecrets?.map((r) => r.name);
-
-/** An AdmissionReview POSTed by anyone on the network (not the API server): no client certificate, no token. */
-async function forge(target: WebhookServer, clusterId: string, namespace: string, image: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const review = {
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid: randomUUID(),
-      kind: { group: "", version: "v1", kind: "Pod" },
-      resource: { group: "", version: "v1", resource: "pods" },
-      namespace,
-      operation: "CREATE",
-      userInfo: { username: "forger" },
-      object: { apiVersion: "v1", kind: "Pod", metadata: { name: "forged", namespace }, spec: { containers: [{ name: "app", image }] } },
-      dryRun: false,
-    },
-  };
-  const text = JSON.stringify(review);
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${target.endpoint.url}/mutate/${clusterId}`, { method: "POST", ca: target.endpoint.caPem, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end(text);
-  });
-}
 
 /** What the controller's last pass recorded for a namespace: a workload there uses these secrets (mode none trusts only this). */
 async function known(ns: string, ...secrets: string[]): Promise<void> {
@@ -257,12 +228,12 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("[finding] a forged AdmissionReview from anyone makes Regcred write no secret into the namespace it names", async () => {
     const ns = await s.namespace("forged");
-    const answer = await forge(server!, s.cluster.id, ns, `${REGISTRY}/team/app:1`);
+    const answer = await forgeReview(server!, s.cluster.id, ns, `${REGISTRY}/team/app:1`);
     expect(answer.status).toBeLessThan(500);
     expect(await readSecret(f, ns, SECRET)).toBeNull();
     // Not even a namespace outside the cluster's scope, or one that does not exist.
     expect(await readSecret(f, "default", SECRET)).toBeNull();
-    await forge(server!, s.cluster.id, "default", `${REGISTRY}/team/app:1`);
+    await forgeReview(server!, s.cluster.id, "default", `${REGISTRY}/team/app:1`);
     expect(await readSecret(f, "default", SECRET)).toBeNull();
   });
 
