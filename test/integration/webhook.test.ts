@@ -64,8 +64,9 @@ beforeAll(async () => {
   server = await startServer();
   firstCa = server.endpoint.caPem;
 
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint)).toEqual({ ok: true, value: "created" });
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint)).toEqual({ ok: true, value: "unchanged" });
+  const installation = await ensureInstallation(f.db);
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, { installation })).toEqual({ ok: true, value: "created" });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, { installation })).toEqual({ ok: true, value: "unchanged" });
   // The API server picks up new webhook configurations from an informer: wait until it calls this one.
   const probe = await s.namespace("probe");
   await eventually(async () => {
@@ -85,6 +86,7 @@ afterAll(async () => {
 describe("webhook wiring mode against a real kube-apiserver", () => {
   it("registers a MutatingWebhookConfiguration with the CA bundle, failing open, dry-run aware", async () => {
     const stored = await admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) });
+    expect(stored.metadata?.labels).toMatchObject({ "regcred.dev/installation": await ensureInstallation(f.db), "regcred.dev/org": s.cluster.orgId });
     const hook = stored.webhooks?.[0];
     expect(hook).toMatchObject({
       clientConfig: { url: `${server!.endpoint.url}/mutate/${s.cluster.id}`, caBundle: Buffer.from(server!.endpoint.caPem).toString("base64") },

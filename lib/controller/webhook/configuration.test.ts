@@ -27,12 +27,12 @@ describe("namespaceSelectorFor", () => {
 });
 
 describe("buildWebhookConfiguration", () => {
-  const config = buildWebhookConfiguration(id, { namespaceSelector: null, excludeNamespaces: [] }, { url: "https://127.0.0.1:8443/", caPem: "PEM" });
+  const config = buildWebhookConfiguration(id, { namespaceSelector: null, excludeNamespaces: [] }, { url: "https://127.0.0.1:8443/", caPem: "PEM" }, { org: "acme", installation: "a1b2c3d4e5" });
 
   it("registers CREATE of pods, failing open, dry-run aware, within the API server's timeout", () => {
     expect(config.name).toBe(webhookConfigurationName(id));
     expect(config.name).toBe("regcred-0f8c2b9e1d2a");
-    expect(config.labels).toEqual({ "app.kubernetes.io/managed-by": "regcred", "regcred.dev/cluster-id": id });
+    expect(config.labels).toEqual({ "app.kubernetes.io/managed-by": "regcred", "regcred.dev/cluster-id": id, "regcred.dev/org": "acme", "regcred.dev/installation": "a1b2c3d4e5" });
     expect(config.webhooks[0]).toMatchObject({
       clientConfig: { url: `https://127.0.0.1:8443/mutate/${id}`, caBundle: Buffer.from("PEM").toString("base64") },
       rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
@@ -47,7 +47,7 @@ describe("buildWebhookConfiguration", () => {
   it("compares equal to its stored form (server defaults and extra labels ignored), not after a change", () => {
     const stored = { ...config, labels: { ...config.labels, extra: "x" }, webhooks: config.webhooks.map((w) => ({ ...w, objectSelector: {}, extraDefault: 1 })) };
     expect(sameConfiguration(stored, config)).toBe(true);
-    const moved = buildWebhookConfiguration(id, { namespaceSelector: null, excludeNamespaces: [] }, { url: "https://10.0.0.5:8443", caPem: "PEM" });
+    const moved = buildWebhookConfiguration(id, { namespaceSelector: null, excludeNamespaces: [] }, { url: "https://10.0.0.5:8443", caPem: "PEM" }, { org: "acme", installation: "a1b2c3d4e5" });
     expect(sameConfiguration(stored, moved)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { IGNORE_LABEL, type NamespaceScope, parseLabelSelector, type Requirement } from "@/lib/clusters/scope";
 import type { LabelSelectorRequirement, MutatingWebhookConfigurationWrite } from "@/lib/integrations/kube/admission";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
+import { INSTALLATION_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ORG_LABEL } from "@/lib/sync/labels";
 
 export const CLUSTER_ID_LABEL = "regcred.dev/cluster-id";
 export const WEBHOOK_TIMEOUT_SECONDS = 10;
@@ -54,10 +54,16 @@ export type WebhookEndpoint = {
 };
 
 /** The MutatingWebhookConfiguration for one cluster: CREATE of Pods, never failing admission, dry-run aware. */
-export function buildWebhookConfiguration(clusterId: string, scope: NamespaceScope, endpoint: WebhookEndpoint): MutatingWebhookConfigurationWrite {
+export function buildWebhookConfiguration(
+  clusterId: string,
+  scope: NamespaceScope,
+  endpoint: WebhookEndpoint,
+  owner: { org: string; installation?: string },
+): MutatingWebhookConfigurationWrite {
+  const identity = { [ORG_LABEL]: owner.org, ...(owner.installation ? { [INSTALLATION_LABEL]: owner.installation } : {}) };
   return {
     name: webhookConfigurationName(clusterId),
-    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_ID_LABEL]: clusterId },
+    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_ID_LABEL]: clusterId, ...identity },
     webhooks: [
       {
         name: "pods.regcred.dev",

@@ -7,7 +7,8 @@ import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/li
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
 import { buildWebhookConfiguration, CLUSTER_ID_LABEL, type WebhookEndpoint, webhookConfigurationName } from "./configuration";
 
-export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods };
+/** `installation`: this installation's id, written as a label beside the org (every object Regcred writes carries both). */
+export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods; installation?: string };
 export type WiringMode = "serviceaccount" | "podtemplate" | "webhook";
 
 function admissionFor(keyring: Keyring, cluster: ClusterRow, opts: RegistrationOptions): AdmissionMethods | KubeResult<never> {
@@ -29,7 +30,7 @@ const ours = (labels: Record<string, string>, clusterId: string) => labels[MANAG
 export async function registerWebhook(keyring: Keyring, cluster: ClusterRow, endpoint: WebhookEndpoint, opts: RegistrationOptions = {}): Promise<KubeResult<ApplyOutcome>> {
   const admission = admissionFor(keyring, cluster, opts);
   if (isFailure(admission)) return admission;
-  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint);
+  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint, { org: cluster.orgId, installation: opts.installation });
   const existing = await admission.getMutatingWebhookConfiguration(wanted.name);
   if (existing.ok && !ours(existing.value.labels, cluster.id)) {
     return { ok: false, error: { kind: "conflict", message: `MutatingWebhookConfiguration ${wanted.name} exists and is not managed by Regcred for this cluster` } };

@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { describeError, log } from "@/lib/log";
 import { findClusterSync } from "../repo";
 import type { WebhookEndpoint } from "./configuration";
@@ -79,7 +80,7 @@ export async function reconcileWebhookRegistration(
     const fingerprint = JSON.stringify([wiring, endpoint, cluster.updatedAt.getTime()]);
     const last = applied.get(cluster.id);
     if (last?.key === fingerprint && Date.now() - last.at < RECHECK_MS) return;
-    const result = await syncWebhookRegistration(keyring, cluster, wiring, endpoint, opts);
+    const result = await syncWebhookRegistration(keyring, cluster, wiring, endpoint, { ...opts, installation: opts.installation ?? (await ensureInstallation(db)) });
     if (result.ok) {
       applied.set(cluster.id, { key: fingerprint, at: Date.now() });
       if (result.value !== "unchanged" && result.value !== "absent") log.info(`webhook: configuration ${result.value}`, { cluster: cluster.id, wiring });
