@@ -20,10 +20,21 @@ export function parseCidrList(text: string | undefined): Cidr[] {
     });
 }
 
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** An IP address in any form ipaddr.js reads, an IPv4-mapped IPv6 address as its IPv4 address; null when not one. */
+export function parseAddress(text: string): Address | null {
+  if (!ipaddr.isValid(text)) return null;
+  const addr = ipaddr.parse(text);
+  return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+}
+
+export function inCidr(addr: Address, [range, bits]: Cidr): boolean {
+  return addr.kind() === range.kind() && addr.match(range, bits);
+}
+
 /** Whether an address (IPv4-mapped IPv6 is treated as IPv4) lies in any of the ranges. */
 export function inCidrs(address: string, cidrs: Cidr[]): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let addr = ipaddr.parse(address);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-  return cidrs.some(([range, bits]) => range.kind() === addr.kind() && addr.match(range, bits));
+  const addr = parseAddress(address);
+  return addr !== null && cidrs.some((c) => inCidr(addr, c));
 }

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { type Cidr, inCidrs } from "./cidr";
+import { type Cidr, inCidrs, parseAddress } from "./cidr";
 
 export type Peer = { address: string; https: boolean };
 export type Client = {
@@ -42,9 +42,8 @@ export function resolveClient(headers: HeaderSource, peer: Peer | null, trusted:
 
 /** The key a client is limited under: an IPv4 address, an IPv6 /64 (one host's usual allocation), or the text as is. */
 export function clientKey(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
-  let addr = ipaddr.parse(address);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  const addr = parseAddress(address);
+  if (!addr) return address;
   if (addr.kind() === "ipv4") return addr.toString();
   const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
   return `${parts.join(":")}::/64`;

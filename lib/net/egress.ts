@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import type { Cidr } from "./cidr";
+import { type Address, type Cidr, inCidr, parseAddress } from "./cidr";
 
 /** Where outbound checks may connect: REGCRED_EGRESS_ALLOW_LOOPBACK and REGCRED_EGRESS_DENY_CIDRS. */
 export type EgressPolicy = { allowLoopback: boolean; deny: Cidr[] };
@@ -8,8 +8,6 @@ export type EgressDecision = { ok: true; address: string } | { ok: false; addres
 
 /** A target that passed: connect to exactly this address. */
 export type EgressTarget = { ok: true; address: string; family: 4 | 6; refused: EgressDecision[] } | { ok: false; detail: string };
-
-type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
 const range = (cidr: string): Cidr => ipaddr.parseCIDR(cidr);
 
@@ -31,33 +29,25 @@ const embedsIpv4: Array<{ prefix: Cidr; at: number }> = [
   { prefix: range("2002::/16"), at: 2 },
 ];
 
-function inRange(addr: Addr, [net, bits]: Cidr): boolean {
-  return addr.kind() === net.kind() && addr.match(net, bits);
-}
-
-function embeddedIpv4(addr: Addr): ipaddr.IPv4 | null {
+function embeddedIpv4(addr: Address): ipaddr.IPv4 | null {
   if (addr.kind() !== "ipv6") return null;
   const bytes = addr.toByteArray();
-  const hit = embedsIpv4.find((e) => inRange(addr, e.prefix));
+  const hit = embedsIpv4.find((e) => inCidr(addr, e.prefix));
   return hit ? new ipaddr.IPv4(bytes.slice(hit.at, hit.at + 4)) : null;
 }
 
-function reasonFor(addr: Addr, policy: EgressPolicy): string | null {
-  const always = alwaysRefused.find((r) => r.ranges.some((c) => inRange(addr, c)));
+function reasonFor(addr: Address, policy: EgressPolicy): string | null {
+  const always = alwaysRefused.find((r) => r.ranges.some((c) => inCidr(addr, c)));
   if (always) return `is ${always.what}, always refused`;
-  if (!policy.allowLoopback && loopback.some((c) => inRange(addr, c))) return "is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true";
-  const denied = policy.deny.find((c) => inRange(addr, c));
+  if (!policy.allowLoopback && loopback.some((c) => inCidr(addr, c))) return "is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true";
+  const denied = policy.deny.find((c) => inCidr(addr, c));
   if (denied) return `is in REGCRED_EGRESS_DENY_CIDRS (${denied[0].toString()}/${denied[1]}), refused`;
   return null;
 }
 
 /** Parses an address in any form ipaddr.js reads; an IPv4-mapped IPv6 address becomes its IPv4 address. */
 export function normalizeAddress(text: string): string | null {
-  const bare = text.replace(/^\[(.*)\]$/, "$1");
-  if (!ipaddr.isValid(bare)) return null;
-  const addr = ipaddr.parse(bare);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) return (addr as ipaddr.IPv6).toIPv4Address().toString();
-  return addr.toString();
+  return parseAddress(text.replace(/^\[(.*)\]$/, "$1"))?.toString() ?? null;
 }
 
 /** Whether a check may connect to one address (never a name). Pure; the policy comes from the caller. */
