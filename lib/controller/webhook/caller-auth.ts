@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes, timingSafeEqual, X509Certificate } from "node:crypto";
 import type { WebhookAuthMode } from "@/lib/clusters/webhook-auth";
 import { webhookTokenAad } from "@/lib/crypto/aad";
+import { parseCertificates } from "@/lib/crypto/pem";
 import { type Keyring, open, seal } from "@/lib/crypto/secret-box";
 
 /** What the caller of POST /mutate/<clusterId> presented. */
@@ -16,16 +17,6 @@ export type CallerDecision = { ok: true; trust: "trusted" | "untrusted" } | { ok
 export function generateWebhookToken(keyring: Keyring, orgId: string, clusterId: string): { token: string; sealed: string } {
   const token = `rcwh_${randomBytes(32).toString("base64url")}`;
   return { token, sealed: seal(keyring, token, webhookTokenAad(orgId, clusterId)) };
-}
-
-/** Every certificate in a PEM bundle, or null when a block does not parse. */
-export function parseCertificates(pem: string): X509Certificate[] | null {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  try {
-    return blocks.map((b) => new X509Certificate(b));
-  } catch {
-    return null;
-  }
 }
 
 /** Why a PEM cannot serve as a webhook client CA, or null. */

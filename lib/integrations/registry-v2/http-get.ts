@@ -1,5 +1,4 @@
 import "server-only";
-import { X509Certificate } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import http from "node:http";
 import net from "node:net";
@@ -7,6 +6,7 @@ import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { chooseEgressTarget, type EgressPolicy } from "../../net/egress";
 import { configuredEgressPolicy } from "../../net/egress-policy";
+import { certificateBlocks, parseCertificates } from "../../crypto/pem";
 import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
 
 export type PhaseRecord = { phase: NetPhase; ok: boolean; ms: number; detail: string };
@@ -86,9 +86,8 @@ function secureContextFor(ca: string | null | undefined): tls.SecureContext | un
   if (!ca) return undefined;
   try {
     // OpenSSL skips PEM blocks it cannot read, so a broken CA would surface later as "unknown authority".
-    const blocks = ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    if (blocks.length === 0) throw new Error("no certificate");
-    for (const block of blocks) new X509Certificate(block);
+    const blocks = certificateBlocks(ca);
+    if (blocks.length === 0 || !parseCertificates(ca)) throw new Error("no readable certificate");
     return tls.createSecureContext({ ca: [...tls.rootCertificates, ...blocks] });
   } catch {
     throw Object.assign(new Error("bad CA"), { code: "REGCRED_BAD_CA" });
