@@ -5,6 +5,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { updateCluster } from "@/lib/clusters/service";
 import { reconcileCluster } from "@/lib/controller/reconcile";
+import { ensureInstallation } from "@/lib/installation/repo";
 import { forgeReview } from "../helpers/admission";
 import { registerWebhook, type ReviewEvent, startWebhookServer, unregisterWebhook, type WebhookServer } from "@/lib/controller/webhook";
 import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
@@ -101,8 +102,8 @@ beforeAll(async () => {
   const start = (port: number) => startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: String(port) }), onReview: (e) => reviews.push(e) });
   tokenServer = await start(ports.token);
   mtlsServer = await start(ports.mtls);
-  expect(await registerWebhook(f.keyring, tok.cluster, tokenServer.endpoint)).toMatchObject({ ok: true });
-  expect(await registerWebhook(f.keyring, mtls.cluster, mtlsServer.endpoint)).toMatchObject({ ok: true });
+  expect(await registerWebhook(f.keyring, tok.cluster, tokenServer.endpoint, await ensureInstallation(f.db))).toMatchObject({ ok: true });
+  expect(await registerWebhook(f.keyring, mtls.cluster, mtlsServer.endpoint, await ensureInstallation(f.db))).toMatchObject({ ok: true });
   await waitForCalls(tok);
   await waitForCalls(mtls);
 }, 240_000);

@@ -65,8 +65,8 @@ beforeAll(async () => {
   firstCa = server.endpoint.caPem;
 
   const installation = await ensureInstallation(f.db);
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, { installation })).toEqual({ ok: true, value: "created" });
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, { installation })).toEqual({ ok: true, value: "unchanged" });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({ ok: true, value: "created" });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({ ok: true, value: "unchanged" });
   // The API server picks up new webhook configurations from an informer: wait until it calls this one.
   const probe = await s.namespace("probe");
   await eventually(async () => {
@@ -199,7 +199,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     const settings = parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" });
     const slow = await startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings, budgetMs: 400, clientFor: () => slowClient, onReview: (e) => slowReviews.push(e) });
     try {
-      expect(await registerWebhook(f.keyring, s.cluster, slow.endpoint)).toEqual({ ok: true, value: "updated" });
+      expect(await registerWebhook(f.keyring, s.cluster, slow.endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "updated" });
       const probe = await s.namespace("slowprobe");
       await eventually(async () => {
         await f.core.createNamespacedPod({ namespace: probe, body: podBody("busybox"), dryRun: "All" });
@@ -215,7 +215,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       expect(slowReviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "timeout", patched: true }]);
       await eventually(() => readSecret(f, ns, SECRET), "the secret written after the answer");
     } finally {
-      expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint)).toEqual({ ok: true, value: "updated" });
+      expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "updated" });
       await slow.close();
     }
   });
@@ -256,7 +256,7 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("is removed when the cluster leaves webhook mode", async () => {
     const endpoint = server!.endpoint;
-    expect(await syncWebhookRegistration(f.keyring, s.cluster, "serviceaccount", endpoint)).toEqual({ ok: true, value: "deleted" });
+    expect(await syncWebhookRegistration(f.keyring, s.cluster, "serviceaccount", endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "deleted" });
     expect(await unregisterWebhook(f.keyring, s.cluster)).toEqual({ ok: true, value: "absent" });
     await expect(admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) })).rejects.toMatchObject({ code: 404 });
   });

@@ -1,6 +1,7 @@
 import { IGNORE_LABEL, type NamespaceScope, parseLabelSelector, type Requirement } from "@/lib/clusters/scope";
 import type { LabelSelectorRequirement, MutatingWebhookConfigurationWrite } from "@/lib/integrations/kube/admission";
-import { INSTALLATION_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ORG_LABEL } from "@/lib/sync/labels";
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
+import { type Owner, ownerLabels } from "@/lib/sync/ownership";
 
 export const CLUSTER_ID_LABEL = "regcred.dev/cluster-id";
 export const WEBHOOK_TIMEOUT_SECONDS = 10;
@@ -58,12 +59,11 @@ export function buildWebhookConfiguration(
   clusterId: string,
   scope: NamespaceScope,
   endpoint: WebhookEndpoint,
-  owner: { org: string; installation?: string },
+  owner: Owner,
 ): MutatingWebhookConfigurationWrite {
-  const identity = { [ORG_LABEL]: owner.org, ...(owner.installation ? { [INSTALLATION_LABEL]: owner.installation } : {}) };
   return {
     name: webhookConfigurationName(clusterId),
-    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_ID_LABEL]: clusterId, ...identity },
+    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_ID_LABEL]: clusterId, ...ownerLabels(owner) },
     webhooks: [
       {
         name: "pods.regcred.dev",

@@ -7,8 +7,7 @@ import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/li
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
 import { buildWebhookConfiguration, CLUSTER_ID_LABEL, type WebhookEndpoint, webhookConfigurationName } from "./configuration";
 
-/** `installation`: this installation's id, written as a label beside the org (every object Regcred writes carries both). */
-export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods; installation?: string };
+export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods };
 export type WiringMode = "serviceaccount" | "podtemplate" | "webhook";
 
 function admissionFor(keyring: Keyring, cluster: ClusterRow, opts: RegistrationOptions): AdmissionMethods | KubeResult<never> {
@@ -27,10 +26,17 @@ const ours = (labels: Record<string, string>, clusterId: string) => labels[MANAG
  * Creates or updates the cluster's MutatingWebhookConfiguration (`regcred-<cluster id prefix>`) pointing at
  * `endpoint`; idempotent. A configuration of that name that Regcred did not create is left alone (`conflict`).
  */
-export async function registerWebhook(keyring: Keyring, cluster: ClusterRow, endpoint: WebhookEndpoint, opts: RegistrationOptions = {}): Promise<KubeResult<ApplyOutcome>> {
+export async function registerWebhook(
+  keyring: Keyring,
+  cluster: ClusterRow,
+  endpoint: WebhookEndpoint,
+  installation: string,
+  opts: RegistrationOptions = {},
+): Promise<KubeResult<ApplyOutcome>> {
   const admission = admissionFor(keyring, cluster, opts);
   if (isFailure(admission)) return admission;
-  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint, { org: cluster.orgId, installation: opts.installation });
+  // Like every object Regcred writes, it carries this installation and the cluster's org.
+  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint, { installation, org: cluster.orgId });
   const existing = await admission.getMutatingWebhookConfiguration(wanted.name);
   if (existing.ok && !ours(existing.value.labels, cluster.id)) {
     return { ok: false, error: { kind: "conflict", message: `MutatingWebhookConfiguration ${wanted.name} exists and is not managed by Regcred for this cluster` } };
@@ -58,7 +64,8 @@ export async function syncWebhookRegistration(
   cluster: ClusterRow,
   wiring: WiringMode,
   endpoint: WebhookEndpoint,
+  installation: string,
   opts: RegistrationOptions = {},
 ): Promise<KubeResult<ApplyOutcome | "deleted" | "absent">> {
-  return wiring === "webhook" ? registerWebhook(keyring, cluster, endpoint, opts) : unregisterWebhook(keyring, cluster, opts);
+  return wiring === "webhook" ? registerWebhook(keyring, cluster, endpoint, installation, opts) : unregisterWebhook(keyring, cluster, opts);
 }

@@ -80,7 +80,7 @@ export async function reconcileWebhookRegistration(
     const fingerprint = JSON.stringify([wiring, endpoint, cluster.updatedAt.getTime()]);
     const last = applied.get(cluster.id);
     if (last?.key === fingerprint && Date.now() - last.at < RECHECK_MS) return;
-    const result = await syncWebhookRegistration(keyring, cluster, wiring, endpoint, { ...opts, installation: opts.installation ?? (await ensureInstallation(db)) });
+    const result = await syncWebhookRegistration(keyring, cluster, wiring, endpoint, await ensureInstallation(db), opts);
     if (result.ok) {
       applied.set(cluster.id, { key: fingerprint, at: Date.now() });
       if (result.value !== "unchanged" && result.value !== "absent") log.info(`webhook: configuration ${result.value}`, { cluster: cluster.id, wiring });
