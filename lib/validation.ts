@@ -44,3 +44,10 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.inf
   if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error, input));
   return parsed.data;
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a path or query value can be a UUID column's value (PostgreSQL rejects anything else with an error, not a miss). */
+export function isUuid(text: string): boolean {
+  return uuidPattern.test(text);
+}

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, clusterSync } from "@/db/schema";
 import type { ClusterResponse } from "./schema";
+import { isUuid } from "../validation";
 import { describeScope, IGNORE_LABEL, type NamespaceScope } from "./scope";
 
 export type ClusterRow = typeof clusters.$inferSelect;
@@ -18,7 +19,6 @@ const settingsColumns = {
   webhookTokenSealed: clusterSync.webhookTokenSealed,
 };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function scopeOf(row: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces">): NamespaceScope {
   return { namespaceSelector: row.namespaceSelector, excludeNamespaces: row.excludeNamespaces };
@@ -60,7 +60,7 @@ export async function listClusterRows(db: Db, orgId: string): Promise<ClusterRow
 
 /** Finds a cluster by id, or by name (the key secret_ref maps use). */
 export async function findClusterRow(db: Db, orgId: string, idOrName: string): Promise<ClusterRow | null> {
-  const match = uuidPattern.test(idOrName) ? or(eq(clusters.id, idOrName), eq(clusters.name, idOrName)) : eq(clusters.name, idOrName);
+  const match = isUuid(idOrName) ? or(eq(clusters.id, idOrName), eq(clusters.name, idOrName)) : eq(clusters.name, idOrName);
   const rows = await db.select().from(clusters).where(and(eq(clusters.orgId, orgId), match)).limit(2);
   return rows.find((r) => r.id === idOrName) ?? rows[0] ?? null;
 }

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/repo";
 import { authorize } from "@/lib/auth/authenticate";
 import { listClusterRows, type ClusterRow } from "@/lib/clusters/repo";
 import { type Ctx, requireCluster } from "@/lib/clusters/service";
+import { isUuid } from "@/lib/validation";
 import * as repo from "./repo";
 import { inProcessController } from "./runtime";
 import type { SyncClusterOverview, SyncNamespaceDto, SyncRequested, SyncRunDto, SyncStatusDto } from "./schema";
@@ -60,12 +61,11 @@ export async function requestSync(ctx: Ctx, idOrName: string): Promise<SyncReque
 }
 
 /** The sync status of one cluster: the running pass and its progress, the last result per namespace, conflicts. */
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getSyncStatus(ctx: Ctx, idOrName: string, runId?: string | null): Promise<SyncStatusDto> {
   authorize(ctx.actor, "viewer");
   const row = await requireCluster(ctx, idOrName);
-  const [status, namespaces, run] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id), runId && uuidPattern.test(runId) ? repo.findRun(ctx.db, row.id, runId) : null]);
+  const [status, namespaces, run] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id), runId && isUuid(runId) ? repo.findRun(ctx.db, row.id, runId) : null]);
   const dtos = namespaces.map(namespaceDto);
   return {
     ...status,

@@ -6,11 +6,10 @@ import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { AppError } from "../errors";
 import type { Ctx } from "../registries/service";
-import { parseWith } from "../validation";
+import { isUuid, parseWith } from "../validation";
 import { ChangeRoleInput, type MemberView } from "./schema";
 
 type UserCtx = Pick<Ctx, "db" | "actor">;
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export async function listMembers(ctx: UserCtx): Promise<MemberView[]> {
   authorize(ctx.actor, "viewer");

@@ -3,13 +3,13 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, clusterSync, syncNamespaces } from "@/db/schema";
 import type { ClusterRow } from "@/lib/clusters/repo";
+import { isUuid } from "@/lib/validation";
 import type { ClusterSyncRow } from "../repo";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The cluster a review names and its controller settings (webhook caller auth among them), or null. */
 export async function findWebhookTarget(db: Db, clusterId: string): Promise<{ cluster: ClusterRow; sync: ClusterSyncRow } | null> {
-  if (!uuidPattern.test(clusterId)) return null;
+  if (!isUuid(clusterId)) return null;
   const [row] = await db.select({ cluster: clusters, sync: clusterSync }).from(clusters).innerJoin(clusterSync, eq(clusterSync.clusterId, clusters.id)).where(eq(clusters.id, clusterId)).limit(1);
   return row ?? null;
 }
