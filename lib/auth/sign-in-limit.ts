@@ -1,9 +1,10 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { clientKey } from "../net/client";
+import { consumePoint } from "../rate-limit";
 
 /** A refused sign-in attempt; `retryAfterSeconds` becomes the Retry-After header. */
 export class SignInLimitedError extends AppError {
@@ -30,16 +31,6 @@ function limiters(): Limiters {
   return store.regcredSignInLimiters;
 }
 
-async function take(limiter: RateLimiterMemory, key: string): Promise<number | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    throw err;
-  }
-}
-
 /**
  * Counts one attempt for the client address, then for the account (known or not, so a limit says
  * nothing about existence); throws SignInLimitedError when either is spent. A limited client does not
@@ -47,12 +38,12 @@ async function take(limiter: RateLimiterMemory, key: string): Promise<number | n
  */
 export async function countSignInAttempt(email: string, clientAddress: string): Promise<void> {
   const { account, client } = limiters();
-  const clientWait = await take(client, clientKey(clientAddress));
+  const clientWait = await consumePoint(client, clientKey(clientAddress));
   if (clientWait !== null) {
     log.warn("sign-in refused: too many attempts from one client", { client: clientAddress, retryAfterSeconds: clientWait });
     throw new SignInLimitedError(clientWait);
   }
-  const accountWait = await take(account, email);
+  const accountWait = await consumePoint(account, email);
   if (accountWait !== null) {
     log.warn("sign-in refused: too many attempts for one account", { client: clientAddress, retryAfterSeconds: accountWait });
     throw new SignInLimitedError(accountWait);

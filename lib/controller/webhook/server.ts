@@ -4,7 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
 import { clientForCluster } from "@/lib/clusters/connection";
 import type { ClusterRow } from "@/lib/clusters/repo";
@@ -12,6 +12,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
+import { consumePoint } from "@/lib/rate-limit";
 import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
 import { authenticateCaller, type CallerCredentials } from "./caller-auth";
 import { findWebhookTarget } from "./known";
@@ -103,13 +104,7 @@ function credentialsOf(req: IncomingMessage): CallerCredentials {
 type Context = { deps: AdmitDeps; limiter: RateLimiterMemory; refusedLog: RateLimiterMemory; onReview?: (e: ReviewEvent) => void };
 
 async function withinRate(limiter: RateLimiterMemory, clusterId: string): Promise<boolean> {
-  try {
-    await limiter.consume(clusterId);
-    return true;
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return false;
-    throw err;
-  }
+  return (await consumePoint(limiter, clusterId)) === null;
 }
 
 async function review(c: Context, clusterId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
