@@ -10,19 +10,20 @@ import { findSession } from "./session";
 
 export type Credentials = { bearer: string | null; sessionToken: string | null };
 
-async function actorFromToken(db: Db, bearer: string, orgId: string): Promise<Actor> {
+/** The token's actor in `orgId` (404 for another org), or in the token's own org when `orgId` is null. */
+async function actorFromToken(db: Db, bearer: string, orgId: string | null): Promise<Actor> {
   const [token] = await db
     .select()
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)))
     .limit(1);
   if (!token) throw new AppError("UNAUTHENTICATED", "The API token is invalid or revoked.");
-  if (token.orgId !== orgId) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+  if (orgId !== null && token.orgId !== orgId) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   // last_used_at is minute-grained, so a busy CI token costs one write a minute, not one per call.
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
   }
-  return { orgId, role: token.role, kind: "token", userId: null, tokenId: token.id, label: `token:${token.name}`, scopes: token.scopes };
+  return { orgId: token.orgId, role: token.role, kind: "token", userId: null, tokenId: token.id, label: `token:${token.name}`, scopes: token.scopes };
 }
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
@@ -42,6 +43,11 @@ async function actorFromSession(db: Db, sessionToken: string, orgId: string): Pr
   const session = await findSession(db, sessionToken);
   if (!session) throw new AppError("UNAUTHENTICATED", "Your session has expired. Sign in again.");
   return actorForSession(db, session, orgId);
+}
+
+/** An API token's actor in its own org (routes without an org in the path). */
+export function actorForToken(db: Db, bearer: string): Promise<Actor> {
+  return actorFromToken(db, bearer, null);
 }
 
 /** Resolves the caller for one org; other orgs answer 404 so their existence does not leak. */

@@ -1,11 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { apiTokens, orgs } from "@/db/schema";
+import { orgs } from "@/db/schema";
 import type { Actor } from "../auth/actor";
-import { authenticate, type Credentials } from "../auth/authenticate";
+import { actorForToken, authenticate, type Credentials } from "../auth/authenticate";
 import { findSession } from "../auth/session";
-import { sha256 } from "../crypto/hash";
 import { AppError, isAppError } from "../errors";
 import { isInstanceAdmin } from "./service";
 
@@ -17,8 +16,8 @@ export async function authenticateCaller(db: Db, creds: Credentials): Promise<Ac
     // The role is irrelevant here: these operations check membership or the instance-admin flag themselves.
     return { orgId: session.orgId, role: "viewer", kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };
   }
-  const [token] = creds.bearer ? await db.select({ orgId: apiTokens.orgId }).from(apiTokens).where(eq(apiTokens.tokenHash, sha256(creds.bearer))).limit(1) : [];
-  return authenticate(db, creds, token?.orgId ?? "");
+  if (creds.bearer) return actorForToken(db, creds.bearer);
+  return authenticate(db, creds, "");
 }
 
 /**
