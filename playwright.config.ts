@@ -5,7 +5,16 @@ const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   },
 };
 
@@ -23,6 +32,11 @@ export default defineConfig({
   projects: [
     { name: "api", testMatch: /api\/.*\.spec\.ts/ },
     { name: "setup", testMatch: /auth\.setup\.ts/, use: chromium },
-    { name: "ui", testMatch: /ui\/.*\.spec\.ts/, dependencies: ["setup"], use: { ...chromium, storageState: STORAGE_STATE } },
+    {
+      name: "ui",
+      testMatch: /ui\/.*\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { ...chromium, storageState: STORAGE_STATE },
+    },
   ],
 });

@@ -5,7 +5,10 @@ const allowed = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 /** Early answers only: unsupported methods get 405, and pages without a session cookie go to /login. */
 export function proxy(req: NextRequest): NextResponse {
   if (!allowed.has(req.method)) {
-    return NextResponse.json({ error: "METHOD_NOT_ALLOWED", message: `${req.method} is not supported.` }, { status: 405, headers: { Allow: [...allowed].join(", ") } });
+    return NextResponse.json(
+      { error: "METHOD_NOT_ALLOWED", message: `${req.method} is not supported.` },
+      { status: 405, headers: { Allow: [...allowed].join(", ") } },
+    );
   }
   const path = req.nextUrl.pathname;
   const isPage = !path.startsWith("/api/") && !path.startsWith("/login") && !path.startsWith("/invite/");

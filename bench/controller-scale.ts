@@ -36,8 +36,25 @@ const db = database.db;
 const keyring = createKeyring(randomBytes(32));
 const orgId = `bench-${run}`;
 await db.insert(orgs).values({ id: orgId, name: orgId });
-const ctx = { db, keyring, actor: { orgId, role: "admin" as const, kind: "user" as const, userId: null, tokenId: null, label: "bench", scopes: [] } };
-await createRegistry(ctx, { id: "ecr", registry: ECR_HOST, type: "amazon_ecr", creds: { username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey } });
+const ctx = {
+  db,
+  keyring,
+  actor: {
+    orgId,
+    role: "admin" as const,
+    kind: "user" as const,
+    userId: null,
+    tokenId: null,
+    label: "bench",
+    scopes: [],
+  },
+};
+await createRegistry(ctx, {
+  id: "ecr",
+  registry: ECR_HOST,
+  type: "amazon_ecr",
+  creds: { username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey },
+});
 
 let fakeNow = MOTO_EXPIRY - 12 * 3_600_000;
 const clock: Clock = { now: () => new Date(fakeNow) };
@@ -60,15 +77,26 @@ async function namespace(label: string, name: string): Promise<void> {
 async function deployment(ns: string): Promise<void> {
   await apps.createNamespacedDeployment({
     namespace: ns,
-    body: { metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: `${ECR_HOST}/team/web:1` }] } } } },
+    body: {
+      metadata: { name: "web" },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: { containers: [{ name: "web", image: `${ECR_HOST}/team/web:1` }] },
+        },
+      },
+    },
   });
 }
 
 async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function present(namespaces: readonly string[]): Promise<number> {
@@ -89,13 +117,37 @@ async function waitAll(namespaces: readonly string[], timeoutMs = 300_000): Prom
 async function scope(label: string): Promise<{ manager: ClusterManager; spaces: string[] }> {
   const home = `rb-${run}-${label}-home`;
   await namespace(label, home);
-  const doc = loadYaml<{ contexts: Array<{ context: Record<string, unknown> }> }>(fs.readFileSync(kube.env.KUBECONFIG_ADMIN, "utf8"));
+  const doc = loadYaml<{ contexts: Array<{ context: Record<string, unknown> }> }>(
+    fs.readFileSync(kube.env.KUBECONFIG_ADMIN, "utf8"),
+  );
   for (const c of doc.contexts) c.context.namespace = home;
-  const created = await createCluster(ctx, { name: `bench-${label}-${run}`, kubeconfig: JSON.stringify(doc), namespace_selector: `regcred-bench=${label}-${run}` });
+  const created = await createCluster(ctx, {
+    name: `bench-${label}-${run}`,
+    kubeconfig: JSON.stringify(doc),
+    namespace_selector: `regcred-bench=${label}-${run}`,
+  });
   const row = (await findClusterRow(db, orgId, created.id))!;
-  const client = connect(connectionOf(keyring, row), { timeoutMs: 20_000, onRequest: ({ method, url }) => count(method, url) });
+  const client = connect(connectionOf(keyring, row), {
+    timeoutMs: 20_000,
+    onRequest: ({ method, url }) => count(method, url),
+  });
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-  const manager = new ClusterManager({ db, keyring, installation: await ensureInstallation(db), cluster: row, client, instanceId: `bench-${run}`, resyncMs: 3_600_000, gracePeriodMs: 3_600_000, leaseDurationMs: 15_000, timeoutMs: 20_000, ecrEndpoint: moto.url, clock, tickMs: 200, concurrency });
+  const manager = new ClusterManager({
+    db,
+    keyring,
+    installation: await ensureInstallation(db),
+    cluster: row,
+    client,
+    instanceId: `bench-${run}`,
+    resyncMs: 3_600_000,
+    gracePeriodMs: 3_600_000,
+    leaseDurationMs: 15_000,
+    timeoutMs: 20_000,
+    ecrEndpoint: moto.url,
+    clock,
+    tickMs: 200,
+    concurrency,
+  });
   manager.start();
   while (!manager.isLeader() || manager.status().passes === 0) await new Promise((r) => setTimeout(r, 50));
   await manager.idle();
@@ -154,7 +206,8 @@ const resyncWrites = many.manager.status().last?.summary;
 const refreshMints = ecrMintCount();
 const before = [one.manager.status().passes, many.manager.status().passes];
 fakeNow += 10 * 3_600_000;
-while (one.manager.status().passes === before[0] || many.manager.status().passes === before[1]) await new Promise((r) => setTimeout(r, 50));
+while (one.manager.status().passes === before[0] || many.manager.status().passes === before[1])
+  await new Promise((r) => setTimeout(r, 50));
 await Promise.all([one.manager.idle(), many.manager.idle()]);
 const mintsPerRefresh = ecrMintCount() - refreshMints;
 

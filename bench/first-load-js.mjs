@@ -5,7 +5,10 @@ import { chromium } from "playwright-core";
 
 const base = process.env.BASE ?? "http://127.0.0.1:3000";
 const path = process.argv[2] ?? "/registries";
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
 const login = await browser.newPage();
 await login.goto(`${base}/login`);
 await login.getByLabel("Email").fill(process.env.EMAIL ?? "admin@regcred.local");
@@ -21,5 +24,12 @@ page.on("response", async (r) => {
 await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
 const raw = sizes.reduce((n, b) => n + b.length, 0);
 const gzip = sizes.reduce((n, b) => n + zlib.gzipSync(b).length, 0);
-console.log(JSON.stringify({ page: path, scripts: sizes.length, rawKiB: +(raw / 1024).toFixed(1), gzipKiB: +(gzip / 1024).toFixed(1) }));
+console.log(
+  JSON.stringify({
+    page: path,
+    scripts: sizes.length,
+    rawKiB: +(raw / 1024).toFixed(1),
+    gzipKiB: +(gzip / 1024).toFixed(1),
+  }),
+);
 await browser.close();

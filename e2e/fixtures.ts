@@ -6,7 +6,10 @@ type Fixtures = { api: APIRequestContext; uid: string };
 /** `api` is an admin REST client for the e2e org; `uid` is unique per test for ids and names. */
 export const test = base.extend<Fixtures>({
   api: async ({ playwright }, use) => {
-    const ctx = await playwright.request.newContext({ baseURL: `${BASE_URL}/api/orgs/${ORG}/`, extraHTTPHeaders: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` } });
+    const ctx = await playwright.request.newContext({
+      baseURL: `${BASE_URL}/api/orgs/${ORG}/`,
+      extraHTTPHeaders: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+    });
     await use(ctx);
     await ctx.dispose();
   },

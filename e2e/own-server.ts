@@ -26,18 +26,22 @@ export function tempDataDir(prefix: string): string {
 export async function startOwnServer(env: Record<string, string>): Promise<OwnServer> {
   const port = await freePort();
   let out = "";
-  const child: ChildProcess = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      REGCRED_BOOTSTRAP_TOKEN: "",
-      REGCRED_ADMIN_PASSWORD: "",
-      REGCRED_CONTROLLER: "off",
-      REGCRED_PASSWORD_SCRYPT_LOG_N: "12",
-      ...env,
+  const child: ChildProcess = spawn(
+    path.join("node_modules", ".bin", "next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        REGCRED_BOOTSTRAP_TOKEN: "",
+        REGCRED_ADMIN_PASSWORD: "",
+        REGCRED_CONTROLLER: "off",
+        REGCRED_PASSWORD_SCRYPT_LOG_N: "12",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   child.stdout!.on("data", (d) => (out += String(d)));
   child.stderr!.on("data", (d) => (out += String(d)));
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
@@ -48,7 +52,13 @@ export async function startOwnServer(env: Record<string, string>): Promise<OwnSe
   };
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    if (await fetch(`${url}/login`).then((r) => r.ok, () => false)) return { port, url, output: () => out, stop };
+    if (
+      await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { port, url, output: () => out, stop };
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();

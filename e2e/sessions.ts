@@ -3,7 +3,10 @@ import { BASE_URL } from "./env";
 
 /** Chromium for API specs that need a real sign-in or invite acceptance (both are server actions). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
 }
 
 async function sessionCookie(page: Page): Promise<string> {
@@ -27,7 +30,12 @@ export async function signIn(browser: Browser, email: string, password: string):
 }
 
 /** Opens an invite link in a fresh browser, sets name and password; returns the new session cookie. */
-export async function acceptInvite(browser: Browser, link: string, password: string, name = "Invitee"): Promise<string> {
+export async function acceptInvite(
+  browser: Browser,
+  link: string,
+  password: string,
+  name = "Invitee",
+): Promise<string> {
   const context = await browser.newContext({ baseURL: BASE_URL });
   const page = await context.newPage();
   // The API builds the link from its request URL, which may name localhost; cookies are per host.
@@ -44,7 +52,10 @@ export async function acceptInvite(browser: Browser, link: string, password: str
 /** A REST client authenticated by a session cookie, as the browser would send it (same origin, JSON). */
 export function sessionClient(cookie: string): Promise<APIRequestContext> {
   // Bodiless mutations (DELETE, POST …/test) too: a cookie-authenticated mutation must declare JSON (CSRF rule).
-  return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Cookie: `regcred_session=${cookie}`, Origin: BASE_URL, "Content-Type": "application/json" } });
+  return request.newContext({
+    baseURL: BASE_URL,
+    extraHTTPHeaders: { Cookie: `regcred_session=${cookie}`, Origin: BASE_URL, "Content-Type": "application/json" },
+  });
 }
 
 export function tokenClient(token: string): Promise<APIRequestContext> {
@@ -58,14 +69,23 @@ export async function createOrg(client: APIRequestContext, id: string, name = id
 }
 
 /** Invites an email into an org; returns the invite link (null when the account already existed). */
-export async function invite(client: APIRequestContext, org: string, email: string, role: string): Promise<string | null> {
+export async function invite(
+  client: APIRequestContext,
+  org: string,
+  email: string,
+  role: string,
+): Promise<string | null> {
   const res = await client.post(`/api/orgs/${org}/users`, { data: { email, role } });
   expect(res.status(), await res.text()).toBe(201);
   return (await res.json()).invite_url;
 }
 
 /** An admin API token of an org, created by a client that is admin there. */
-export async function adminToken(client: APIRequestContext, org: string, name: string): Promise<{ id: string; token: string }> {
+export async function adminToken(
+  client: APIRequestContext,
+  org: string,
+  name: string,
+): Promise<{ id: string; token: string }> {
   const res = await client.post(`/api/orgs/${org}/tokens`, { data: { name, role: "admin", ci: true } });
   expect(res.status(), await res.text()).toBe(201);
   return res.json();

@@ -20,7 +20,11 @@ export async function withActor<T>(name: string, fn: (ctx: Ctx) => Promise<T>): 
 }
 
 export function toActionError(name: string, err: unknown): { ok: false; error: ActionError } {
-  if (isAppError(err)) return { ok: false, error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+  if (isAppError(err))
+    return {
+      ok: false,
+      error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+    };
   log.error("unhandled error in server action", { action: name, ...describeError(err) });
   return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on the server; see its log." } };
 }

@@ -4,7 +4,12 @@ import { EnvError, parseEnv } from "./env";
 describe("parseEnv", () => {
   it("applies the documented defaults", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ PORT: 3000, REGCRED_DEFAULT_ORG: "default", REGCRED_ADMIN_EMAIL: "admin@regcred.local", REGCRED_CHECK_TIMEOUT_MS: 10_000 });
+    expect(e).toMatchObject({
+      PORT: 3000,
+      REGCRED_DEFAULT_ORG: "default",
+      REGCRED_ADMIN_EMAIL: "admin@regcred.local",
+      REGCRED_CHECK_TIMEOUT_MS: 10_000,
+    });
     expect(e.dataDir.endsWith("/data")).toBe(true);
     expect(e.DATABASE_URL).toBeUndefined();
   });
@@ -43,6 +48,8 @@ describe("parseEnv", () => {
 
   it("accepts a hex or base64 encryption key", () => {
     expect(parseEnv({ REGCRED_ENCRYPTION_KEY: "a".repeat(64) }).REGCRED_ENCRYPTION_KEY).toBe("a".repeat(64));
-    expect(parseEnv({ REGCRED_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).REGCRED_ENCRYPTION_KEY).toBeDefined();
+    expect(
+      parseEnv({ REGCRED_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).REGCRED_ENCRYPTION_KEY,
+    ).toBeDefined();
   });
 });

@@ -5,12 +5,19 @@ import { parseCidrList } from "./net/cidr";
 
 const idPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
 
-const bool = (fallback: "true" | "false") => z.enum(["true", "false"]).default(fallback).transform((v) => v === "true");
+const bool = (fallback: "true" | "false") =>
+  z
+    .enum(["true", "false"])
+    .default(fallback)
+    .transform((v) => v === "true");
 const cidrList = z.string().superRefine((v, ctx) => {
   try {
     parseCidrList(v);
   } catch (err) {
-    ctx.addIssue({ code: "custom", message: `must be a comma-separated list of CIDR ranges: ${(err as Error).message}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a comma-separated list of CIDR ranges: ${(err as Error).message}`,
+    });
   }
 });
 const keyPattern = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
@@ -26,17 +33,21 @@ const EnvSchema = z.object({
   REGCRED_ADMIN_EMAIL: z.email("must be an email address").default("admin@regcred.local"),
   REGCRED_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   REGCRED_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
-  REGCRED_ENCRYPTION_KEY: z
-    .string()
-    .regex(keyPattern, "must be 32 bytes as 64 hex characters or base64")
-    .optional(),
+  REGCRED_ENCRYPTION_KEY: z.string().regex(keyPattern, "must be 32 bytes as 64 hex characters or base64").optional(),
   /** Earlier keys, comma-separated: used to decrypt only, until `scripts/reseal.sh` re-seals everything. */
   REGCRED_ENCRYPTION_KEYS: z
     .string()
-    .refine((v) => v.split(",").every((k) => keyPattern.test(k.trim())), "must be comma-separated 32-byte keys (64 hex characters or base64)")
+    .refine(
+      (v) => v.split(",").every((k) => keyPattern.test(k.trim())),
+      "must be comma-separated 32-byte keys (64 hex characters or base64)",
+    )
     .optional(),
   REGCRED_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  REGCRED_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  REGCRED_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   REGCRED_SECURE_COOKIES: bool("false"),
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed; nobody's by default. */
   REGCRED_TRUSTED_PROXIES: cidrList.optional(),
@@ -53,14 +64,25 @@ const EnvSchema = z.object({
   AWS_ENDPOINT_URL_ECR: z.url("must be a URL").optional(),
   REGCRED_CONTROLLER: z.enum(["inprocess", "off"]).default("inprocess"),
   REGCRED_RESYNC_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
-  REGCRED_UNUSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  REGCRED_UNUSED_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(86_400),
   REGCRED_LEASE_SECONDS: z.coerce.number().int().min(5).max(300).default(15),
-  REGCRED_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'").optional(),
+  REGCRED_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'")
+    .optional(),
   /** Set by Next.js; during `next build` no controller is started. */
   NEXT_PHASE: z.string().optional(),
   REGCRED_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   REGCRED_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
-  REGCRED_WEBHOOK_URL: z.url("must be a URL").refine((u) => u.startsWith("https://"), "must be an https:// URL").optional(),
+  REGCRED_WEBHOOK_URL: z
+    .url("must be a URL")
+    .refine((u) => u.startsWith("https://"), "must be an https:// URL")
+    .optional(),
   /** Admission reviews answered per second per cluster before the webhook answers 429. */
   REGCRED_WEBHOOK_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

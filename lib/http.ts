@@ -18,14 +18,24 @@ type Params = Record<string, string>;
 export function jsonError(err: AppError): NextResponse {
   const headers: Record<string, string> = {};
   if (err.code === "UNAUTHENTICATED") headers["WWW-Authenticate"] = 'Bearer realm="regcred"';
-  if ("retryAfterSeconds" in err && typeof err.retryAfterSeconds === "number") headers["Retry-After"] = String(err.retryAfterSeconds);
-  return NextResponse.json({ error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) }, { status: err.status, headers });
+  if ("retryAfterSeconds" in err && typeof err.retryAfterSeconds === "number")
+    headers["Retry-After"] = String(err.retryAfterSeconds);
+  return NextResponse.json(
+    { error: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+    { status: err.status, headers },
+  );
 }
 
 /** Refuses a mutation signed in by the session cookie unless it is JSON from this site (CSRF). */
 export function refuseCrossSite(req: NextRequest): void {
   const h = req.headers;
-  const problem = crossSiteProblem({ method: req.method, contentType: h.get("content-type"), origin: h.get("origin"), secFetchSite: h.get("sec-fetch-site"), host: clientOf(h).host });
+  const problem = crossSiteProblem({
+    method: req.method,
+    contentType: h.get("content-type"),
+    origin: h.get("origin"),
+    secFetchSite: h.get("sec-fetch-site"),
+    host: clientOf(h).host,
+  });
   if (problem) throw new AppError("FORBIDDEN", problem);
 }
 
@@ -81,7 +91,8 @@ export function api(handler: Handler, resolve: Resolve = authenticate) {
     try {
       const params = (await route?.params) ?? {};
       // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
-      if (Object.values(params).some((v) => v.includes("\u0000"))) throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
+      if (Object.values(params).some((v) => v.includes("\u0000")))
+        throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
       const orgId = params.orgId ?? "";
       const bearer = bearerOf(req);
       const sessionToken = req.cookies.get(SESSION_COOKIE)?.value ?? null;

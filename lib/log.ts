@@ -26,7 +26,15 @@ export function describeError(err: unknown): Record<string, unknown> {
   // The message (and any multi-line message inside the stack) is left out: driver and SDK messages can echo parameters.
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { errorName: err.name, errorCode: typeof code === "string" ? code : undefined, stack: err.stack?.split("\n").filter((l) => l.startsWith("    at ")).slice(0, 5).join("\n") };
+    return {
+      errorName: err.name,
+      errorCode: typeof code === "string" ? code : undefined,
+      stack: err.stack
+        ?.split("\n")
+        .filter((l) => l.startsWith("    at "))
+        .slice(0, 5)
+        .join("\n"),
+    };
   }
   return { errorName: typeof err };
 }

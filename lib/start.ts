@@ -12,7 +12,11 @@ export async function start(): Promise<void> {
     const { database, keyring } = await runtime();
     await registerInClusterIfPresent(database.db, keyring, e.REGCRED_DEFAULT_ORG);
     if (e.NEXT_PHASE !== "phase-production-build") await startController(database.db, keyring);
-    log.info("regcred started", { database: database.kind, dataDir: e.DATABASE_URL ? undefined : e.dataDir, org: e.REGCRED_DEFAULT_ORG });
+    log.info("regcred started", {
+      database: database.kind,
+      dataDir: e.DATABASE_URL ? undefined : e.dataDir,
+      org: e.REGCRED_DEFAULT_ORG,
+    });
   } catch (err) {
     if (err instanceof EnvError) {
       process.stderr.write(`${err.message}\nRegcred did not start: fix the variables above.\n`);

@@ -21,7 +21,9 @@ export function fieldErrorsOf(error: z.ZodError, input?: unknown): FieldErrors {
       continue;
     }
     const key = base || "body";
-    if (!fields[key]) fields[key] = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined ? "is required" : issue.message;
+    if (!fields[key])
+      fields[key] =
+        issue.code === "invalid_type" && valueAt(input, issue.path) === undefined ? "is required" : issue.message;
   }
   return fields;
 }
@@ -38,7 +40,9 @@ export function validationError(fields: FieldErrors): AppError {
 
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new AppError("VALIDATION_FAILED", "The request body must be a JSON object.", { body: "must be a JSON object" });
+    throw new AppError("VALIDATION_FAILED", "The request body must be a JSON object.", {
+      body: "must be a JSON object",
+    });
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw validationError(fieldErrorsOf(parsed.error, input));

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!config.DATABASE_URL) {
-    process.stderr.write("The controller process needs DATABASE_URL (PostgreSQL): PGlite serves one process only. Without it, run the controller inside the dashboard (REGCRED_CONTROLLER=inprocess).\n");
+    process.stderr.write(
+      "The controller process needs DATABASE_URL (PostgreSQL): PGlite serves one process only. Without it, run the controller inside the dashboard (REGCRED_CONTROLLER=inprocess).\n",
+    );
     process.exit(1);
   }
   const opened = await openRuntime().catch((err: unknown) => {

@@ -24,13 +24,20 @@ async function main(): Promise<number> {
       return 1;
     }
     if (!result.ok) {
-      process.stderr.write(`${result.column} of ${result.rowId}: ${result.reason}.\nNothing was re-sealed (the transaction was rolled back).\n`);
+      process.stderr.write(
+        `${result.column} of ${result.rowId}: ${result.reason}.\nNothing was re-sealed (the transaction was rolled back).\n`,
+      );
       return 1;
     }
     process.stdout.write(`Re-sealed with key id ${keyring.current}:\n`);
-    for (const c of result.counts) process.stdout.write(`  ${c.column}: ${c.resealed} re-sealed, ${c.alreadyCurrent} already current\n`);
+    for (const c of result.counts)
+      process.stdout.write(`  ${c.column}: ${c.resealed} re-sealed, ${c.alreadyCurrent} already current\n`);
     const total = result.counts.reduce((n, c) => n + c.resealed, 0);
-    process.stdout.write(total === 0 ? "Nothing to do: every value already uses the current key.\n" : `Done: ${total} re-sealed. REGCRED_ENCRYPTION_KEYS can now be removed.\n`);
+    process.stdout.write(
+      total === 0
+        ? "Nothing to do: every value already uses the current key.\n"
+        : `Done: ${total} re-sealed. REGCRED_ENCRYPTION_KEYS can now be removed.\n`,
+    );
     return 0;
   } finally {
     await database.close();

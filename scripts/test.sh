@@ -27,6 +27,8 @@ step "typecheck"
 npm run typecheck
 step "lint"
 npm run lint
+step "format (prettier --check)"
+npm run format:check
 step "unit and integration tests (vitest)"
 npx vitest run
 step "build"

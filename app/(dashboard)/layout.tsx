@@ -14,7 +14,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="shell">
       <aside className="sidebar">
         <Link href="/registries" className="brand">
-          <span aria-hidden="true" className="type-icon" style={{ background: "var(--accent)", color: "var(--accent-contrast)" }}>rc</span>
+          <span
+            aria-hidden="true"
+            className="type-icon"
+            style={{ background: "var(--accent)", color: "var(--accent-contrast)" }}
+          >
+            rc
+          </span>
           Regcred
         </Link>
         <OrgSwitcher current={actor.orgId} orgs={orgs} />
@@ -26,11 +32,15 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             org <strong>{actor.orgId}</strong> · {actor.role}
           </span>
           <form action={signOutAction}>
-            <button type="submit" className="btn btn-sm">Sign out</button>
+            <button type="submit" className="btn btn-sm">
+              Sign out
+            </button>
           </form>
         </div>
       </aside>
-      <main className="main" id="main">{children}</main>
+      <main className="main" id="main">
+        {children}
+      </main>
     </div>
   );
 }

@@ -6,9 +6,21 @@ import { type AuditFilters, localInputToIso, noAuditFilters } from "@/lib/audit/
 import styles from "./audit.module.css";
 
 const knownActions = [
-  "cluster.delete", "cluster.register-in-cluster", "cluster.sync", "cluster.test", "cluster.update",
-  "registry.create", "registry.creds.read", "registry.delete", "registry.test", "registry.update",
-  "token.create", "token.revoke", "user.invite", "user.remove", "user.role",
+  "cluster.delete",
+  "cluster.register-in-cluster",
+  "cluster.sync",
+  "cluster.test",
+  "cluster.update",
+  "registry.create",
+  "registry.creds.read",
+  "registry.delete",
+  "registry.test",
+  "registry.update",
+  "token.create",
+  "token.revoke",
+  "user.invite",
+  "user.remove",
+  "user.role",
 ];
 
 // datetime-local shows and returns local wall time without a zone.
@@ -22,7 +34,11 @@ type Props = { applied: AuditFilters; onApply: (filters: AuditFilters) => void }
 
 /** The filter form: nothing is sent until "Apply filters"; every filter is an exact match. */
 export function AuditFilterForm({ applied, onApply }: Props) {
-  const [draft, setDraft] = useState({ ...applied, since: isoToLocalInput(applied.since), until: isoToLocalInput(applied.until) });
+  const [draft, setDraft] = useState({
+    ...applied,
+    since: isoToLocalInput(applied.since),
+    until: isoToLocalInput(applied.until),
+  });
   const set = (patch: Partial<AuditFilters>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -35,7 +51,14 @@ export function AuditFilterForm({ applied, onApply }: Props) {
   return (
     <form role="search" aria-label="Filter the audit log" className={`card ${styles.filters}`} onSubmit={submit}>
       <Field label="Action" hint="such as registry.create">
-        <input type="text" list="audit-actions" value={draft.action} onChange={(e) => set({ action: e.target.value })} spellCheck={false} autoComplete="off" />
+        <input
+          type="text"
+          list="audit-actions"
+          value={draft.action}
+          onChange={(e) => set({ action: e.target.value })}
+          spellCheck={false}
+          autoComplete="off"
+        />
       </Field>
       <datalist id="audit-actions">
         {knownActions.map((a) => (
@@ -43,20 +66,46 @@ export function AuditFilterForm({ applied, onApply }: Props) {
         ))}
       </datalist>
       <Field label="Actor" hint="an email, token:<name> or system">
-        <input type="text" value={draft.actor} onChange={(e) => set({ actor: e.target.value })} spellCheck={false} autoComplete="off" />
+        <input
+          type="text"
+          value={draft.actor}
+          onChange={(e) => set({ actor: e.target.value })}
+          spellCheck={false}
+          autoComplete="off"
+        />
       </Field>
       <Field label="Target" hint="a registry, cluster, token or user id">
-        <input type="text" value={draft.target} onChange={(e) => set({ target: e.target.value })} spellCheck={false} autoComplete="off" />
+        <input
+          type="text"
+          value={draft.target}
+          onChange={(e) => set({ target: e.target.value })}
+          spellCheck={false}
+          autoComplete="off"
+        />
       </Field>
       <Field label="From" hint="your local time">
-        <input type="datetime-local" className={styles.time} value={draft.since} onChange={(e) => set({ since: e.target.value })} />
+        <input
+          type="datetime-local"
+          className={styles.time}
+          value={draft.since}
+          onChange={(e) => set({ since: e.target.value })}
+        />
       </Field>
       <Field label="Until" hint="your local time">
-        <input type="datetime-local" className={styles.time} value={draft.until} onChange={(e) => set({ until: e.target.value })} />
+        <input
+          type="datetime-local"
+          className={styles.time}
+          value={draft.until}
+          onChange={(e) => set({ until: e.target.value })}
+        />
       </Field>
       <div className={`row ${styles.buttons}`}>
-        <button type="submit" className="btn btn-primary">Apply filters</button>
-        <button type="button" className="btn" onClick={clear}>Clear</button>
+        <button type="submit" className="btn btn-primary">
+          Apply filters
+        </button>
+        <button type="button" className="btn" onClick={clear}>
+          Clear
+        </button>
       </div>
     </form>
   );

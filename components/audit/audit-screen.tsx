@@ -43,34 +43,59 @@ export function AuditScreen({ orgId, initialFilters }: { orgId: string; initialF
       </header>
       <AuditFilterForm key={JSON.stringify(filters)} applied={filters} onApply={apply} />
       {query.error && !query.data ? (
-        <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>The audit log could not be loaded: {query.error.message}</div>
+        <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>
+          The audit log could not be loaded: {query.error.message}
+        </div>
       ) : !query.data ? (
         <div className="row">
           <Spinner label="Loading the audit log…" />
-          <span className="muted" aria-hidden="true">Loading the audit log…</span>
+          <span className="muted" aria-hidden="true">
+            Loading the audit log…
+          </span>
         </div>
       ) : entries.length === 0 ? (
         filtered ? (
-          <EmptyState title="No entries match these filters" action={<button type="button" className="btn" onClick={() => apply(noAuditFilters)}>Clear filters</button>}>
-            Filters are exact matches over the whole log: check the action, actor and target as written, and the time range.
+          <EmptyState
+            title="No entries match these filters"
+            action={
+              <button type="button" className="btn" onClick={() => apply(noAuditFilters)}>
+                Clear filters
+              </button>
+            }
+          >
+            Filters are exact matches over the whole log: check the action, actor and target as written, and the time
+            range.
           </EmptyState>
         ) : (
-          <EmptyState title="No audit entries yet">Changes to registries, clusters, tokens and users, and every read of CI credentials, are recorded here.</EmptyState>
+          <EmptyState title="No audit entries yet">
+            Changes to registries, clusters, tokens and users, and every read of CI credentials, are recorded here.
+          </EmptyState>
         )
       ) : (
         <>
           <AuditTable entries={entries} caption={`Audit log, ${shown}`} />
           <div className="row" style={{ justifyContent: "space-between", flexWrap: "wrap" }}>
-            <span className="muted" role="status">{shown}</span>
+            <span className="muted" role="status">
+              {shown}
+            </span>
             {query.hasNextPage ? (
-              <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void query.fetchNextPage()}
+                disabled={query.isFetchingNextPage}
+              >
                 {query.isFetchingNextPage ? "Loading…" : "Load more"}
               </button>
             ) : (
               <span className="muted">This is the oldest entry.</span>
             )}
           </div>
-          {query.error ? <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>More entries could not be loaded: {query.error.message}</div> : null}
+          {query.error ? (
+            <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>
+              More entries could not be loaded: {query.error.message}
+            </div>
+          ) : null}
         </>
       )}
     </div>

@@ -35,11 +35,21 @@ export function AuditTable({ entries, caption }: { entries: AuditEntry[]; captio
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} data-audit-id={e.id}>
-              <td data-label="When" className={styles.when}><RelativeTime iso={e.created_at} /></td>
-              <td data-label="Actor" className={styles.breakable}>{e.actor}</td>
-              <td data-label="Action" className="mono">{e.action}</td>
-              <td data-label="Target" className={`mono ${styles.breakable}`}>{e.target}</td>
-              <td data-label="Details"><Details details={e.details} /></td>
+              <td data-label="When" className={styles.when}>
+                <RelativeTime iso={e.created_at} />
+              </td>
+              <td data-label="Actor" className={styles.breakable}>
+                {e.actor}
+              </td>
+              <td data-label="Action" className="mono">
+                {e.action}
+              </td>
+              <td data-label="Target" className={`mono ${styles.breakable}`}>
+                {e.target}
+              </td>
+              <td data-label="Details">
+                <Details details={e.details} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -47,7 +47,11 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
       <Field label="Password" required error={fields.password} hint="At least 12 characters.">
         <input type="password" name="password" autoComplete="new-password" minLength={12} />
       </Field>
-      {error && !Object.keys(fields).length ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{error}</p> : null}
+      {error && !Object.keys(fields).length ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {error}
+        </p>
+      ) : null}
       <button type="submit" className="btn btn-primary" disabled={pending} style={{ justifyContent: "center" }}>
         {pending ? "Setting up…" : "Set password and sign in"}
       </button>
@@ -62,7 +66,11 @@ export function JoinOrgButton({ token, orgId }: { token: string; orgId: string }
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="stack">
-      {error ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{error}</p> : null}
+      {error ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {error}
+        </p>
+      ) : null}
       <button
         type="button"
         className="btn btn-primary"

@@ -17,7 +17,10 @@ export function SignInForm() {
         e.preventDefault();
         const data = new FormData(e.currentTarget);
         start(async () => {
-          const result = await signInAction({ email: String(data.get("email") ?? ""), password: String(data.get("password") ?? "") });
+          const result = await signInAction({
+            email: String(data.get("email") ?? ""),
+            password: String(data.get("password") ?? ""),
+          });
           if (result.ok) {
             router.replace("/registries");
             router.refresh();
@@ -34,7 +37,11 @@ export function SignInForm() {
       <Field label="Password" error={fields.password}>
         <input type="password" name="password" autoComplete="current-password" required />
       </Field>
-      {error && !Object.keys(fields).length ? <p role="alert" className="error" style={{ color: "var(--danger)", margin: 0 }}>{error}</p> : null}
+      {error && !Object.keys(fields).length ? (
+        <p role="alert" className="error" style={{ color: "var(--danger)", margin: 0 }}>
+          {error}
+        </p>
+      ) : null}
       <button type="submit" className="btn btn-primary" disabled={pending} style={{ justifyContent: "center" }}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -7,7 +7,13 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
-import { type ClusterFormValues, clusterFormFrom, emptyClusterForm, toClusterBody, validateClusterForm } from "@/lib/clusters/form";
+import {
+  type ClusterFormValues,
+  clusterFormFrom,
+  emptyClusterForm,
+  toClusterBody,
+  validateClusterForm,
+} from "@/lib/clusters/form";
 import { type ClusterResponse, suggestClusterName, WiringModes, wiringModeLabels } from "@/lib/clusters/schema";
 import { IGNORE_LABEL } from "@/lib/clusters/scope";
 import { webhookAuthLabels, WebhookAuthModes } from "@/lib/clusters/webhook-auth";
@@ -16,70 +22,182 @@ import { KubeconfigInput } from "./kubeconfig-input";
 
 type Props = { mode: "create" | "edit"; existing?: ClusterResponse; onClose: () => void; onSaved: () => void };
 
-function ScopeFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+function ScopeFields({
+  values,
+  errors,
+  set,
+}: {
+  values: ClusterFormValues;
+  errors: FieldErrors;
+  set: (p: Partial<ClusterFormValues>) => void;
+}) {
   return (
-    <fieldset className="stack" style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}>
+    <fieldset
+      className="stack"
+      style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}
+    >
       <legend style={{ fontWeight: 600, fontSize: 13 }}>Namespace scope</legend>
       <label className="switch">
-        <input type="radio" name="scope-mode" checked={values.scopeMode === "all"} onChange={() => set({ scopeMode: "all" })} />
+        <input
+          type="radio"
+          name="scope-mode"
+          checked={values.scopeMode === "all"}
+          onChange={() => set({ scopeMode: "all" })}
+        />
         All namespaces
       </label>
       <label className="switch">
-        <input type="radio" name="scope-mode" checked={values.scopeMode === "selector"} onChange={() => set({ scopeMode: "selector" })} />
+        <input
+          type="radio"
+          name="scope-mode"
+          checked={values.scopeMode === "selector"}
+          onChange={() => set({ scopeMode: "selector" })}
+        />
         Namespaces matching a label selector
       </label>
       {values.scopeMode === "selector" ? (
-        <Field label="Label selector" required error={errors.namespace_selector} hint="For example team=payments,env in (prod,staging).">
-          <input type="text" value={values.selector} autoComplete="off" spellCheck={false} onChange={(e) => set({ selector: e.target.value })} />
+        <Field
+          label="Label selector"
+          required
+          error={errors.namespace_selector}
+          hint="For example team=payments,env in (prod,staging)."
+        >
+          <input
+            type="text"
+            value={values.selector}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => set({ selector: e.target.value })}
+          />
         </Field>
       ) : null}
-      <Field label="Except these namespaces" error={errors.exclude_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("exclude_namespaces."))?.[1]} hint={<>Comma-separated. A namespace labelled <code>{IGNORE_LABEL}=true</code> is always left alone.</>}>
-        <input type="text" value={values.exclude} autoComplete="off" spellCheck={false} onChange={(e) => set({ exclude: e.target.value })} />
+      <Field
+        label="Except these namespaces"
+        error={
+          errors.exclude_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("exclude_namespaces."))?.[1]
+        }
+        hint={
+          <>
+            Comma-separated. A namespace labelled <code>{IGNORE_LABEL}=true</code> is always left alone.
+          </>
+        }
+      >
+        <input
+          type="text"
+          value={values.exclude}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ exclude: e.target.value })}
+        />
       </Field>
     </fieldset>
   );
 }
 
-function WiringFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+function WiringFields({
+  values,
+  errors,
+  set,
+}: {
+  values: ClusterFormValues;
+  errors: FieldErrors;
+  set: (p: Partial<ClusterFormValues>) => void;
+}) {
   return (
-    <fieldset className="stack" style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}>
+    <fieldset
+      className="stack"
+      style={{ gap: 10, border: "1px solid var(--border)", borderRadius: 8, padding: 12, margin: 0 }}
+    >
       <legend style={{ fontWeight: 600, fontSize: 13 }}>Pull-secret wiring</legend>
-      <Field label="How pods get imagePullSecrets" error={errors.wiring} hint={wiringModeLabels[values.wiring].explanation}>
+      <Field
+        label="How pods get imagePullSecrets"
+        error={errors.wiring}
+        hint={wiringModeLabels[values.wiring].explanation}
+      >
         <select value={values.wiring} onChange={(e) => set({ wiring: e.target.value as ClusterFormValues["wiring"] })}>
           {WiringModes.map((m) => (
-            <option key={m} value={m}>{wiringModeLabels[m].label}</option>
+            <option key={m} value={m}>
+              {wiringModeLabels[m].label}
+            </option>
           ))}
         </select>
       </Field>
-      <Field label="Environment from namespace label" error={errors.environment_label} hint="Optional label key, e.g. example.com/env. Empty: the environment is <cluster>.<namespace>.">
-        <input type="text" value={values.environmentLabel} autoComplete="off" spellCheck={false} onChange={(e) => set({ environmentLabel: e.target.value })} />
+      <Field
+        label="Environment from namespace label"
+        error={errors.environment_label}
+        hint="Optional label key, e.g. example.com/env. Empty: the environment is <cluster>.<namespace>."
+      >
+        <input
+          type="text"
+          value={values.environmentLabel}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ environmentLabel: e.target.value })}
+        />
       </Field>
       <label className="switch">
-        <input type="checkbox" checked={values.restartStuckPods} onChange={(e) => set({ restartStuckPods: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={values.restartStuckPods}
+          onChange={(e) => set({ restartStuckPods: e.target.checked })}
+        />
         Restart controller-owned Pods stuck in ImagePullBackOff once their secret exists
       </label>
     </fieldset>
   );
 }
 
-function WebhookAuthFields({ values, errors, set, tokenSet }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void; tokenSet: boolean }) {
+function WebhookAuthFields({
+  values,
+  errors,
+  set,
+  tokenSet,
+}: {
+  values: ClusterFormValues;
+  errors: FieldErrors;
+  set: (p: Partial<ClusterFormValues>) => void;
+  tokenSet: boolean;
+}) {
   return (
     <>
-      <Field label="Webhook caller authentication" error={errors.webhook_auth} hint={webhookAuthLabels[values.webhookAuth].explanation}>
-        <select value={values.webhookAuth} onChange={(e) => set({ webhookAuth: e.target.value as ClusterFormValues["webhookAuth"] })}>
+      <Field
+        label="Webhook caller authentication"
+        error={errors.webhook_auth}
+        hint={webhookAuthLabels[values.webhookAuth].explanation}
+      >
+        <select
+          value={values.webhookAuth}
+          onChange={(e) => set({ webhookAuth: e.target.value as ClusterFormValues["webhookAuth"] })}
+        >
           {WebhookAuthModes.map((m) => (
-            <option key={m} value={m}>{webhookAuthLabels[m].label}</option>
+            <option key={m} value={m}>
+              {webhookAuthLabels[m].label}
+            </option>
           ))}
         </select>
       </Field>
       {values.webhookAuth === "mtls" ? (
-        <Field label="Client CA (PEM)" required error={errors.webhook_client_ca} hint="The CA that signs the client certificate the API server presents (its AdmissionConfiguration kubeconfig).">
-          <textarea rows={4} value={values.webhookClientCa} spellCheck={false} onChange={(e) => set({ webhookClientCa: e.target.value })} />
+        <Field
+          label="Client CA (PEM)"
+          required
+          error={errors.webhook_client_ca}
+          hint="The CA that signs the client certificate the API server presents (its AdmissionConfiguration kubeconfig)."
+        >
+          <textarea
+            rows={4}
+            value={values.webhookClientCa}
+            spellCheck={false}
+            onChange={(e) => set({ webhookClientCa: e.target.value })}
+          />
         </Field>
       ) : null}
       {values.webhookAuth === "token" && tokenSet ? (
         <label className="switch">
-          <input type="checkbox" checked={values.rotateWebhookToken} onChange={(e) => set({ rotateWebhookToken: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={values.rotateWebhookToken}
+            onChange={(e) => set({ rotateWebhookToken: e.target.checked })}
+          />
           Generate a new webhook token (the current one stops working)
         </label>
       ) : null}
@@ -87,22 +205,53 @@ function WebhookAuthFields({ values, errors, set, tokenSet }: { values: ClusterF
   );
 }
 
-function SecurityFields({ values, errors, set }: { values: ClusterFormValues; errors: FieldErrors; set: (p: Partial<ClusterFormValues>) => void }) {
+function SecurityFields({
+  values,
+  errors,
+  set,
+}: {
+  values: ClusterFormValues;
+  errors: FieldErrors;
+  set: (p: Partial<ClusterFormValues>) => void;
+}) {
   return (
     <Field
       label="secret_ref source namespaces"
-      error={errors.secret_ref_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("secret_ref_namespaces."))?.[1]}
+      error={
+        errors.secret_ref_namespaces ??
+        Object.entries(errors).find(([k]) => k.startsWith("secret_ref_namespaces."))?.[1]
+      }
       hint="Comma-separated. secret_ref registries may copy kubernetes.io/dockerconfigjson secrets only from these namespaces of this cluster; empty: none."
     >
-      <input type="text" value={values.secretRefNamespaces} autoComplete="off" spellCheck={false} onChange={(e) => set({ secretRefNamespaces: e.target.value })} />
+      <input
+        type="text"
+        value={values.secretRefNamespaces}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => set({ secretRefNamespaces: e.target.value })}
+      />
     </Field>
   );
 }
 
 function TokenIssued({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
   return (
-    <Dialog open onClose={onDone} title={`Webhook token for ${name}`} description="The API server sends it as Authorization: Bearer to Regcred's admission webhook (see docs/webhook-auth.md)." footer={<button type="button" className="btn btn-primary" onClick={onDone}>Done</button>}>
-      <SecretOnce label="Webhook token" value={token} notice="Regcred stores it encrypted and never shows it again. Put it in the API server's AdmissionConfiguration kubeconfig now." />
+    <Dialog
+      open
+      onClose={onDone}
+      title={`Webhook token for ${name}`}
+      description="The API server sends it as Authorization: Bearer to Regcred's admission webhook (see docs/webhook-auth.md)."
+      footer={
+        <button type="button" className="btn btn-primary" onClick={onDone}>
+          Done
+        </button>
+      }
+    >
+      <SecretOnce
+        label="Webhook token"
+        value={token}
+        notice="Regcred stores it encrypted and never shows it again. Put it in the API server's AdmissionConfiguration kubeconfig now."
+      />
     </Dialog>
   );
 }
@@ -125,7 +274,8 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
     if (Object.keys(found).length > 0) return;
     start(async () => {
       const body = toClusterBody(values, mode);
-      const result = mode === "create" ? await createClusterAction(body) : await updateClusterAction(existing!.id, body);
+      const result =
+        mode === "create" ? await createClusterAction(body) : await updateClusterAction(existing!.id, body);
       if (result.ok) {
         toast.success(mode === "create" ? `Cluster ${result.data.name} added` : `Cluster ${result.data.name} saved`);
         if (result.data.webhook_token) setIssued({ name: result.data.name, token: result.data.webhook_token });
@@ -151,7 +301,11 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
   return (
     <FormDialog
       title={mode === "create" ? "Add a cluster" : `Edit cluster ${existing?.name}`}
-      description={mode === "create" ? "Regcred writes pull secrets into this cluster's namespaces with the credentials of the context you choose." : undefined}
+      description={
+        mode === "create"
+          ? "Regcred writes pull secrets into this cluster's namespaces with the credentials of the context you choose."
+          : undefined
+      }
       submitLabel="Save"
       pendingLabel="Saving…"
       pending={pending}
@@ -159,20 +313,44 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
       onClose={onClose}
     >
       {mode === "create" ? kubeconfig : null}
-      <Field label="Name" required error={errors.name} hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'.">
-        <input type="text" value={values.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value, nameEdited: true })} />
+      <Field
+        label="Name"
+        required
+        error={errors.name}
+        hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'."
+      >
+        <input
+          type="text"
+          value={values.name}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ name: e.target.value, nameEdited: true })}
+        />
       </Field>
       <ScopeFields values={values} errors={errors} set={set} />
       <WiringFields values={values} errors={errors} set={set} />
-      {values.wiring === "webhook" ? <WebhookAuthFields values={values} errors={errors} set={set} tokenSet={existing?.wiring === "webhook" && existing.webhook_token_set} /> : null}
+      {values.wiring === "webhook" ? (
+        <WebhookAuthFields
+          values={values}
+          errors={errors}
+          set={set}
+          tokenSet={existing?.wiring === "webhook" && existing.webhook_token_set}
+        />
+      ) : null}
       <SecurityFields values={values} errors={errors} set={set} />
       {mode === "edit" && existing?.source === "kubeconfig" ? (
         <details>
           <summary>Replace the kubeconfig</summary>
-          <div className="stack" style={{ marginTop: 10 }}>{kubeconfig}</div>
+          <div className="stack" style={{ marginTop: 10 }}>
+            {kubeconfig}
+          </div>
         </details>
       ) : null}
-      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      {errors.body ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {errors.body}
+        </p>
+      ) : null}
     </FormDialog>
   );
 }

@@ -17,20 +17,33 @@ import { TestClusterButton } from "./test-button";
 import { ClusterTestResultView, testTones } from "./test-result";
 
 type Props = { orgId: string; canWrite: boolean; initial: ClusterResponse[]; importable: ImportableContexts | null };
-type Open = { kind: "create" } | { kind: "edit"; cluster: ClusterResponse } | { kind: "delete"; cluster: ClusterResponse } | null;
+type Open =
+  { kind: "create" } | { kind: "edit"; cluster: ClusterResponse } | { kind: "delete"; cluster: ClusterResponse } | null;
 
 function LastTest({ test }: { test: ClusterResponse["last_test"] }) {
   if (!test) return <span className="muted">Not tested yet</span>;
   return (
     <span className="row" style={{ flexWrap: "wrap" }}>
-      <Badge tone={testTones[test.status]} title={test.summary}>{test.status}</Badge>
+      <Badge tone={testTones[test.status]} title={test.summary}>
+        {test.status}
+      </Badge>
       {test.version ? <span className="mono">{test.version}</span> : null}
-      <span className="muted"><RelativeTime iso={test.tested_at} /></span>
+      <span className="muted">
+        <RelativeTime iso={test.tested_at} />
+      </span>
     </span>
   );
 }
 
-function DeleteClusterDialog({ cluster, onClose, onDeleted }: { cluster: ClusterResponse; onClose: () => void; onDeleted: () => void }) {
+function DeleteClusterDialog({
+  cluster,
+  onClose,
+  onDeleted,
+}: {
+  cluster: ClusterResponse;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const [pending, setPending] = useState(false);
   const remove = async () => {
     setPending(true);
@@ -48,12 +61,18 @@ function DeleteClusterDialog({ cluster, onClose, onDeleted }: { cluster: Cluster
       description="Regcred forgets this cluster and its stored credentials. Secrets already in the cluster stay until you remove them."
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose} autoFocus>Cancel</button>
-          <button type="button" className="btn btn-danger-solid" disabled={pending} onClick={() => void remove()}>{pending ? "Deleting…" : "Delete"}</button>
+          <button type="button" className="btn" onClick={onClose} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-danger-solid" disabled={pending} onClick={() => void remove()}>
+            {pending ? "Deleting…" : "Delete"}
+          </button>
         </>
       }
     >
-      <p style={{ margin: 0 }}>Registries whose <code>secrets</code> map uses the key <code>{cluster.name}</code> will no longer match it.</p>
+      <p style={{ margin: 0 }}>
+        Registries whose <code>secrets</code> map uses the key <code>{cluster.name}</code> will no longer match it.
+      </p>
     </Dialog>
   );
 }
@@ -62,7 +81,11 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
   const [results, setResults] = useState<Record<string, ClusterTestResult>>({});
-  const { data: clusters = initial } = useQuery({ queryKey: clusterKeys.list(orgId), queryFn: async () => unwrap(await listClustersAction()), initialData: initial });
+  const { data: clusters = initial } = useQuery({
+    queryKey: clusterKeys.list(orgId),
+    queryFn: async () => unwrap(await listClustersAction()),
+    initialData: initial,
+  });
   const { data: importable } = useQuery({
     queryKey: clusterKeys.importable(orgId),
     queryFn: async () => unwrap(await listImportableContextsAction()),
@@ -75,7 +98,11 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
     close();
     refresh();
   };
-  const add = <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add cluster</button>;
+  const add = (
+    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+      Add cluster
+    </button>
+  );
 
   return (
     <div className="stack">
@@ -88,8 +115,18 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
       </header>
       {canWrite && importable ? <ImportableContextsPanel importable={importable} onImported={refresh} /> : null}
       {clusters.length === 0 ? (
-        <EmptyState title="No clusters yet" action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add your first cluster</button> : undefined}>
-          Add a cluster from a kubeconfig: Regcred keeps only the context you pick, encrypted, and uses it to keep the pull secrets of your registries in its namespaces.
+        <EmptyState
+          title="No clusters yet"
+          action={
+            canWrite ? (
+              <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+                Add your first cluster
+              </button>
+            ) : undefined
+          }
+        >
+          Add a cluster from a kubeconfig: Regcred keeps only the context you pick, encrypted, and uses it to keep the
+          pull secrets of your registries in its namespaces.
         </EmptyState>
       ) : (
         <div className="table-wrap">
@@ -102,24 +139,63 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
                 <th scope="col">Auth</th>
                 <th scope="col">Scope</th>
                 <th scope="col">Last test</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {clusters.map((c) => (
                 <Fragment key={c.id}>
                   <tr data-cluster-name={c.name}>
-                    <td><span className="mono">{c.name}</span><br /><span className="muted">context <span className="mono">{c.context}</span></span></td>
-                    <td className="mono">{c.server}{c.insecure_skip_tls_verify ? <><br /><Badge tone="warn">TLS not verified</Badge></> : null}</td>
+                    <td>
+                      <span className="mono">{c.name}</span>
+                      <br />
+                      <span className="muted">
+                        context <span className="mono">{c.context}</span>
+                      </span>
+                    </td>
+                    <td className="mono">
+                      {c.server}
+                      {c.insecure_skip_tls_verify ? (
+                        <>
+                          <br />
+                          <Badge tone="warn">TLS not verified</Badge>
+                        </>
+                      ) : null}
+                    </td>
                     <td>{authKindLabels[c.auth_kind]}</td>
                     <td>{c.scope.description}</td>
-                    <td><LastTest test={c.last_test} /></td>
+                    <td>
+                      <LastTest test={c.last_test} />
+                    </td>
                     <td>
                       {canWrite ? (
                         <div className="row-actions">
-                          <TestClusterButton id={c.id} name={c.name} onResult={(r) => { setResults((m) => ({ ...m, [c.id]: r })); refresh(); }} />
-                          <button type="button" className="btn btn-sm" aria-label={`Edit ${c.name}`} onClick={() => setOpen({ kind: "edit", cluster: c })}>Edit</button>
-                          <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${c.name}`} onClick={() => setOpen({ kind: "delete", cluster: c })}>Delete</button>
+                          <TestClusterButton
+                            id={c.id}
+                            name={c.name}
+                            onResult={(r) => {
+                              setResults((m) => ({ ...m, [c.id]: r }));
+                              refresh();
+                            }}
+                          />
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            aria-label={`Edit ${c.name}`}
+                            onClick={() => setOpen({ kind: "edit", cluster: c })}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-danger"
+                            aria-label={`Delete ${c.name}`}
+                            onClick={() => setOpen({ kind: "delete", cluster: c })}
+                          >
+                            Delete
+                          </button>
                         </div>
                       ) : null}
                     </td>
@@ -138,8 +214,12 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
         </div>
       )}
       {open?.kind === "create" ? <ClusterDialog mode="create" onClose={close} onSaved={saved} /> : null}
-      {open?.kind === "edit" ? <ClusterDialog mode="edit" existing={open.cluster} onClose={close} onSaved={saved} /> : null}
-      {open?.kind === "delete" ? <DeleteClusterDialog cluster={open.cluster} onClose={close} onDeleted={saved} /> : null}
+      {open?.kind === "edit" ? (
+        <ClusterDialog mode="edit" existing={open.cluster} onClose={close} onSaved={saved} />
+      ) : null}
+      {open?.kind === "delete" ? (
+        <DeleteClusterDialog cluster={open.cluster} onClose={close} onDeleted={saved} />
+      ) : null}
     </div>
   );
 }

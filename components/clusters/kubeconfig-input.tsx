@@ -7,7 +7,8 @@ import { inspectKubeconfigAction } from "@/lib/clusters/actions";
 import type { KubeconfigSummary } from "@/lib/clusters/kubeconfig";
 import { authKindLabels } from "@/lib/clusters/schema";
 
-type Inspection = { state: "idle" | "loading" } | { state: "done"; summary: KubeconfigSummary } | { state: "error"; message: string };
+type Inspection =
+  { state: "idle" | "loading" } | { state: "done"; summary: KubeconfigSummary } | { state: "error"; message: string };
 
 type Props = {
   kubeconfig: string;
@@ -50,8 +51,19 @@ export function KubeconfigInput({ kubeconfig, context, errors, hint, onChange }:
   const chosen = contexts.find((c) => c.name === context);
   return (
     <>
-      <Field label="Kubeconfig" required error={errors.kubeconfig ?? (inspection.state === "error" ? inspection.message : undefined)} hint={hint}>
-        <textarea value={kubeconfig} spellCheck={false} autoComplete="off" placeholder="apiVersion: v1&#10;kind: Config&#10;clusters: …" onChange={(e) => changeText(e.target.value)} />
+      <Field
+        label="Kubeconfig"
+        required
+        error={errors.kubeconfig ?? (inspection.state === "error" ? inspection.message : undefined)}
+        hint={hint}
+      >
+        <textarea
+          value={kubeconfig}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="apiVersion: v1&#10;kind: Config&#10;clusters: …"
+          onChange={(e) => changeText(e.target.value)}
+        />
       </Field>
       <div className="row" style={{ flexWrap: "wrap" }}>
         <label className="btn btn-sm">
@@ -67,14 +79,28 @@ export function KubeconfigInput({ kubeconfig, context, errors, hint, onChange }:
           />
         </label>
         {inspection.state === "loading" ? <Spinner label="Reading the kubeconfig" /> : null}
-        {inspection.state === "done" ? <span className="muted">{contexts.length} context{contexts.length === 1 ? "" : "s"} found</span> : null}
+        {inspection.state === "done" ? (
+          <span className="muted">
+            {contexts.length} context{contexts.length === 1 ? "" : "s"} found
+          </span>
+        ) : null}
       </div>
       {contexts.length > 0 ? (
-        <Field label="Context" required error={errors.context ?? chosen?.problem ?? undefined} hint={chosen ? `${chosen.server ?? "no server"} · ${chosen.authKind ? authKindLabels[chosen.authKind] : "no credentials"}${chosen.namespace ? ` · namespace ${chosen.namespace}` : ""}` : undefined}>
+        <Field
+          label="Context"
+          required
+          error={errors.context ?? chosen?.problem ?? undefined}
+          hint={
+            chosen
+              ? `${chosen.server ?? "no server"} · ${chosen.authKind ? authKindLabels[chosen.authKind] : "no credentials"}${chosen.namespace ? ` · namespace ${chosen.namespace}` : ""}`
+              : undefined
+          }
+        >
           <select value={context} onChange={(e) => onChange({ context: e.target.value })}>
             {contexts.map((c) => (
               <option key={c.name} value={c.name}>
-                {c.name}{c.problem ? " (cannot be used)" : ""}
+                {c.name}
+                {c.problem ? " (cannot be used)" : ""}
               </option>
             ))}
           </select>

@@ -7,7 +7,15 @@ import { testClusterAction } from "@/lib/clusters/actions";
 import type { ClusterTestResult } from "@/lib/clusters/schema";
 
 /** Row button: tests the stored connection on the server; the caller shows the result. */
-export function TestClusterButton({ id, name, onResult }: { id: string; name: string; onResult: (r: ClusterTestResult) => void }) {
+export function TestClusterButton({
+  id,
+  name,
+  onResult,
+}: {
+  id: string;
+  name: string;
+  onResult: (r: ClusterTestResult) => void;
+}) {
   const [pending, start] = useTransition();
   return (
     <button

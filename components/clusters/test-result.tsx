@@ -20,7 +20,9 @@ export function ClusterTestResultView({ result }: { result: ClusterTestResult })
           <strong>Missing permissions ({result.missing.length})</strong>
           <ul style={{ margin: "4px 0 0", paddingLeft: 18, columns: "2 16em" }} aria-label="Missing permissions">
             {result.missing.map((p) => (
-              <li key={describePermission(p)} className="mono">{describePermission(p)}</li>
+              <li key={describePermission(p)} className="mono">
+                {describePermission(p)}
+              </li>
             ))}
           </ul>
         </div>
@@ -28,7 +30,8 @@ export function ClusterTestResultView({ result }: { result: ClusterTestResult })
       <ol style={{ margin: 0, paddingLeft: 18 }} aria-label="Test steps">
         {result.steps.map((s) => (
           <li key={s.step} className={s.ok ? "muted" : undefined}>
-            <span aria-hidden="true">{s.ok ? "✓" : "✗"}</span> <strong>{s.step}</strong> {s.detail} <span className="muted">({s.ms} ms)</span>
+            <span aria-hidden="true">{s.ok ? "✓" : "✗"}</span> <strong>{s.step}</strong> {s.detail}{" "}
+            <span className="muted">({s.ms} ms)</span>
           </li>
         ))}
       </ol>

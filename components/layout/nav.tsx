@@ -22,7 +22,12 @@ export function Nav() {
             {item.label} <span className="nav-soon">soon</span>
           </span>
         ) : (
-          <Link key={item.href} href={item.href} className="nav-link" aria-current={pathname.startsWith(item.href) ? "page" : undefined}>
+          <Link
+            key={item.href}
+            href={item.href}
+            className="nav-link"
+            aria-current={pathname.startsWith(item.href) ? "page" : undefined}
+          >
             {item.label}
           </Link>
         ),

@@ -18,7 +18,9 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: OrgView[
   }
   return (
     <form action={switchOrgAction} className="org-switcher" aria-label="Switch org">
-      <label htmlFor={id} className="muted">Org</label>
+      <label htmlFor={id} className="muted">
+        Org
+      </label>
       <div className="row" style={{ gap: 6 }}>
         <select id={id} name="orgId" defaultValue={current} key={current}>
           {orgs.map((o) => (
@@ -28,7 +30,9 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: OrgView[
           ))}
         </select>
         <input type="hidden" name="path" value={pathname} />
-        <button type="submit" className="btn btn-sm">Switch</button>
+        <button type="submit" className="btn btn-sm">
+          Switch
+        </button>
       </div>
     </form>
   );

@@ -4,7 +4,12 @@ import { Field } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/errors";
 import type { RegistryFormValues } from "@/lib/registries/form";
 
-type Props = { values: RegistryFormValues; errors: FieldErrors; stored: boolean; set: (patch: Partial<RegistryFormValues>) => void };
+type Props = {
+  values: RegistryFormValues;
+  errors: FieldErrors;
+  stored: boolean;
+  set: (patch: Partial<RegistryFormValues>) => void;
+};
 
 const labels: Record<string, [string, string]> = {
   basic: ["Username", "Password"],
@@ -16,7 +21,12 @@ export function CredentialFields({ values, errors, stored, set }: Props) {
   const keep = stored ? "Stored and hidden. Leave blank to keep it." : undefined;
   if (values.type === "google_gcr") {
     return (
-      <Field label="Service-account JSON key" required={!stored} error={errors["creds.password"]} hint={keep ?? "Paste the key or upload the .json file."}>
+      <Field
+        label="Service-account JSON key"
+        required={!stored}
+        error={errors["creds.password"]}
+        hint={keep ?? "Paste the key or upload the .json file."}
+      >
         <textarea
           value={values.password}
           placeholder={stored ? "•••••••• (stored)" : '{"type": "service_account", ...}'}
@@ -30,11 +40,29 @@ export function CredentialFields({ values, errors, stored, set }: Props) {
   if (!pair) return null;
   return (
     <>
-      <Field label={pair[0]} required={!stored} error={errors["creds.username"]} hint={stored ? "Stored. Leave blank to keep it." : undefined}>
-        <input type="text" autoComplete="off" spellCheck={false} value={values.username} placeholder={stored ? "•••••••• (stored)" : undefined} onChange={(e) => set({ username: e.target.value })} />
+      <Field
+        label={pair[0]}
+        required={!stored}
+        error={errors["creds.username"]}
+        hint={stored ? "Stored. Leave blank to keep it." : undefined}
+      >
+        <input
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={values.username}
+          placeholder={stored ? "•••••••• (stored)" : undefined}
+          onChange={(e) => set({ username: e.target.value })}
+        />
       </Field>
       <Field label={pair[1]} required={!stored} error={errors["creds.password"]} hint={keep}>
-        <input type="password" autoComplete="new-password" value={values.password} placeholder={stored ? "•••••••• (stored)" : undefined} onChange={(e) => set({ password: e.target.value })} />
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={values.password}
+          placeholder={stored ? "•••••••• (stored)" : undefined}
+          onChange={(e) => set({ password: e.target.value })}
+        />
       </Field>
     </>
   );
@@ -44,10 +72,15 @@ export function GcrUpload({ onLoad }: { onLoad: (text: string) => void }) {
   return (
     <div className="field">
       <label htmlFor="gcr-upload">Or upload the key file</label>
-      <input id="gcr-upload" type="file" accept="application/json,.json" onChange={async (e) => {
-        const file = e.target.files?.[0];
-        if (file) onLoad(await file.text());
-      }} />
+      <input
+        id="gcr-upload"
+        type="file"
+        accept="application/json,.json"
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          if (file) onLoad(await file.text());
+        }}
+      />
     </div>
   );
 }

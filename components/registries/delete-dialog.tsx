@@ -4,7 +4,15 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { deleteRegistryAction } from "@/lib/registries/actions";
 
-export function DeleteRegistryDialog({ id, onClose, onDeleted }: { id: string; onClose: () => void; onDeleted: () => void }) {
+export function DeleteRegistryDialog({
+  id,
+  onClose,
+  onDeleted,
+}: {
+  id: string;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   return (
     <ConfirmDialog
       title={`Delete registry ${id}?`}

@@ -25,8 +25,12 @@ function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
   const tone = check.status === "valid" ? "ok" : check.status === "invalid" ? "bad" : "warn";
   return (
     <span className="row" style={{ flexWrap: "wrap" }}>
-      <Badge tone={tone} title={check.summary}>{check.status}</Badge>
-      <span className="muted"><RelativeTime iso={check.checkedAt} /></span>
+      <Badge tone={tone} title={check.summary}>
+        {check.status}
+      </Badge>
+      <span className="muted">
+        <RelativeTime iso={check.checkedAt} />
+      </span>
     </span>
   );
 }
@@ -35,7 +39,11 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
   const [results, setResults] = useState<Record<string, CheckResult>>({});
-  const { data: registries = initial } = useQuery({ queryKey: registryKeys.list(orgId), queryFn: async () => unwrap(await listRegistriesAction()), initialData: initial });
+  const { data: registries = initial } = useQuery({
+    queryKey: registryKeys.list(orgId),
+    queryFn: async () => unwrap(await listRegistriesAction()),
+    initialData: initial,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: registryKeys.all(orgId) });
   const close = () => setOpen(null);
   const saved = () => {
@@ -50,15 +58,26 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
           <h1>Registries</h1>
           <p>Where your images live, and the credentials Regcred hands to the workloads that pull them.</p>
         </div>
-        {canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add registry</button> : null}
+        {canWrite ? (
+          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+            Add registry
+          </button>
+        ) : null}
       </header>
       {registries.length === 0 ? (
         <EmptyState
           title="No registries yet"
-          action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Add your first registry</button> : undefined}
+          action={
+            canWrite ? (
+              <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+                Add your first registry
+              </button>
+            ) : undefined
+          }
         >
-          A registry tells Regcred where private images come from (ECR, Docker Hub, GCR, ACR, Harbor…) and which credentials pull them.
-          Regcred then writes a <code>regcred-&lt;id&gt;</code> pull secret into every namespace whose workloads use those images.
+          A registry tells Regcred where private images come from (ECR, Docker Hub, GCR, ACR, Harbor…) and which
+          credentials pull them. Regcred then writes a <code>regcred-&lt;id&gt;</code> pull secret into every namespace
+          whose workloads use those images.
         </EmptyState>
       ) : (
         <div className="table-wrap">
@@ -72,36 +91,66 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
                 <th scope="col">CI</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last credential test</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {registries.map((r) => (
                 <Fragment key={r.id}>
-                <tr data-registry-id={r.id}>
-                  <td className="mono">{r.id}</td>
-                  <td className="mono">{r.registry}</td>
-                  <td><TypeLabel type={r.type} /></td>
-                  <td>{r.enableCi ? <Badge tone="ok">available</Badge> : <span className="muted">off</span>}</td>
-                  <td><RelativeTime iso={r.createdAt} /><br /><span className="muted">by {r.createdBy}</span></td>
-                  <td><LastCheck check={r.lastCheck} /></td>
-                  <td>
-                    {canWrite ? (
-                      <div className="row-actions">
-                        <TestRowButton id={r.id} onResult={(result) => { setResults((m) => ({ ...m, [r.id]: result })); void refresh(); }} />
-                        <button type="button" className="btn btn-sm" aria-label={`Edit ${r.id}`} onClick={() => setOpen({ kind: "edit", registry: r })}>Edit</button>
-                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${r.id}`} onClick={() => setOpen({ kind: "delete", id: r.id })}>Delete</button>
-                      </div>
-                    ) : null}
-                  </td>
-                </tr>
-                {results[r.id] ? (
-                  <tr>
-                    <td colSpan={7} aria-label={`Credential test of ${r.id}`}>
-                      <CheckResultView result={results[r.id]!} />
+                  <tr data-registry-id={r.id}>
+                    <td className="mono">{r.id}</td>
+                    <td className="mono">{r.registry}</td>
+                    <td>
+                      <TypeLabel type={r.type} />
+                    </td>
+                    <td>{r.enableCi ? <Badge tone="ok">available</Badge> : <span className="muted">off</span>}</td>
+                    <td>
+                      <RelativeTime iso={r.createdAt} />
+                      <br />
+                      <span className="muted">by {r.createdBy}</span>
+                    </td>
+                    <td>
+                      <LastCheck check={r.lastCheck} />
+                    </td>
+                    <td>
+                      {canWrite ? (
+                        <div className="row-actions">
+                          <TestRowButton
+                            id={r.id}
+                            onResult={(result) => {
+                              setResults((m) => ({ ...m, [r.id]: result }));
+                              void refresh();
+                            }}
+                          />
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            aria-label={`Edit ${r.id}`}
+                            onClick={() => setOpen({ kind: "edit", registry: r })}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-danger"
+                            aria-label={`Delete ${r.id}`}
+                            onClick={() => setOpen({ kind: "delete", id: r.id })}
+                          >
+                            Delete
+                          </button>
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
-                ) : null}
+                  {results[r.id] ? (
+                    <tr>
+                      <td colSpan={7} aria-label={`Credential test of ${r.id}`}>
+                        <CheckResultView result={results[r.id]!} />
+                      </td>
+                    </tr>
+                  ) : null}
                 </Fragment>
               ))}
             </tbody>
@@ -109,8 +158,18 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
         </div>
       )}
       <ImageResolver registries={registries} />
-      {open?.kind === "create" ? <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} /> : null}
-      {open?.kind === "edit" ? <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} /> : null}
+      {open?.kind === "create" ? (
+        <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} />
+      ) : null}
+      {open?.kind === "edit" ? (
+        <RegistryDialog
+          mode="edit"
+          existing={open.registry}
+          onClose={close}
+          onSaved={saved}
+          extra={(v) => <TestUnsaved values={v} />}
+        />
+      ) : null}
       {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
     </div>
   );

@@ -15,7 +15,13 @@ import { CredentialFields, GcrUpload } from "./credential-fields";
 import { SecretRefRows } from "./secret-ref-rows";
 import { TypeIcon } from "./type-icon";
 
-type Props = { mode: "create" | "edit"; existing?: RegistryView; onClose: () => void; onSaved: () => void; extra?: (values: RegistryFormValues) => React.ReactNode };
+type Props = {
+  mode: "create" | "edit";
+  existing?: RegistryView;
+  onClose: () => void;
+  onSaved: () => void;
+  extra?: (values: RegistryFormValues) => React.ReactNode;
+};
 
 const placeholders: Record<RegistryType, string> = {
   amazon_ecr: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
@@ -33,7 +39,9 @@ function fromView(v: RegistryView): RegistryFormValues {
     registry: v.registry,
     enableCi: v.enableCi,
     region: v.region ?? "",
-    secrets: v.secrets ? Object.entries(v.secrets).map(([cluster, s]) => ({ cluster, ...s })) : emptyForm(v.type).secrets,
+    secrets: v.secrets
+      ? Object.entries(v.secrets).map(([cluster, s]) => ({ cluster, ...s }))
+      : emptyForm(v.type).secrets,
   };
 }
 
@@ -44,7 +52,14 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
   const stored = mode === "edit" && Boolean(existing?.hasCredentials);
   const savedAt = existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined;
   // Stored credentials only go where they were saved for: another host, type or region needs them typed again.
-  const moved = Boolean(savedAt && values && destinationChanges({ ...savedAt, caCert: null }, { type: values.type, registry: values.registry.trim(), region: values.region.trim() || null, caCert: null }).length > 0);
+  const moved = Boolean(
+    savedAt &&
+    values &&
+    destinationChanges(
+      { ...savedAt, caCert: null },
+      { type: values.type, registry: values.registry.trim(), region: values.region.trim() || null, caCert: null },
+    ).length > 0,
+  );
   const set = (patch: Partial<RegistryFormValues>) => setValues((v) => (v ? { ...v, ...patch } : v));
 
   const submit = () => {
@@ -54,7 +69,8 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
     if (Object.keys(found).length > 0) return;
     start(async () => {
       const body = toRequestBody(values);
-      const result = mode === "create" ? await createRegistryAction(body) : await updateRegistryAction(existing!.id, body);
+      const result =
+        mode === "create" ? await createRegistryAction(body) : await updateRegistryAction(existing!.id, body);
       if (result.ok) {
         toast.success(mode === "create" ? `Registry ${result.data.id} added` : `Registry ${result.data.id} saved`);
         onSaved();
@@ -67,7 +83,12 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
 
   if (!values) {
     return (
-      <Dialog open onClose={onClose} title="Add a registry" description="Pick the kind of registry; the next step asks for what it needs.">
+      <Dialog
+        open
+        onClose={onClose}
+        title="Add a registry"
+        description="Pick the kind of registry; the next step asks for what it needs."
+      >
         <ul className="type-grid">
           {RegistryTypes.map((t) => (
             <li key={t}>
@@ -92,33 +113,88 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
       onSubmit={submit}
       onClose={onClose}
     >
-      <Field label="ID" required error={errors.id} hint={mode === "create" ? "Lowercase letters, digits and dashes; the secret will be named regcred-<id>." : "IDs cannot change."}>
-        <input type="text" value={values.id} readOnly={mode === "edit"} autoComplete="off" spellCheck={false} onChange={(e) => set({ id: e.target.value })} />
+      <Field
+        label="ID"
+        required
+        error={errors.id}
+        hint={
+          mode === "create"
+            ? "Lowercase letters, digits and dashes; the secret will be named regcred-<id>."
+            : "IDs cannot change."
+        }
+      >
+        <input
+          type="text"
+          value={values.id}
+          readOnly={mode === "edit"}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ id: e.target.value })}
+        />
       </Field>
       <Field label="URL" required error={errors.registry} hint="Host, optionally with a path prefix; no https://.">
-        <input type="text" value={values.registry} placeholder={placeholders[values.type]} autoComplete="off" spellCheck={false} onChange={(e) => set({ registry: e.target.value })} />
+        <input
+          type="text"
+          value={values.registry}
+          placeholder={placeholders[values.type]}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ registry: e.target.value })}
+        />
       </Field>
       <CredentialFields values={values} errors={errors} stored={stored && !moved} set={set} />
       {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
       {values.type === "amazon_ecr" ? (
-        <Field label="Region (only for a non-standard host)" error={errors.region} hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com.">
-          <input type="text" value={values.region} placeholder="eu-west-1" onChange={(e) => set({ region: e.target.value })} />
+        <Field
+          label="Region (only for a non-standard host)"
+          error={errors.region}
+          hint="Taken from the URL for *.dkr.ecr.<region>.amazonaws.com."
+        >
+          <input
+            type="text"
+            value={values.region}
+            placeholder="eu-west-1"
+            onChange={(e) => set({ region: e.target.value })}
+          />
         </Field>
       ) : null}
-      {values.type === "secret_ref" ? <SecretRefRows rows={values.secrets} errors={errors} onChange={(secrets) => set({ secrets })} /> : null}
+      {values.type === "secret_ref" ? (
+        <SecretRefRows rows={values.secrets} errors={errors} onChange={(secrets) => set({ secrets })} />
+      ) : null}
       {values.type !== "secret_ref" && values.type !== "public" ? (
         <details>
           <summary>Private CA certificate</summary>
-          <Field label="CA certificate (PEM)" error={errors.ca_cert} hint={existing?.hasCaCert ? "A certificate is stored. Paste a new one to replace it." : "For registries served with a private CA."}>
-            <textarea value={values.caCert} onChange={(e) => set({ caCert: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
+          <Field
+            label="CA certificate (PEM)"
+            error={errors.ca_cert}
+            hint={
+              existing?.hasCaCert
+                ? "A certificate is stored. Paste a new one to replace it."
+                : "For registries served with a private CA."
+            }
+          >
+            <textarea
+              value={values.caCert}
+              onChange={(e) => set({ caCert: e.target.value })}
+              placeholder="-----BEGIN CERTIFICATE-----"
+            />
           </Field>
         </details>
       ) : null}
       <label className="switch">
-        <input type="checkbox" role="switch" checked={values.enableCi} onChange={(e) => set({ enableCi: e.target.checked })} />
+        <input
+          type="checkbox"
+          role="switch"
+          checked={values.enableCi}
+          onChange={(e) => set({ enableCi: e.target.checked })}
+        />
         Make credentials available to CI
       </label>
-      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      {errors.body ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {errors.body}
+        </p>
+      ) : null}
       {extra?.(values)}
     </FormDialog>
   );

@@ -1,22 +1,47 @@
 "use client";
 
 import { Field } from "@/components/ui/field";
-import { type SecretSort, type SecretStatus, SecretStatuses, type StatusCounts, statusHelp, statusLabels } from "@/lib/secrets/schema";
+import {
+  type SecretSort,
+  type SecretStatus,
+  SecretStatuses,
+  type StatusCounts,
+  statusHelp,
+  statusLabels,
+} from "@/lib/secrets/schema";
 import type { Filters } from "@/lib/secrets/url";
 import { statusTones } from "./status-badge";
 
-
-const sortLabels: Record<SecretSort, string> = { name: "Cluster, namespace, name", expires: "Expiry, soonest first", "-expires": "Expiry, latest first", age: "Newest first" };
+const sortLabels: Record<SecretSort, string> = {
+  name: "Cluster, namespace, name",
+  expires: "Expiry, soonest first",
+  "-expires": "Expiry, latest first",
+  age: "Newest first",
+};
 
 type Options = { clusters: string[]; namespaces: string[]; registries: string[] };
 
-function Select({ label, value, options, all, onChange }: { label: string; value: string; options: string[]; all: string; onChange: (v: string) => void }) {
+function Select({
+  label,
+  value,
+  options,
+  all,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: string[];
+  all: string;
+  onChange: (v: string) => void;
+}) {
   return (
     <Field label={label}>
       <select value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">{all}</option>
         {options.map((o) => (
-          <option key={o} value={o}>{o}</option>
+          <option key={o} value={o}>
+            {o}
+          </option>
         ))}
       </select>
     </Field>
@@ -24,8 +49,17 @@ function Select({ label, value, options, all, onChange }: { label: string; value
 }
 
 /** Status chips that double as counts: pressing one or more filters by those statuses. */
-export function StatusChips({ counts, selected, onChange }: { counts: StatusCounts; selected: SecretStatus[]; onChange: (s: SecretStatus[]) => void }) {
-  const toggle = (s: SecretStatus) => onChange(selected.includes(s) ? selected.filter((x) => x !== s) : [...selected, s]);
+export function StatusChips({
+  counts,
+  selected,
+  onChange,
+}: {
+  counts: StatusCounts;
+  selected: SecretStatus[];
+  onChange: (s: SecretStatus[]) => void;
+}) {
+  const toggle = (s: SecretStatus) =>
+    onChange(selected.includes(s) ? selected.filter((x) => x !== s) : [...selected, s]);
   return (
     <div role="group" aria-label="Filter by status" className="row" style={{ flexWrap: "wrap" }}>
       <button type="button" className="btn btn-sm" aria-pressed={selected.length === 0} onClick={() => onChange([])}>
@@ -51,11 +85,15 @@ export function StatusChips({ counts, selected, onChange }: { counts: StatusCoun
 export function StatusLegend() {
   return (
     <details>
-      <summary className="muted" style={{ cursor: "pointer" }}>What the statuses mean</summary>
+      <summary className="muted" style={{ cursor: "pointer" }}>
+        What the statuses mean
+      </summary>
       <dl style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "6px 14px", margin: "10px 0 0" }}>
         {SecretStatuses.map((s) => (
           <div key={s} style={{ display: "contents" }}>
-            <dt><strong>{statusLabels[s]}</strong></dt>
+            <dt>
+              <strong>{statusLabels[s]}</strong>
+            </dt>
             <dd style={{ margin: 0 }}>{statusHelp[s]}</dd>
           </div>
         ))}
@@ -64,19 +102,59 @@ export function StatusLegend() {
   );
 }
 
-export function FilterBar({ filters, options, onChange }: { filters: Filters; options: Options; onChange: (f: Partial<Filters>) => void }) {
+export function FilterBar({
+  filters,
+  options,
+  onChange,
+}: {
+  filters: Filters;
+  options: Options;
+  onChange: (f: Partial<Filters>) => void;
+}) {
   return (
-    <div className="card" role="search" aria-label="Filter secrets" style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(160px, 1fr))", padding: 14 }}>
+    <div
+      className="card"
+      role="search"
+      aria-label="Filter secrets"
+      style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(160px, 1fr))", padding: 14 }}
+    >
       <Field label="Search">
-        <input type="search" value={filters.q} placeholder="name, namespace, host, workload…" onChange={(e) => onChange({ q: e.target.value })} spellCheck={false} autoComplete="off" />
+        <input
+          type="search"
+          value={filters.q}
+          placeholder="name, namespace, host, workload…"
+          onChange={(e) => onChange({ q: e.target.value })}
+          spellCheck={false}
+          autoComplete="off"
+        />
       </Field>
-      <Select label="Cluster" value={filters.cluster} options={options.clusters} all="All clusters" onChange={(cluster) => onChange({ cluster })} />
-      <Select label="Namespace" value={filters.namespace} options={options.namespaces} all="All namespaces" onChange={(namespace) => onChange({ namespace })} />
-      <Select label="Registry" value={filters.registry} options={options.registries} all="All registries" onChange={(registry) => onChange({ registry })} />
+      <Select
+        label="Cluster"
+        value={filters.cluster}
+        options={options.clusters}
+        all="All clusters"
+        onChange={(cluster) => onChange({ cluster })}
+      />
+      <Select
+        label="Namespace"
+        value={filters.namespace}
+        options={options.namespaces}
+        all="All namespaces"
+        onChange={(namespace) => onChange({ namespace })}
+      />
+      <Select
+        label="Registry"
+        value={filters.registry}
+        options={options.registries}
+        all="All registries"
+        onChange={(registry) => onChange({ registry })}
+      />
       <Field label="Sort by">
         <select value={filters.sort} onChange={(e) => onChange({ sort: e.target.value as SecretSort })}>
           {Object.entries(sortLabels).map(([value, label]) => (
-            <option key={value} value={value}>{label}</option>
+            <option key={value} value={value}>
+              {label}
+            </option>
           ))}
         </select>
       </Field>

@@ -10,7 +10,9 @@ import { Age, Expiry } from "./times";
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
     <>
-      <dt className="muted" style={{ fontSize: 13 }}>{term}</dt>
+      <dt className="muted" style={{ fontSize: 13 }}>
+        {term}
+      </dt>
       <dd style={{ margin: 0 }}>{children}</dd>
     </>
   );
@@ -18,14 +20,19 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
 
 function References({ row }: { row: SecretRow }) {
   const { service_accounts: sas, workloads } = row.references;
-  if (sas.length === 0 && workloads.length === 0) return <span className="muted">Nothing in this namespace references it.</span>;
+  if (sas.length === 0 && workloads.length === 0)
+    return <span className="muted">Nothing in this namespace references it.</span>;
   return (
     <ul style={{ margin: 0, paddingLeft: 18 }} aria-label="References">
       {sas.map((name) => (
-        <li key={`sa/${name}`}>ServiceAccount <code>{name}</code></li>
+        <li key={`sa/${name}`}>
+          ServiceAccount <code>{name}</code>
+        </li>
       ))}
       {workloads.map((w) => (
-        <li key={`${w.kind}/${w.name}`}>{w.kind} <code>{w.name}</code></li>
+        <li key={`${w.kind}/${w.name}`}>
+          {w.kind} <code>{w.name}</code>
+        </li>
       ))}
     </ul>
   );
@@ -38,8 +45,16 @@ export function SecretDetail({ row, onClose }: { row: SecretRow; onClose: () => 
       open
       onClose={onClose}
       title={`${row.namespace}/${row.name}`}
-      description={<>in cluster <strong>{row.cluster}</strong></>}
-      footer={<button type="button" className="btn" onClick={onClose} autoFocus>Close</button>}
+      description={
+        <>
+          in cluster <strong>{row.cluster}</strong>
+        </>
+      }
+      footer={
+        <button type="button" className="btn" onClick={onClose} autoFocus>
+          Close
+        </button>
+      }
     >
       <dl style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "8px 16px", margin: 0 }}>
         <Item term="Status">
@@ -48,25 +63,56 @@ export function SecretDetail({ row, onClose }: { row: SecretRow; onClose: () => 
             <span>{row.status_reason}</span>
           </span>
         </Item>
-        <Item term="Managed">{row.managed ? "Yes: Regcred keeps it up to date" : <>No: <Badge>not managed</Badge> Regcred never changes or removes it</>}</Item>
-        <Item term="Type"><code>{row.type}</code></Item>
+        <Item term="Managed">
+          {row.managed ? (
+            "Yes: Regcred keeps it up to date"
+          ) : (
+            <>
+              No: <Badge>not managed</Badge> Regcred never changes or removes it
+            </>
+          )}
+        </Item>
+        <Item term="Type">
+          <code>{row.type}</code>
+        </Item>
         <Item term="Registry">
           {row.registry.id ? <code>{row.registry.id}</code> : <span className="muted">unknown</span>}
-          {row.registry.id && !row.registry.exists ? <> <Badge tone="warn">not in this org</Badge></> : null}
+          {row.registry.id && !row.registry.exists ? (
+            <>
+              {" "}
+              <Badge tone="warn">not in this org</Badge>
+            </>
+          ) : null}
         </Item>
         <Item term="Hosts in auths">
-          {row.registry.hosts.length > 0 ? row.registry.hosts.map((h) => <code key={h} style={{ marginRight: 8 }}>{h}</code>) : <span className="muted">none readable</span>}
+          {row.registry.hosts.length > 0 ? (
+            row.registry.hosts.map((h) => (
+              <code key={h} style={{ marginRight: 8 }}>
+                {h}
+              </code>
+            ))
+          ) : (
+            <span className="muted">none readable</span>
+          )}
         </Item>
-        <Item term="Expires"><Expiry iso={row.expires_at} /></Item>
-        <Item term="Age"><Age iso={row.created_at} /></Item>
-        <Item term="Referenced by"><References row={row} /></Item>
+        <Item term="Expires">
+          <Expiry iso={row.expires_at} />
+        </Item>
+        <Item term="Age">
+          <Age iso={row.created_at} />
+        </Item>
+        <Item term="Referenced by">
+          <References row={row} />
+        </Item>
         <Item term="Labels">
           {Object.keys(row.labels).length === 0 ? (
             <span className="muted">none</span>
           ) : (
             <ul style={{ margin: 0, paddingLeft: 18 }} className="mono">
               {Object.entries(row.labels).map(([k, v]) => (
-                <li key={k} style={{ wordBreak: "break-all" }}>{k}={v}</li>
+                <li key={k} style={{ wordBreak: "break-all" }}>
+                  {k}={v}
+                </li>
               ))}
             </ul>
           )}
@@ -82,7 +128,10 @@ export function SecretDetail({ row, onClose }: { row: SecretRow; onClose: () => 
         ) : null}
       </dl>
       <p className="muted" style={{ margin: 0, fontSize: 13 }}>
-        Inspect it with <code>kubectl -n {row.namespace} get secret {row.name} --show-labels</code>
+        Inspect it with{" "}
+        <code>
+          kubectl -n {row.namespace} get secret {row.name} --show-labels
+        </code>
       </p>
     </Dialog>
   );

@@ -27,7 +27,8 @@ function ClusterProblems({ clusters }: { clusters: ClusterOutcome[] }) {
     <ul aria-label="Cluster problems" className="stack" style={{ gap: 8, listStyle: "none", margin: 0, padding: 0 }}>
       {failed.map((c) => (
         <li key={c.id} className="callout" data-cluster-error={c.name} style={{ borderColor: "var(--danger)" }}>
-          <strong>Cluster {c.name}</strong>: its secrets could not be read ({c.error}). The other clusters are shown below.
+          <strong>Cluster {c.name}</strong>: its secrets could not be read ({c.error}). The other clusters are shown
+          below.
         </li>
       ))}
       {warned.map((c) => (
@@ -44,7 +45,15 @@ function writeUrl(f: Filters) {
   window.history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
 }
 
-function Results({ view, filters, setFilters }: { view: SecretsView; filters: Filters; setFilters: (f: Partial<Filters>) => void }) {
+function Results({
+  view,
+  filters,
+  setFilters,
+}: {
+  view: SecretsView;
+  filters: Filters;
+  setFilters: (f: Partial<Filters>) => void;
+}) {
   const [open, setOpen] = useState<SecretRow | null>(null);
   const all = view.secrets;
   const { counts, secrets } = useMemo(() => selectRows(all, filters), [all, filters]);
@@ -56,7 +65,10 @@ function Results({ view, filters, setFilters }: { view: SecretsView; filters: Fi
     }),
     [view.clusters, all, filters.cluster],
   );
-  const current = open ? (all.find((r) => r.cluster_id === open.cluster_id && r.namespace === open.namespace && r.name === open.name) ?? open) : null;
+  const current = open
+    ? (all.find((r) => r.cluster_id === open.cluster_id && r.namespace === open.namespace && r.name === open.name) ??
+      open)
+    : null;
   const okClusters = view.clusters.filter((c) => c.ok).length;
 
   if (all.length === 0) {
@@ -74,8 +86,16 @@ function Results({ view, filters, setFilters }: { view: SecretsView; filters: Fi
       <StatusLegend />
       <FilterBar filters={filters} options={options} onChange={setFilters} />
       {secrets.length === 0 ? (
-        <EmptyState title="No secrets match these filters" action={<button type="button" className="btn" onClick={() => setFilters(noFilters)}>Clear filters</button>}>
-          {all.length} regcred secrets exist, but none matches the current cluster, namespace, registry, status and search.
+        <EmptyState
+          title="No secrets match these filters"
+          action={
+            <button type="button" className="btn" onClick={() => setFilters(noFilters)}>
+              Clear filters
+            </button>
+          }
+        >
+          {all.length} regcred secrets exist, but none matches the current cluster, namespace, registry, status and
+          search.
         </EmptyState>
       ) : (
         <SecretsTable rows={secrets} onOpen={setOpen} />
@@ -89,7 +109,11 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
   const [filters, setState] = useState<Filters>(initialFilters);
   const setFilters = (patch: Partial<Filters>) =>
     setState((f) => {
-      const next = { ...f, ...patch, ...(patch.cluster !== undefined && patch.cluster !== f.cluster ? { namespace: "" } : {}) };
+      const next = {
+        ...f,
+        ...patch,
+        ...(patch.cluster !== undefined && patch.cluster !== f.cluster ? { namespace: "" } : {}),
+      };
       writeUrl(next);
       return next;
     });
@@ -105,11 +129,18 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
       <header className="page-head">
         <div>
           <h1>Secrets</h1>
-          <p>Every regcred pull secret in your clusters: which registry it is for, when it expires, and who uses it. Refreshes every {SECRETS_REFETCH_MS / 1000} s.</p>
+          <p>
+            Every regcred pull secret in your clusters: which registry it is for, when it expires, and who uses it.
+            Refreshes every {SECRETS_REFETCH_MS / 1000} s.
+          </p>
         </div>
         {clusterCount > 0 ? (
           <div className="row">
-            {data ? <span className="muted" aria-live="polite">Updated <RelativeTime iso={new Date(dataUpdatedAt).toISOString()} /></span> : null}
+            {data ? (
+              <span className="muted" aria-live="polite">
+                Updated <RelativeTime iso={new Date(dataUpdatedAt).toISOString()} />
+              </span>
+            ) : null}
             <button type="button" className="btn" onClick={() => void refetch()} disabled={isFetching}>
               {isFetching ? "Refreshing…" : "Refresh"}
             </button>
@@ -117,15 +148,26 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
         ) : null}
       </header>
       {clusterCount === 0 ? (
-        <EmptyState title="No clusters yet" action={<Link href="/clusters" className="btn btn-primary">Go to Clusters</Link>}>
+        <EmptyState
+          title="No clusters yet"
+          action={
+            <Link href="/clusters" className="btn btn-primary">
+              Go to Clusters
+            </Link>
+          }
+        >
           The secrets view reads your clusters. Add a cluster first; its regcred secrets then show here.
         </EmptyState>
       ) : error && !data ? (
-        <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>The secrets could not be loaded: {error.message}</div>
+        <div className="callout" role="alert" style={{ borderColor: "var(--danger)" }}>
+          The secrets could not be loaded: {error.message}
+        </div>
       ) : !data ? (
         <div className="row">
           <Spinner label="Reading the clusters…" />
-          <span className="muted" aria-hidden="true">Reading the clusters…</span>
+          <span className="muted" aria-hidden="true">
+            Reading the clusters…
+          </span>
         </div>
       ) : (
         <>

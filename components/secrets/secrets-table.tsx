@@ -6,15 +6,28 @@ import { StatusBadge } from "./status-badge";
 import { Age, Expiry } from "./times";
 
 const shown = 3;
-const linkButton = { background: "none", border: 0, padding: 0, color: "var(--accent)", textDecoration: "underline", cursor: "pointer", textAlign: "left" as const };
+const linkButton = {
+  background: "none",
+  border: 0,
+  padding: 0,
+  color: "var(--accent)",
+  textDecoration: "underline",
+  cursor: "pointer",
+  textAlign: "left" as const,
+};
 
 function ReferencesCell({ row }: { row: SecretRow }) {
-  const refs = [...row.references.service_accounts.map((n) => `ServiceAccount/${n}`), ...row.references.workloads.map((w) => `${w.kind}/${w.name}`)];
+  const refs = [
+    ...row.references.service_accounts.map((n) => `ServiceAccount/${n}`),
+    ...row.references.workloads.map((w) => `${w.kind}/${w.name}`),
+  ];
   if (refs.length === 0) return <span className="muted">none</span>;
   return (
     <span className="mono" style={{ fontSize: 12 }}>
       {refs.slice(0, shown).map((r) => (
-        <span key={r} style={{ display: "block" }}>{r}</span>
+        <span key={r} style={{ display: "block" }}>
+          {r}
+        </span>
       ))}
       {refs.length > shown ? <span className="muted">+{refs.length - shown} more</span> : null}
     </span>
@@ -26,13 +39,27 @@ function RegistryCell({ row }: { row: SecretRow }) {
     <span className="stack" style={{ gap: 2 }}>
       <span>
         {row.registry.id ? (
-          <span className={row.managed ? "mono" : "mono muted"} title={row.managed ? undefined : "taken from the secret's name"}>{row.registry.id}</span>
+          <span
+            className={row.managed ? "mono" : "mono muted"}
+            title={row.managed ? undefined : "taken from the secret's name"}
+          >
+            {row.registry.id}
+          </span>
         ) : (
           <span className="muted">unknown</span>
         )}
-        {row.registry.id && !row.registry.exists && row.managed ? <> <Badge tone="warn">deleted</Badge></> : null}
+        {row.registry.id && !row.registry.exists && row.managed ? (
+          <>
+            {" "}
+            <Badge tone="warn">deleted</Badge>
+          </>
+        ) : null}
       </span>
-      {row.registry.hosts.length > 0 ? <span className="muted mono" style={{ fontSize: 12 }}>{row.registry.hosts.join(", ")}</span> : null}
+      {row.registry.hosts.length > 0 ? (
+        <span className="muted mono" style={{ fontSize: 12 }}>
+          {row.registry.hosts.join(", ")}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -55,22 +82,44 @@ export function SecretsTable({ rows, onOpen }: { rows: SecretRow[]; onOpen: (row
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={`${row.cluster_id}/${row.namespace}/${row.name}`} data-secret={`${row.cluster}/${row.namespace}/${row.name}`} data-status={row.status}>
+            <tr
+              key={`${row.cluster_id}/${row.namespace}/${row.name}`}
+              data-secret={`${row.cluster}/${row.namespace}/${row.name}`}
+              data-status={row.status}
+            >
               <td>
                 <span className="mono">{row.namespace}</span>
                 <br />
-                <span className="muted mono" style={{ fontSize: 12 }}>{row.cluster}</span>
+                <span className="muted mono" style={{ fontSize: 12 }}>
+                  {row.cluster}
+                </span>
               </td>
               <td>
-                <button type="button" className="mono" style={linkButton} aria-label={`Details of ${row.namespace}/${row.name} in ${row.cluster}`} onClick={() => onOpen(row)}>
+                <button
+                  type="button"
+                  className="mono"
+                  style={linkButton}
+                  aria-label={`Details of ${row.namespace}/${row.name} in ${row.cluster}`}
+                  onClick={() => onOpen(row)}
+                >
                   {row.name}
                 </button>
               </td>
-              <td><RegistryCell row={row} /></td>
-              <td style={{ whiteSpace: "nowrap" }}><Expiry iso={row.expires_at} /></td>
-              <td><StatusBadge status={row.status} reason={row.status_reason} /></td>
-              <td style={{ whiteSpace: "nowrap" }}><Age iso={row.created_at} /></td>
-              <td><ReferencesCell row={row} /></td>
+              <td>
+                <RegistryCell row={row} />
+              </td>
+              <td style={{ whiteSpace: "nowrap" }}>
+                <Expiry iso={row.expires_at} />
+              </td>
+              <td>
+                <StatusBadge status={row.status} reason={row.status_reason} />
+              </td>
+              <td style={{ whiteSpace: "nowrap" }}>
+                <Age iso={row.created_at} />
+              </td>
+              <td>
+                <ReferencesCell row={row} />
+              </td>
             </tr>
           ))}
         </tbody>

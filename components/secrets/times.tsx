@@ -24,5 +24,9 @@ export function Age({ iso }: { iso: string | null }) {
   const now = useNow();
   if (!iso) return <span className="muted">unknown</span>;
   const age = now === null ? null : now - Date.parse(iso);
-  return <time dateTime={iso} title={absoluteUtc(iso)}>{age === null ? absoluteUtc(iso) : age < 60_000 ? "< 1 min" : formatDuration(age)}</time>;
+  return (
+    <time dateTime={iso} title={absoluteUtc(iso)}>
+      {age === null ? absoluteUtc(iso) : age < 60_000 ? "< 1 min" : formatDuration(age)}
+    </time>
+  );
 }

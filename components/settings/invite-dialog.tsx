@@ -16,20 +16,35 @@ type Invite = (body: { email: string; role: Role }) => Promise<ActionResult<Invi
 type Props = { onClose: () => void; onInvited: () => void; invite?: Invite; title?: string };
 
 export function InviteDone({ result, onClose }: { result: InviteResult; onClose: () => void }) {
-  const done = <button type="button" className="btn btn-primary" onClick={onClose} autoFocus={!result.inviteToken}>Done</button>;
+  const done = (
+    <button type="button" className="btn btn-primary" onClick={onClose} autoFocus={!result.inviteToken}>
+      Done
+    </button>
+  );
   if (!result.inviteToken) {
     return (
       <Dialog open onClose={onClose} title={`${result.email} added`} footer={done}>
         <p style={{ margin: 0 }}>
-          {result.email} already has a Regcred account and was added as <strong>{result.role}</strong>. No link is needed: they sign in with their own password and pick the org in the sidebar.
+          {result.email} already has a Regcred account and was added as <strong>{result.role}</strong>. No link is
+          needed: they sign in with their own password and pick the org in the sidebar.
         </p>
       </Dialog>
     );
   }
   const link = `${window.location.origin}/invite/${result.inviteToken}`;
   return (
-    <Dialog open onClose={onClose} title={`Invite ${result.email}`} description={`Send this link to ${result.email}; it works once, for 7 days, lets them set a password and joins this org only. An earlier link for this org stops working.`} footer={done}>
-      <SecretOnce label="Invite link" value={link} notice="Anyone with this link can join as this user, so send it privately." />
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Invite ${result.email}`}
+      description={`Send this link to ${result.email}; it works once, for 7 days, lets them set a password and joins this org only. An earlier link for this org stops working.`}
+      footer={done}
+    >
+      <SecretOnce
+        label="Invite link"
+        value={link}
+        notice="Anyone with this link can join as this user, so send it privately."
+      />
     </Dialog>
   );
 }
@@ -76,10 +91,18 @@ export function InviteUserDialog({ onClose, onInvited, invite = inviteUserAction
       </Field>
       <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+          {Roles.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
         </select>
       </Field>
-      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      {errors.body ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {errors.body}
+        </p>
+      ) : null}
     </FormDialog>
   );
 }

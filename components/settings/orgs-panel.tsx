@@ -34,7 +34,15 @@ function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreate
       onClose();
     });
   return (
-    <FormDialog title="Create an org" description="You become its first admin; switch to it in the sidebar to invite its members." submitLabel="Create org" pendingLabel="Creating…" pending={pending} onSubmit={submit} onClose={onClose}>
+    <FormDialog
+      title="Create an org"
+      description="You become its first admin; switch to it in the sidebar to invite its members."
+      submitLabel="Create org"
+      pendingLabel="Creating…"
+      pending={pending}
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <Field label="Id" required error={errors.id} hint="Lowercase letters, digits and dashes; used in API paths.">
         <input type="text" value={id} autoComplete="off" autoFocus onChange={(e) => setId(e.target.value)} />
       </Field>
@@ -50,17 +58,28 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
-  const { data: orgs = initial } = useQuery({ queryKey: orgKeys.all, queryFn: async () => unwrap(await listAllOrgsAction()), initialData: initial });
+  const { data: orgs = initial } = useQuery({
+    queryKey: orgKeys.all,
+    queryFn: async () => unwrap(await listAllOrgsAction()),
+    initialData: initial,
+  });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: orgKeys.all });
   const close = () => setOpen(null);
   return (
     <section className="stack" aria-labelledby="orgs-heading">
       <header className="page-head" style={{ marginBottom: 0 }}>
         <div>
-          <h2 id="orgs-heading" style={{ margin: 0 }}>Orgs</h2>
-          <p>You are an instance admin: you can create orgs and add members to any org, including one you do not belong to.</p>
+          <h2 id="orgs-heading" style={{ margin: 0 }}>
+            Orgs
+          </h2>
+          <p>
+            You are an instance admin: you can create orgs and add members to any org, including one you do not belong
+            to.
+          </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Create org</button>
+        <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+          Create org
+        </button>
       </header>
       <div className="table-wrap">
         <table>
@@ -71,7 +90,9 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
               <th scope="col">Name</th>
               <th scope="col">Members</th>
               <th scope="col">Admins who can sign in</th>
-              <th scope="col"><span className="sr-only">Actions</span></th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -83,7 +104,14 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
                 <td>{o.admins === 0 ? <Badge tone="bad">none</Badge> : o.admins}</td>
                 <td>
                   <div className="row-actions">
-                    <button type="button" className="btn btn-sm" aria-label={`Add a member to ${o.id}`} onClick={() => setOpen({ kind: "add", org: o })}>Add member</button>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      aria-label={`Add a member to ${o.id}`}
+                      onClick={() => setOpen({ kind: "add", org: o })}
+                    >
+                      Add member
+                    </button>
                   </div>
                 </td>
               </tr>
@@ -100,7 +128,14 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
           }}
         />
       ) : null}
-      {open?.kind === "add" ? <InviteUserDialog title={`Add a member to ${open.org.id}`} invite={(body) => addOrgMemberAction(open.org.id, body)} onClose={close} onInvited={refresh} /> : null}
+      {open?.kind === "add" ? (
+        <InviteUserDialog
+          title={`Add a member to ${open.org.id}`}
+          invite={(body) => addOrgMemberAction(open.org.id, body)}
+          onClose={close}
+          onInvited={refresh}
+        />
+      ) : null}
     </section>
   );
 }

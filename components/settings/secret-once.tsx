@@ -24,8 +24,16 @@ export function SecretOnce({ label, value, notice }: Props) {
 
   return (
     <div className="stack" style={{ gap: 8 }}>
-      <span id={labelId} style={{ fontWeight: 600, fontSize: 13 }}>{label}</span>
-      <div className="row" role="group" aria-labelledby={labelId} aria-describedby={noticeId} style={{ alignItems: "stretch" }}>
+      <span id={labelId} style={{ fontWeight: 600, fontSize: 13 }}>
+        {label}
+      </span>
+      <div
+        className="row"
+        role="group"
+        aria-labelledby={labelId}
+        aria-describedby={noticeId}
+        style={{ alignItems: "stretch" }}
+      >
         <code ref={ref} className="secret-once" data-testid="secret-once" style={{ flex: 1 }}>
           {value}
         </code>

@@ -41,8 +41,22 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
 
   if (created) {
     return (
-      <Dialog open onClose={onClose} title={`Token ${created.name} created`} description="Send it as the header Authorization: Bearer <token>." footer={<button type="button" className="btn btn-primary" onClick={onClose}>Done</button>}>
-        <SecretOnce label="API token" value={created.token} notice="Regcred stores only a hash of it. Copy it now into your CI secrets or password manager." />
+      <Dialog
+        open
+        onClose={onClose}
+        title={`Token ${created.name} created`}
+        description="Send it as the header Authorization: Bearer <token>."
+        footer={
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
+        <SecretOnce
+          label="API token"
+          value={created.token}
+          notice="Regcred stores only a hash of it. Copy it now into your CI secrets or password manager."
+        />
       </Dialog>
     );
   }
@@ -58,22 +72,48 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
       onClose={onClose}
     >
       <Field label="Name" required error={errors.name} hint="Where it is used, e.g. “GitHub Actions deploy”.">
-        <input type="text" value={name} maxLength={80} autoComplete="off" autoFocus onChange={(e) => setName(e.target.value)} />
+        <input
+          type="text"
+          value={name}
+          maxLength={80}
+          autoComplete="off"
+          autoFocus
+          onChange={(e) => setName(e.target.value)}
+        />
       </Field>
       <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+          {Roles.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
         </select>
       </Field>
       <div className="field">
         <label className="switch" style={{ fontWeight: 400 }}>
-          <input type="checkbox" checked={ci} aria-describedby="token-ci-hint" onChange={(e) => setCi(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={ci}
+            aria-describedby="token-ci-hint"
+            onChange={(e) => setCi(e.target.checked)}
+          />
           Allow CI credential reads
         </label>
-        <span id="token-ci-hint" className="hint">Lets the token read registry credentials that are made available to CI.</span>
-        {errors.ci ? <span className="error" role="alert">{errors.ci}</span> : null}
+        <span id="token-ci-hint" className="hint">
+          Lets the token read registry credentials that are made available to CI.
+        </span>
+        {errors.ci ? (
+          <span className="error" role="alert">
+            {errors.ci}
+          </span>
+        ) : null}
       </div>
-      {errors.body ? <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>{errors.body}</p> : null}
+      {errors.body ? (
+        <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>
+          {errors.body}
+        </p>
+      ) : null}
     </FormDialog>
   );
 }

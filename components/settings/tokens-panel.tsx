@@ -24,13 +24,22 @@ function TokenRow({ token, onRevoke }: { token: TokenView; onRevoke: () => void 
       <td className="mono">{token.prefix}…</td>
       <td>{token.role}</td>
       <td>{token.scopes.includes("ci") ? <Badge tone="ok">CI reads</Badge> : <span className="muted">none</span>}</td>
-      <td><RelativeTime iso={token.createdAt} /></td>
+      <td>
+        <RelativeTime iso={token.createdAt} />
+      </td>
       <td>{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className="muted">never</span>}</td>
       <td>{revoked ? <Badge tone="bad">revoked</Badge> : <Badge tone="ok">active</Badge>}</td>
       <td>
         {revoked ? null : (
           <div className="row-actions">
-            <button type="button" className="btn btn-sm btn-danger" aria-label={`Revoke token ${token.name}`} onClick={onRevoke}>Revoke</button>
+            <button
+              type="button"
+              className="btn btn-sm btn-danger"
+              aria-label={`Revoke token ${token.name}`}
+              onClick={onRevoke}
+            >
+              Revoke
+            </button>
           </div>
         )}
       </td>
@@ -41,10 +50,18 @@ function TokenRow({ token, onRevoke }: { token: TokenView; onRevoke: () => void 
 export function TokensPanel({ orgId, initial }: Props) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
-  const { data: tokens = initial } = useQuery({ queryKey: tokenKeys.list(orgId), queryFn: async () => unwrap(await listTokensAction()), initialData: initial });
+  const { data: tokens = initial } = useQuery({
+    queryKey: tokenKeys.list(orgId),
+    queryFn: async () => unwrap(await listTokensAction()),
+    initialData: initial,
+  });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: tokenKeys.all(orgId) });
   const close = () => setOpen(null);
-  const create = <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>Create token</button>;
+  const create = (
+    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+      Create token
+    </button>
+  );
 
   const revoke = async (token: TokenView) => {
     const result = await revokeTokenAction(token.id);
@@ -61,7 +78,9 @@ export function TokensPanel({ orgId, initial }: Props) {
     <section className="stack" aria-labelledby="tokens-heading">
       <header className="page-head" style={{ marginBottom: 0 }}>
         <div>
-          <h2 id="tokens-heading" style={{ margin: 0 }}>API tokens</h2>
+          <h2 id="tokens-heading" style={{ margin: 0 }}>
+            API tokens
+          </h2>
           <p>For CI jobs and scripts calling the REST API. Each token acts with the role you give it.</p>
         </div>
         {tokens.length > 0 ? create : null}
@@ -83,11 +102,15 @@ export function TokensPanel({ orgId, initial }: Props) {
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {tokens.map((t) => <TokenRow key={t.id} token={t} onRevoke={() => setOpen({ kind: "revoke", token: t })} />)}
+              {tokens.map((t) => (
+                <TokenRow key={t.id} token={t} onRevoke={() => setOpen({ kind: "revoke", token: t })} />
+              ))}
             </tbody>
           </table>
         </div>

@@ -33,7 +33,11 @@ function RoleSelect({ member, onChange }: { member: MemberView; onChange: (role:
         setBusy(false);
       }}
     >
-      {Roles.map((r) => <option key={r} value={r}>{r}</option>)}
+      {Roles.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
     </select>
   );
 }
@@ -42,10 +46,18 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
-  const { data: members = initial } = useQuery({ queryKey: memberKeys.list(orgId), queryFn: async () => unwrap(await listMembersAction()), initialData: initial });
+  const { data: members = initial } = useQuery({
+    queryKey: memberKeys.list(orgId),
+    queryFn: async () => unwrap(await listMembersAction()),
+    initialData: initial,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: memberKeys.all(orgId) });
   const close = () => setOpen(null);
-  const invite = <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "invite" })}>Invite user</button>;
+  const invite = (
+    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "invite" })}>
+      Invite user
+    </button>
+  );
 
   const changeRole = async (member: MemberView, role: Role) => {
     const result = await changeRoleAction(member.userId, { role });
@@ -84,13 +96,20 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
     <section className="stack" aria-labelledby="users-heading">
       <header className="page-head" style={{ marginBottom: 0 }}>
         <div>
-          <h2 id="users-heading" style={{ margin: 0 }}>Users</h2>
-          <p>Who can sign in to this org, and what they may do. An invite link joins this org only; people with an account are added without one.</p>
+          <h2 id="users-heading" style={{ margin: 0 }}>
+            Users
+          </h2>
+          <p>
+            Who can sign in to this org, and what they may do. An invite link joins this org only; people with an
+            account are added without one.
+          </p>
         </div>
         {invite}
       </header>
       {members.length === 0 ? (
-        <EmptyState title="No users yet" action={invite}>Invite the people who manage registries and clusters.</EmptyState>
+        <EmptyState title="No users yet" action={invite}>
+          Invite the people who manage registries and clusters.
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>
@@ -101,7 +120,9 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
                 <th scope="col">Joined</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -111,19 +132,41 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
                     <span className="row" style={{ flexWrap: "wrap" }}>
                       {m.email}
                       {m.userId === currentUserId ? <span className="muted">(you)</span> : null}
-                      {m.pending ? <Badge tone="warn" title="Has not accepted the invite to this org yet">invite pending</Badge> : null}
+                      {m.pending ? (
+                        <Badge tone="warn" title="Has not accepted the invite to this org yet">
+                          invite pending
+                        </Badge>
+                      ) : null}
                     </span>
                   </td>
                   <td>{m.name || <span className="muted">—</span>}</td>
-                  <td><RoleSelect member={m} onChange={(role) => changeRole(m, role)} /></td>
-                  <td><RelativeTime iso={m.createdAt} /></td>
+                  <td>
+                    <RoleSelect member={m} onChange={(role) => changeRole(m, role)} />
+                  </td>
+                  <td>
+                    <RelativeTime iso={m.createdAt} />
+                  </td>
                   <td>
                     {m.userId === currentUserId ? null : (
                       <div className="row-actions">
                         {m.pending ? (
-                          <button type="button" className="btn btn-sm" aria-label={`New invite link for ${m.email}`} onClick={() => void relink(m)}>New link</button>
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            aria-label={`New invite link for ${m.email}`}
+                            onClick={() => void relink(m)}
+                          >
+                            New link
+                          </button>
                         ) : null}
-                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${m.email}`} onClick={() => setOpen({ kind: "remove", member: m })}>Remove</button>
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-danger"
+                          aria-label={`Remove ${m.email}`}
+                          onClick={() => setOpen({ kind: "remove", member: m })}
+                        >
+                          Remove
+                        </button>
                       </div>
                     )}
                   </td>

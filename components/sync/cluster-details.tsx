@@ -20,13 +20,18 @@ function Problems({ ns }: { ns: SyncNamespaceDto }) {
     ...ns.errors.map((text) => ({ tone: "var(--danger)", text })),
     ...ns.conflicts.map((c) => ({ tone: "var(--warn)", text: `${c.name}: ${c.reason}` })),
     ...ns.warnings.map((text) => ({ tone: "var(--muted)", text })),
-    ...ns.stuck_pods.map((p) => ({ tone: p.action === "restart-failed" ? "var(--danger)" : "var(--warn)", text: `pod ${p.pod}: ${p.reason} on ${p.image} (${stuckPodAction[p.action]})` })),
+    ...ns.stuck_pods.map((p) => ({
+      tone: p.action === "restart-failed" ? "var(--danger)" : "var(--warn)",
+      text: `pod ${p.pod}: ${p.reason} on ${p.image} (${stuckPodAction[p.action]})`,
+    })),
   ];
   if (items.length === 0) return <span className="muted">—</span>;
   return (
     <ul style={{ margin: 0, paddingLeft: 16 }}>
       {items.map((item, i) => (
-        <li key={i} style={{ color: item.tone }}>{item.text}</li>
+        <li key={i} style={{ color: item.tone }}>
+          {item.text}
+        </li>
       ))}
     </ul>
   );
@@ -39,11 +44,19 @@ function Changes({ ns }: { ns: SyncNamespaceDto }) {
       <ul style={{ margin: 0, paddingLeft: 16 }}>
         {ns.changes.map((c, i) => (
           <li key={i}>
-            <span className="mono">{c.op}</span> {c.target} <span className="muted">({c.reason}{c.ok ? "" : `; failed: ${c.error ?? "error"}`})</span>
+            <span className="mono">{c.op}</span> {c.target}{" "}
+            <span className="muted">
+              ({c.reason}
+              {c.ok ? "" : `; failed: ${c.error ?? "error"}`})
+            </span>
           </li>
         ))}
       </ul>
-      {ns.changed_at ? <span className="muted" style={{ fontSize: 12 }}><Ago iso={ns.changed_at} /></span> : null}
+      {ns.changed_at ? (
+        <span className="muted" style={{ fontSize: 12 }}>
+          <Ago iso={ns.changed_at} />
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -57,7 +70,14 @@ function CredentialIssues({ status }: { status: SyncStatusDto }) {
         {status.credential_issues.map((i) => (
           <li key={i.registryId}>
             <span className="mono">{i.registryId}</span>: {i.reason}. Retry <RelativeTime iso={i.retryAt} />
-            {i.keepUntil ? <>; the existing secrets keep working until <RelativeTime iso={i.keepUntil} /></> : "; no working secret is left"}.
+            {i.keepUntil ? (
+              <>
+                ; the existing secrets keep working until <RelativeTime iso={i.keepUntil} />
+              </>
+            ) : (
+              "; no working secret is left"
+            )}
+            .
           </li>
         ))}
       </ul>
@@ -66,20 +86,39 @@ function CredentialIssues({ status }: { status: SyncStatusDto }) {
 }
 
 /** Per-namespace results of one cluster, polled while a pass runs. */
-export function ClusterDetails({ orgId, clusterId, clusterName }: { orgId: string; clusterId: string; clusterName: string }) {
+export function ClusterDetails({
+  orgId,
+  clusterId,
+  clusterName,
+}: {
+  orgId: string;
+  clusterId: string;
+  clusterName: string;
+}) {
   const { data, isPending, error } = useQuery({
     queryKey: syncKeys.cluster(orgId, clusterId),
     queryFn: async () => unwrap(await getSyncStatusAction(clusterId)),
     refetchInterval: (q) => syncPollInterval([q.state.data?.state ?? "idle"]),
   });
   if (isPending) return <Spinner label={`Loading the sync details of ${clusterName}`} />;
-  if (error) return <p role="alert" style={{ color: "var(--danger)" }}>{error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" style={{ color: "var(--danger)" }}>
+        {error.message}
+      </p>
+    );
   return (
     <div className="stack" style={{ gap: 10 }}>
-      {data.last_error ? <p role="alert" style={{ margin: 0, color: "var(--danger)" }}>{data.last_error}</p> : null}
+      {data.last_error ? (
+        <p role="alert" style={{ margin: 0, color: "var(--danger)" }}>
+          {data.last_error}
+        </p>
+      ) : null}
       <CredentialIssues status={data} />
       {data.namespaces.length === 0 ? (
-        <p className="muted" style={{ margin: 0 }}>No namespace results yet.</p>
+        <p className="muted" style={{ margin: 0 }}>
+          No namespace results yet.
+        </p>
       ) : (
         <table>
           <caption className="sr-only">Namespaces of {clusterName}</caption>
@@ -96,10 +135,22 @@ export function ClusterDetails({ orgId, clusterId, clusterName }: { orgId: strin
             {data.namespaces.map((ns) => (
               <tr key={ns.namespace} data-namespace={ns.namespace}>
                 <td className="mono">{ns.namespace}</td>
-                <td><NamespaceBadge outcome={ns.outcome} /><br /><span className="muted" style={{ fontSize: 12 }}><Ago iso={ns.synced_at} /></span></td>
-                <td className="mono">{ns.secrets.length > 0 ? ns.secrets.join(", ") : <span className="muted">none needed</span>}</td>
-                <td><Changes ns={ns} /></td>
-                <td><Problems ns={ns} /></td>
+                <td>
+                  <NamespaceBadge outcome={ns.outcome} />
+                  <br />
+                  <span className="muted" style={{ fontSize: 12 }}>
+                    <Ago iso={ns.synced_at} />
+                  </span>
+                </td>
+                <td className="mono">
+                  {ns.secrets.length > 0 ? ns.secrets.join(", ") : <span className="muted">none needed</span>}
+                </td>
+                <td>
+                  <Changes ns={ns} />
+                </td>
+                <td>
+                  <Problems ns={ns} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,14 +1,40 @@
 import { Badge } from "@/components/ui/badge";
 import type { SyncNamespaceDto, SyncRunStatus, SyncRunSummary } from "@/lib/controller/schema";
 
-const runTones: Record<SyncRunStatus, "ok" | "bad" | "warn" | "neutral"> = { succeeded: "ok", partial: "warn", failed: "bad", running: "neutral", queued: "neutral" };
-const runLabels: Record<SyncRunStatus, string> = { succeeded: "in sync", partial: "partly failed", failed: "failed", running: "running", queued: "queued" };
-const nsTones: Record<SyncNamespaceDto["outcome"], "ok" | "bad" | "warn" | "neutral"> = { ok: "ok", changed: "ok", conflict: "warn", error: "bad" };
-const nsLabels: Record<SyncNamespaceDto["outcome"], string> = { ok: "in sync", changed: "updated", conflict: "conflict", error: "error" };
+const runTones: Record<SyncRunStatus, "ok" | "bad" | "warn" | "neutral"> = {
+  succeeded: "ok",
+  partial: "warn",
+  failed: "bad",
+  running: "neutral",
+  queued: "neutral",
+};
+const runLabels: Record<SyncRunStatus, string> = {
+  succeeded: "in sync",
+  partial: "partly failed",
+  failed: "failed",
+  running: "running",
+  queued: "queued",
+};
+const nsTones: Record<SyncNamespaceDto["outcome"], "ok" | "bad" | "warn" | "neutral"> = {
+  ok: "ok",
+  changed: "ok",
+  conflict: "warn",
+  error: "bad",
+};
+const nsLabels: Record<SyncNamespaceDto["outcome"], string> = {
+  ok: "in sync",
+  changed: "updated",
+  conflict: "conflict",
+  error: "error",
+};
 
 export function RunBadge({ status, title }: { status: SyncRunStatus | null; title?: string }) {
   if (!status) return <span className="muted">Never synced</span>;
-  return <Badge tone={runTones[status]} title={title}>{runLabels[status]}</Badge>;
+  return (
+    <Badge tone={runTones[status]} title={title}>
+      {runLabels[status]}
+    </Badge>
+  );
 }
 
 export function NamespaceBadge({ outcome }: { outcome: SyncNamespaceDto["outcome"] }) {

@@ -9,9 +9,18 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
         aria-valuemax={total}
         aria-valuenow={done}
         aria-valuetext={`${done} of ${total} namespaces`}
-        style={{ flex: 1, height: 8, borderRadius: 999, background: "var(--surface-2)", border: "1px solid var(--border)", overflow: "hidden" }}
+        style={{
+          flex: 1,
+          height: 8,
+          borderRadius: 999,
+          background: "var(--surface-2)",
+          border: "1px solid var(--border)",
+          overflow: "hidden",
+        }}
       >
-        <div style={{ width: `${pct}%`, height: "100%", background: "var(--accent)", transition: "width 300ms ease" }} />
+        <div
+          style={{ width: `${pct}%`, height: "100%", background: "var(--accent)", transition: "width 300ms ease" }}
+        />
       </div>
       <span className="muted" style={{ fontSize: 12, whiteSpace: "nowrap" }}>
         {done}/{total}

@@ -18,17 +18,32 @@ type Props = { orgId: string; canSync: boolean; initial: SyncClusterOverview[] }
 function Counts({ c }: { c: SyncClusterOverview }) {
   const total = c.counts.ok + c.counts.changed + c.counts.conflict + c.counts.error;
   if (total === 0) return <span className="muted">—</span>;
-  const problems = [c.counts.error ? `${c.counts.error} with errors` : "", c.counts.conflict ? `${c.counts.conflict} with conflicts` : ""].filter(Boolean);
-  return <span>{total} namespace{total === 1 ? "" : "s"}{problems.length ? <span style={{ color: c.counts.error ? "var(--danger)" : "var(--warn)" }}>, {problems.join(", ")}</span> : null}</span>;
+  const problems = [
+    c.counts.error ? `${c.counts.error} with errors` : "",
+    c.counts.conflict ? `${c.counts.conflict} with conflicts` : "",
+  ].filter(Boolean);
+  return (
+    <span>
+      {total} namespace{total === 1 ? "" : "s"}
+      {problems.length ? (
+        <span style={{ color: c.counts.error ? "var(--danger)" : "var(--warn)" }}>, {problems.join(", ")}</span>
+      ) : null}
+    </span>
+  );
 }
 
 function State({ c }: { c: SyncClusterOverview }) {
-  if (c.state === "running" && c.progress) return <ProgressBar done={c.progress.done} total={c.progress.total} label={`Sync of ${c.cluster.name}`} />;
+  if (c.state === "running" && c.progress)
+    return <ProgressBar done={c.progress.done} total={c.progress.total} label={`Sync of ${c.cluster.name}`} />;
   if (c.state === "queued") return <span className="muted">Queued…</span>;
   return (
     <span className="row" style={{ flexWrap: "wrap" }}>
       <RunBadge status={c.last_status} title={c.last_error ?? undefined} />
-      {c.last_sync_at ? <span className="muted"><Ago iso={c.last_sync_at} /></span> : null}
+      {c.last_sync_at ? (
+        <span className="muted">
+          <Ago iso={c.last_sync_at} />
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -58,11 +73,21 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
       <header className="page-head">
         <div>
           <h1>Sync</h1>
-          <p>Regcred keeps a <code>regcred-&lt;registry&gt;</code> secret in every namespace whose workloads pull from a private registry, wires it and refreshes it.</p>
+          <p>
+            Regcred keeps a <code>regcred-&lt;registry&gt;</code> secret in every namespace whose workloads pull from a
+            private registry, wires it and refreshes it.
+          </p>
         </div>
       </header>
       {clusters.length === 0 ? (
-        <EmptyState title="No clusters to sync" action={<Link className="btn btn-primary" href="/clusters">Add a cluster</Link>}>
+        <EmptyState
+          title="No clusters to sync"
+          action={
+            <Link className="btn btn-primary" href="/clusters">
+              Add a cluster
+            </Link>
+          }
+        >
           Add a cluster first: Regcred then watches its workloads and writes the pull secrets they need.
         </EmptyState>
       ) : (
@@ -75,28 +100,66 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
                 <th scope="col">Sync</th>
                 <th scope="col">Last result</th>
                 <th scope="col">Namespaces</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {clusters.map((c) => {
                 const busy = c.state !== "idle" || pending[c.cluster.id];
-                const label = c.state === "running" ? "Syncing…" : c.state === "queued" || pending[c.cluster.id] ? "Queued…" : "Sync now";
+                const label =
+                  c.state === "running"
+                    ? "Syncing…"
+                    : c.state === "queued" || pending[c.cluster.id]
+                      ? "Queued…"
+                      : "Sync now";
                 const detailsId = `sync-details-${c.cluster.id}`;
                 return (
                   <Fragment key={c.cluster.id}>
                     <tr data-cluster-name={c.cluster.name}>
-                      <td><span className="mono">{c.cluster.name}</span><br /><span className="muted mono" style={{ fontSize: 12 }}>{c.server}</span></td>
-                      <td aria-live="polite"><State c={c} /></td>
-                      <td>{c.last ? describeSummary(c.last.summary) || c.last.error : <span className="muted">—</span>}{c.last_error && c.state === "idle" ? <><br /><span style={{ color: "var(--danger)" }}>{c.last_error}</span></> : null}</td>
-                      <td><Counts c={c} /></td>
+                      <td>
+                        <span className="mono">{c.cluster.name}</span>
+                        <br />
+                        <span className="muted mono" style={{ fontSize: 12 }}>
+                          {c.server}
+                        </span>
+                      </td>
+                      <td aria-live="polite">
+                        <State c={c} />
+                      </td>
+                      <td>
+                        {c.last ? describeSummary(c.last.summary) || c.last.error : <span className="muted">—</span>}
+                        {c.last_error && c.state === "idle" ? (
+                          <>
+                            <br />
+                            <span style={{ color: "var(--danger)" }}>{c.last_error}</span>
+                          </>
+                        ) : null}
+                      </td>
+                      <td>
+                        <Counts c={c} />
+                      </td>
                       <td>
                         <div className="row-actions">
-                          <button type="button" className="btn btn-sm" aria-expanded={Boolean(open[c.cluster.id])} aria-controls={detailsId} aria-label={`${open[c.cluster.id] ? "Hide details" : "Details"} of ${c.cluster.name}`} onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}>
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            aria-expanded={Boolean(open[c.cluster.id])}
+                            aria-controls={detailsId}
+                            aria-label={`${open[c.cluster.id] ? "Hide details" : "Details"} of ${c.cluster.name}`}
+                            onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}
+                          >
                             {open[c.cluster.id] ? "Hide details" : "Details"}
                           </button>
                           {canSync ? (
-                            <button type="button" className="btn btn-sm btn-primary" disabled={busy} aria-label={`${label} ${c.cluster.name}`} onClick={() => void syncNow(c)}>
+                            <button
+                              type="button"
+                              className="btn btn-sm btn-primary"
+                              disabled={busy}
+                              aria-label={`${label} ${c.cluster.name}`}
+                              onClick={() => void syncNow(c)}
+                            >
                               {label}
                             </button>
                           ) : null}

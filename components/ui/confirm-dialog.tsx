@@ -25,7 +25,9 @@ export function ConfirmDialog({ title, description, confirmLabel, pendingLabel, 
       description={description}
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose} autoFocus>Cancel</button>
+          <button type="button" className="btn" onClick={onClose} autoFocus>
+            Cancel
+          </button>
           <button
             type="button"
             className="btn btn-danger-solid"

@@ -2,7 +2,14 @@
 
 import { type ReactNode, useEffect, useId, useRef } from "react";
 
-type Props = { open: boolean; onClose: () => void; title: string; description?: ReactNode; children: ReactNode; footer?: ReactNode };
+type Props = {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+};
 
 /** A modal on the native <dialog>: focus is trapped, Escape closes, and the title labels it. */
 export function Dialog({ open, onClose, title, description, children, footer }: Props) {
@@ -31,7 +38,11 @@ export function Dialog({ open, onClose, title, description, children, footer }: 
         <>
           <div className="dialog-head">
             <h2 id={titleId}>{title}</h2>
-            {description ? <p id={descId} className="muted" style={{ margin: 0 }}>{description}</p> : null}
+            {description ? (
+              <p id={descId} className="muted" style={{ margin: 0 }}>
+                {description}
+              </p>
+            ) : null}
           </div>
           <div className="dialog-body">{children}</div>
           {footer ? <div className="dialog-foot">{footer}</div> : null}

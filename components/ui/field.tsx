@@ -1,6 +1,12 @@
 import { cloneElement, type ReactElement, type ReactNode, useId } from "react";
 
-type Props = { label: string; hint?: ReactNode; error?: string | undefined; required?: boolean; children: ReactElement<Record<string, unknown>> };
+type Props = {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  required?: boolean;
+  children: ReactElement<Record<string, unknown>>;
+};
 
 /** Label, control, hint and error wired together for screen readers. */
 export function Field({ label, hint, error, required, children }: Props) {
@@ -14,9 +20,22 @@ export function Field({ label, hint, error, required, children }: Props) {
         {label}
         {required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      {cloneElement(children, { id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy, "aria-required": required || undefined })}
-      {hint ? <span id={hintId} className="hint">{hint}</span> : null}
-      {error ? <span id={errorId} className="error" role="alert">{error}</span> : null}
+      {cloneElement(children, {
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy,
+        "aria-required": required || undefined,
+      })}
+      {hint ? (
+        <span id={hintId} className="hint">
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={errorId} className="error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -15,7 +15,16 @@ type Props = {
 };
 
 /** A dialog holding one form: Cancel and a submit button in the footer, native validation off. */
-export function FormDialog({ title, description, submitLabel, pendingLabel, pending, onSubmit, onClose, children }: Props) {
+export function FormDialog({
+  title,
+  description,
+  submitLabel,
+  pendingLabel,
+  pending,
+  onSubmit,
+  onClose,
+  children,
+}: Props) {
   const formId = useId();
   return (
     <Dialog
@@ -25,12 +34,24 @@ export function FormDialog({ title, description, submitLabel, pendingLabel, pend
       description={description}
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>{pending ? pendingLabel : submitLabel}</button>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>
+            {pending ? pendingLabel : submitLabel}
+          </button>
         </>
       }
     >
-      <form id={formId} className="stack" noValidate onSubmit={(e) => { e.preventDefault(); onSubmit(); }}>
+      <form
+        id={formId}
+        className="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
         {children}
       </form>
     </Dialog>

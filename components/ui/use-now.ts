@@ -26,5 +26,9 @@ function subscribe(listener: () => void): () => void {
 
 /** The current time, refreshed every 30 s on the client; null during server rendering. */
 export function useNow(): number | null {
-  return useSyncExternalStore(subscribe, () => now, () => null);
+  return useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => null,
+  );
 }

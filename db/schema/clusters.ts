@@ -16,7 +16,9 @@ export const clusters = pgTable(
   "clusters",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     source: text("source", { enum: clusterSources }).notNull(),
     server: text("server").notNull(),

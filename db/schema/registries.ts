@@ -14,7 +14,9 @@ export type StoredCheck = {
 export const registries = pgTable(
   "registries",
   {
-    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
     id: text("id").notNull(),
     registry: text("registry").notNull(),
     type: text("type", { enum: registryTypes }).notNull(),

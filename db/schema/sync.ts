@@ -5,7 +5,16 @@ import { orgs } from "./orgs";
 export const wiringModes = ["serviceaccount", "podtemplate", "webhook"] as const;
 /** How the admission webhook authenticates the API server calling it. */
 export const webhookAuthModes = ["mtls", "token", "none"] as const;
-export const syncTriggers = ["manual", "watch", "resync", "refresh", "registry", "startup", "retry", "settings"] as const;
+export const syncTriggers = [
+  "manual",
+  "watch",
+  "resync",
+  "refresh",
+  "registry",
+  "startup",
+  "retry",
+  "settings",
+] as const;
 export const syncRunStatuses = ["queued", "running", "succeeded", "partial", "failed"] as const;
 export const namespaceOutcomes = ["ok", "changed", "conflict", "error"] as const;
 
@@ -44,14 +53,22 @@ export type SyncRunSummary = {
   requests?: number;
 };
 /** A registry whose credential could not be produced; existing secrets are kept until they expire. */
-export type CredentialIssue = { registryId: string; reason: string; attempt: number; retryAt: string; keepUntil: string | null };
+export type CredentialIssue = {
+  registryId: string;
+  reason: string;
+  attempt: number;
+  retryAt: string;
+  keepUntil: string | null;
+};
 
 /** Per-cluster controller settings and the latest outcome. */
 export const clusterSync = pgTable("cluster_sync", {
   clusterId: uuid("cluster_id")
     .primaryKey()
     .references(() => clusters.id, { onDelete: "cascade" }),
-  orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+  orgId: text("org_id")
+    .notNull()
+    .references(() => orgs.id, { onDelete: "cascade" }),
   wiring: text("wiring", { enum: wiringModes }).notNull().default("serviceaccount"),
   environmentLabel: text("environment_label"),
   restartStuckPods: boolean("restart_stuck_pods").notNull().default(false),
@@ -73,7 +90,9 @@ export const syncRuns = pgTable(
   "sync_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
     clusterId: uuid("cluster_id")
       .notNull()
       .references(() => clusters.id, { onDelete: "cascade" }),
@@ -119,7 +138,9 @@ export const syncNamespaces = pgTable(
 export const registryTombstones = pgTable(
   "registry_tombstones",
   {
-    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
     registryId: text("registry_id").notNull(),
     deletedAt: timestamp("deleted_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

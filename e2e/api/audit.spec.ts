@@ -3,7 +3,8 @@ import { expect, test } from "../fixtures";
 
 type Entry = { id: number; actor: string; action: string; target: string; created_at: string };
 
-const nextLink = (res: APIResponse): string | null => /<([^>]+)>;\s*rel="next"/.exec(res.headers()["link"] ?? "")?.[1] ?? null;
+const nextLink = (res: APIResponse): string | null =>
+  /<([^>]+)>;\s*rel="next"/.exec(res.headers()["link"] ?? "")?.[1] ?? null;
 
 /** Follows the Link headers from `first` to the end; returns every entry seen and the page count. */
 async function readAllPages(api: APIRequestContext, first: string): Promise<{ entries: Entry[]; pages: number }> {
@@ -22,10 +23,15 @@ async function readAllPages(api: APIRequestContext, first: string): Promise<{ en
   return { entries, pages };
 }
 
-test("[audit] an entry older than 250 others is found by each filter and by paging through the whole log", async ({ api, uid }) => {
+test("[audit] an entry older than 250 others is found by each filter and by paging through the whole log", async ({
+  api,
+  uid,
+}) => {
   test.setTimeout(180_000);
   const oldId = `old-${uid}`;
-  expect((await api.post("registries", { data: { id: oldId, registry: `${oldId}.example.com`, type: "public" } })).status()).toBe(201);
+  expect(
+    (await api.post("registries", { data: { id: oldId, registry: `${oldId}.example.com`, type: "public" } })).status(),
+  ).toBe(201);
   const [oldEntry] = (await (await api.get(`audit?action=registry.create&limit=1`)).json()) as Entry[];
   expect(oldEntry).toMatchObject({ action: "registry.create", target: oldId });
   await new Promise((r) => setTimeout(r, 20));
@@ -42,15 +48,21 @@ test("[audit] an entry older than 250 others is found by each filter and by pagi
   const byTarget = (await (await api.get(`audit?target=${oldId}`)).json()) as Entry[];
   expect(byTarget).toEqual([oldEntry]);
 
-  const byActor = (await (await api.get(`audit?actor=${encodeURIComponent(oldEntry!.actor)}&action=registry.create&target=${oldId}`)).json()) as Entry[];
+  const byActor = (await (
+    await api.get(`audit?actor=${encodeURIComponent(oldEntry!.actor)}&action=registry.create&target=${oldId}`)
+  ).json()) as Entry[];
   expect(byActor).toEqual([oldEntry]);
   const otherActor = (await (await api.get(`audit?actor=nobody%40nowhere.test&target=${oldId}`)).json()) as Entry[];
   expect(otherActor).toEqual([]);
 
   const at = new Date(oldEntry!.created_at).getTime();
-  const window = (await (await api.get(`audit?since=${new Date(at).toISOString()}&until=${new Date(at + 1).toISOString()}&target=${oldId}`)).json()) as Entry[];
+  const window = (await (
+    await api.get(`audit?since=${new Date(at).toISOString()}&until=${new Date(at + 1).toISOString()}&target=${oldId}`)
+  ).json()) as Entry[];
   expect(window).toEqual([oldEntry]);
-  const after = (await (await api.get(`audit?since=${new Date(at + 1).toISOString()}&target=${oldId}`)).json()) as Entry[];
+  const after = (await (
+    await api.get(`audit?since=${new Date(at + 1).toISOString()}&target=${oldId}`)
+  ).json()) as Entry[];
   expect(after).toEqual([]);
 
   const { entries, pages } = await readAllPages(api, "audit?limit=100");

@@ -14,9 +14,14 @@ test("[tokens] a revoked bootstrap token stays revoked after a restart; a new va
   try {
     const listed = await tokensOf(first.url, token);
     expect(listed.status).toBe(200);
-    const bootstrap = ((await listed.json()) as Array<{ id: string; name: string }>).find((t) => t.name === "bootstrap");
+    const bootstrap = ((await listed.json()) as Array<{ id: string; name: string }>).find(
+      (t) => t.name === "bootstrap",
+    );
     expect(bootstrap).toBeTruthy();
-    const revoked = await fetch(`${first.url}/api/orgs/default/tokens/${bootstrap!.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+    const revoked = await fetch(`${first.url}/api/orgs/default/tokens/${bootstrap!.id}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(revoked.status).toBe(204);
     expect((await tokensOf(first.url, token)).status).toBe(401);
   } finally {

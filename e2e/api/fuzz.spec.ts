@@ -15,13 +15,23 @@ async function ids(api: APIRequestContext, path: string): Promise<Set<string>> {
 }
 
 async function snapshot(api: APIRequestContext): Promise<Snapshot> {
-  return { registries: await ids(api, "registries"), clusters: await ids(api, "clusters"), tokens: await ids(api, "tokens"), users: await ids(api, "users") };
+  return {
+    registries: await ids(api, "registries"),
+    clusters: await ids(api, "clusters"),
+    tokens: await ids(api, "tokens"),
+    users: await ids(api, "users"),
+  };
 }
 
 /** Removes what the fuzzer created in the shared e2e org, so later specs start from what they expect. */
 async function removeCreated(api: APIRequestContext, before: Snapshot): Promise<void> {
   const after = await snapshot(api);
-  const remove: Array<[keyof Snapshot, string]> = [["registries", "registries"], ["clusters", "clusters"], ["tokens", "tokens"], ["users", "users"]];
+  const remove: Array<[keyof Snapshot, string]> = [
+    ["registries", "registries"],
+    ["clusters", "clusters"],
+    ["tokens", "tokens"],
+    ["users", "users"],
+  ];
   for (const [kind, path] of remove) {
     for (const id of after[kind]) {
       if (before[kind].has(id)) continue;
@@ -34,7 +44,10 @@ async function removeCreated(api: APIRequestContext, before: Snapshot): Promise<
 function runFuzzer(seed: string): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn("scripts/fuzz-api.sh", [BASE_URL, BOOTSTRAP_TOKEN, ORG], { env: { ...process.env, FUZZ_SEED: seed }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("scripts/fuzz-api.sh", [BASE_URL, BOOTSTRAP_TOKEN, ORG], {
+      env: { ...process.env, FUZZ_SEED: seed },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -12,12 +12,22 @@ const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/js
 
 function kubeconfig(): string {
   const file = process.env.KUBECONFIG_ADMIN;
-  if (!file) throw new Error("KUBECONFIG_ADMIN is not set: start the peers with scripts/peers/up.sh and source their env file.");
+  if (!file)
+    throw new Error("KUBECONFIG_ADMIN is not set: start the peers with scripts/peers/up.sh and source their env file.");
   return fs.readFileSync(file, "utf8");
 }
 
-async function call(server: OwnServer, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${server.url}/api/orgs/default/${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+async function call(
+  server: OwnServer,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${server.url}/api/orgs/default/${path}`, {
+    method,
+    headers: auth,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -42,7 +52,11 @@ async function withServer<T>(env: Record<string, string>, fn: (server: OwnServer
 }
 
 function reseal(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync("scripts/reseal.sh", [], { env: { ...process.env, DATABASE_URL: "", REGCRED_ENCRYPTION_KEYS: "", ...env }, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync("scripts/reseal.sh", [], {
+    env: { ...process.env, DATABASE_URL: "", REGCRED_ENCRYPTION_KEYS: "", ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -50,7 +64,13 @@ test("[keys] rotate the encryption key: old keys decrypt, scripts/reseal.sh re-s
   test.setTimeout(300_000);
   const dir = tempDataDir("rotation");
   const clusterId = await withServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyA }, async (server) => {
-    const registry = { id: "rotated", registry: "rotated.example.com", type: "basic", enable_ci: true, creds: { username: "robot", password } };
+    const registry = {
+      id: "rotated",
+      registry: "rotated.example.com",
+      type: "basic",
+      enable_ci: true,
+      creds: { username: "robot", password },
+    };
     expect((await call(server, "POST", "registries", registry)).status).toBe(201);
     const cluster = await call(server, "POST", "clusters", { name: "rotated", kubeconfig: kubeconfig() });
     expect(cluster.status).toBe(201);
@@ -58,7 +78,9 @@ test("[keys] rotate the encryption key: old keys decrypt, scripts/reseal.sh re-s
     return String(cluster.json.id);
   });
 
-  await withServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyB, REGCRED_ENCRYPTION_KEYS: keyA }, (server) => expectEverythingDecrypts(server, clusterId));
+  await withServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyB, REGCRED_ENCRYPTION_KEYS: keyA }, (server) =>
+    expectEverythingDecrypts(server, clusterId),
+  );
 
   const first = reseal({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyB, REGCRED_ENCRYPTION_KEYS: keyA });
   expect(first.status, first.stderr).toBe(0);
@@ -71,12 +93,16 @@ test("[keys] rotate the encryption key: old keys decrypt, scripts/reseal.sh re-s
     for (const secret of [password, keyA, keyB, "client-key-data"]) expect(output).not.toContain(secret);
   }
 
-  await withServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyB }, (server) => expectEverythingDecrypts(server, clusterId));
+  await withServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyB }, (server) =>
+    expectEverythingDecrypts(server, clusterId),
+  );
 
   const oldOnly = reseal({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyA });
   expect(oldOnly.status).toBe(1);
   expect(oldOnly.stderr).toMatch(/registries\.creds_sealed sealed with key id [0-9a-f]{12}.*Nothing was re-sealed/s);
-  await expect(startOwnServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyA, REGCRED_BOOTSTRAP_TOKEN: token })).rejects.toThrow(
+  await expect(
+    startOwnServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: keyA, REGCRED_BOOTSTRAP_TOKEN: token }),
+  ).rejects.toThrow(
     /Sealed values cannot be decrypted with the configured keys: 1 in registries\.creds_sealed sealed with key id [0-9a-f]{12}; 1 in clusters\.kubeconfig_sealed/,
   );
 });

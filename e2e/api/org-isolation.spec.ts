@@ -2,7 +2,16 @@ import fs from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../env";
 import { expect, test } from "../fixtures";
-import { acceptInvite, adminToken, createOrg, invite, launchChromium, sessionClient, signIn, tokenClient } from "../sessions";
+import {
+  acceptInvite,
+  adminToken,
+  createOrg,
+  invite,
+  launchChromium,
+  sessionClient,
+  signIn,
+  tokenClient,
+} from "../sessions";
 
 type Param = { name: string; in: string; required?: boolean };
 type Operation = { operationId: string; parameters?: Param[]; requestBody?: unknown };
@@ -48,10 +57,14 @@ async function call(client: APIRequestContext, method: string, url: string, body
   return res.status();
 }
 
-test("[orgs] a token and a session of org B get 404 for every operation of /api/openapi.json on org A's ids", async ({ request, uid }) => {
+test("[orgs] a token and a session of org B get 404 for every operation of /api/openapi.json on org A's ids", async ({
+  request,
+  uid,
+}) => {
   test.setTimeout(180_000);
   const kubeconfigFile = process.env.KUBECONFIG_ADMIN;
-  if (!kubeconfigFile) throw new Error("KUBECONFIG_ADMIN is not set: start the peers (scripts/peers/up.sh) and source their env.");
+  if (!kubeconfigFile)
+    throw new Error("KUBECONFIG_ADMIN is not set: start the peers (scripts/peers/up.sh) and source their env.");
   const browser = await launchChromium();
   const admin = await sessionClient(await signIn(browser, ADMIN_EMAIL, ADMIN_PASSWORD));
   const orgA = `iso-a-${uid}`;
@@ -62,17 +75,36 @@ test("[orgs] a token and a session of org B get 404 for every operation of /api/
   // Real objects of org A.
   const a = await tokenClient((await adminToken(admin, orgA, `a-${uid}`)).token);
   const tokenA = await adminToken(admin, orgA, `victim-${uid}`);
-  const reg = await a.post(`/api/orgs/${orgA}/registries`, { data: { id: `reg-${uid}`, registry: `iso-${uid}.example.com`, type: "basic", enable_ci: true, creds: { username: "robot", password: "s3cret-iso" } } });
+  const reg = await a.post(`/api/orgs/${orgA}/registries`, {
+    data: {
+      id: `reg-${uid}`,
+      registry: `iso-${uid}.example.com`,
+      type: "basic",
+      enable_ci: true,
+      creds: { username: "robot", password: "s3cret-iso" },
+    },
+  });
   expect(reg.status(), await reg.text()).toBe(201);
-  const cluster = await a.post(`/api/orgs/${orgA}/clusters`, { data: { name: `iso-${uid}`, kubeconfig: fs.readFileSync(kubeconfigFile, "utf8") } });
+  const cluster = await a.post(`/api/orgs/${orgA}/clusters`, {
+    data: { name: `iso-${uid}`, kubeconfig: fs.readFileSync(kubeconfigFile, "utf8") },
+  });
   expect(cluster.status(), await cluster.text()).toBe(201);
   const clusterId: string = (await cluster.json()).id;
   const run = await a.post(`/api/orgs/${orgA}/clusters/${clusterId}/sync`);
   expect(run.status(), await run.text()).toBe(202);
   const memberLink = await invite(admin, orgA, `member-${uid}@e2e.test`, "manager");
   await acceptInvite(browser, memberLink!, "member-password-1");
-  const userA = ((await (await a.get(`/api/orgs/${orgA}/users`)).json()) as Array<{ userId: string; email: string }>).find((m) => m.email === `member-${uid}@e2e.test`)!.userId;
-  const idsOfA: Record<string, string> = { regId: `reg-${uid}`, clusterId, tokenId: tokenA.id, userId: userA, run: (await run.json()).id, image: `iso-${uid}.example.com/app:1` };
+  const userA = (
+    (await (await a.get(`/api/orgs/${orgA}/users`)).json()) as Array<{ userId: string; email: string }>
+  ).find((m) => m.email === `member-${uid}@e2e.test`)!.userId;
+  const idsOfA: Record<string, string> = {
+    regId: `reg-${uid}`,
+    clusterId,
+    tokenId: tokenA.id,
+    userId: userA,
+    run: (await run.json()).id,
+    image: `iso-${uid}.example.com/app:1`,
+  };
 
   // Callers of org B: an admin token and an admin's session (a user who is a member of B only).
   const bLink = await invite(admin, orgB, `b-admin-${uid}@e2e.test`, "admin");
@@ -93,11 +125,20 @@ test("[orgs] a token and a session of org B get 404 for every operation of /api/
           problems.push(`${method} ${path}: no isolation rule for an operation without {orgId}`);
           continue;
         }
-        for (const [who, client] of [["token", bToken], ["session", bSession]] as const) {
+        for (const [who, client] of [
+          ["token", bToken],
+          ["session", bSession],
+        ] as const) {
           const headers = op.operationId === "signOut" ? { cookie: "" } : undefined;
-          const res = await client.fetch(path, { method: method.toUpperCase(), headers, ...(op.requestBody ? { data: { id: `x-${uid}`, name: "x" } } : {}) });
-          if (res.status() !== rule[who]) problems.push(`${method} ${path} as ${who} of B: ${res.status()}, expected ${rule[who]}`);
-          if (res.status() === 200 && (await res.text()).includes(orgA)) problems.push(`${method} ${path} as ${who} of B lists org A`);
+          const res = await client.fetch(path, {
+            method: method.toUpperCase(),
+            headers,
+            ...(op.requestBody ? { data: { id: `x-${uid}`, name: "x" } } : {}),
+          });
+          if (res.status() !== rule[who])
+            problems.push(`${method} ${path} as ${who} of B: ${res.status()}, expected ${rule[who]}`);
+          if (res.status() === 200 && (await res.text()).includes(orgA))
+            problems.push(`${method} ${path} as ${who} of B lists org A`);
         }
         continue;
       }
@@ -111,7 +152,8 @@ test("[orgs] a token and a session of org B get 404 for every operation of /api/
       }
       // The same ids under B's own path: an id of A must not resolve in B either.
       if (idParams.length > 0) {
-        if (op.requestBody && !(op.operationId in bodies)) problems.push(`${method} ${path}: no body for ${op.operationId}`);
+        if (op.requestBody && !(op.operationId in bodies))
+          problems.push(`${method} ${path}: no body for ${op.operationId}`);
         targets.push(["org B", fill(path, op, { ...idsOfA, orgId: orgB }).url]);
       }
       // The filled ids are real: A's own token reads them.
@@ -120,10 +162,14 @@ test("[orgs] a token and a session of org B get 404 for every operation of /api/
         if (own.status() !== 200) problems.push(`GET ${url} as org A: ${own.status()} (the filled ids are not real)`);
       }
       for (const [where, target] of targets) {
-        for (const [who, client] of [["token", bToken], ["session", bSession]] as const) {
+        for (const [who, client] of [
+          ["token", bToken],
+          ["session", bSession],
+        ] as const) {
           const status = await call(client, method, target, body);
           checked++;
-          if (status !== 404) problems.push(`${method.toUpperCase()} ${target} (${where} path) as ${who} of B: ${status}, expected 404`);
+          if (status !== 404)
+            problems.push(`${method.toUpperCase()} ${target} (${where} path) as ${who} of B: ${status}, expected 404`);
         }
       }
     }

@@ -1,7 +1,16 @@
 import type { APIRequestContext, Browser } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE_URL, ORG } from "../env";
 import { expect, test } from "../fixtures";
-import { acceptInvite, adminToken, createOrg, invite, launchChromium, sessionClient, signIn, tokenClient } from "../sessions";
+import {
+  acceptInvite,
+  adminToken,
+  createOrg,
+  invite,
+  launchChromium,
+  sessionClient,
+  signIn,
+  tokenClient,
+} from "../sessions";
 
 type Member = { userId: string; email: string; role: string; pending: boolean };
 
@@ -19,7 +28,9 @@ async function members(client: APIRequestContext, org: string): Promise<Member[]
   return res.json();
 }
 
-test("[orgs] an instance admin creates orgs with registry-style ids; others cannot; GET lists the caller's orgs", async ({ uid }) => {
+test("[orgs] an instance admin creates orgs with registry-style ids; others cannot; GET lists the caller's orgs", async ({
+  uid,
+}) => {
   const admin = await sessionClient(await signIn(browser, ADMIN_EMAIL, ADMIN_PASSWORD));
   const id = `org-${uid}`;
   const created = await admin.post("/api/orgs", { data: { id, name: `Team ${uid}` } });
@@ -111,7 +122,8 @@ test("[users] an admin of another org cannot take over a user still pending in t
 
 test("[users] the last-admin guard counts only admins who can sign in", async ({ api, uid }) => {
   for (const m of await members(api, ORG)) {
-    if (m.role === "admin" && m.email !== ADMIN_EMAIL) expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
+    if (m.role === "admin" && m.email !== ADMIN_EMAIL)
+      expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
   }
   const pending = `pending-admin-${uid}@e2e.test`;
   expect((await api.post("users", { data: { email: pending, role: "admin" } })).status()).toBe(201);
@@ -128,7 +140,9 @@ test("[users] the last-admin guard counts only admins who can sign in", async ({
   expect((await api.delete(`users/${pendingId}`)).status()).toBe(204);
 });
 
-test("[users] an invite for an account that has a password since is accepted only by that account, signed in", async ({ uid }) => {
+test("[users] an invite for an account that has a password since is accepted only by that account, signed in", async ({
+  uid,
+}) => {
   const admin = await sessionClient(await signIn(browser, ADMIN_EMAIL, ADMIN_PASSWORD));
   const [orgC, orgD] = [`c-${uid}`, `d-${uid}`];
   await createOrg(admin, orgC);
@@ -148,7 +162,9 @@ test("[users] an invite for an account that has a password since is accepted onl
   await context.close();
 
   const self = await sessionClient(cookie);
-  expect((await (await self.get("/api/orgs")).json()).map((o: { id: string; role: string }) => `${o.id}:${o.role}`)).toEqual([`${orgC}:manager`, `${orgD}:viewer`]);
+  expect(
+    (await (await self.get("/api/orgs")).json()).map((o: { id: string; role: string }) => `${o.id}:${o.role}`),
+  ).toEqual([`${orgC}:manager`, `${orgD}:viewer`]);
   expect((await members(admin, orgC)).find((m) => m.email === email)).toMatchObject({ pending: false });
   // The password is still the one its owner chose; the link is spent.
   await signIn(browser, email, "twice-password-1");

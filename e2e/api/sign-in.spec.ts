@@ -10,7 +10,13 @@ const ORG = "signin-org";
 const ADMIN = { email: "admin@sign-in.test", password: "sign-in-admin-password-123" };
 
 // The form test drives Debian's Chromium, as the ui project does; the rest of this file needs no browser.
-test.use({ browserName: "chromium", launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] } });
+test.use({
+  browserName: "chromium",
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu"],
+  },
+});
 
 type Server = { url: string; dataDir: string; stop: () => Promise<void> };
 
@@ -18,26 +24,38 @@ type Server = { url: string; dataDir: string; stop: () => Promise<void> };
 async function startServer(overrides: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-sign-in-"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("REGCRED_") && k !== "DATABASE_URL")) as NodeJS.ProcessEnv;
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("REGCRED_") && k !== "DATABASE_URL"),
+  ) as NodeJS.ProcessEnv;
   let out = "";
-  const child: ChildProcess = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...inherited,
-      REGCRED_DATA_DIR: dataDir,
-      REGCRED_DEFAULT_ORG: ORG,
-      REGCRED_ADMIN_EMAIL: ADMIN.email,
-      REGCRED_ADMIN_PASSWORD: ADMIN.password,
-      REGCRED_CONTROLLER: "off",
-      ...overrides,
+  const child: ChildProcess = spawn(
+    path.join("node_modules", ".bin", "next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      env: {
+        ...inherited,
+        REGCRED_DATA_DIR: dataDir,
+        REGCRED_DEFAULT_ORG: ORG,
+        REGCRED_ADMIN_EMAIL: ADMIN.email,
+        REGCRED_ADMIN_PASSWORD: ADMIN.password,
+        REGCRED_CONTROLLER: "off",
+        ...overrides,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   child.stdout!.on("data", (d) => (out += String(d)));
   child.stderr!.on("data", (d) => (out += String(d)));
   const exited = new Promise((r) => child.on("exit", r));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${url}/login`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 240 || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -53,7 +71,11 @@ async function startServer(overrides: Record<string, string>): Promise<Server> {
 
 type Answer = { status: number; headers: Record<string, string>; body: unknown };
 
-async function signIn(url: string, body: { email: string; password: string }, headers: Record<string, string> = {}): Promise<Answer> {
+async function signIn(
+  url: string,
+  body: { email: string; password: string },
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const ctx = await request.newContext();
   try {
     const res: APIResponse = await ctx.post(`${url}/api/session`, { data: body, headers });
@@ -87,12 +109,17 @@ test.describe("[sign-in] at production values", () => {
     const retryAfter = Number(limited.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
-    expect(limited.body).toMatchObject({ error: "RATE_LIMITED", message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes?\.$/) });
+    expect(limited.body).toMatchObject({
+      error: "RATE_LIMITED",
+      message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes?\.$/),
+    });
     expect((await signIn(server.url, ADMIN)).status).toBe(429);
 
     await server.stop();
     const db = new PGlite(path.join(server.dataDir, "pglite"));
-    const { rows } = await db.query<{ password_hash: string }>("select password_hash from users where email = $1", [ADMIN.email]);
+    const { rows } = await db.query<{ password_hash: string }>("select password_hash from users where email = $1", [
+      ADMIN.email,
+    ]);
     await db.close();
     expect(rows[0]?.password_hash).toMatch(/^scrypt\$ln=17,r=8,p=1\$/);
   });
@@ -142,7 +169,10 @@ test.describe("[sign-in] a client that is not a trusted proxy", () => {
 
   test("[sign-in] a spoofed X-Forwarded-For from an untrusted peer does not escape the per-client limit", async () => {
     const statuses: number[] = [];
-    for (let i = 1; i <= 4; i++) statuses.push((await signIn(server.url, wrong(unique("spoof")), { "X-Forwarded-For": `198.51.100.${i}` })).status);
+    for (let i = 1; i <= 4; i++)
+      statuses.push(
+        (await signIn(server.url, wrong(unique("spoof")), { "X-Forwarded-For": `198.51.100.${i}` })).status,
+      );
     expect(statuses).toContain(429);
   });
 });
@@ -150,7 +180,11 @@ test.describe("[sign-in] a client that is not a trusted proxy", () => {
 test.describe("[sign-in] behind a trusted proxy on 127.0.0.1", () => {
   let server: Server;
   test.beforeAll(async () => {
-    server = await startServer({ REGCRED_PASSWORD_SCRYPT_LOG_N: "10", REGCRED_SIGNIN_CLIENT_ATTEMPTS: "3", REGCRED_TRUSTED_PROXIES: "127.0.0.1/32, ::1" });
+    server = await startServer({
+      REGCRED_PASSWORD_SCRYPT_LOG_N: "10",
+      REGCRED_SIGNIN_CLIENT_ATTEMPTS: "3",
+      REGCRED_TRUSTED_PROXIES: "127.0.0.1/32, ::1",
+    });
   });
   test.afterAll(async () => {
     await server?.stop();
@@ -158,7 +192,8 @@ test.describe("[sign-in] behind a trusted proxy on 127.0.0.1", () => {
 
   test("[sign-in] the per-client limit counts per forwarded address, the right-most one a client cannot forge", async () => {
     const from = (forwarded: string) => ({ "X-Forwarded-For": forwarded });
-    for (let i = 1; i <= 3; i++) expect((await signIn(server.url, wrong(unique("fwd")), from(`203.0.113.${i}, 198.51.100.7`))).status).toBe(401);
+    for (let i = 1; i <= 3; i++)
+      expect((await signIn(server.url, wrong(unique("fwd")), from(`203.0.113.${i}, 198.51.100.7`))).status).toBe(401);
     expect((await signIn(server.url, wrong(unique("fwd")), from("203.0.113.4, 198.51.100.7"))).status).toBe(429);
     expect((await signIn(server.url, wrong(unique("fwd")), from("198.51.100.8"))).status).toBe(401);
   });
@@ -177,19 +212,35 @@ test.describe("[sign-in] behind a trusted proxy on 127.0.0.1", () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
-    const [action] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Sign in" }).click()]);
+    const [action] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     expect(await action.headerValue("set-cookie")).toMatch(/^regcred_session=[^;]+;.*;\s*Secure/i);
   });
 
   test("[sign-in] the cookie from POST /api/session works, and DELETE /api/session signs out only when sent as same-origin JSON", async () => {
-    const ctx = await request.newContext({ baseURL: server.url, extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.30" } });
+    const ctx = await request.newContext({
+      baseURL: server.url,
+      extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.30" },
+    });
     try {
       expect((await ctx.post("/api/session", { data: ADMIN })).status()).toBe(204);
       expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(200);
       expect((await ctx.delete("/api/session")).status()).toBe(403);
-      expect((await ctx.delete("/api/session", { headers: { "Content-Type": "application/json", Origin: "http://evil.example" } })).status()).toBe(403);
+      expect(
+        (
+          await ctx.delete("/api/session", {
+            headers: { "Content-Type": "application/json", Origin: "http://evil.example" },
+          })
+        ).status(),
+      ).toBe(403);
       expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(200);
-      expect((await ctx.delete("/api/session", { headers: { "Content-Type": "application/json", Origin: server.url } })).status()).toBe(204);
+      expect(
+        (
+          await ctx.delete("/api/session", { headers: { "Content-Type": "application/json", Origin: server.url } })
+        ).status(),
+      ).toBe(204);
       expect((await ctx.get(`/api/orgs/${ORG}/registries`)).status()).toBe(401);
     } finally {
       await ctx.dispose();

@@ -19,7 +19,13 @@ function startServer(env: Record<string, string>, port: number): Run {
 
 async function waitForPage(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/login`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${port}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error("server did not start");
@@ -27,7 +33,10 @@ async function waitForPage(port: number): Promise<void> {
 
 test("[startup] an invalid variable stops start-up with a message naming it", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-startup-"));
-  const run = startServer({ REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: "not-a-key", REGCRED_DEFAULT_ORG: "Bad Org" }, 3291);
+  const run = startServer(
+    { REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: "not-a-key", REGCRED_DEFAULT_ORG: "Bad Org" },
+    3291,
+  );
   const code = await Promise.race([run.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 45_000))]);
   run.child.kill();
   expect(code).toBe(1);

@@ -3,7 +3,16 @@ import { expect, test } from "../fixtures";
 import { ADMIN_EMAIL, BASE_URL, ORG } from "../env";
 
 type Member = { userId: string; email: string; name: string; role: string; pending: boolean };
-type Token = { id: string; name: string; prefix: string; role: string; scopes: string[]; lastUsedAt: string | null; revokedAt: string | null; token?: string };
+type Token = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  scopes: string[];
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  token?: string;
+};
 
 const orgPath = (rest: string) => `${BASE_URL}/api/orgs/${ORG}/${rest}`;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -27,7 +36,14 @@ async function memberByEmail(api: APIRequestContext, email: string): Promise<Mem
 test("[tokens] create, use, list and revoke a token; the plaintext is shown once", async ({ api, request, uid }) => {
   const created = await createToken(api, { name: `ci-${uid}`, role: "manager", ci: true });
   expect(created.token).toMatch(/^rgc_[\w-]{40,}$/);
-  expect(created).toMatchObject({ name: `ci-${uid}`, role: "manager", scopes: ["ci"], prefix: created.token.slice(0, 8), lastUsedAt: null, revokedAt: null });
+  expect(created).toMatchObject({
+    name: `ci-${uid}`,
+    role: "manager",
+    scopes: ["ci"],
+    prefix: created.token.slice(0, 8),
+    lastUsedAt: null,
+    revokedAt: null,
+  });
 
   expect((await request.get(orgPath("registries"), { headers: bearer(created.token) })).status()).toBe(200);
 
@@ -58,10 +74,18 @@ test("[tokens] viewer and manager tokens cannot create tokens or manage users", 
     const headers = bearer(token);
     const create = await request.post(orgPath("tokens"), { headers, data: { name: `escalate-${uid}`, role: "admin" } });
     expect(create.status(), role).toBe(403);
-    expect(await create.json()).toMatchObject({ error: "FORBIDDEN", message: `This needs the admin role; you have ${role}.` });
+    expect(await create.json()).toMatchObject({
+      error: "FORBIDDEN",
+      message: `This needs the admin role; you have ${role}.`,
+    });
     expect((await request.get(orgPath("tokens"), { headers })).status(), role).toBe(403);
     expect((await request.delete(orgPath(`tokens/${id}`), { headers })).status(), role).toBe(403);
-    expect((await request.post(orgPath("users"), { headers, data: { email: `${role}-${uid}@e2e.test`, role: "admin" } })).status(), role).toBe(403);
+    expect(
+      (
+        await request.post(orgPath("users"), { headers, data: { email: `${role}-${uid}@e2e.test`, role: "admin" } })
+      ).status(),
+      role,
+    ).toBe(403);
     expect((await request.get(orgPath("registries"), { headers })).status(), role).toBe(200);
     expect((await api.delete(`tokens/${id}`)).status()).toBe(204);
   }
@@ -70,7 +94,11 @@ test("[tokens] viewer and manager tokens cannot create tokens or manage users", 
 
 test("[tokens] validation errors name the field", async ({ api, uid }) => {
   const cases: Array<{ path: string; data: unknown; fields: Record<string, string | RegExp> }> = [
-    { path: "tokens", data: { role: "owner" }, fields: { name: "is required", role: "must be viewer, manager or admin" } },
+    {
+      path: "tokens",
+      data: { role: "owner" },
+      fields: { name: "is required", role: "must be viewer, manager or admin" },
+    },
     { path: "tokens", data: { name: "  ", role: "viewer" }, fields: { name: "is required" } },
     { path: "tokens", data: { name: "x", role: "viewer", ci: "yes" }, fields: { ci: /\w/ } },
     { path: "tokens", data: { name: "x", role: "viewer", scopes: ["ci"] }, fields: { body: "unknown field: scopes" } },
@@ -87,7 +115,10 @@ test("[tokens] validation errors name the field", async ({ api, uid }) => {
       expect(body.message).toContain(field === "body" ? problem : `${field}: `);
     }
   }
-  const badJson = await api.post("users", { data: Buffer.from("{nope"), headers: { "Content-Type": "application/json" } });
+  const badJson = await api.post("users", {
+    data: Buffer.from("{nope"),
+    headers: { "Content-Type": "application/json" },
+  });
   expect(badJson.status()).toBe(400);
   expect(await badJson.json()).toMatchObject({ error: "INVALID_JSON" });
 
@@ -141,14 +172,19 @@ test("[users] invite, change the role of and remove a user", async ({ api, uid }
 test("[users] the last admin cannot be demoted or removed", async ({ api, uid }) => {
   // Other tests may have left admins behind; demote them so the first admin is the only one.
   for (const m of await members(api)) {
-    if (m.role === "admin" && m.email !== ADMIN_EMAIL) expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
+    if (m.role === "admin" && m.email !== ADMIN_EMAIL)
+      expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
   }
   const admin = await memberByEmail(api, ADMIN_EMAIL);
   expect(admin).toMatchObject({ role: "admin" });
 
   const demote = await api.patch(`users/${admin!.userId}`, { data: { role: "manager" } });
   expect(demote.status()).toBe(409);
-  expect(await demote.json()).toMatchObject({ error: "CONFLICT", message: /at least one admin/, fields: { role: "would leave the org without an admin who can sign in" } });
+  expect(await demote.json()).toMatchObject({
+    error: "CONFLICT",
+    message: /at least one admin/,
+    fields: { role: "would leave the org without an admin who can sign in" },
+  });
   const remove = await api.delete(`users/${admin!.userId}`);
   expect(remove.status()).toBe(409);
   expect(await remove.json()).toMatchObject({ error: "CONFLICT", message: /at least one admin/ });

@@ -6,10 +6,18 @@ async function expectAccessible(page: Page) {
   expect((await new AxeBuilder({ page }).include("main").analyze()).violations).toEqual([]);
 }
 
-test("[audit] admins filter the audit log, load older entries, and read it by keyboard, in dark mode and at 390 px", async ({ page, api, uid }) => {
+test("[audit] admins filter the audit log, load older entries, and read it by keyboard, in dark mode and at 390 px", async ({
+  page,
+  api,
+  uid,
+}) => {
   test.setTimeout(120_000);
   const target = `ui-audit-${uid}`;
-  expect((await api.post("registries", { data: { id: target, registry: `${target}.example.com`, type: "public" } })).status()).toBe(201);
+  expect(
+    (
+      await api.post("registries", { data: { id: target, registry: `${target}.example.com`, type: "public" } })
+    ).status(),
+  ).toBe(201);
   for (let i = 0; i < 55; i++) {
     expect((await api.post("tokens", { data: { name: `ui-audit-${uid}-${i}`, role: "viewer" } })).status()).toBe(201);
   }

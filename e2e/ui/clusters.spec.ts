@@ -4,7 +4,10 @@ import { expect, test } from "../fixtures";
 
 function adminKubeconfig(): string {
   const file = process.env.KUBECONFIG_ADMIN;
-  if (!file) throw new Error("KUBECONFIG_ADMIN is not set: start a kube-apiserver with scripts/peers/kube-up.sh and export it from its env file.");
+  if (!file)
+    throw new Error(
+      "KUBECONFIG_ADMIN is not set: start a kube-apiserver with scripts/peers/kube-up.sh and export it from its env file.",
+    );
   return fs.readFileSync(file, "utf8");
 }
 
@@ -50,7 +53,10 @@ test("[clusters] add a cluster from a pasted kubeconfig, test its connection, de
 });
 
 test("[clusters] an exec-plugin kubeconfig is refused with a clear message", async ({ page, uid }) => {
-  const exec = adminKubeconfig().replace(/client-certificate-data: .*\n\s*client-key-data: .*/, "exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws");
+  const exec = adminKubeconfig().replace(
+    /client-certificate-data: .*\n\s*client-key-data: .*/,
+    "exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws",
+  );
   await page.goto("/clusters");
   await page.getByRole("button", { name: "Add cluster", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Add a cluster" });
@@ -58,11 +64,17 @@ test("[clusters] an exec-plugin kubeconfig is refused with a clear message", asy
   await expect(dialog.getByRole("alert").filter({ hasText: "exec credential plugin" })).toBeVisible();
   await dialog.getByRole("textbox", { name: "Name", exact: true }).fill(`e2e-exec-${uid}`);
   await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText(/Context "admin@regcred-test" cannot be used: user "admin" uses an exec credential plugin/).first()).toBeVisible();
+  await expect(
+    page.getByText(/Context "admin@regcred-test" cannot be used: user "admin" uses an exec credential plugin/).first(),
+  ).toBeVisible();
   await expect(dialog).toBeVisible();
 });
 
-test("[clusters] switching to webhook wiring shows the webhook token once; mTLS needs a client CA; secret_ref namespaces are saved", async ({ page, api, uid }) => {
+test("[clusters] switching to webhook wiring shows the webhook token once; mTLS needs a client CA; secret_ref namespaces are saved", async ({
+  page,
+  api,
+  uid,
+}) => {
   const name = `e2e-wh-${uid}`;
   const created = await api.post("clusters", { data: { name, kubeconfig: adminKubeconfig() } });
   expect(created.status()).toBe(201);
@@ -89,7 +101,12 @@ test("[clusters] switching to webhook wiring shows the webhook token once; mTLS 
   await expect(issued).toHaveCount(0);
 
   const read = await (await api.get(`clusters/${name}`)).json();
-  expect(read).toMatchObject({ wiring: "webhook", webhook_auth: "token", webhook_token_set: true, secret_ref_namespaces: ["ci", "infra"] });
+  expect(read).toMatchObject({
+    wiring: "webhook",
+    webhook_auth: "token",
+    webhook_token_set: true,
+    secret_ref_namespaces: ["ci", "infra"],
+  });
   expect(JSON.stringify(read)).not.toContain(token);
   await page.reload();
   expect(await page.content()).not.toContain(token);

@@ -20,17 +20,38 @@ test.beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-controller-e2e-"));
   const log = fs.openSync(path.join(dir, "server.log"), "w");
   server = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: "", REGCRED_DATA_DIR: dir, REGCRED_BOOTSTRAP_TOKEN: TOKEN, REGCRED_ADMIN_EMAIL: "ops@controller.test", REGCRED_ADMIN_PASSWORD: PASSWORD, REGCRED_CONTROLLER: "inprocess", REGCRED_WEBHOOK_PORT: "0" },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      REGCRED_DATA_DIR: dir,
+      REGCRED_BOOTSTRAP_TOKEN: TOKEN,
+      REGCRED_ADMIN_EMAIL: "ops@controller.test",
+      REGCRED_ADMIN_PASSWORD: PASSWORD,
+      REGCRED_CONTROLLER: "inprocess",
+      REGCRED_WEBHOOK_PORT: "0",
+    },
     stdio: ["ignore", log, log],
   });
-  for (let i = 0; i < 240 && !(await fetch(`${BASE}/login`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  for (
+    let i = 0;
+    i < 240 &&
+    !(await fetch(`${BASE}/login`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 250));
 });
 
 test.afterAll(async () => {
   server?.kill("SIGTERM");
 });
 
-test("[controller] a new Deployment gets its pull secret, shown on the Sync and Secrets screens", async ({ browser, playwright }) => {
+test("[controller] a new Deployment gets its pull secret, shown on the Sync and Secrets screens", async ({
+  browser,
+  playwright,
+}) => {
   const kubeconfig = fs.readFileSync(process.env.KUBECONFIG_ADMIN!, "utf8");
   const kc = new k8s.KubeConfig();
   kc.loadFromString(kubeconfig);
@@ -39,16 +60,42 @@ test("[controller] a new Deployment gets its pull secret, shown on the Sync and 
   await core.createNamespace({ body: { metadata: { name: namespace, labels: { "e2e-sync": suffix } } } });
   await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: "default" } } });
 
-  const api = await playwright.request.newContext({ baseURL: `${BASE}/api/orgs/default/`, extraHTTPHeaders: { Authorization: `Bearer ${TOKEN}` } });
+  const api = await playwright.request.newContext({
+    baseURL: `${BASE}/api/orgs/default/`,
+    extraHTTPHeaders: { Authorization: `Bearer ${TOKEN}` },
+  });
   const host = `sync-${suffix}.example.com`;
-  expect((await api.post("registries", { data: { id: "team", registry: host, type: "basic", creds: { username: "robot", password: "pw" } } })).status()).toBe(201);
-  expect((await api.post("clusters", { data: { name: "dev", kubeconfig, namespace_selector: `e2e-sync=${suffix}` } })).status()).toBe(201);
+  expect(
+    (
+      await api.post("registries", {
+        data: { id: "team", registry: host, type: "basic", creds: { username: "robot", password: "pw" } },
+      })
+    ).status(),
+  ).toBe(201);
+  expect(
+    (
+      await api.post("clusters", { data: { name: "dev", kubeconfig, namespace_selector: `e2e-sync=${suffix}` } })
+    ).status(),
+  ).toBe(201);
   await apps.createNamespacedDeployment({
     namespace,
-    body: { metadata: { name: "api" }, spec: { selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec: { containers: [{ name: "api", image: `${host}/api:1.0` }] } } } },
+    body: {
+      metadata: { name: "api" },
+      spec: {
+        selector: { matchLabels: { app: "api" } },
+        template: {
+          metadata: { labels: { app: "api" } },
+          spec: { containers: [{ name: "api", image: `${host}/api:1.0` }] },
+        },
+      },
+    },
   });
 
-  await expect.poll(async () => (await core.readNamespacedSecret({ namespace, name: "regcred-team" }).catch(() => null))?.type, { timeout: 30_000 }).toBe("kubernetes.io/dockerconfigjson");
+  await expect
+    .poll(async () => (await core.readNamespacedSecret({ namespace, name: "regcred-team" }).catch(() => null))?.type, {
+      timeout: 30_000,
+    })
+    .toBe("kubernetes.io/dockerconfigjson");
   const sa = await core.readNamespacedServiceAccount({ namespace, name: "default" });
   expect(sa.imagePullSecrets?.map((r) => r.name)).toContain("regcred-team");
 

@@ -12,7 +12,10 @@ async function signInPage(page: Page, email: string, password: string): Promise<
   await expect(page.getByRole("heading", { name: "Registries", exact: true })).toBeVisible();
 }
 
-test("[orgs] an instance admin creates an org in Settings and switches to it with the keyboard, at phone width too", async ({ browser, uid }) => {
+test("[orgs] an instance admin creates an org in Settings and switches to it with the keyboard, at phone width too", async ({
+  browser,
+  uid,
+}) => {
   // A session of its own: switching moves the session, and the shared admin session must stay in the e2e org.
   const context = await browser.newContext({ baseURL: BASE_URL, storageState: freshState });
   const page = await context.newPage();
@@ -58,15 +61,23 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   const add = page.getByRole("dialog", { name: `Add a member to ${org}` });
   await add.getByLabel("Email").fill(newcomer);
   await add.getByRole("button", { name: "Invite" }).click();
-  await expect(page.getByRole("dialog", { name: `Invite ${newcomer}` }).getByTestId("secret-once")).toContainText("/invite/");
+  await expect(page.getByRole("dialog", { name: `Invite ${newcomer}` }).getByTestId("secret-once")).toContainText(
+    "/invite/",
+  );
   await page.getByRole("button", { name: "Done" }).click();
   await expect(page.locator(`tr[data-org-id="${org}"] td`).nth(2)).toHaveText("2");
-  const members: Array<{ email: string; pending: boolean }> = await (await page.request.get(`/api/orgs/${org}/users`)).json();
+  const members: Array<{ email: string; pending: boolean }> = await (
+    await page.request.get(`/api/orgs/${org}/users`)
+  ).json();
   expect(members.find((m) => m.email === newcomer)).toMatchObject({ pending: true });
   await context.close();
 });
 
-test("[orgs] a user removed from their only org gets a page that says so, not a dead end", async ({ browser, api, uid }) => {
+test("[orgs] a user removed from their only org gets a page that says so, not a dead end", async ({
+  browser,
+  api,
+  uid,
+}) => {
   const email = `gone-${uid}@e2e.test`;
   const invited = await api.post("users", { data: { email, role: "viewer" } });
   expect(invited.status()).toBe(201);
@@ -93,6 +104,8 @@ test("[orgs] a user removed from their only org gets a page that says so, not a 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("gone-soon-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText("Your account is not a member of any org any more. Ask an admin of your org to add you again.")).toBeVisible();
+  await expect(
+    page.getByText("Your account is not a member of any org any more. Ask an admin of your org to add you again."),
+  ).toBeVisible();
   await context.close();
 });

@@ -6,12 +6,17 @@ import { expect, test } from "../fixtures";
 async function expectNoSeriousA11yViolations(page: Page, what: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${what}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(
+    serious.map((v) => `${what}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+  ).toEqual([]);
 }
 
 async function openAddDialog(page: Page, typeLabel: string) {
   await page.goto("/registries");
-  await page.getByRole("button", { name: /^Add (your first )?registry$/ }).first().click();
+  await page
+    .getByRole("button", { name: /^Add (your first )?registry$/ })
+    .first()
+    .click();
   await page.getByRole("dialog").getByRole("button", { name: typeLabel }).click();
 }
 
@@ -27,7 +32,11 @@ test.describe("[registries] screen", () => {
     await registry?.stop();
   });
 
-  test("[registries] add an ECR registry through the dialog, edit it with secrets kept, delete it", async ({ page, api, uid }) => {
+  test("[registries] add an ECR registry through the dialog, edit it with secrets kept, delete it", async ({
+    page,
+    api,
+    uid,
+  }) => {
     const keys = (await setupEcrIdentities(process.env.MOTO_URL!)).ecrUser;
     const id = `ecr-${uid}`;
     const host = `${String(Date.now()).slice(-12).padStart(12, "1")}.dkr.ecr.us-east-1.amazonaws.com`;
@@ -87,16 +96,34 @@ test.describe("[registries] screen", () => {
     const row = page.locator(`tr[data-registry-id="${id}"]`);
     await expect(row).toContainText("Not tested yet");
     await row.getByRole("button", { name: `Test credentials of ${id}` }).click();
-    await expect(page.getByRole("cell", { name: `Credential test of ${id}` }).locator("[data-check-status]")).toHaveAttribute("data-check-status", "valid");
+    await expect(
+      page.getByRole("cell", { name: `Credential test of ${id}` }).locator("[data-check-status]"),
+    ).toHaveAttribute("data-check-status", "valid");
     await expect(row).toContainText("valid");
     await page.reload();
     await expect(page.locator(`tr[data-registry-id="${id}"]`)).toContainText(/valid.*(just now|ago)/);
   });
 
-  test("[registries] moving a registry to another host or CA in the edit dialog needs its credentials again", async ({ page, api, uid }) => {
+  test("[registries] moving a registry to another host or CA in the edit dialog needs its credentials again", async ({
+    page,
+    api,
+    uid,
+  }) => {
     const id = `move-${uid}`;
     const saved = `${registry.host}/${uid}`;
-    expect((await api.post("registries", { data: { id, registry: saved, type: "basic", creds: { username: "ci", password: "right-password" }, ca_cert: pki.ca.cert } })).status()).toBe(201);
+    expect(
+      (
+        await api.post("registries", {
+          data: {
+            id,
+            registry: saved,
+            type: "basic",
+            creds: { username: "ci", password: "right-password" },
+            ca_cert: pki.ca.cert,
+          },
+        })
+      ).status(),
+    ).toBe(201);
     await page.goto("/registries");
     const row = page.locator(`tr[data-registry-id="${id}"]`);
     const dialog = page.getByRole("dialog");
@@ -130,11 +157,29 @@ test.describe("[registries] screen", () => {
 
   test("[registries] the image box answers like the resolve API", async ({ page, api, uid }) => {
     const host = `${uid}.example.com`;
-    expect((await api.post("registries", { data: { id: `wide-${uid}`, registry: host, type: "basic", creds: { username: "u", password: "p" } } })).status()).toBe(201);
-    expect((await api.post("registries", { data: { id: `team-${uid}`, registry: `${host}/team`, type: "basic", creds: { username: "u", password: "p" } } })).status()).toBe(201);
+    expect(
+      (
+        await api.post("registries", {
+          data: { id: `wide-${uid}`, registry: host, type: "basic", creds: { username: "u", password: "p" } },
+        })
+      ).status(),
+    ).toBe(201);
+    expect(
+      (
+        await api.post("registries", {
+          data: { id: `team-${uid}`, registry: `${host}/team`, type: "basic", creds: { username: "u", password: "p" } },
+        })
+      ).status(),
+    ).toBe(201);
     const image = `${host}/team/api:1.2`;
     const resolved = await (await api.get(`images/resolve?image=${encodeURIComponent(image)}`)).json();
-    expect(resolved).toMatchObject({ domain: host, path: "team/api", tag: "1.2", registry: { id: `team-${uid}` }, secret: `regcred-team-${uid}` });
+    expect(resolved).toMatchObject({
+      domain: host,
+      path: "team/api",
+      tag: "1.2",
+      registry: { id: `team-${uid}` },
+      secret: `regcred-team-${uid}`,
+    });
     await page.goto("/registries");
     await page.getByLabel("Image reference").fill(image);
     await expect(page.getByTestId("resolver-answer")).toContainText(`Uses registry team-${uid}`);
@@ -144,7 +189,11 @@ test.describe("[registries] screen", () => {
     expect((await api.get(`images/resolve?image=${encodeURIComponent("Upper/Case")}`)).status()).toBe(400);
   });
 
-  test("[registries] axe finds no serious or critical violations on the page and its dialogs", async ({ page, api, uid }) => {
+  test("[registries] axe finds no serious or critical violations on the page and its dialogs", async ({
+    page,
+    api,
+    uid,
+  }) => {
     await api.post("registries", { data: { id: `axe-${uid}`, registry: `axe-${uid}.example.com`, type: "public" } });
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -156,7 +205,10 @@ test.describe("[registries] screen", () => {
       await page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
       await expectNoSeriousA11yViolations(page, `ECR dialog with errors (${scheme})`);
       await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
-      await page.locator(`tr[data-registry-id="axe-${uid}"]`).getByRole("button", { name: `Delete axe-${uid}` }).click();
+      await page
+        .locator(`tr[data-registry-id="axe-${uid}"]`)
+        .getByRole("button", { name: `Delete axe-${uid}` })
+        .click();
       await expectNoSeriousA11yViolations(page, `delete dialog (${scheme})`);
       await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
     }

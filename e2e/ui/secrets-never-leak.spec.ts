@@ -5,9 +5,24 @@ import { expect, test } from "../fixtures";
 test("[registries] the Registries page never carries stored credentials", async ({ api, page, uid }) => {
   const canary = `canary-${uid}-SECRET`;
   const bodies = [
-    { id: `uileak-basic-${uid}`, registry: `uileak-${uid}.example.com`, type: "basic", creds: { username: `user-${canary}`, password: `${canary}-basic` } },
-    { id: `uileak-ecr-${uid}`, registry: `${uid.replace(/\D/g, "").padEnd(12, "3").slice(0, 12)}.dkr.ecr.us-east-2.amazonaws.com`, type: "amazon_ecr", creds: { username: `key-${canary}`, password: `${canary}-ecr` } },
-    { id: `uileak-acr-${uid}`, registry: `uileak${uid}.azurecr.io`, type: "azure_acr", creds: { username: `sp-${canary}`, password: `${canary}-acr` } },
+    {
+      id: `uileak-basic-${uid}`,
+      registry: `uileak-${uid}.example.com`,
+      type: "basic",
+      creds: { username: `user-${canary}`, password: `${canary}-basic` },
+    },
+    {
+      id: `uileak-ecr-${uid}`,
+      registry: `${uid.replace(/\D/g, "").padEnd(12, "3").slice(0, 12)}.dkr.ecr.us-east-2.amazonaws.com`,
+      type: "amazon_ecr",
+      creds: { username: `key-${canary}`, password: `${canary}-ecr` },
+    },
+    {
+      id: `uileak-acr-${uid}`,
+      registry: `uileak${uid}.azurecr.io`,
+      type: "azure_acr",
+      creds: { username: `sp-${canary}`, password: `${canary}-acr` },
+    },
   ];
   for (const body of bodies) expect((await api.post("registries", { data: body })).status()).toBe(201);
 
@@ -32,7 +47,9 @@ test("[registries] the Registries page never carries stored credentials", async 
     await page.getByRole("button", { name: `Edit ${body.id}`, exact: true }).click();
     const dialog = page.getByRole("dialog");
     await expect(dialog).toBeVisible();
-    const values = await dialog.locator("input, textarea").evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+    const values = await dialog
+      .locator("input, textarea")
+      .evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
     expect(values.join("\n")).not.toContain(canary);
     expect(await page.content()).not.toContain(canary);
     await page.keyboard.press("Escape");

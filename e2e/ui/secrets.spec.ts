@@ -6,7 +6,10 @@ import { expect, test } from "../fixtures";
 
 function adminKubeconfigFile(): string {
   const file = process.env.KUBECONFIG_ADMIN;
-  if (!file) throw new Error("KUBECONFIG_ADMIN is not set: start a kube-apiserver with scripts/peers/kube-up.sh and export it from its env file.");
+  if (!file)
+    throw new Error(
+      "KUBECONFIG_ADMIN is not set: start a kube-apiserver with scripts/peers/kube-up.sh and export it from its env file.",
+    );
   return file;
 }
 
@@ -22,14 +25,25 @@ function closedPort(): Promise<number> {
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const password = "e2e-canary-secret-password";
-const data = (host: string) => ({ ".dockerconfigjson": b64(JSON.stringify({ auths: { [host]: { username: "robot", password, auth: b64(`robot:${password}`) } } })) });
+const data = (host: string) => ({
+  ".dockerconfigjson": b64(
+    JSON.stringify({ auths: { [host]: { username: "robot", password, auth: b64(`robot:${password}`) } } }),
+  ),
+});
 const labels = (registry: string, expires: Date) => ({
   "app.kubernetes.io/managed-by": "regcred",
   "regcred.dev/registry": registry,
-  "regcred.dev/expires": expires.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, ""),
+  "regcred.dev/expires": expires
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, ""),
 });
 
-test("[secrets] filter the secrets view by status and namespace, open a detail panel, see a down cluster inline", async ({ page, api, uid }) => {
+test("[secrets] filter the secrets view by status and namespace, open a detail panel, see a down cluster inline", async ({
+  page,
+  api,
+  uid,
+}) => {
   const file = adminKubeconfigFile();
   const kubeconfig = fs.readFileSync(file, "utf8");
   const cluster = `sec-${uid}`;
@@ -41,8 +55,20 @@ test("[secrets] filter the secrets view by status and namespace, open a detail p
 
   const server = /server: (\S+)/.exec(kubeconfig)![1]!;
   expect((await api.post("clusters", { data: { name: cluster, kubeconfig } })).status()).toBe(201);
-  expect((await api.post("clusters", { data: { name: down, kubeconfig: kubeconfig.replace(server, `https://127.0.0.1:${await closedPort()}`) } })).status()).toBe(201);
-  expect((await api.post("registries", { data: { id: registryId, registry: host, type: "basic", creds: { username: "robot", password } } })).status()).toBe(201);
+  expect(
+    (
+      await api.post("clusters", {
+        data: { name: down, kubeconfig: kubeconfig.replace(server, `https://127.0.0.1:${await closedPort()}`) },
+      })
+    ).status(),
+  ).toBe(201);
+  expect(
+    (
+      await api.post("registries", {
+        data: { id: registryId, registry: host, type: "basic", creds: { username: "robot", password } },
+      })
+    ).status(),
+  ).toBe(201);
 
   const kc = new KubeConfig();
   kc.loadFromFile(file);
@@ -50,18 +76,26 @@ test("[secrets] filter the secrets view by status and namespace, open a detail p
   const now = Date.now();
   for (const namespace of [nsA, nsB]) await core.createNamespace({ body: { metadata: { name: namespace } } });
   const put = (namespace: string, name: string, l: Record<string, string>) =>
-    core.createNamespacedSecret({ namespace, body: { metadata: { name, labels: l }, type: "kubernetes.io/dockerconfigjson", data: data(host) } });
+    core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name, labels: l }, type: "kubernetes.io/dockerconfigjson", data: data(host) },
+    });
   await put(nsA, `regcred-${registryId}`, labels(registryId, new Date(now + 30 * 86_400_000)));
   await put(nsA, `regcred-gone-${uid}`, labels(`gone-${uid}`, new Date(now + 30 * 86_400_000)));
   await put(nsB, `regcred-${registryId}`, labels(registryId, new Date(now - 3_600_000)));
   await put(nsB, "regcred-manual", {});
-  await core.createNamespacedServiceAccount({ namespace: nsA, body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-${registryId}` }] } });
+  await core.createNamespacedServiceAccount({
+    namespace: nsA,
+    body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-${registryId}` }] },
+  });
 
   try {
     await page.goto("/secrets");
     await expect(page.getByRole("heading", { level: 1, name: "Secrets" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Secrets" })).toHaveAttribute("aria-current", "page");
-    await expect(page.locator(`[data-cluster-error="${down}"]`)).toContainText("unreachable: connection refused", { timeout: 30_000 });
+    await expect(page.locator(`[data-cluster-error="${down}"]`)).toContainText("unreachable: connection refused", {
+      timeout: 30_000,
+    });
     const row = (namespace: string, name: string) => page.locator(`tr[data-secret="${cluster}/${namespace}/${name}"]`);
     await expect(row(nsA, `regcred-${registryId}`)).toBeVisible();
 
@@ -94,7 +128,9 @@ test("[secrets] filter the secrets view by status and namespace, open a detail p
     await expect(page.locator("tbody tr")).toHaveCount(1);
     await filters.getByLabel("Search").fill(`e2e-${uid}`);
 
-    await row(nsA, `regcred-${registryId}`).getByRole("button", { name: `Details of ${nsA}/regcred-${registryId} in ${cluster}` }).click();
+    await row(nsA, `regcred-${registryId}`)
+      .getByRole("button", { name: `Details of ${nsA}/regcred-${registryId} in ${cluster}` })
+      .click();
     const detail = page.getByRole("dialog", { name: `${nsA}/regcred-${registryId}` });
     await expect(detail).toContainText("its credential is valid until");
     await expect(detail).toContainText(host);
@@ -110,7 +146,11 @@ test("[secrets] filter the secrets view by status and namespace, open a detail p
 
     const apiView = await api.get(`secrets?cluster=${cluster}&status=not_managed&q=e2e-${uid}`);
     expect(apiView.status()).toBe(200);
-    const body = (await apiView.json()) as { clusters: Array<{ name: string }>; secrets: Array<{ namespace: string; name: string }>; counts: Record<string, number> };
+    const body = (await apiView.json()) as {
+      clusters: Array<{ name: string }>;
+      secrets: Array<{ namespace: string; name: string }>;
+      counts: Record<string, number>;
+    };
     expect(body.clusters.map((c) => c.name)).toEqual([cluster]);
     expect(body.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual([`${nsB}/regcred-manual`]);
     expect(body.counts).toMatchObject({ total: 4, valid: 1, expired: 1, orphaned: 1, not_managed: 1 });

@@ -3,7 +3,12 @@ import { ADMIN_EMAIL, BASE_URL, ORG } from "../env";
 
 const registriesUrl = `${BASE_URL}/api/orgs/${ORG}/registries`;
 
-test("[settings] create an API token, use it once shown, then revoke it", async ({ page, context, playwright, uid }) => {
+test("[settings] create an API token, use it once shown, then revoke it", async ({
+  page,
+  context,
+  playwright,
+  uid,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
   const name = `ui-${uid}`;
   await page.goto("/settings");
@@ -100,7 +105,10 @@ test("[settings] invite a user who sets a password and lands signed in as a view
   await expect(row).toContainText("Ina Invitee");
 
   await row.getByRole("button", { name: `Remove ${email}` }).click();
-  await page.getByRole("dialog", { name: `Remove ${email}?` }).getByRole("button", { name: "Remove" }).click();
+  await page
+    .getByRole("dialog", { name: `Remove ${email}?` })
+    .getByRole("button", { name: "Remove" })
+    .click();
   await expect(page.getByText(`${email} removed`)).toBeVisible();
   await expect(row).toHaveCount(0);
 });
@@ -108,7 +116,8 @@ test("[settings] invite a user who sets a password and lands signed in as a view
 test("[settings] changing roles shows the server's refusal to demote the last admin", async ({ page, api, uid }) => {
   const members: Array<{ userId: string; email: string; role: string }> = await (await api.get("users")).json();
   for (const m of members) {
-    if (m.role === "admin" && m.email !== ADMIN_EMAIL) expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
+    if (m.role === "admin" && m.email !== ADMIN_EMAIL)
+      expect((await api.patch(`users/${m.userId}`, { data: { role: "viewer" } })).status()).toBe(200);
   }
   const email = `${uid}@e2e.test`;
   expect((await api.post("users", { data: { email, role: "viewer" } })).status()).toBe(201);
@@ -121,7 +130,11 @@ test("[settings] changing roles shows the server's refusal to demote the last ad
 
   const mine = page.getByLabel(`Role of ${ADMIN_EMAIL}`);
   await mine.selectOption("viewer");
-  await expect(page.getByText("An org needs at least one admin who can sign in; promote someone who has accepted their invite first.")).toBeVisible();
+  await expect(
+    page.getByText(
+      "An org needs at least one admin who can sign in; promote someone who has accepted their invite first.",
+    ),
+  ).toBeVisible();
   await expect(mine).toHaveValue("admin");
   await expect(page.locator("tr", { hasText: ADMIN_EMAIL }).getByRole("button", { name: /Remove/ })).toHaveCount(0);
 
@@ -149,7 +162,10 @@ test("[settings] a pending member gets a new invite link that replaces the old o
   await shown.getByRole("button", { name: "Done" }).click();
   await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("manager");
 
-  const other = await page.context().browser()!.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
+  const other = await page
+    .context()
+    .browser()!
+    .newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
   const old = await other.newPage();
   await old.goto(first);
   await expect(old.getByRole("heading", { name: "This invite link does not work" })).toBeVisible();

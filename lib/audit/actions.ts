@@ -7,7 +7,9 @@ import type { AuditPage } from "./schema";
 import { listAuditPage } from "./service";
 
 export async function listAuditPageAction(params: AuditParams): Promise<ActionResult<AuditPage>> {
-  return withActor("listAuditPage", (ctx) => listAuditPage(ctx, typeof params === "object" && params !== null ? pick(params) : {}));
+  return withActor("listAuditPage", (ctx) =>
+    listAuditPage(ctx, typeof params === "object" && params !== null ? pick(params) : {}),
+  );
 }
 
 // Server-action arguments arrive from the client as they were sent: keep only string values of known names.

@@ -6,24 +6,58 @@ describe("audit cursor", () => {
     expect(decodeAuditCursor(encodeAuditCursor(id))).toBe(id);
   });
 
-  it.each(["", "abc", "42", encodeAuditCursor(1).slice(0, -1) + "!", Buffer.from("a1:0").toString("base64url"), Buffer.from("a1:-5").toString("base64url"), Buffer.from("a1:1e3").toString("base64url"), Buffer.from("b1:5").toString("base64url"), "x".repeat(41)])(
-    "refuses %j",
-    (cursor) => {
-      expect(decodeAuditCursor(cursor)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    "abc",
+    "42",
+    encodeAuditCursor(1).slice(0, -1) + "!",
+    Buffer.from("a1:0").toString("base64url"),
+    Buffer.from("a1:-5").toString("base64url"),
+    Buffer.from("a1:1e3").toString("base64url"),
+    Buffer.from("b1:5").toString("base64url"),
+    "x".repeat(41),
+  ])("refuses %j", (cursor) => {
+    expect(decodeAuditCursor(cursor)).toBeNull();
+  });
 });
 
 describe("parseAuditQuery", () => {
   it("defaults to the newest 200 entries and no filter", () => {
-    expect(parseAuditQuery({})).toEqual({ ok: true, query: { limit: AUDIT_DEFAULT_LIMIT, beforeId: null, action: null, actor: null, target: null, since: null, until: null } });
+    expect(parseAuditQuery({})).toEqual({
+      ok: true,
+      query: {
+        limit: AUDIT_DEFAULT_LIMIT,
+        beforeId: null,
+        action: null,
+        actor: null,
+        target: null,
+        since: null,
+        until: null,
+      },
+    });
   });
 
   it("reads every filter", () => {
-    const parsed = parseAuditQuery({ limit: "50", cursor: encodeAuditCursor(7), action: "token.revoke", actor: "a@b.c", target: "t1", since: "2026-01-01T00:00:00Z", until: "2026-01-02T00:00:00.5+02:00" });
+    const parsed = parseAuditQuery({
+      limit: "50",
+      cursor: encodeAuditCursor(7),
+      action: "token.revoke",
+      actor: "a@b.c",
+      target: "t1",
+      since: "2026-01-01T00:00:00Z",
+      until: "2026-01-02T00:00:00.5+02:00",
+    });
     expect(parsed).toEqual({
       ok: true,
-      query: { limit: 50, beforeId: 7, action: "token.revoke", actor: "a@b.c", target: "t1", since: new Date("2026-01-01T00:00:00Z"), until: new Date("2026-01-01T22:00:00.500Z") },
+      query: {
+        limit: 50,
+        beforeId: 7,
+        action: "token.revoke",
+        actor: "a@b.c",
+        target: "t1",
+        since: new Date("2026-01-01T00:00:00Z"),
+        until: new Date("2026-01-01T22:00:00.500Z"),
+      },
     });
   });
 
@@ -55,6 +89,8 @@ describe("parseAuditQuery", () => {
 
 describe("nextPageSearch", () => {
   it("keeps the filters and limit and replaces the cursor", () => {
-    expect(nextPageSearch({ limit: "10", cursor: "old", action: "registry.create", since: "2026-01-01T00:00:00Z" }, "NEW")).toBe("limit=10&cursor=NEW&action=registry.create&since=2026-01-01T00%3A00%3A00Z");
+    expect(
+      nextPageSearch({ limit: "10", cursor: "old", action: "registry.create", since: "2026-01-01T00:00:00Z" }, "NEW"),
+    ).toBe("limit=10&cursor=NEW&action=registry.create&since=2026-01-01T00%3A00%3A00Z");
   });
 });

@@ -61,11 +61,14 @@ function parseLimit(value: string | undefined, fields: FieldErrors): number {
 }
 
 /** Parses the query string of GET /audit; every bad value is named in `fields`. */
-export function parseAuditQuery(params: AuditParams): { ok: true; query: AuditQuery } | { ok: false; fields: FieldErrors } {
+export function parseAuditQuery(
+  params: AuditParams,
+): { ok: true; query: AuditQuery } | { ok: false; fields: FieldErrors } {
   const fields: FieldErrors = {};
   const limit = parseLimit(params.limit, fields);
   const beforeId = params.cursor ? decodeAuditCursor(params.cursor) : null;
-  if (params.cursor && beforeId === null) fields.cursor = "is not a cursor this API returned; use the one from the Link header or next_cursor";
+  if (params.cursor && beforeId === null)
+    fields.cursor = "is not a cursor this API returned; use the one from the Link header or next_cursor";
   const since = parseTime(params.since, "since", fields);
   const until = parseTime(params.until, "until", fields);
   if (since && until && since.getTime() >= until.getTime()) fields.until = "must be later than since";

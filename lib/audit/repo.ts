@@ -8,8 +8,16 @@ import type { AuditQuery } from "./query";
 type Details = Record<string, string | number | boolean | null>;
 
 /** Records who did what; details carry ids and flags only, never credential values. */
-export async function recordAudit(db: Db, actor: Actor, action: string, target: string, details?: Details): Promise<void> {
-  await db.insert(auditLog).values({ orgId: actor.orgId, actor: actor.label, action, target, details: details ?? null });
+export async function recordAudit(
+  db: Db,
+  actor: Actor,
+  action: string,
+  target: string,
+  details?: Details,
+): Promise<void> {
+  await db
+    .insert(auditLog)
+    .values({ orgId: actor.orgId, actor: actor.label, action, target, details: details ?? null });
 }
 
 export async function listAudit(db: Db, orgId: string, limit = 100) {
@@ -27,6 +35,11 @@ export async function pageAudit(db: Db, orgId: string, q: AuditQuery) {
     q.since !== null ? gte(auditLog.createdAt, q.since) : undefined,
     q.until !== null ? lt(auditLog.createdAt, q.until) : undefined,
   );
-  const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.limit + 1);
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(where)
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit + 1);
   return { rows: rows.slice(0, q.limit), more: rows.length > q.limit };
 }

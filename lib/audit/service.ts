@@ -15,7 +15,14 @@ export async function listAuditPage(ctx: { db: Db; actor: Actor }, params: Audit
   const { rows, more } = await pageAudit(ctx.db, ctx.actor.orgId, parsed.query);
   const last = rows.at(-1);
   return {
-    entries: rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, target: r.target, details: r.details, created_at: r.createdAt.toISOString() })),
+    entries: rows.map((r) => ({
+      id: r.id,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      details: r.details,
+      created_at: r.createdAt.toISOString(),
+    })),
     next_cursor: more && last ? encodeAuditCursor(last.id) : null,
   };
 }

@@ -18,12 +18,21 @@ async function actorFromToken(db: Db, bearer: string, orgId: string | null): Pro
     .where(and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)))
     .limit(1);
   if (!token) throw new AppError("UNAUTHENTICATED", "The API token is invalid or revoked.");
-  if (orgId !== null && token.orgId !== orgId) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+  if (orgId !== null && token.orgId !== orgId)
+    throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   // last_used_at is minute-grained, so a busy CI token costs one write a minute, not one per call.
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
   }
-  return { orgId: token.orgId, role: token.role, kind: "token", userId: null, tokenId: token.id, label: `token:${token.name}`, scopes: token.scopes };
+  return {
+    orgId: token.orgId,
+    role: token.role,
+    kind: "token",
+    userId: null,
+    tokenId: token.id,
+    label: `token:${token.name}`,
+    scopes: token.scopes,
+  };
 }
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
@@ -33,10 +42,20 @@ export async function actorForSession(db: Db, session: Session, orgId: string): 
   const [membership] = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId), isNull(memberships.inviteTokenHash)))
+    .where(
+      and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId), isNull(memberships.inviteTokenHash)),
+    )
     .limit(1);
   if (!membership) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
-  return { orgId, role: membership.role, kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };
+  return {
+    orgId,
+    role: membership.role,
+    kind: "user",
+    userId: session.userId,
+    tokenId: null,
+    label: session.email,
+    scopes: [],
+  };
 }
 
 async function actorFromSession(db: Db, sessionToken: string, orgId: string): Promise<Actor> {

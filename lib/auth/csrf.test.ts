@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { crossSiteProblem, isJsonContentType } from "./csrf";
 
-const base = { method: "POST", contentType: "application/json", origin: "http://regcred.test:3000", secFetchSite: null, host: "regcred.test:3000" };
+const base = {
+  method: "POST",
+  contentType: "application/json",
+  origin: "http://regcred.test:3000",
+  secFetchSite: null,
+  host: "regcred.test:3000",
+};
 
 describe("isJsonContentType", () => {
   it.each([

@@ -1,4 +1,10 @@
-export type CsrfRequest = { method: string; contentType: string | null; origin: string | null; secFetchSite: string | null; host: string | null };
+export type CsrfRequest = {
+  method: string;
+  contentType: string | null;
+  origin: string | null;
+  secFetchSite: string | null;
+  host: string | null;
+};
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -31,6 +37,11 @@ export function crossSiteProblem(req: CsrfRequest): string | null {
   }
   const site = req.secFetchSite?.trim().toLowerCase();
   if (site && site !== "same-origin") return "Cross-site request refused: Sec-Fetch-Site is not same-origin.";
-  if (req.origin !== null) return sameHost(req.origin.trim(), req.host) ? null : "Cross-origin request refused: the Origin header does not name this site.";
-  return site === "same-origin" ? null : "Request refused: a request signed in by the session cookie must send an Origin or Sec-Fetch-Site header showing it comes from this site.";
+  if (req.origin !== null)
+    return sameHost(req.origin.trim(), req.host)
+      ? null
+      : "Cross-origin request refused: the Origin header does not name this site.";
+  return site === "same-origin"
+    ? null
+    : "Request refused: a request signed in by the session cookie must send an Origin or Sec-Fetch-Site header showing it comes from this site.";
 }

@@ -12,7 +12,8 @@ import { signIn } from "./sign-in";
 // Login CSRF: a browser must not be signed in to someone else's account by another site's form.
 function refuseCrossSiteSignIn(req: NextRequest, host: string | null): void {
   const h = req.headers;
-  if (!isJsonContentType(h.get("content-type"))) throw new AppError("UNSUPPORTED", "Send the sign-in as JSON with Content-Type: application/json.");
+  if (!isJsonContentType(h.get("content-type")))
+    throw new AppError("UNSUPPORTED", "Send the sign-in as JSON with Content-Type: application/json.");
   const origin = h.get("origin");
   const secFetchSite = h.get("sec-fetch-site");
   if (origin === null && secFetchSite === null) return;

@@ -7,7 +7,11 @@ import { randomToken, sha256 } from "../crypto/hash";
 export const SESSION_COOKIE = "regcred_session";
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
-export async function createSession(db: Db, userId: string, orgId: string): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(
+  db: Db,
+  userId: string,
+  orgId: string,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db.insert(sessions).values({ tokenHash: sha256(token), userId, orgId, expiresAt });

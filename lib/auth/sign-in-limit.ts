@@ -10,7 +10,10 @@ import { consumePoint } from "../rate-limit";
 export class SignInLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super("RATE_LIMITED", `Too many sign-in attempts; try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`);
+    super(
+      "RATE_LIMITED",
+      `Too many sign-in attempts; try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+    );
   }
 }
 
@@ -24,7 +27,11 @@ function limiters(): Limiters {
     const e = env();
     const duration = e.REGCRED_SIGNIN_WINDOW_SECONDS;
     store.regcredSignInLimiters = {
-      account: new RateLimiterMemory({ keyPrefix: "signin-account", points: e.REGCRED_SIGNIN_ACCOUNT_ATTEMPTS, duration }),
+      account: new RateLimiterMemory({
+        keyPrefix: "signin-account",
+        points: e.REGCRED_SIGNIN_ACCOUNT_ATTEMPTS,
+        duration,
+      }),
       client: new RateLimiterMemory({ keyPrefix: "signin-client", points: e.REGCRED_SIGNIN_CLIENT_ATTEMPTS, duration }),
     };
   }
@@ -40,12 +47,18 @@ export async function countSignInAttempt(email: string, clientAddress: string): 
   const { account, client } = limiters();
   const clientWait = await consumePoint(client, clientKey(clientAddress));
   if (clientWait !== null) {
-    log.warn("sign-in refused: too many attempts from one client", { client: clientAddress, retryAfterSeconds: clientWait });
+    log.warn("sign-in refused: too many attempts from one client", {
+      client: clientAddress,
+      retryAfterSeconds: clientWait,
+    });
     throw new SignInLimitedError(clientWait);
   }
   const accountWait = await consumePoint(account, email);
   if (accountWait !== null) {
-    log.warn("sign-in refused: too many attempts for one account", { client: clientAddress, retryAfterSeconds: accountWait });
+    log.warn("sign-in refused: too many attempts for one account", {
+      client: clientAddress,
+      retryAfterSeconds: accountWait,
+    });
     throw new SignInLimitedError(accountWait);
   }
 }

@@ -6,7 +6,10 @@ import { requiredPermissions } from "./permissions";
 import { suggestClusterName } from "./schema";
 
 const ok = <T>(value: T): KubeResult<T> => ({ ok: true, value });
-const fail = (kind: KubeError["kind"], message: string = kind): KubeResult<never> => ({ ok: false, error: { kind, message } });
+const fail = (kind: KubeError["kind"], message: string = kind): KubeResult<never> => ({
+  ok: false,
+  error: { kind, message },
+});
 
 function fakeClient(overrides: Partial<KubeClient> & { allow?: (a: AccessAttributes) => boolean } = {}): KubeClient {
   const allow = overrides.allow ?? (() => true);
@@ -28,20 +31,38 @@ const opts = { homeNamespace: "regcred", now };
 describe("testConnection", () => {
   it("is ok when every permission is granted", async () => {
     const result = await testConnection(fakeClient(), opts);
-    expect(result).toMatchObject({ status: "ok", version: "v1.34.4", user: "regcred", missing: [], tested_at: "2026-01-01T00:00:00.000Z" });
-    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([["version", true], ["authenticate", true], ["permissions", true]]);
+    expect(result).toMatchObject({
+      status: "ok",
+      version: "v1.34.4",
+      user: "regcred",
+      missing: [],
+      tested_at: "2026-01-01T00:00:00.000Z",
+    });
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ["version", true],
+      ["authenticate", true],
+      ["permissions", true],
+    ]);
     expect(result.summary).toContain(`all ${requiredPermissions("x").length} permissions granted`);
   });
 
   it("is degraded and lists exactly what is missing", async () => {
-    const result = await testConnection(fakeClient({ allow: (a) => a.resource !== "mutatingwebhookconfigurations" && !(a.resource === "secrets" && a.verb === "delete") }), opts);
+    const result = await testConnection(
+      fakeClient({
+        allow: (a) =>
+          a.resource !== "mutatingwebhookconfigurations" && !(a.resource === "secrets" && a.verb === "delete"),
+      }),
+      opts,
+    );
     expect(result.status).toBe("degraded");
     expect(result.missing).toEqual([
       { verb: "delete", group: "", resource: "secrets" },
       { verb: "create", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
       { verb: "update", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
     ]);
-    expect(result.summary).toContain("3 of 33 permissions are missing: delete secrets, create mutatingwebhookconfigurations.admissionregistration.k8s.io");
+    expect(result.summary).toContain(
+      "3 of 33 permissions are missing: delete secrets, create mutatingwebhookconfigurations.admissionregistration.k8s.io",
+    );
   });
 
   it("checks leases in the home namespace", () => {
@@ -53,10 +74,22 @@ describe("testConnection", () => {
   });
 
   it.each([
-    ["unreachable", fakeClient({ version: async () => fail("unreachable", "connection refused") }), "Cannot reach https://k.example.com: connection refused."],
-    ["unauthorized", fakeClient({ version: async () => fail("unauthorized", "HTTP 401: Unauthorized") }), "https://k.example.com rejected the credentials (HTTP 401: Unauthorized)."],
+    [
+      "unreachable",
+      fakeClient({ version: async () => fail("unreachable", "connection refused") }),
+      "Cannot reach https://k.example.com: connection refused.",
+    ],
+    [
+      "unauthorized",
+      fakeClient({ version: async () => fail("unauthorized", "HTTP 401: Unauthorized") }),
+      "https://k.example.com rejected the credentials (HTTP 401: Unauthorized).",
+    ],
     ["unauthorized", fakeClient({ whoAmI: async () => fail("unauthorized", "HTTP 401") }), "rejected the credentials"],
-    ["unreachable", fakeClient({ accessReview: async () => fail("unreachable", "no answer within 10 ms") }), "no answer within 10 ms"],
+    [
+      "unreachable",
+      fakeClient({ accessReview: async () => fail("unreachable", "no answer within 10 ms") }),
+      "no answer within 10 ms",
+    ],
   ])("reports %s without throwing", async (status, client, summary) => {
     const result = await testConnection(client, opts);
     expect(result.status).toBe(status);

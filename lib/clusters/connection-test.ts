@@ -25,7 +25,11 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return out;
 }
 
-function finish(status: ClusterTestResult["status"], parts: Omit<ClusterTestResult, "status" | "tested_at">, now: Date): ClusterTestResult {
+function finish(
+  status: ClusterTestResult["status"],
+  parts: Omit<ClusterTestResult, "status" | "tested_at">,
+  now: Date,
+): ClusterTestResult {
   return { status, ...parts, tested_at: now.toISOString() };
 }
 
@@ -36,28 +40,48 @@ function fatal(error: KubeError): ClusterTestResult["status"] | null {
 }
 
 function failureSummary(status: ClusterTestResult["status"], server: string, error: KubeError): string {
-  return status === "unauthorized" ? `${server} rejected the credentials (${error.message}).` : `Cannot reach ${server}: ${error.message}.`;
+  return status === "unauthorized"
+    ? `${server} rejected the credentials (${error.message}).`
+    : `Cannot reach ${server}: ${error.message}.`;
 }
 
 /**
  * Tests a cluster connection: /version, who the credentials authenticate as, and an RBAC self-check
  * for every permission Regcred needs. Always resolves to a result, never throws.
  */
-export async function testConnection(client: KubeClient, opts: { homeNamespace: string; now?: () => Date }): Promise<ClusterTestResult> {
+export async function testConnection(
+  client: KubeClient,
+  opts: { homeNamespace: string; now?: () => Date },
+): Promise<ClusterTestResult> {
   const now = opts.now ?? (() => new Date());
   const steps: Step[] = [];
   const base = { version: null as string | null, user: null as string | null, missing: [] as Permission[], steps };
 
   const [version, versionMs] = await timed(() => client.version());
-  steps.push({ step: "version", ok: version.ok, ms: versionMs, detail: version.ok ? `Kubernetes ${version.value.gitVersion}` : version.error.message });
+  steps.push({
+    step: "version",
+    ok: version.ok,
+    ms: versionMs,
+    detail: version.ok ? `Kubernetes ${version.value.gitVersion}` : version.error.message,
+  });
   if (!version.ok) {
     const status = fatal(version.error);
-    if (status) return finish(status, { ...base, summary: failureSummary(status, client.server, version.error) }, now());
+    if (status)
+      return finish(status, { ...base, summary: failureSummary(status, client.server, version.error) }, now());
   } else base.version = version.value.gitVersion;
 
   const [who, whoMs] = await timed(() => client.whoAmI());
   const whoOk = who.ok || who.error.kind === "forbidden" || who.error.kind === "not-found";
-  steps.push({ step: "authenticate", ok: whoOk, ms: whoMs, detail: who.ok ? `authenticated as ${who.value.username}` : whoOk ? `credentials accepted (SelfSubjectReview unavailable: ${who.error.message})` : who.error.message });
+  steps.push({
+    step: "authenticate",
+    ok: whoOk,
+    ms: whoMs,
+    detail: who.ok
+      ? `authenticated as ${who.value.username}`
+      : whoOk
+        ? `credentials accepted (SelfSubjectReview unavailable: ${who.error.message})`
+        : who.error.message,
+  });
   if (!who.ok) {
     const status = fatal(who.error);
     if (status) return finish(status, { ...base, summary: failureSummary(status, client.server, who.error) }, now());
@@ -67,21 +91,43 @@ export async function testConnection(client: KubeClient, opts: { homeNamespace: 
   const [reviews, reviewMs] = await timed(() => mapLimited(needed, CONCURRENCY, (p) => client.accessReview(p)));
   const failed = reviews.find((r) => !r.ok);
   if (failed && !failed.ok) {
-    steps.push({ step: "permissions", ok: false, ms: reviewMs, detail: `could not check permissions: ${failed.error.message}` });
+    steps.push({
+      step: "permissions",
+      ok: false,
+      ms: reviewMs,
+      detail: `could not check permissions: ${failed.error.message}`,
+    });
     const status = fatal(failed.error);
     if (status) return finish(status, { ...base, summary: failureSummary(status, client.server, failed.error) }, now());
-    return finish("degraded", { ...base, summary: `Connected, but Regcred could not check its permissions: ${failed.error.message}.` }, now());
+    return finish(
+      "degraded",
+      { ...base, summary: `Connected, but Regcred could not check its permissions: ${failed.error.message}.` },
+      now(),
+    );
   }
   base.missing = needed.filter((_, i) => {
     const r = reviews[i]!;
     return !(r.ok && r.value.allowed);
   });
   const granted = needed.length - base.missing.length;
-  steps.push({ step: "permissions", ok: base.missing.length === 0, ms: reviewMs, detail: `${granted} of ${needed.length} permissions granted` });
+  steps.push({
+    step: "permissions",
+    ok: base.missing.length === 0,
+    ms: reviewMs,
+    detail: `${granted} of ${needed.length} permissions granted`,
+  });
 
   const asUser = base.user ? ` as ${base.user}` : "";
   const ver = base.version ? `Kubernetes ${base.version}` : client.server;
-  if (base.missing.length === 0 && version.ok) return finish("ok", { ...base, summary: `Connected to ${ver}${asUser}; all ${needed.length} permissions granted.` }, now());
-  const missingText = base.missing.length > 0 ? `${base.missing.length} of ${needed.length} permissions are missing: ${base.missing.slice(0, 5).map(describePermission).join(", ")}${base.missing.length > 5 ? ", …" : ""}` : `the version check failed`;
+  if (base.missing.length === 0 && version.ok)
+    return finish(
+      "ok",
+      { ...base, summary: `Connected to ${ver}${asUser}; all ${needed.length} permissions granted.` },
+      now(),
+    );
+  const missingText =
+    base.missing.length > 0
+      ? `${base.missing.length} of ${needed.length} permissions are missing: ${base.missing.slice(0, 5).map(describePermission).join(", ")}${base.missing.length > 5 ? ", …" : ""}`
+      : `the version check failed`;
   return finish("degraded", { ...base, summary: `Connected to ${ver}${asUser}, but ${missingText}.` }, now());
 }

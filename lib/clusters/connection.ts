@@ -17,7 +17,10 @@ import { type Ctx, requireCluster } from "./service";
 /** The connection details of a stored cluster, unsealed; server-side only, never logged. */
 export function connectionOf(keyring: Keyring, row: ClusterRow): KubeConnectConfig {
   if (row.source === "in-cluster") return { kind: "in-cluster", server: row.server };
-  return { kind: "kubeconfig", kubeconfig: open(keyring, row.kubeconfigSealed ?? "", kubeconfigAad(row.orgId, row.id)) };
+  return {
+    kind: "kubeconfig",
+    kubeconfig: open(keyring, row.kubeconfigSealed ?? "", kubeconfigAad(row.orgId, row.id)),
+  };
 }
 
 /** A client for a stored cluster; unusable stored details give a client whose calls fail with `invalid`. */
@@ -42,9 +45,21 @@ export async function testCluster(ctx: Ctx, idOrName: string): Promise<ClusterTe
   const result = await testConnection(clientForCluster(ctx.keyring, row), { homeNamespace: homeNamespaceOf(row) });
   await ctx.db
     .update(clusters)
-    .set({ lastTest: { status: result.status, version: result.version, summary: result.summary, missing: result.missing, testedAt: result.tested_at } })
+    .set({
+      lastTest: {
+        status: result.status,
+        version: result.version,
+        summary: result.summary,
+        missing: result.missing,
+        testedAt: result.tested_at,
+      },
+    })
     .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)));
-  await recordAudit(ctx.db, ctx.actor, "cluster.test", row.name, { status: result.status, version: result.version, missing: result.missing.length });
+  await recordAudit(ctx.db, ctx.actor, "cluster.test", row.name, {
+    status: result.status,
+    version: result.version,
+    missing: result.missing.length,
+  });
   return result;
 }
 

@@ -23,13 +23,32 @@ export type ClusterFormValues = {
 };
 
 export function emptyClusterForm(): ClusterFormValues {
-  return { name: "", nameEdited: false, kubeconfig: "", context: "", scopeMode: "all", selector: "", exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", "), wiring: "serviceaccount", environmentLabel: "", restartStuckPods: false,
-    secretRefNamespaces: "", webhookAuth: "token", webhookClientCa: "", rotateWebhookToken: false };
+  return {
+    name: "",
+    nameEdited: false,
+    kubeconfig: "",
+    context: "",
+    scopeMode: "all",
+    selector: "",
+    exclude: DEFAULT_EXCLUDED_NAMESPACES.join(", "),
+    wiring: "serviceaccount",
+    environmentLabel: "",
+    restartStuckPods: false,
+    secretRefNamespaces: "",
+    webhookAuth: "token",
+    webhookClientCa: "",
+    rotateWebhookToken: false,
+  };
 }
 
 export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
   const selector = c.scope.namespace_selector ?? "";
-  return { ...emptyClusterForm(), name: c.name, nameEdited: true, scopeMode: selector ? "selector" : "all", selector,
+  return {
+    ...emptyClusterForm(),
+    name: c.name,
+    nameEdited: true,
+    scopeMode: selector ? "selector" : "all",
+    selector,
     exclude: c.scope.exclude_namespaces.join(", "),
     wiring: c.wiring,
     environmentLabel: c.environment_label ?? "",
@@ -41,7 +60,10 @@ export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
 }
 
 export function splitNamespaces(text: string): string[] {
-  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The REST body for the form; in edit mode the kubeconfig is only sent when a new one was pasted. */
@@ -71,7 +93,9 @@ export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Re
 export function validateClusterForm(v: ClusterFormValues, mode: "create" | "edit"): FieldErrors {
   const parsed = (mode === "create" ? ClusterCreate : ClusterPatch).safeParse(toClusterBody(v, mode));
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
-  if (v.scopeMode === "selector" && !v.selector.trim()) errors.namespace_selector ??= "is required when scoping by label selector";
-  if (v.wiring === "webhook" && v.webhookAuth === "mtls" && !v.webhookClientCa.trim()) errors.webhook_client_ca ??= "is required when webhook_auth is mtls";
+  if (v.scopeMode === "selector" && !v.selector.trim())
+    errors.namespace_selector ??= "is required when scoping by label selector";
+  if (v.wiring === "webhook" && v.webhookAuth === "mtls" && !v.webhookClientCa.trim())
+    errors.webhook_client_ca ??= "is required when webhook_auth is mtls";
   return errors;
 }

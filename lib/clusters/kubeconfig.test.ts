@@ -71,7 +71,12 @@ describe("summarizeKubeconfig", () => {
     if (!summary.ok) return;
     expect(summary.value.currentContext).toBe("prod");
     const byName = Object.fromEntries(summary.value.contexts.map((c) => [c.name, c]));
-    expect(byName.prod).toMatchObject({ server: "https://prod.example.com:6443", authKind: "client-certificate", namespace: "regcred", problem: null });
+    expect(byName.prod).toMatchObject({
+      server: "https://prod.example.com:6443",
+      authKind: "client-certificate",
+      namespace: "regcred",
+      problem: null,
+    });
     expect(byName.dev).toMatchObject({ authKind: "token", insecureSkipTlsVerify: true, problem: null });
     expect(byName.basic).toMatchObject({ authKind: "basic", problem: null });
     expect(byName.eks!.problem).toMatch(/exec credential plugin \("aws"\).*cannot run plugins/);
@@ -86,7 +91,11 @@ describe("summarizeKubeconfig", () => {
     ["another kind", "kind: Pod\ncontexts: []", 'has kind "Pod"'],
     ["no contexts", "apiVersion: v1\nkind: Config\nclusters: []", "has no contexts"],
     ["contexts that is not a list", "contexts: {a: 1}", '"contexts" must be a list'],
-    ["a nameless cluster", "clusters: [{cluster: {server: x}}]\ncontexts: [{name: a, context: {}}]", "clusters[0] has no name"],
+    [
+      "a nameless cluster",
+      "clusters: [{cluster: {server: x}}]\ncontexts: [{name: a, context: {}}]",
+      "clusters[0] has no name",
+    ],
   ])("rejects %s", (_, text, message) => {
     const summary = summarizeKubeconfig(yaml(text));
     expect(summary).toMatchObject({ ok: false, field: "kubeconfig" });
@@ -102,7 +111,9 @@ describe("extractContext", () => {
     expect(result.value.kubeconfig).toEqual({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "dev-cluster", cluster: { server: "https://dev.example.com", "insecure-skip-tls-verify": true } }],
+      clusters: [
+        { name: "dev-cluster", cluster: { server: "https://dev.example.com", "insecure-skip-tls-verify": true } },
+      ],
       users: [{ name: "dev-token", user: { token: TOKEN } }],
       contexts: [{ name: "dev", context: { cluster: "dev-cluster", user: "dev-token" } }],
       "current-context": "dev",
@@ -112,7 +123,10 @@ describe("extractContext", () => {
   it("defaults to current-context", () => {
     const result = extractContext(multi);
     expect(result.ok && result.value.context.name).toBe("prod");
-    expect(result.ok && result.value.kubeconfig.users[0].user).toEqual({ "client-certificate-data": CERT, "client-key-data": KEY });
+    expect(result.ok && result.value.kubeconfig.users[0].user).toEqual({
+      "client-certificate-data": CERT,
+      "client-key-data": KEY,
+    });
   });
 
   it.each([
@@ -127,7 +141,9 @@ describe("extractContext", () => {
   });
 
   const single = (user: string, cluster = `server: https://k.example.com\n    certificate-authority-data: ${CA}`) =>
-    yaml(`clusters:\n- name: c\n  cluster:\n    ${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: only\n  context: {cluster: c, user: u}\n`);
+    yaml(
+      `clusters:\n- name: c\n  cluster:\n    ${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: only\n  context: {cluster: c, user: u}\n`,
+    );
 
   it("uses the only context when there is no current-context", () => {
     expect(extractContext(single(`    token: abc`)).ok).toBe(true);
@@ -135,9 +151,21 @@ describe("extractContext", () => {
 
   it.each([
     ["no credentials", "    {}", "has no credentials"],
-    ["a certificate without its key", `    client-certificate-data: ${CERT}`, "needs both client-certificate-data and client-key-data"],
-    ["a certificate that is not PEM", `    client-certificate-data: bm90IHBlbQ==\n    client-key-data: ${KEY}`, "not a base64-encoded PEM certificate"],
-    ["a client certificate file", "    client-certificate: /home/me/.kube/cert.pem\n    client-key: /home/me/.kube/key.pem", "refers to a file (client-certificate)"],
+    [
+      "a certificate without its key",
+      `    client-certificate-data: ${CERT}`,
+      "needs both client-certificate-data and client-key-data",
+    ],
+    [
+      "a certificate that is not PEM",
+      `    client-certificate-data: bm90IHBlbQ==\n    client-key-data: ${KEY}`,
+      "not a base64-encoded PEM certificate",
+    ],
+    [
+      "a client certificate file",
+      "    client-certificate: /home/me/.kube/cert.pem\n    client-key: /home/me/.kube/key.pem",
+      "refers to a file (client-certificate)",
+    ],
     ["a token file", "    tokenFile: /var/run/token", "refers to a file (tokenFile)"],
     ["a username without password", "    username: alice", "needs both username and password"],
     ["impersonation", "    token: abc\n    as: admin", "impersonation (as)"],
@@ -150,7 +178,11 @@ describe("extractContext", () => {
   it.each([
     ["no server", "insecure-skip-tls-verify: true", "has no server URL"],
     ["a server that is not a URL", "server: k.example.com", "server must be an http(s) URL"],
-    ["a CA file", "server: https://k\n    certificate-authority: /etc/ca.crt", "refers to a file (certificate-authority)"],
+    [
+      "a CA file",
+      "server: https://k\n    certificate-authority: /etc/ca.crt",
+      "refers to a file (certificate-authority)",
+    ],
   ])("refuses a cluster with %s", (_, cluster, message) => {
     const result = extractContext(single("    token: abc", cluster));
     expect(result.ok).toBe(false);
@@ -158,13 +190,25 @@ describe("extractContext", () => {
   });
 
   it("reads JSON kubeconfigs too", () => {
-    const json = JSON.stringify({ clusters: [{ name: "c", cluster: { server: "https://k" } }], users: [{ name: "u", user: { token: "t" } }], contexts: [{ name: "x", context: { cluster: "c", user: "u" } }] });
-    expect(extractContext(yaml(json), "x")).toMatchObject({ ok: true, value: { context: { authKind: "token", server: "https://k" } } });
+    const json = JSON.stringify({
+      clusters: [{ name: "c", cluster: { server: "https://k" } }],
+      users: [{ name: "u", user: { token: "t" } }],
+      contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+    });
+    expect(extractContext(yaml(json), "x")).toMatchObject({
+      ok: true,
+      value: { context: { authKind: "token", server: "https://k" } },
+    });
   });
 });
 
 describe("embedFileReferences and mergeKubeconfigDocs", () => {
-  const files: Record<string, string> = { "/k/ca.crt": CA, "/k/cert.pem": CERT, "/k/key.pem": KEY, "/k/token": btoa(`${TOKEN}\n`) };
+  const files: Record<string, string> = {
+    "/k/ca.crt": CA,
+    "/k/cert.pem": CERT,
+    "/k/key.pem": KEY,
+    "/k/token": btoa(`${TOKEN}\n`),
+  };
   const read = (p: string) => files[p] ?? null;
 
   it("embeds referenced files so the context becomes usable", () => {
@@ -175,23 +219,38 @@ contexts: [{name: cert, context: {cluster: c, user: u}}, {name: tok, context: {c
 `);
     const embedded = embedFileReferences(doc, read);
     const cert = extractContext(embedded, "cert");
-    expect(cert.ok && cert.value.kubeconfig.users[0].user).toEqual({ "client-certificate-data": CERT, "client-key-data": KEY });
+    expect(cert.ok && cert.value.kubeconfig.users[0].user).toEqual({
+      "client-certificate-data": CERT,
+      "client-key-data": KEY,
+    });
     expect(cert.ok && cert.value.kubeconfig.clusters[0].cluster["certificate-authority-data"]).toBe(CA);
     const tok = extractContext(embedded, "tok");
     expect(tok.ok && tok.value.kubeconfig.users[0].user).toEqual({ token: TOKEN });
   });
 
   it("leaves unreadable references in place, so they are reported", () => {
-    const doc = yaml(`clusters: [{name: c, cluster: {server: "https://k"}}]\nusers: [{name: u, user: {tokenFile: /missing}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]`);
+    const doc = yaml(
+      `clusters: [{name: c, cluster: {server: "https://k"}}]\nusers: [{name: u, user: {tokenFile: /missing}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]`,
+    );
     const result = extractContext(embedFileReferences(doc, read), "a");
     expect(result.ok).toBe(false);
   });
 
   it("merges like kubectl: the first file wins on a name and on current-context", () => {
-    const a = yaml(`current-context: one\nclusters: [{name: c, cluster: {server: "https://first"}}]\nusers: [{name: u, user: {token: a}}]\ncontexts: [{name: one, context: {cluster: c, user: u}}]`);
-    const b = yaml(`current-context: two\nclusters: [{name: c, cluster: {server: "https://second"}}]\nusers: []\ncontexts: [{name: two, context: {cluster: c, user: u}}]`);
+    const a = yaml(
+      `current-context: one\nclusters: [{name: c, cluster: {server: "https://first"}}]\nusers: [{name: u, user: {token: a}}]\ncontexts: [{name: one, context: {cluster: c, user: u}}]`,
+    );
+    const b = yaml(
+      `current-context: two\nclusters: [{name: c, cluster: {server: "https://second"}}]\nusers: []\ncontexts: [{name: two, context: {cluster: c, user: u}}]`,
+    );
     const summary = summarizeKubeconfig(mergeKubeconfigDocs([a, b]));
-    expect(summary.ok && summary.value).toMatchObject({ currentContext: "one", contexts: [{ name: "one", server: "https://first" }, { name: "two", server: "https://first" }] });
+    expect(summary.ok && summary.value).toMatchObject({
+      currentContext: "one",
+      contexts: [
+        { name: "one", server: "https://first" },
+        { name: "two", server: "https://first" },
+      ],
+    });
   });
 });
 

@@ -23,7 +23,13 @@ type Named = { name: string; body: Obj };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
-const clusterKeys = ["server", "certificate-authority-data", "insecure-skip-tls-verify", "tls-server-name", "proxy-url"] as const;
+const clusterKeys = [
+  "server",
+  "certificate-authority-data",
+  "insecure-skip-tls-verify",
+  "tls-server-name",
+  "proxy-url",
+] as const;
 const userKeys = ["client-certificate-data", "client-key-data", "token", "username", "password"] as const;
 const fileKeys: Record<string, string> = {
   "certificate-authority": "certificate-authority-data",
@@ -63,23 +69,30 @@ function authKindOf(user: Obj): AuthKind | null {
 
 function userProblem(name: string, user: Obj): string | null {
   if (user.exec !== undefined) {
-    const command = isObj(user.exec) && str(user.exec.command) ? ` ("${String(user.exec.command).split("/").pop()}")` : "";
+    const command =
+      isObj(user.exec) && str(user.exec.command) ? ` ("${String(user.exec.command).split("/").pop()}")` : "";
     return `user "${name}" uses an exec credential plugin${command}; Regcred cannot run plugins for other users. Use a ServiceAccount token or a client certificate instead`;
   }
   if (user["auth-provider"] !== undefined) {
-    const provider = isObj(user["auth-provider"]) && str(user["auth-provider"].name) ? ` "${String(user["auth-provider"].name)}"` : "";
+    const provider =
+      isObj(user["auth-provider"]) && str(user["auth-provider"].name) ? ` "${String(user["auth-provider"].name)}"` : "";
     return `user "${name}" uses the auth-provider${provider}; Regcred cannot run auth providers for other users. Use a ServiceAccount token or a client certificate instead`;
   }
   const impersonation = ["as", "as-uid", "as-groups", "as-user-extra"].find((k) => user[k] !== undefined);
   if (impersonation) return `user "${name}" uses impersonation (${impersonation}), which Regcred does not support`;
   const file = Object.keys(fileKeys).find((k) => k !== "certificate-authority" && user[k] !== undefined);
   if (file) return `user "${name}" refers to a file (${file}); embed it as ${fileKeys[file]} instead`;
-  for (const key of userKeys) if (user[key] !== undefined && typeof user[key] !== "string") return `user "${name}": ${key} must be a string`;
-  if (user["client-certificate-data"] && !isBase64Pem(user["client-certificate-data"])) return `user "${name}": client-certificate-data is not a base64-encoded PEM certificate`;
-  if (user["client-key-data"] && !isBase64Pem(user["client-key-data"])) return `user "${name}": client-key-data is not a base64-encoded PEM key`;
-  if (Boolean(user["client-certificate-data"]) !== Boolean(user["client-key-data"])) return `user "${name}" needs both client-certificate-data and client-key-data`;
+  for (const key of userKeys)
+    if (user[key] !== undefined && typeof user[key] !== "string") return `user "${name}": ${key} must be a string`;
+  if (user["client-certificate-data"] && !isBase64Pem(user["client-certificate-data"]))
+    return `user "${name}": client-certificate-data is not a base64-encoded PEM certificate`;
+  if (user["client-key-data"] && !isBase64Pem(user["client-key-data"]))
+    return `user "${name}": client-key-data is not a base64-encoded PEM key`;
+  if (Boolean(user["client-certificate-data"]) !== Boolean(user["client-key-data"]))
+    return `user "${name}" needs both client-certificate-data and client-key-data`;
   if (Boolean(user.username) !== Boolean(user.password)) return `user "${name}" needs both username and password`;
-  if (!authKindOf(user)) return `user "${name}" has no credentials (a token, a client certificate or a username and password)`;
+  if (!authKindOf(user))
+    return `user "${name}" has no credentials (a token, a client certificate or a username and password)`;
   return null;
 }
 
@@ -87,8 +100,10 @@ function clusterProblem(name: string, cluster: Obj): string | null {
   const server = str(cluster.server);
   if (!server) return `cluster "${name}" has no server URL`;
   if (!/^https?:\/\/[^\s/]+/.test(server)) return `cluster "${name}": server must be an http(s) URL`;
-  if (cluster["certificate-authority"] !== undefined) return `cluster "${name}" refers to a file (certificate-authority); embed it as certificate-authority-data instead`;
-  if (cluster["certificate-authority-data"] !== undefined && !isBase64Pem(cluster["certificate-authority-data"])) return `cluster "${name}": certificate-authority-data is not a base64-encoded PEM certificate`;
+  if (cluster["certificate-authority"] !== undefined)
+    return `cluster "${name}" refers to a file (certificate-authority); embed it as certificate-authority-data instead`;
+  if (cluster["certificate-authority-data"] !== undefined && !isBase64Pem(cluster["certificate-authority-data"]))
+    return `cluster "${name}": certificate-authority-data is not a base64-encoded PEM certificate`;
   return null;
 }
 
@@ -123,7 +138,11 @@ function resolveContext(ctx: Named, clusters: Named[], users: Named[]): Resolved
 type Loaded = { current: string | null; resolved: Resolved[] };
 
 function load(doc: unknown): Parsed<Loaded> {
-  const bad = (message: string): Parsed<Loaded> => ({ ok: false, message: `The kubeconfig ${message}.`, field: "kubeconfig" });
+  const bad = (message: string): Parsed<Loaded> => ({
+    ok: false,
+    message: `The kubeconfig ${message}.`,
+    field: "kubeconfig",
+  });
   if (!isObj(doc)) return bad("is not a YAML or JSON map (expected apiVersion, clusters, users and contexts)");
   if (doc.kind !== undefined && doc.kind !== "Config") return bad(`has kind "${String(doc.kind)}"; expected Config`);
   const clusters = namedList(doc, "clusters", "cluster");
@@ -139,31 +158,51 @@ function load(doc: unknown): Parsed<Loaded> {
 export function summarizeKubeconfig(doc: unknown): Parsed<KubeconfigSummary> {
   const loaded = load(doc);
   if (!loaded.ok) return loaded;
-  return { ok: true, value: { currentContext: loaded.value.current, contexts: loaded.value.resolved.map((r) => r.info) } };
+  return {
+    ok: true,
+    value: { currentContext: loaded.value.current, contexts: loaded.value.resolved.map((r) => r.info) },
+  };
 }
 
 function pick(body: Obj, keys: readonly string[]): Record<string, string | boolean> {
-  return Object.fromEntries(keys.filter((k) => body[k] !== undefined && body[k] !== "").map((k) => [k, body[k] as string | boolean]));
+  return Object.fromEntries(
+    keys.filter((k) => body[k] !== undefined && body[k] !== "").map((k) => [k, body[k] as string | boolean]),
+  );
 }
 
 /** Picks one context (default: current-context) and returns it with a minimal kubeconfig holding only what it needs. */
-export function extractContext(doc: unknown, contextName?: string | null): Parsed<{ context: KubeconfigContext; kubeconfig: MinimalKubeconfig }> {
+export function extractContext(
+  doc: unknown,
+  contextName?: string | null,
+): Parsed<{ context: KubeconfigContext; kubeconfig: MinimalKubeconfig }> {
   const loaded = load(doc);
   if (!loaded.ok) return loaded;
   const { current, resolved } = loaded.value;
   const wanted = contextName || current || (resolved.length === 1 ? resolved[0]!.info.name : null);
   const names = resolved.map((r) => `"${r.info.name}"`).join(", ");
-  if (!wanted) return { ok: false, message: `The kubeconfig has no current-context; choose one of ${names}.`, field: "context" };
+  if (!wanted)
+    return { ok: false, message: `The kubeconfig has no current-context; choose one of ${names}.`, field: "context" };
   const found = resolved.find((r) => r.info.name === wanted);
-  if (!found) return { ok: false, message: `Context "${wanted}" is not in the kubeconfig; it has ${names}.`, field: contextName ? "context" : "kubeconfig" };
-  if (found.info.problem || !found.cluster || !found.user) return { ok: false, message: `Context "${wanted}" cannot be used: ${found.info.problem}.`, field: "kubeconfig" };
+  if (!found)
+    return {
+      ok: false,
+      message: `Context "${wanted}" is not in the kubeconfig; it has ${names}.`,
+      field: contextName ? "context" : "kubeconfig",
+    };
+  if (found.info.problem || !found.cluster || !found.user)
+    return { ok: false, message: `Context "${wanted}" cannot be used: ${found.info.problem}.`, field: "kubeconfig" };
   const ns = found.info.namespace;
   const kubeconfig: MinimalKubeconfig = {
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: found.cluster.name, cluster: pick(found.cluster.body, clusterKeys) }],
     users: [{ name: found.user.name, user: pick(found.user.body, userKeys) as Record<string, string> }],
-    contexts: [{ name: wanted, context: { cluster: found.cluster.name, user: found.user.name, ...(ns ? { namespace: ns } : {}) } }],
+    contexts: [
+      {
+        name: wanted,
+        context: { cluster: found.cluster.name, user: found.user.name, ...(ns ? { namespace: ns } : {}) },
+      },
+    ],
     "current-context": wanted,
   };
   return { ok: true, value: { context: found.info, kubeconfig } };
@@ -198,5 +237,12 @@ export function mergeKubeconfigDocs(docs: unknown[]): unknown {
   const objs = docs.filter(isObj);
   const concat = (key: string) => objs.flatMap((d) => (Array.isArray(d[key]) ? d[key] : []));
   const current = objs.map((d) => str(d["current-context"])).find(Boolean) ?? null;
-  return { apiVersion: "v1", kind: "Config", clusters: concat("clusters"), users: concat("users"), contexts: concat("contexts"), "current-context": current };
+  return {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: concat("clusters"),
+    users: concat("users"),
+    contexts: concat("contexts"),
+    "current-context": current,
+  };
 }

@@ -16,7 +16,9 @@ const grants: Grant[] = [
 /** Every permission Regcred needs in a cluster, one entry per verb and resource. */
 export function requiredPermissions(homeNamespace: string): Permission[] {
   return grants.flatMap((g) =>
-    g.resources.flatMap((resource) => g.verbs.map((verb) => ({ verb, group: g.group, resource, ...(g.home ? { namespace: homeNamespace } : {}) }))),
+    g.resources.flatMap((resource) =>
+      g.verbs.map((verb) => ({ verb, group: g.group, resource, ...(g.home ? { namespace: homeNamespace } : {}) })),
+    ),
   );
 }
 

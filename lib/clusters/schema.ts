@@ -10,7 +10,10 @@ export const ClusterName = z
   .string({ error: "must be a string" })
   .min(1, "is required")
   .max(253, "must be at most 253 characters")
-  .regex(dns1123Subdomain, "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit")
+  .regex(
+    dns1123Subdomain,
+    "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+  )
   .refine((v) => v !== "*", "cannot be *");
 
 export const NamespaceSelector = z
@@ -22,22 +25,43 @@ export const NamespaceSelector = z
   });
 
 export const ExcludeNamespaces = z
-  .array(z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)"), {
-    error: "must be a list of namespace names",
-  })
+  .array(
+    z
+      .string({ error: "must be a string" })
+      .max(63, "must be at most 63 characters")
+      .regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)"),
+    {
+      error: "must be a list of namespace names",
+    },
+  )
   .max(500, "must list at most 500 namespaces");
 
-const Kubeconfig = z.string({ error: "must be the kubeconfig as YAML or JSON text" }).min(1, "is required").max(256 * 1024, "must be at most 256 KiB");
-const ContextName = z.string({ error: "must be a string" }).min(1, "must not be empty").max(253, "must be at most 253 characters");
+const Kubeconfig = z
+  .string({ error: "must be the kubeconfig as YAML or JSON text" })
+  .min(1, "is required")
+  .max(256 * 1024, "must be at most 256 KiB");
+const ContextName = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(253, "must be at most 253 characters");
 
 export const WiringModes = ["serviceaccount", "webhook", "podtemplate"] as const;
 export const WiringMode = z.enum(WiringModes, { error: `must be one of ${WiringModes.join(", ")}` });
 export type WiringMode = z.infer<typeof WiringMode>;
 
 export const wiringModeLabels: Record<WiringMode, { label: string; explanation: string }> = {
-  serviceaccount: { label: "ServiceAccounts (default)", explanation: "Patches the ServiceAccounts that matching workloads use; new Pods get the secret from them." },
-  webhook: { label: "Admission webhook", explanation: "An admission webhook adds imagePullSecrets to new Pods as they are created." },
-  podtemplate: { label: "Pod templates", explanation: "Patches workload pod templates, which rolls the workloads out." },
+  serviceaccount: {
+    label: "ServiceAccounts (default)",
+    explanation: "Patches the ServiceAccounts that matching workloads use; new Pods get the secret from them.",
+  },
+  webhook: {
+    label: "Admission webhook",
+    explanation: "An admission webhook adds imagePullSecrets to new Pods as they are created.",
+  },
+  podtemplate: {
+    label: "Pod templates",
+    explanation: "Patches workload pod templates, which rolls the workloads out.",
+  },
 };
 
 const labelName = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -51,8 +75,14 @@ export const EnvironmentLabel = z
   .superRefine((v, ctx) => {
     const slash = v.lastIndexOf("/");
     const [prefix, name] = slash >= 0 ? [v.slice(0, slash), v.slice(slash + 1)] : [null, v];
-    if (prefix !== null && (prefix.length > 253 || !dns1123Subdomain.test(prefix))) ctx.addIssue({ code: "custom", message: "must have a DNS subdomain prefix before '/', e.g. example.com/env" });
-    else if (name.length > 63 || !labelName.test(name)) ctx.addIssue({ code: "custom", message: "must be a label key: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" });
+    if (prefix !== null && (prefix.length > 253 || !dns1123Subdomain.test(prefix)))
+      ctx.addIssue({ code: "custom", message: "must have a DNS subdomain prefix before '/', e.g. example.com/env" });
+    else if (name.length > 63 || !labelName.test(name))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must be a label key: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      });
   });
 
 const RestartStuckPods = z.boolean({ error: "must be true or false" });
@@ -61,13 +91,22 @@ const wiringFields = {
   wiring: WiringMode.optional().describe(
     "how pods get imagePullSecrets: serviceaccount (default) patches ServiceAccounts; webhook has an admission webhook add them to new Pods; podtemplate patches workload templates, which rolls them out",
   ),
-  environment_label: EnvironmentLabel.nullable().optional().describe("a namespace label key whose value becomes the secrets' environment label (null: <cluster>.<namespace>)"),
-  restart_stuck_pods: RestartStuckPods.optional().describe("delete controller-owned Pods stuck in ImagePullBackOff/ErrImagePull once their secret exists (default false; bare Pods are only reported)"),
+  environment_label: EnvironmentLabel.nullable()
+    .optional()
+    .describe("a namespace label key whose value becomes the secrets' environment label (null: <cluster>.<namespace>)"),
+  restart_stuck_pods: RestartStuckPods.optional().describe(
+    "delete controller-owned Pods stuck in ImagePullBackOff/ErrImagePull once their secret exists (default false; bare Pods are only reported)",
+  ),
 };
 
-const namespaceName = z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)");
+const namespaceName = z
+  .string({ error: "must be a string" })
+  .max(63, "must be at most 63 characters")
+  .regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)");
 
-export const SecretRefNamespaces = z.array(namespaceName, { error: "must be a list of namespace names" }).max(100, "must list at most 100 namespaces");
+export const SecretRefNamespaces = z
+  .array(namespaceName, { error: "must be a list of namespace names" })
+  .max(100, "must list at most 100 namespaces");
 
 /** Admin decisions about what crosses into and out of the cluster: secret_ref sources, who may call the webhook. */
 const securityFields = {
@@ -77,8 +116,16 @@ const securityFields = {
   webhook_auth: WebhookAuthMode.optional().describe(
     "how the admission webhook authenticates the API server: token (default when a cluster switches to webhook wiring; generated, shown once), mtls (client certificate signed by webhook_client_ca) or none (managed clusters whose API server cannot present credentials; reviews are not trusted)",
   ),
-  webhook_client_ca: z.string({ error: "must be PEM text" }).max(64 * 1024, "must be at most 64 KiB").nullable().optional().describe("PEM CA certificate(s) that sign the API server's webhook client certificate (required for mtls)"),
-  rotate_webhook_token: z.boolean({ error: "must be true or false" }).optional().describe("true: generate a new webhook token (webhook_auth token); the response carries it once"),
+  webhook_client_ca: z
+    .string({ error: "must be PEM text" })
+    .max(64 * 1024, "must be at most 64 KiB")
+    .nullable()
+    .optional()
+    .describe("PEM CA certificate(s) that sign the API server's webhook client certificate (required for mtls)"),
+  rotate_webhook_token: z
+    .boolean({ error: "must be true or false" })
+    .optional()
+    .describe("true: generate a new webhook token (webhook_auth token); the response carries it once"),
 };
 
 const scopeFields = {
@@ -87,11 +134,25 @@ const scopeFields = {
 };
 
 /** POST /clusters. */
-export const ClusterCreate = z.strictObject({ name: ClusterName, kubeconfig: Kubeconfig, context: ContextName.optional(), ...scopeFields, ...wiringFields, ...securityFields });
+export const ClusterCreate = z.strictObject({
+  name: ClusterName,
+  kubeconfig: Kubeconfig,
+  context: ContextName.optional(),
+  ...scopeFields,
+  ...wiringFields,
+  ...securityFields,
+});
 export type ClusterCreate = z.infer<typeof ClusterCreate>;
 
 /** PATCH /clusters/{id}: any subset; `context` only together with a new `kubeconfig`. */
-export const ClusterPatch = z.strictObject({ name: ClusterName.optional(), kubeconfig: Kubeconfig.optional(), context: ContextName.optional(), ...scopeFields, ...wiringFields, ...securityFields });
+export const ClusterPatch = z.strictObject({
+  name: ClusterName.optional(),
+  kubeconfig: Kubeconfig.optional(),
+  context: ContextName.optional(),
+  ...scopeFields,
+  ...wiringFields,
+  ...securityFields,
+});
 export type ClusterPatch = z.infer<typeof ClusterPatch>;
 
 /** POST /clusters/import: a context from the KUBECONFIG the server started with. */
@@ -103,7 +164,12 @@ export const KubeconfigInspect = z.strictObject({ kubeconfig: Kubeconfig });
 export const ClusterTestStatuses = ["ok", "degraded", "unreachable", "unauthorized"] as const;
 export type ClusterTestStatus = (typeof ClusterTestStatuses)[number];
 
-export const Permission = z.object({ verb: z.string(), group: z.string(), resource: z.string(), namespace: z.string().optional() });
+export const Permission = z.object({
+  verb: z.string(),
+  group: z.string(),
+  resource: z.string(),
+  namespace: z.string().optional(),
+});
 export type Permission = z.infer<typeof Permission>;
 
 export const ClusterTestResult = z.object({
@@ -111,7 +177,14 @@ export const ClusterTestResult = z.object({
   version: z.string().nullable(),
   user: z.string().nullable(),
   missing: z.array(Permission),
-  steps: z.array(z.object({ step: z.enum(["version", "authenticate", "permissions"]), ok: z.boolean(), ms: z.number(), detail: z.string() })),
+  steps: z.array(
+    z.object({
+      step: z.enum(["version", "authenticate", "permissions"]),
+      ok: z.boolean(),
+      ms: z.number(),
+      detail: z.string(),
+    }),
+  ),
   summary: z.string(),
   tested_at: z.string(),
 });
@@ -136,15 +209,36 @@ export const ClusterResponse = z.object({
   default_namespace: z.string().nullable(),
   scope: ClusterScope,
   wiring: WiringMode.describe("how pods get imagePullSecrets: serviceaccount (default), webhook or podtemplate"),
-  environment_label: z.string().nullable().describe("namespace label key whose value becomes the secrets' environment label; null: <cluster>.<namespace>"),
-  restart_stuck_pods: z.boolean().describe("delete controller-owned Pods stuck in ImagePullBackOff once their secret exists"),
+  environment_label: z
+    .string()
+    .nullable()
+    .describe("namespace label key whose value becomes the secrets' environment label; null: <cluster>.<namespace>"),
+  restart_stuck_pods: z
+    .boolean()
+    .describe("delete controller-owned Pods stuck in ImagePullBackOff once their secret exists"),
   secret_ref_namespaces: z.array(z.string()).describe("namespaces secret_ref registries may copy from in this cluster"),
-  webhook_auth: WebhookAuthMode.describe("how the admission webhook authenticates this cluster's API server: token, mtls or none"),
-  webhook_client_ca: z.string().nullable().describe("mtls: the CA certificate(s) that sign the API server's client certificate"),
+  webhook_auth: WebhookAuthMode.describe(
+    "how the admission webhook authenticates this cluster's API server: token, mtls or none",
+  ),
+  webhook_client_ca: z
+    .string()
+    .nullable()
+    .describe("mtls: the CA certificate(s) that sign the API server's client certificate"),
   webhook_token_set: z.boolean().describe("a webhook token is stored (its value is only ever shown once)"),
-  webhook_token: z.string().optional().describe("only in the response that generated it: the bearer token the API server presents to the webhook; store it in its AdmissionConfiguration kubeconfig"),
+  webhook_token: z
+    .string()
+    .optional()
+    .describe(
+      "only in the response that generated it: the bearer token the API server presents to the webhook; store it in its AdmissionConfiguration kubeconfig",
+    ),
   last_test: z
-    .object({ status: z.enum(ClusterTestStatuses), version: z.string().nullable(), summary: z.string(), missing: z.array(Permission), tested_at: z.string() })
+    .object({
+      status: z.enum(ClusterTestStatuses),
+      version: z.string().nullable(),
+      summary: z.string(),
+      missing: z.array(Permission),
+      tested_at: z.string(),
+    })
     .nullable(),
   created_at: z.string(),
   created_by: z.string(),
@@ -161,12 +255,18 @@ export const KubeconfigContext = z.object({
   namespace: z.string().nullable(),
   authKind: z.enum(AuthKinds).nullable(),
   insecureSkipTlsVerify: z.boolean(),
-  problem: z.string().nullable().describe("why Regcred cannot use this context (exec plugin, file reference, missing data…), or null"),
+  problem: z
+    .string()
+    .nullable()
+    .describe("why Regcred cannot use this context (exec plugin, file reference, missing data…), or null"),
 });
 export type KubeconfigContext = z.infer<typeof KubeconfigContext>;
 
 /** POST /clusters/inspect. */
-export const KubeconfigSummary = z.object({ currentContext: z.string().nullable(), contexts: z.array(KubeconfigContext) });
+export const KubeconfigSummary = z.object({
+  currentContext: z.string().nullable(),
+  contexts: z.array(KubeconfigContext),
+});
 export type KubeconfigSummary = z.infer<typeof KubeconfigSummary>;
 
 /** GET /clusters/importable: contexts of the KUBECONFIG the server started with. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXCLUDED_NAMESPACES, decideNamespace, describeScope, filterNamespaces, matchesSelector, type NamespaceInfo, parseLabelSelector } from "./scope";
+import {
+  DEFAULT_EXCLUDED_NAMESPACES,
+  decideNamespace,
+  describeScope,
+  filterNamespaces,
+  matchesSelector,
+  type NamespaceInfo,
+  parseLabelSelector,
+} from "./scope";
 
 describe("parseLabelSelector", () => {
   it.each([
@@ -11,7 +19,13 @@ describe("parseLabelSelector", () => {
     ["!legacy", [{ key: "legacy", op: "!exists" }]],
     ["env in (prod, staging)", [{ key: "env", op: "in", values: ["prod", "staging"] }]],
     ["tier notin (db)", [{ key: "tier", op: "notin", values: ["db"] }]],
-    ["app.kubernetes.io/part-of=shop,!regcred.dev/skip", [{ key: "app.kubernetes.io/part-of", op: "=", value: "shop" }, { key: "regcred.dev/skip", op: "!exists" }]],
+    [
+      "app.kubernetes.io/part-of=shop,!regcred.dev/skip",
+      [
+        { key: "app.kubernetes.io/part-of", op: "=", value: "shop" },
+        { key: "regcred.dev/skip", op: "!exists" },
+      ],
+    ],
     ["replicas>2", [{ key: "replicas", op: ">", value: 2 }]],
     ["env=", [{ key: "env", op: "=", value: "" }]],
   ])("parses %j", (text, requirements) => {
@@ -96,11 +110,15 @@ describe("namespace scope", () => {
   });
 
   it("lets an empty exclusion list include the system namespaces", () => {
-    expect(decideNamespace({ namespaceSelector: null, excludeNamespaces: [] }, { name: "kube-system", labels: {} })).toEqual({ inScope: true });
+    expect(
+      decideNamespace({ namespaceSelector: null, excludeNamespaces: [] }, { name: "kube-system", labels: {} }),
+    ).toEqual({ inScope: true });
   });
 
   it("selects nothing when a stored selector cannot be parsed", () => {
-    expect(decideNamespace({ namespaceSelector: "env in (", excludeNamespaces: [] }, { name: "shop", labels: {} })).toEqual({ inScope: false, reason: "selector" });
+    expect(
+      decideNamespace({ namespaceSelector: "env in (", excludeNamespaces: [] }, { name: "shop", labels: {} }),
+    ).toEqual({ inScope: false, reason: "selector" });
   });
 
   it.each([

@@ -83,7 +83,8 @@ export function parseLabelSelector(text: string): SelectorParse {
   if (!parts) return { ok: false, message: "has unbalanced or nested parentheses" };
   const requirements: Requirement[] = [];
   for (const part of parts) {
-    if (part === "") return { ok: false, message: "has an empty requirement (two commas in a row, or a trailing comma)" };
+    if (part === "")
+      return { ok: false, message: "has an empty requirement (two commas in a row, or a trailing comma)" };
     const parsed = parseRequirement(part);
     if (typeof parsed === "string") return { ok: false, message: parsed };
     requirements.push(parsed);
@@ -115,7 +116,10 @@ function matchesRequirement(r: Requirement, labels: Readonly<Record<string, stri
   }
 }
 
-export function matchesSelector(requirements: readonly Requirement[], labels: Readonly<Record<string, string>>): boolean {
+export function matchesSelector(
+  requirements: readonly Requirement[],
+  labels: Readonly<Record<string, string>>,
+): boolean {
   return requirements.every((r) => matchesRequirement(r, labels));
 }
 
@@ -131,7 +135,6 @@ export function decideNamespace(scope: NamespaceScope, ns: NamespaceInfo): Scope
   if (!parsed.ok || !matchesSelector(parsed.requirements, ns.labels)) return { inScope: false, reason: "selector" };
   return { inScope: true };
 }
-
 
 export function filterNamespaces(scope: NamespaceScope, namespaces: readonly NamespaceInfo[]): ScopedNamespaces {
   const result: ScopedNamespaces = { included: [], excluded: [] };

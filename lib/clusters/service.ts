@@ -10,9 +10,25 @@ import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
 import type { Ctx } from "../registries/service";
 import { parseWith, validationError } from "../validation";
-import { extractContext, type KubeconfigContext, type KubeconfigSummary, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
+import {
+  extractContext,
+  type KubeconfigContext,
+  type KubeconfigSummary,
+  type MinimalKubeconfig,
+  summarizeKubeconfig,
+} from "./kubeconfig";
 import { notifyClusterSettingsChange } from "../controller/notify";
-import { type ClusterRow, type ClusterSettings, DEFAULT_CLUSTER_SETTINGS, findClusterByName, findClusterRow, findClusterSettings, listClusterRows, saveClusterSettings, toResponse } from "./repo";
+import {
+  type ClusterRow,
+  type ClusterSettings,
+  DEFAULT_CLUSTER_SETTINGS,
+  findClusterByName,
+  findClusterRow,
+  findClusterSettings,
+  listClusterRows,
+  saveClusterSettings,
+  toResponse,
+} from "./repo";
 import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { webhookAuthValues } from "./webhook-settings";
@@ -20,8 +36,18 @@ import { webhookAuthValues } from "./webhook-settings";
 export type { Ctx };
 export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
 type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> &
-  Partial<Pick<ClusterCreate, "wiring" | "environment_label" | "restart_stuck_pods" | "secret_ref_namespaces" | "webhook_auth" | "webhook_client_ca" | "rotate_webhook_token">>;
-
+  Partial<
+    Pick<
+      ClusterCreate,
+      | "wiring"
+      | "environment_label"
+      | "restart_stuck_pods"
+      | "secret_ref_namespaces"
+      | "webhook_auth"
+      | "webhook_client_ca"
+      | "rotate_webhook_token"
+    >
+  >;
 
 function parseKubeconfigDoc(text: string): unknown {
   const parsed = parseYamlText(text);
@@ -32,7 +58,8 @@ function parseKubeconfigDoc(text: string): unknown {
 /** Picks one context from a parsed kubeconfig; a 400 names the problem (unknown context, exec plugin, missing data…). */
 export function extractOrThrow(doc: unknown, context?: string | null): Extracted {
   const extracted = extractContext(doc, context);
-  if (!extracted.ok) throw new AppError("VALIDATION_FAILED", extracted.message, { [extracted.field]: extracted.message });
+  if (!extracted.ok)
+    throw new AppError("VALIDATION_FAILED", extracted.message, { [extracted.field]: extracted.message });
   return extracted.value;
 }
 
@@ -50,7 +77,8 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === "23505" || e?.cause?.code === "23505";
 }
 
-const nameTaken = (name: string) => new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, { name: "is already taken" });
+const nameTaken = (name: string) =>
+  new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, { name: "is already taken" });
 
 async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {
   const clash = await findClusterByName(ctx.db, ctx.actor.orgId, name);
@@ -66,22 +94,43 @@ function settingsValues(input: ScopeInput): Partial<ClusterSettings> {
 }
 
 type SyncRelevant = Pick<ClusterSettings, "wiring" | "environmentLabel" | "restartStuckPods">;
-const settingsChanged = (a: SyncRelevant, b: SyncRelevant) => a.wiring !== b.wiring || a.environmentLabel !== b.environmentLabel || a.restartStuckPods !== b.restartStuckPods;
+const settingsChanged = (a: SyncRelevant, b: SyncRelevant) =>
+  a.wiring !== b.wiring || a.environmentLabel !== b.environmentLabel || a.restartStuckPods !== b.restartStuckPods;
 
-function scopeValues(input: ScopeInput, current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces" | "secretRefNamespaces">) {
-  const selector = input.namespace_selector === undefined ? (current?.namespaceSelector ?? null) : input.namespace_selector?.trim() || null;
+function scopeValues(
+  input: ScopeInput,
+  current?: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces" | "secretRefNamespaces">,
+) {
+  const selector =
+    input.namespace_selector === undefined
+      ? (current?.namespaceSelector ?? null)
+      : input.namespace_selector?.trim() || null;
   const exclude = input.exclude_namespaces ?? current?.excludeNamespaces ?? [...DEFAULT_EXCLUDED_NAMESPACES];
   const secretRef = input.secret_ref_namespaces ?? current?.secretRefNamespaces ?? [];
-  return { namespaceSelector: selector, excludeNamespaces: [...new Set(exclude)], secretRefNamespaces: [...new Set(secretRef)].sort() };
+  return {
+    namespaceSelector: selector,
+    excludeNamespaces: [...new Set(exclude)],
+    secretRefNamespaces: [...new Set(secretRef)].sort(),
+  };
 }
 
 /** What the audit entry says about the security settings: modes and names, never the token or the CA. */
 function securityAudit(settings: ClusterSettings, row: ClusterRow, issued: boolean) {
-  return { webhookAuth: settings.webhookAuth, webhookTokenIssued: issued, secretRefNamespaces: row.secretRefNamespaces.join(",") };
+  return {
+    webhookAuth: settings.webhookAuth,
+    webhookTokenIssued: issued,
+    secretRefNamespaces: row.secretRefNamespaces.join(","),
+  };
 }
 
 /** Stores a cluster from an extracted context: connection facts in the clear, the minimal kubeconfig sealed. */
-export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted, scope: ScopeInput, action = "cluster.create"): Promise<ClusterResponse> {
+export async function insertCluster(
+  ctx: Ctx,
+  name: string,
+  extracted: Extracted,
+  scope: ScopeInput,
+  action = "cluster.create",
+): Promise<ClusterResponse> {
   const { orgId } = ctx.actor;
   await assertNameFree(ctx, name);
   const id = randomUUID();
@@ -107,7 +156,13 @@ export async function insertCluster(ctx: Ctx, name: string, extracted: Extracted
         })
         .returning();
       const settings = await saveClusterSettings(tx, row!, { ...settingsValues(scope), ...webhook.values });
-      await recordAudit(tx, ctx.actor, action, name, { server: row!.server, authKind: row!.authKind, context: context.name, wiring: settings.wiring, ...securityAudit(settings, row!, webhook.token !== null) });
+      await recordAudit(tx, ctx.actor, action, name, {
+        server: row!.server,
+        authKind: row!.authKind,
+        context: context.name,
+        wiring: settings.wiring,
+        ...securityAudit(settings, row!, webhook.token !== null),
+      });
       return toResponse(row!, settings, webhook.token ?? undefined);
     });
   } catch (err) {
@@ -126,7 +181,10 @@ export async function createCluster(ctx: Ctx, body: unknown): Promise<ClusterRes
 export async function listClusters(ctx: Ctx): Promise<ClusterResponse[]> {
   authorize(ctx.actor, "viewer");
   const rows = await listClusterRows(ctx.db, ctx.actor.orgId);
-  const settings = await findClusterSettings(ctx.db, rows.map((r) => r.id));
+  const settings = await findClusterSettings(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => toResponse(row, settings.get(row.id)));
 }
 
@@ -147,7 +205,8 @@ function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
     throw validationError({ context: "can only change together with a new kubeconfig" });
   }
   if (patch.kubeconfig === undefined) return {};
-  if (row.source === "in-cluster") throw validationError({ kubeconfig: "cannot be set on the in-cluster connection; add another cluster instead" });
+  if (row.source === "in-cluster")
+    throw validationError({ kubeconfig: "cannot be set on the in-cluster connection; add another cluster instead" });
   const { context, kubeconfig } = extractOrThrow(parseKubeconfigDoc(patch.kubeconfig), patch.context);
   return {
     server: context.server ?? row.server,
@@ -178,8 +237,17 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
         .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)))
         .returning();
       const settings = await saveClusterSettings(tx, row, { ...settingsValues(patch), ...webhook.values });
-      const fields = Object.keys(patch).filter((k) => k !== "kubeconfig").sort().join(",");
-      const audit = { fields, kubeconfigReplaced: patch.kubeconfig !== undefined, previousName: row.name, wiring: settings.wiring, ...securityAudit(settings, updated!, webhook.token !== null) };
+      const fields = Object.keys(patch)
+        .filter((k) => k !== "kubeconfig")
+        .sort()
+        .join(",");
+      const audit = {
+        fields,
+        kubeconfigReplaced: patch.kubeconfig !== undefined,
+        previousName: row.name,
+        wiring: settings.wiring,
+        ...securityAudit(settings, updated!, webhook.token !== null),
+      };
       await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, audit);
       return toResponse(updated!, settings, webhook.token ?? undefined);
     });
@@ -187,10 +255,15 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
     if (isUniqueViolation(err)) throw nameTaken(patch.name ?? row.name);
     throw err;
   }
-  const after = { wiring: response.wiring, environmentLabel: response.environment_label, restartStuckPods: response.restart_stuck_pods };
+  const after = {
+    wiring: response.wiring,
+    environmentLabel: response.environment_label,
+    restartStuckPods: response.restart_stuck_pods,
+  };
   // The next pass removes the old mode's references and applies the new; the webhook registration follows it.
   const allowListChanged = response.secret_ref_namespaces.join(",") !== row.secretRefNamespaces.join(",");
-  if (settingsChanged(before, after) || allowListChanged) await notifyClusterSettingsChange(ctx.db, row, ctx.actor.label);
+  if (settingsChanged(before, after) || allowListChanged)
+    await notifyClusterSettingsChange(ctx.db, row, ctx.actor.label);
   return response;
 }
 

@@ -7,24 +7,50 @@ import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
 import type { Keyring } from "../crypto/secret-box";
 import { AppError } from "../errors";
-import { detectInCluster, type KubeEnvironment, kubeEnvironment, parseYamlText, readReferencedFile, readStartupKubeconfigs } from "../integrations/kube";
+import {
+  detectInCluster,
+  type KubeEnvironment,
+  kubeEnvironment,
+  parseYamlText,
+  readReferencedFile,
+  readStartupKubeconfigs,
+} from "../integrations/kube";
 import { describeError, log } from "../log";
 import { parseWith } from "../validation";
 import { embedFileReferences, mergeKubeconfigDocs, summarizeKubeconfig } from "./kubeconfig";
 import { findClusterByName, listClusterRows, toResponse } from "./repo";
-import { ClusterImport, type ClusterResponse, type ImportableContext, type ImportableContexts, suggestClusterName } from "./schema";
+import {
+  ClusterImport,
+  type ClusterResponse,
+  type ImportableContext,
+  type ImportableContexts,
+  suggestClusterName,
+} from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { type Ctx, extractOrThrow, insertCluster } from "./service";
 
 export const IN_CLUSTER_NAME = "in-cluster";
 
-const systemActor = (orgId: string): Actor => ({ orgId, role: "admin", kind: "token", userId: null, tokenId: null, label: "system", scopes: [] });
+const systemActor = (orgId: string): Actor => ({
+  orgId,
+  role: "admin",
+  kind: "token",
+  userId: null,
+  tokenId: null,
+  label: "system",
+  scopes: [],
+});
 
 /**
  * Start-up hook: inside a pod (KUBERNETES_SERVICE_HOST and a mounted service-account token), registers the
  * pod's own cluster as `in-cluster`. Idempotent; keeps the server URL current; never stores the token.
  */
-export async function registerInClusterIfPresent(db: Db, _keyring: Keyring, orgId: string, environment: KubeEnvironment = kubeEnvironment()): Promise<ClusterResponse | null> {
+export async function registerInClusterIfPresent(
+  db: Db,
+  _keyring: Keyring,
+  orgId: string,
+  environment: KubeEnvironment = kubeEnvironment(),
+): Promise<ClusterResponse | null> {
   try {
     return await registerInCluster(db, orgId, environment);
   } catch (err) {
@@ -38,7 +64,10 @@ async function registerInCluster(db: Db, orgId: string, environment: KubeEnviron
   if (!info) return null;
   const existing = await findClusterByName(db, orgId, IN_CLUSTER_NAME);
   if (existing && existing.source !== "in-cluster") {
-    log.warn("not registering the in-cluster connection: a cluster of that name already exists", { org: orgId, cluster: IN_CLUSTER_NAME });
+    log.warn("not registering the in-cluster connection: a cluster of that name already exists", {
+      org: orgId,
+      cluster: IN_CLUSTER_NAME,
+    });
     return null;
   }
   if (existing) {
@@ -89,7 +118,10 @@ function startupKubeconfig(environment: KubeEnvironment): { doc: unknown; files:
 export type { ImportableContext, ImportableContexts };
 
 /** Contexts offered for import from the KUBECONFIG the server was started with; credentials stay on the server. */
-export async function listImportableContexts(ctx: Ctx, environment: KubeEnvironment = kubeEnvironment()): Promise<ImportableContexts> {
+export async function listImportableContexts(
+  ctx: Ctx,
+  environment: KubeEnvironment = kubeEnvironment(),
+): Promise<ImportableContexts> {
   authorize(ctx.actor, "admin");
   const loaded = startupKubeconfig(environment);
   if (!loaded) return { files: [], contexts: [] };
@@ -99,16 +131,25 @@ export async function listImportableContexts(ctx: Ctx, environment: KubeEnvironm
   const contexts = summary.value.contexts.map((c) => ({
     ...c,
     suggestedName: suggestClusterName(c.name),
-    addedAs: rows.find((r) => r.source === "kubeconfig" && r.contextName === c.name && r.server === c.server)?.name ?? null,
+    addedAs:
+      rows.find((r) => r.source === "kubeconfig" && r.contextName === c.name && r.server === c.server)?.name ?? null,
   }));
   return { files: loaded.files, contexts };
 }
 
-export async function importCluster(ctx: Ctx, body: unknown, environment: KubeEnvironment = kubeEnvironment()): Promise<ClusterResponse> {
+export async function importCluster(
+  ctx: Ctx,
+  body: unknown,
+  environment: KubeEnvironment = kubeEnvironment(),
+): Promise<ClusterResponse> {
   authorize(ctx.actor, "admin");
   const input = parseWith(ClusterImport, body);
   const loaded = startupKubeconfig(environment);
-  if (!loaded) throw new AppError("NOT_FOUND", "The server was not started with a readable KUBECONFIG, so there is nothing to import.");
+  if (!loaded)
+    throw new AppError(
+      "NOT_FOUND",
+      "The server was not started with a readable KUBECONFIG, so there is nothing to import.",
+    );
   const extracted = extractOrThrow(loaded.doc, input.context);
   return insertCluster(ctx, input.name ?? suggestClusterName(input.context), extracted, input, "cluster.import");
 }

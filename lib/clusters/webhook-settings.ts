@@ -15,15 +15,22 @@ export type WebhookAuthValues = { values: Partial<ClusterSettings>; token: strin
  * (`none` after the upgrade that introduced caller auth). A token is generated when token mode has none or a
  * rotation is asked for, and returned once.
  */
-export function webhookAuthValues(keyring: Keyring, cluster: { id: string; orgId: string }, input: Input, before: ClusterSettings | null): WebhookAuthValues {
+export function webhookAuthValues(
+  keyring: Keyring,
+  cluster: { id: string; orgId: string },
+  input: Input,
+  before: ClusterSettings | null,
+): WebhookAuthValues {
   const switching = input.wiring === "webhook" && before?.wiring !== "webhook";
   const mode = input.webhook_auth ?? (switching ? "token" : (before?.webhookAuth ?? "none"));
-  const ca = input.webhook_client_ca === undefined ? (before?.webhookClientCa ?? null) : input.webhook_client_ca?.trim() || null;
+  const ca =
+    input.webhook_client_ca === undefined ? (before?.webhookClientCa ?? null) : input.webhook_client_ca?.trim() || null;
   const errors: FieldErrors = {};
   const problem = input.webhook_client_ca?.trim() ? clientCaProblem(input.webhook_client_ca) : null;
   if (problem) errors.webhook_client_ca = problem;
   else if (mode === "mtls" && !ca) errors.webhook_client_ca = "is required when webhook_auth is mtls";
-  if (input.rotate_webhook_token && mode !== "token") errors.rotate_webhook_token = "only applies when webhook_auth is token";
+  if (input.rotate_webhook_token && mode !== "token")
+    errors.rotate_webhook_token = "only applies when webhook_auth is token";
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const values: Partial<ClusterSettings> = { webhookAuth: mode, webhookClientCa: ca };
   if (mode !== "token") return { values: { ...values, webhookTokenSealed: null }, token: null };

@@ -3,7 +3,13 @@ import type { SyncChange, SyncConflictEntry } from "@/db/schema/sync";
 import type { KubeClient, KubeError, KubeSecret, SecretWrite } from "@/lib/integrations/kube";
 import type { DesiredSecret } from "@/lib/sync/desired";
 import * as L from "@/lib/sync/labels";
-import { isOwnedBy, type Owner, pullSecretsAnnotationKey, recordedPullSecrets, recordPullSecrets } from "@/lib/sync/ownership";
+import {
+  isOwnedBy,
+  type Owner,
+  pullSecretsAnnotationKey,
+  recordedPullSecrets,
+  recordPullSecrets,
+} from "@/lib/sync/ownership";
 import type { SecretAction, SyncPlan } from "@/lib/sync/plan";
 import type { ServiceAccountPatch, WorkloadPatch } from "@/lib/sync/wiring";
 
@@ -67,7 +73,8 @@ async function createSecret(ctx: ApplyContext, d: DesiredSecret, out: NamespaceA
   // Created by someone else since the pass read the cluster: decide again on the next pass.
   const now = await ctx.client.getSecret(d.namespace, d.name);
   const own = (meta: KubeSecret) => (ctx.owner ? isOwnedBy(meta, ctx.owner) : L.isManagedSecret(meta));
-  if (now.ok && !own(now.value)) out.conflicts.push({ name: d.name, reason: `a secret named ${d.name} exists and is not managed by Regcred` });
+  if (now.ok && !own(now.value))
+    out.conflicts.push({ name: d.name, reason: `a secret named ${d.name} exists and is not managed by Regcred` });
   else out.retry = true;
   return false;
 }
@@ -117,7 +124,10 @@ async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceAp
 }
 
 /** The owner's record on the ServiceAccount after the patch, when it changes; adopted entries are those it held unrecorded. */
-function ownershipRecord(ctx: ApplyContext, p: ServiceAccountPatch): { annotations: Record<string, string | null>; adopted: string[] } | null {
+function ownershipRecord(
+  ctx: ApplyContext,
+  p: ServiceAccountPatch,
+): { annotations: Record<string, string | null>; adopted: string[] } | null {
   if (!ctx.owner || !p.owned) return null;
   const listed = new Set(p.imagePullSecrets.map((r) => r.name ?? ""));
   const owned = p.owned.filter((n) => listed.has(n));
@@ -126,18 +136,37 @@ function ownershipRecord(ctx: ApplyContext, p: ServiceAccountPatch): { annotatio
   const value = recordPullSecrets({ annotations: before }, ctx.owner, owned);
   if (value === (before[key] ?? null)) return null;
   const recorded = recordedPullSecrets({ annotations: before }, ctx.owner);
-  const adopted = owned.filter((n) => !recorded.includes(n) && !p.added.includes(n)).map((n) => `serviceaccount/${p.name}:${n}`);
+  const adopted = owned
+    .filter((n) => !recorded.includes(n) && !p.added.includes(n))
+    .map((n) => `serviceaccount/${p.name}:${n}`);
   return { annotations: { [key]: value }, adopted };
 }
 
-async function wiringAction(ctx: ApplyContext, patch: ServiceAccountPatch | WorkloadPatch, out: NamespaceApply): Promise<boolean> {
+async function wiringAction(
+  ctx: ApplyContext,
+  patch: ServiceAccountPatch | WorkloadPatch,
+  out: NamespaceApply,
+): Promise<boolean> {
   const skip = patch.added.filter((name) => out.missing.has(name));
-  const p = skip.length === 0 ? patch : { ...patch, added: patch.added.filter((n) => !skip.includes(n)), imagePullSecrets: patch.imagePullSecrets.filter((r) => !skip.includes(r.name ?? "")) };
+  const p =
+    skip.length === 0
+      ? patch
+      : {
+          ...patch,
+          added: patch.added.filter((n) => !skip.includes(n)),
+          imagePullSecrets: patch.imagePullSecrets.filter((r) => !skip.includes(r.name ?? "")),
+        };
   const record = p.op === "patch-sa" ? ownershipRecord(ctx, p) : null;
   if (p.added.length === 0 && p.removed.length === 0 && !record) return false;
   if (p.op === "patch-sa") {
     const pre = { resourceVersion: ctx.versions.get(`ServiceAccount/${p.namespace}/${p.name}`) ?? null };
-    const r = await ctx.client.patchServiceAccountPullSecrets(p.namespace, p.name, p.imagePullSecrets, pre, record?.annotations);
+    const r = await ctx.client.patchServiceAccountPullSecrets(
+      p.namespace,
+      p.name,
+      p.imagePullSecrets,
+      pre,
+      record?.annotations,
+    );
     if (!r.ok) throw r.error;
     out.adopted.push(...(record?.adopted ?? []));
     return true;
@@ -149,33 +178,50 @@ async function wiringAction(ctx: ApplyContext, patch: ServiceAccountPatch | Work
 }
 
 function wiringReason(p: ServiceAccountPatch | WorkloadPatch): string {
-  const parts = [p.added.length ? `add ${p.added.join(", ")}` : "", p.removed.length ? `remove ${p.removed.join(", ")}` : ""].filter(Boolean);
+  const parts = [
+    p.added.length ? `add ${p.added.join(", ")}` : "",
+    p.removed.length ? `remove ${p.removed.join(", ")}` : "",
+  ].filter(Boolean);
   return parts.join("; ") || (p.op === "patch-sa" && p.owned ? "record Regcred's entries" : "reorder");
 }
 
 /** `run` resolves false when it wrote nothing after all; `creates` names the secret a create/recreate step brings into being. */
 type Step = { change: Omit<SyncChange, "ok">; run: (out: NamespaceApply) => Promise<boolean>; creates?: string };
 
-function stepsFor(ctx: ApplyContext, secrets: SecretAction[], wiring: Array<ServiceAccountPatch | WorkloadPatch>): Step[] {
+function stepsFor(
+  ctx: ApplyContext,
+  secrets: SecretAction[],
+  wiring: Array<ServiceAccountPatch | WorkloadPatch>,
+): Step[] {
   const secretStep = (a: SecretAction): Step => ({
-    change: { op: (a.op === "adopt" ? "update" : a.op) as SyncChange["op"], target: `secret/${a.name}`, reason: a.reason },
+    change: {
+      op: (a.op === "adopt" ? "update" : a.op) as SyncChange["op"],
+      target: `secret/${a.name}`,
+      reason: a.reason,
+    },
     run: (out) => secretAction(ctx, a, out),
     creates: a.op === "create" || a.op === "recreate" ? a.name : undefined,
   });
   const writes = secrets.filter((a) => a.op !== "noop" && a.op !== "delete");
   const deletes = secrets.filter((a) => a.op === "delete");
-  const wire = wiring.map(
-    (p): Step => ({
-      change: { op: p.op, target: p.op === "patch-sa" ? `serviceaccount/${p.name}` : `${p.kind.toLowerCase()}/${p.name}`, reason: wiringReason(p) },
-      run: (out) => wiringAction(ctx, p, out),
-    }),
-  );
+  const wire = wiring.map((p): Step => ({
+    change: {
+      op: p.op,
+      target: p.op === "patch-sa" ? `serviceaccount/${p.name}` : `${p.kind.toLowerCase()}/${p.name}`,
+      reason: wiringReason(p),
+    },
+    run: (out) => wiringAction(ctx, p, out),
+  }));
   // Secrets exist before anything references them; references go before their secrets are deleted.
   return [...writes.map(secretStep), ...wire, ...deletes.map(secretStep)];
 }
 
 /** Applies one namespace's part of the plan, in order; a failed write is recorded and the rest still run. */
-export async function applyNamespace(ctx: ApplyContext, secrets: SecretAction[], wiring: Array<ServiceAccountPatch | WorkloadPatch>): Promise<NamespaceApply> {
+export async function applyNamespace(
+  ctx: ApplyContext,
+  secrets: SecretAction[],
+  wiring: Array<ServiceAccountPatch | WorkloadPatch>,
+): Promise<NamespaceApply> {
   const out: NamespaceApply = { changes: [], errors: [], conflicts: [], retry: false, missing: new Set(), adopted: [] };
   for (const step of stepsFor(ctx, secrets, wiring)) {
     if (!ctx.mayWrite()) throw new LeadershipLost();

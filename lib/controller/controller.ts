@@ -95,7 +95,9 @@ export class Controller {
       if (current?.version === version) continue;
       if (current) await current.manager.stop();
       if (this.stopped) return;
-      const client = this.o.clientFor ? this.o.clientFor(row) : clientForCluster(this.o.keyring, row, { timeoutMs: this.o.timeoutMs });
+      const client = this.o.clientFor
+        ? this.o.clientFor(row)
+        : clientForCluster(this.o.keyring, row, { timeoutMs: this.o.timeoutMs });
       const manager = new ClusterManager({ ...this.o, installation, cluster: row, client });
       this.managers.set(row.id, { manager, version });
       manager.start();
@@ -112,7 +114,8 @@ export class Controller {
       for (const clusterId of await repo.clustersWithQueuedRuns(this.o.db)) {
         const m = this.manager(clusterId);
         if (m?.isLeader()) m.request("manual");
-        else if (m?.leaseError()) await repo.failQueuedRuns(this.o.db, clusterId, new Date(Date.now() - QUEUED_TIMEOUT_MS), m.leaseError()!);
+        else if (m?.leaseError())
+          await repo.failQueuedRuns(this.o.db, clusterId, new Date(Date.now() - QUEUED_TIMEOUT_MS), m.leaseError()!);
       }
     } catch (err) {
       log.error("controller: could not poll queued syncs", errorFields(err));

@@ -5,7 +5,13 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
 import { openCreds } from "@/lib/registries/service";
-import { buildRegistrySecretData, copySecretCredential, secretRefRefusal, secretRefSource, type SyncCredential } from "@/lib/sync/credentials";
+import {
+  buildRegistrySecretData,
+  copySecretCredential,
+  secretRefRefusal,
+  secretRefSource,
+  type SyncCredential,
+} from "@/lib/sync/credentials";
 import { encodeBase64Utf8 } from "@/lib/sync/content";
 
 export type CredentialOptions = {
@@ -35,13 +41,27 @@ function storedExpiry(expires: string | undefined): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-async function ecrCredential(row: RegistryRow, opts: CredentialOptions): Promise<{ cred: SyncCredential; minted: boolean }> {
+async function ecrCredential(
+  row: RegistryRow,
+  opts: CredentialOptions,
+): Promise<{ cred: SyncCredential; minted: boolean }> {
   const creds = safeOpen(opts.keyring, row);
   if (creds === "sealed") return { cred: unavailable("the stored credentials could not be decrypted"), minted: false };
-  const keys = { accessKeyId: creds?.username ?? "", secretAccessKey: creds?.password ?? "", region: row.region ?? ecrRegion(row.registry) };
+  const keys = {
+    accessKeyId: creds?.username ?? "",
+    secretAccessKey: creds?.password ?? "",
+    region: row.region ?? ecrRegion(row.registry),
+  };
   try {
-    const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, { timeoutMs: opts.timeoutMs, endpoint: opts.ecrEndpoint, now: opts.now });
-    const token = { authorizationToken: encodeBase64Utf8(`${auth.username}:${auth.password}`), expiresAt: auth.expiresAt };
+    const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, {
+      timeoutMs: opts.timeoutMs,
+      endpoint: opts.ecrEndpoint,
+      now: opts.now,
+    });
+    const token = {
+      authorizationToken: encodeBase64Utf8(`${auth.username}:${auth.password}`),
+      expiresAt: auth.expiresAt,
+    };
     return { cred: buildRegistrySecretData(row, token), minted: !auth.reused };
   } catch (err) {
     const reason = err instanceof EcrAuthError ? err.message : "GetAuthorizationToken failed";
@@ -57,7 +77,10 @@ function safeOpen(keyring: Keyring, row: RegistryRow): ReturnType<typeof openCre
   }
 }
 
-async function copyCredential(row: RegistryRow, opts: CredentialOptions): Promise<{ cred: SyncCredential; source: string | null }> {
+async function copyCredential(
+  row: RegistryRow,
+  opts: CredentialOptions,
+): Promise<{ cred: SyncCredential; source: string | null }> {
   const ref = secretRefSource(row.secrets, opts.clusterName);
   if (!ref) return { cred: copySecretCredential(null, null), source: null };
   const refused = secretRefRefusal(ref, opts.secretRefNamespaces);
@@ -73,7 +96,10 @@ async function copyCredential(row: RegistryRow, opts: CredentialOptions): Promis
  * The credential of each registry a pass needs, decided once per pass and fanned out to every namespace:
  * stored credentials, one ECR token per registry (from the shared token cache), secret_ref sources read in this cluster.
  */
-export async function resolveCredentials(rows: readonly RegistryRow[], opts: CredentialOptions): Promise<ResolvedCredentials> {
+export async function resolveCredentials(
+  rows: readonly RegistryRow[],
+  opts: CredentialOptions,
+): Promise<ResolvedCredentials> {
   const out: ResolvedCredentials = { credentials: new Map(), mints: 0, sources: [] };
   await Promise.all(
     rows.map(async (row) => {
@@ -88,8 +114,13 @@ export async function resolveCredentials(rows: readonly RegistryRow[], opts: Cre
         if (source) out.sources.push(source);
       } else {
         const creds = safeOpen(opts.keyring, row);
-        if (creds === "sealed") out.credentials.set(row.id, unavailable("the stored credentials could not be decrypted"));
-        else out.credentials.set(row.id, buildRegistrySecretData(row, creds ? { ...creds, expiresAt: storedExpiry(creds.expires) } : null));
+        if (creds === "sealed")
+          out.credentials.set(row.id, unavailable("the stored credentials could not be decrypted"));
+        else
+          out.credentials.set(
+            row.id,
+            buildRegistrySecretData(row, creds ? { ...creds, expiresAt: storedExpiry(creds.expires) } : null),
+          );
       }
     }),
   );

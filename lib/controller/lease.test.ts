@@ -8,13 +8,29 @@ function leaseStore(): { client: KubeClient; read: () => KubeLease | null; down:
   let lease: KubeLease | null = null;
   let rv = 0;
   let unreachable = false;
-  const save = (l: LeaseWrite): KubeLease => (lease = { ...l, holderIdentity: l.holderIdentity ?? null, resourceVersion: String(++rv) });
+  const save = (l: LeaseWrite): KubeLease =>
+    (lease = { ...l, holderIdentity: l.holderIdentity ?? null, resourceVersion: String(++rv) });
   const outage = { ok: false as const, error: { kind: "unreachable" as const, message: "connection refused" } };
   const client: KubeClient = {
     ...stubClient("https://k"),
-    getLease: async () => (unreachable ? outage : lease ? { ok: true, value: { ...lease } } : { ok: false, error: { kind: "not-found", message: "HTTP 404" } }),
-    createLease: async (l) => (unreachable ? outage : lease ? { ok: false, error: { kind: "conflict", message: "exists" } } : { ok: true, value: save(l) }),
-    updateLease: async (l) => (unreachable ? outage : l.resourceVersion !== lease?.resourceVersion ? { ok: false, error: { kind: "conflict", message: "changed" } } : { ok: true, value: save(l) }),
+    getLease: async () =>
+      unreachable
+        ? outage
+        : lease
+          ? { ok: true, value: { ...lease } }
+          : { ok: false, error: { kind: "not-found", message: "HTTP 404" } },
+    createLease: async (l) =>
+      unreachable
+        ? outage
+        : lease
+          ? { ok: false, error: { kind: "conflict", message: "exists" } }
+          : { ok: true, value: save(l) },
+    updateLease: async (l) =>
+      unreachable
+        ? outage
+        : l.resourceVersion !== lease?.resourceVersion
+          ? { ok: false, error: { kind: "conflict", message: "changed" } }
+          : { ok: true, value: save(l) },
   };
   return { client, read: () => lease, down: (v) => (unreachable = v) };
 }
@@ -24,7 +40,15 @@ describe("LeaseElector", () => {
   afterEach(() => vi.useRealTimers());
 
   const elector = (client: KubeClient, identity: string, events: string[]) =>
-    new LeaseElector({ client, namespace: "home", name: "regcred-inst-cluster", identity, durationMs: 15_000, onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`) });
+    new LeaseElector({
+      client,
+      namespace: "home",
+      name: "regcred-inst-cluster",
+      identity,
+      durationMs: 15_000,
+      onStartedLeading: () => events.push(`${identity} leads`),
+      onStoppedLeading: () => events.push(`${identity} stops`),
+    });
 
   it("one instance leads and renews; the other takes over only after a full lease duration without renewal", async () => {
     const store = leaseStore();
@@ -95,13 +119,28 @@ function leaseStores() {
   };
   const client: KubeClient = {
     ...stubClient("https://k"),
-    getLease: async (_ns, name) => (leases.has(name) ? { ok: true, value: { ...leases.get(name)! } } : { ok: false, error: { kind: "not-found", message: "HTTP 404" } }),
-    createLease: async (l) => (leases.has(l.name) ? { ok: false, error: { kind: "conflict", message: "exists" } } : { ok: true, value: save(l) }),
-    updateLease: async (l) => (l.resourceVersion !== leases.get(l.name)?.resourceVersion ? { ok: false, error: { kind: "conflict", message: "changed" } } : { ok: true, value: save(l) }),
+    getLease: async (_ns, name) =>
+      leases.has(name)
+        ? { ok: true, value: { ...leases.get(name)! } }
+        : { ok: false, error: { kind: "not-found", message: "HTTP 404" } },
+    createLease: async (l) =>
+      leases.has(l.name) ? { ok: false, error: { kind: "conflict", message: "exists" } } : { ok: true, value: save(l) },
+    updateLease: async (l) =>
+      l.resourceVersion !== leases.get(l.name)?.resourceVersion
+        ? { ok: false, error: { kind: "conflict", message: "changed" } }
+        : { ok: true, value: save(l) },
   };
   const renewLegacy = (holder: string | null) => {
     const now = new Date().toISOString();
-    save({ namespace: "home", name: "regcred-controller", holderIdentity: holder, leaseDurationSeconds: 15, acquireTime: now, renewTime: now, leaseTransitions: 0 });
+    save({
+      namespace: "home",
+      name: "regcred-controller",
+      holderIdentity: holder,
+      leaseDurationSeconds: 15,
+      acquireTime: now,
+      renewTime: now,
+      leaseTransitions: 0,
+    });
   };
   return { client, read: (name: string) => leases.get(name) ?? null, renewLegacy };
 }

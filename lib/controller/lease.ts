@@ -97,7 +97,11 @@ export class LeaseElector {
     this.errors = this.lastError ? this.errors + 1 : 0;
     const retry = Math.min(2_000, this.o.durationMs / 5);
     // An unreachable API server is retried with exponential backoff (up to 30 s), not hammered.
-    const wait = this.leading ? this.o.durationMs / 3 : this.errors > 0 ? Math.min(30_000, retry * 2 ** Math.min(this.errors - 1, 5)) : retry;
+    const wait = this.leading
+      ? this.o.durationMs / 3
+      : this.errors > 0
+        ? Math.min(30_000, retry * 2 ** Math.min(this.errors - 1, 5))
+        : retry;
     this.schedule(wait);
   }
 
@@ -116,8 +120,20 @@ export class LeaseElector {
 
   private record(start: number, transitions: number, resourceVersion?: string | null) {
     const now = new Date(this.now()).toISOString();
-    const acquireTime = this.current?.holderIdentity === this.o.identity && this.current.acquireTime ? this.current.acquireTime : new Date(start).toISOString();
-    return { namespace: this.o.namespace, name: this.o.name, holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000), acquireTime, renewTime: now, leaseTransitions: transitions, resourceVersion };
+    const acquireTime =
+      this.current?.holderIdentity === this.o.identity && this.current.acquireTime
+        ? this.current.acquireTime
+        : new Date(start).toISOString();
+    return {
+      namespace: this.o.namespace,
+      name: this.o.name,
+      holderIdentity: this.o.identity,
+      leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000),
+      acquireTime,
+      renewTime: now,
+      leaseTransitions: transitions,
+      resourceVersion,
+    };
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
@@ -139,9 +155,22 @@ export class LeaseElector {
     // Another installation's old replica (not recorded in this database): not ours to wait for or to take.
     if (!mine && holder && !(await legacy.ours(holder))) return true;
     if (!mine && live) return false;
-    const record = { namespace: this.o.namespace, name: legacy.name, holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000) };
-    const times = { acquireTime: mine && lease.acquireTime ? lease.acquireTime : new Date(now).toISOString(), renewTime: new Date(now).toISOString() };
-    const updated = await this.o.client.updateLease({ ...record, ...times, leaseTransitions: mine ? lease.leaseTransitions : lease.leaseTransitions + 1, resourceVersion: lease.resourceVersion });
+    const record = {
+      namespace: this.o.namespace,
+      name: legacy.name,
+      holderIdentity: this.o.identity,
+      leaseDurationSeconds: Math.ceil(this.o.durationMs / 1000),
+    };
+    const times = {
+      acquireTime: mine && lease.acquireTime ? lease.acquireTime : new Date(now).toISOString(),
+      renewTime: new Date(now).toISOString(),
+    };
+    const updated = await this.o.client.updateLease({
+      ...record,
+      ...times,
+      leaseTransitions: mine ? lease.leaseTransitions : lease.leaseTransitions + 1,
+      resourceVersion: lease.resourceVersion,
+    });
     if (!updated.ok) return updated.error.kind === "conflict" ? false : this.fail(updated.error);
     if (!mine) legacy.onTaken?.();
     return true;
@@ -183,6 +212,12 @@ export class LeaseElector {
     await this.o.client.updateLease({ ...lease, holderIdentity: null, leaseDurationSeconds: 1, renewTime: now });
     if (!this.o.legacy) return;
     const legacy = await this.o.client.getLease(this.o.namespace, this.o.legacy.name);
-    if (legacy.ok && legacy.value.holderIdentity === this.o.identity) await this.o.client.updateLease({ ...legacy.value, holderIdentity: null, leaseDurationSeconds: 1, renewTime: now });
+    if (legacy.ok && legacy.value.holderIdentity === this.o.identity)
+      await this.o.client.updateLease({
+        ...legacy.value,
+        holderIdentity: null,
+        leaseDurationSeconds: 1,
+        renewTime: now,
+      });
   }
 }

@@ -43,7 +43,8 @@ export class ClusterManager {
     this.watches = new WatchSet({
       client: o.client,
       onChange: (reason) => this.request("watch", reason),
-      onError: (kind, e, ms) => log.debug("watch interrupted", { cluster: this.cluster.id, kind, error: e.message, retryInMs: ms }),
+      onError: (kind, e, ms) =>
+        log.debug("watch interrupted", { cluster: this.cluster.id, kind, error: e.message, retryInMs: ms }),
     });
     this.elector =
       o.leases === false
@@ -52,7 +53,11 @@ export class ClusterManager {
             client: o.client,
             namespace: homeNamespaceOf(o.cluster),
             name: leaseNameFor(o.installation, o.cluster.id),
-            legacy: { name: LEGACY_LEASE_NAME, ours: (holder) => repo.isKnownLeaseHolder(o.db, holder), onTaken: () => void auditLeaseAdoption(o.db, o.cluster, o.installation, o.instanceId) },
+            legacy: {
+              name: LEGACY_LEASE_NAME,
+              ours: (holder) => repo.isKnownLeaseHolder(o.db, holder),
+              onTaken: () => void auditLeaseAdoption(o.db, o.cluster, o.installation, o.instanceId),
+            },
             identity: o.instanceId,
             durationMs: o.leaseDurationMs,
             onStartedLeading: () => this.setLeading(true),
@@ -72,7 +77,9 @@ export class ClusterManager {
   /** Why this instance cannot take the cluster's lease (unreachable, forbidden), when it cannot. */
   leaseError(): string | null {
     const e = this.elector?.lastError;
-    return e && !this.leading ? `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${e.message}` : null;
+    return e && !this.leading
+      ? `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${e.message}`
+      : null;
   }
 
   start(): void {
@@ -129,7 +136,10 @@ export class ClusterManager {
       }
       return;
     }
-    this.debounce = { since: now, timer: setTimeout(() => this.startPass(trigger), trigger === "watch" ? (this.o.debounceMs ?? 250) : 0) };
+    this.debounce = {
+      since: now,
+      timer: setTimeout(() => this.startPass(trigger), trigger === "watch" ? (this.o.debounceMs ?? 250) : 0),
+    };
   }
 
   /** Resolves once no pass is running or waiting. */
@@ -141,7 +151,10 @@ export class ClusterManager {
   private setLeading(value: boolean): void {
     if (this.leading === value) return;
     this.leading = value;
-    log.info(value ? "leading cluster" : "stopped leading cluster", { cluster: this.cluster.id, instance: this.o.instanceId });
+    log.info(value ? "leading cluster" : "stopped leading cluster", {
+      cluster: this.cluster.id,
+      instance: this.o.instanceId,
+    });
     if (value) {
       this.leaseReported = null;
       this.watches.start();
@@ -152,7 +165,9 @@ export class ClusterManager {
         await repo.failStaleRuns(this.o.db, this.cluster.id, new Date());
       };
       void takeOver()
-        .catch((err) => log.warn("could not record the lease holder", { cluster: this.cluster.id, ...errorFields(err) }))
+        .catch((err) =>
+          log.warn("could not record the lease holder", { cluster: this.cluster.id, ...errorFields(err) }),
+        )
         .finally(() => this.request("startup"));
     } else {
       this.watches.stop();
@@ -168,7 +183,9 @@ export class ClusterManager {
     this.leaseReported = message;
     const error = `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${message}`;
     await repo.ensureClusterSync(this.o.db, this.cluster).catch(() => undefined);
-    await repo.updateClusterSync(this.o.db, this.cluster.id, { lastStatus: "failed", lastError: error }).catch(() => undefined);
+    await repo
+      .updateClusterSync(this.o.db, this.cluster.id, { lastStatus: "failed", lastError: error })
+      .catch(() => undefined);
   }
 
   private tick(): void {
@@ -229,7 +246,14 @@ export class ClusterManager {
       );
       this.passes += 1;
       this.last = result;
-      log.debug("sync pass finished", { cluster: fresh.id, trigger, status: result.status, ms: Math.round(performance.now() - started), namespaces: result.namespaces.length, ...result.summary });
+      log.debug("sync pass finished", {
+        cluster: fresh.id,
+        trigger,
+        status: result.status,
+        ms: Math.round(performance.now() - started),
+        namespaces: result.namespaces.length,
+        ...result.summary,
+      });
       await this.afterPass(result);
       await this.o.onPass?.(fresh).catch(() => undefined);
     } catch (err) {
@@ -245,6 +269,11 @@ export class ClusterManager {
     }
     const issues = this.schedule.afterPass({ ...result, managed: result.observed?.managed ?? [] }, this.clock.now());
     if (issues) await repo.setCredentialIssues(this.o.db, this.cluster.id, issues);
-    else log.warn("cluster unreachable", { cluster: this.cluster.id, error: result.error, retryAt: this.schedule.retryAt?.toISOString() });
+    else
+      log.warn("cluster unreachable", {
+        cluster: this.cluster.id,
+        error: result.error,
+        retryAt: this.schedule.retryAt?.toISOString(),
+      });
   }
 }

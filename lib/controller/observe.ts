@@ -38,7 +38,8 @@ export async function observeCluster(client: KubeClient, scope: NamespaceScope):
   const inScope = namespaces.value.filter((ns) => included.has(ns.name) && ns.phase !== "Terminating");
   const names = new Set(inScope.map((ns) => ns.name));
   const versions = new Map<string, string | null>();
-  for (const w of workloads.value) versions.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w.metadata.resourceVersion ?? null);
+  for (const w of workloads.value)
+    versions.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w.metadata.resourceVersion ?? null);
   for (const sa of serviceAccounts.value) versions.set(`ServiceAccount/${sa.namespace}/${sa.name}`, sa.resourceVersion);
   return {
     ok: true,
@@ -57,9 +58,15 @@ export async function observeCluster(client: KubeClient, scope: NamespaceScope):
  * Secrets with Regcred's names that a pass may touch or reference, whoever owns them: one LIST per name
  * (field selector, all namespaces), so foreign `regcred-*` secrets are seen before anything is written.
  */
-export async function findNamedSecrets(client: KubeClient, names: Iterable<string>, namespaces: ReadonlySet<string>): Promise<{ ok: true; secrets: KubeSecret[] } | { ok: false; error: KubeError }> {
+export async function findNamedSecrets(
+  client: KubeClient,
+  names: Iterable<string>,
+  namespaces: ReadonlySet<string>,
+): Promise<{ ok: true; secrets: KubeSecret[] } | { ok: false; error: KubeError }> {
   const wanted = [...new Set(names)].filter((n) => n.startsWith(SECRET_NAME_PREFIX)).sort();
-  const results = await Promise.all(wanted.map((name) => client.listSecrets({ fieldSelector: `metadata.name=${name}` })));
+  const results = await Promise.all(
+    wanted.map((name) => client.listSecrets({ fieldSelector: `metadata.name=${name}` })),
+  );
   const secrets: KubeSecret[] = [];
   for (const r of results) {
     if (!r.ok) return { ok: false, error: r.error };

@@ -39,8 +39,23 @@ describe("PassSchedule", () => {
     const s = new PassSchedule(300_000, () => 0.5);
     expect(s.afterPass({ ...ok, retry: true }, t0)).toEqual([]);
     expect(s.retryAt).not.toBeNull();
-    const issues = s.afterPass({ ...ok, unavailable: [{ registryId: "ecr", reason: "ECR down" }], managed: [{ labels: { "regcred.dev/registry": "ecr", "regcred.dev/expires": "20260101T060000Z" } }] }, t0);
-    expect(issues).toEqual([{ registryId: "ecr", reason: "ECR down", attempt: 0, retryAt: expect.any(String), keepUntil: "2026-01-01T06:00:00.000Z" }]);
+    const issues = s.afterPass(
+      {
+        ...ok,
+        unavailable: [{ registryId: "ecr", reason: "ECR down" }],
+        managed: [{ labels: { "regcred.dev/registry": "ecr", "regcred.dev/expires": "20260101T060000Z" } }],
+      },
+      t0,
+    );
+    expect(issues).toEqual([
+      {
+        registryId: "ecr",
+        reason: "ECR down",
+        attempt: 0,
+        retryAt: expect.any(String),
+        keepUntil: "2026-01-01T06:00:00.000Z",
+      },
+    ]);
     expect(s.failures).toHaveLength(1);
   });
 });

@@ -1,6 +1,13 @@
 import type { CredentialIssue } from "@/db/schema/sync";
 import { backoffDelay, type Rng } from "@/lib/sync/schedule";
-import { type CredentialFailure, currentExpiry, type Expiring, planFailures, scheduleRefresh, type TokenSeen } from "./refresh";
+import {
+  type CredentialFailure,
+  currentExpiry,
+  type Expiring,
+  planFailures,
+  scheduleRefresh,
+  type TokenSeen,
+} from "./refresh";
 
 /** What the schedule needs from a finished pass (a subset of ReconcileResult). */
 export type PassOutcome = {
@@ -58,6 +65,12 @@ export class PassSchedule {
     if (o.retry) retries.push(now.getTime() + backoffDelay(this.writeAttempts++, this.rng));
     else this.writeAttempts = 0;
     this.retryAt = retries.length > 0 ? new Date(Math.min(...retries)) : null;
-    return this.failures.map((f) => ({ registryId: f.registryId, reason: f.reason, attempt: f.attempt, retryAt: f.retryAt.toISOString(), keepUntil: f.keepUntil?.toISOString() ?? null }));
+    return this.failures.map((f) => ({
+      registryId: f.registryId,
+      reason: f.reason,
+      attempt: f.attempt,
+      retryAt: f.retryAt.toISOString(),
+      keepUntil: f.keepUntil?.toISOString() ?? null,
+    }));
   }
 }

@@ -54,7 +54,18 @@ export type ReconcileResult = {
   observed?: ClusterState;
 };
 
-const EMPTY_SUMMARY: SyncRunSummary = { created: 0, updated: 0, deleted: 0, markedUnused: 0, serviceAccounts: 0, workloads: 0, conflicts: 0, errors: 0, warnings: 0, mints: 0 };
+const EMPTY_SUMMARY: SyncRunSummary = {
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  markedUnused: 0,
+  serviceAccounts: 0,
+  workloads: 0,
+  conflicts: 0,
+  errors: 0,
+  warnings: 0,
+  mints: 0,
+};
 const PROGRESS_EVERY_MS = 500;
 
 // Only tombstoned ids are deleted at once; other unknown registry labels take the unused grace period.
@@ -63,7 +74,13 @@ function deletedRegistryIds(rows: readonly RegistryRow[], tombstones: readonly s
   return tombstones.filter((id) => !current.has(id)).sort();
 }
 
-async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: ClusterState, rows: RegistryRow[], environmentLabel: string | null) {
+async function desiredFor(
+  deps: ReconcileDeps,
+  cluster: ClusterRow,
+  state: ClusterState,
+  rows: RegistryRow[],
+  environmentLabel: string | null,
+) {
   const base: Omit<DesiredStateInput, "credentials"> = {
     clusterName: cluster.name,
     namespaces: state.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels })),
@@ -75,7 +92,15 @@ async function desiredFor(deps: ReconcileDeps, cluster: ClusterRow, state: Clust
   const used = new Set(computeDesiredState({ ...base, credentials: new Map() }).held.map((h) => h.registryId));
   const resolved = await resolveCredentials(
     rows.filter((r) => used.has(r.id)),
-    { keyring: deps.keyring, client: deps.client, clusterName: cluster.name, secretRefNamespaces: cluster.secretRefNamespaces, now: deps.now, timeoutMs: deps.timeoutMs, ecrEndpoint: deps.ecrEndpoint },
+    {
+      keyring: deps.keyring,
+      client: deps.client,
+      clusterName: cluster.name,
+      secretRefNamespaces: cluster.secretRefNamespaces,
+      now: deps.now,
+      timeoutMs: deps.timeoutMs,
+      ecrEndpoint: deps.ecrEndpoint,
+    },
   );
   return { desired: computeDesiredState({ ...base, credentials: resolved.credentials }), resolved, base };
 }
@@ -98,31 +123,66 @@ async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-async function applyPlan(deps: ReconcileDeps, runIds: string[], plan: SyncPlan, state: ClusterState, actual: Map<string, KubeSecret>, owner: Owner) {
-  const ctx: ApplyContext = { client: deps.client, actual, versions: state.versions, mayWrite: deps.mayWrite ?? (() => true), onWrite: deps.onWrite, owner };
+async function applyPlan(
+  deps: ReconcileDeps,
+  runIds: string[],
+  plan: SyncPlan,
+  state: ClusterState,
+  actual: Map<string, KubeSecret>,
+  owner: Owner,
+) {
+  const ctx: ApplyContext = {
+    client: deps.client,
+    actual,
+    versions: state.versions,
+    mayWrite: deps.mayWrite ?? (() => true),
+    onWrite: deps.onWrite,
+    owner,
+  };
   const groups = groupByNamespace(plan);
   const namespaces = state.namespaces.map((ns) => ns.name);
   const applied = new Map<string, AppliedNamespace & { adopted: string[] }>();
   let done = namespaces.filter((ns) => !groups.has(ns)).length;
   let retry = false;
   let lastProgress = 0;
-  await pool([...groups.keys()].filter((ns) => namespaces.includes(ns)), deps.concurrency ?? 8, async (ns) => {
-    const g = groups.get(ns)!;
-    const out = await applyNamespace(ctx, g.secrets, g.wiring);
-    applied.set(ns, out);
-    retry ||= out.retry;
-    done += 1;
-    if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
-      lastProgress = Date.now();
-      await repo.progressRuns(deps.db, runIds, done, namespaces.length);
-    }
-  });
+  await pool(
+    [...groups.keys()].filter((ns) => namespaces.includes(ns)),
+    deps.concurrency ?? 8,
+    async (ns) => {
+      const g = groups.get(ns)!;
+      const out = await applyNamespace(ctx, g.secrets, g.wiring);
+      applied.set(ns, out);
+      retry ||= out.retry;
+      done += 1;
+      if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        await repo.progressRuns(deps.db, runIds, done, namespaces.length);
+      }
+    },
+  );
   return { applied, retry };
 }
 
-async function finish(deps: ReconcileDeps, cluster: ClusterRow, runIds: string[], result: ReconcileResult, total: number): Promise<ReconcileResult> {
-  await repo.finishRuns(deps.db, runIds, { status: result.status, summary: result.summary, error: result.error, total, done: result.unreachable ? 0 : total });
-  await repo.updateClusterSync(deps.db, cluster.id, { lastRunId: result.runId, lastSyncAt: deps.now(), lastStatus: result.status, lastError: result.error });
+async function finish(
+  deps: ReconcileDeps,
+  cluster: ClusterRow,
+  runIds: string[],
+  result: ReconcileResult,
+  total: number,
+): Promise<ReconcileResult> {
+  await repo.finishRuns(deps.db, runIds, {
+    status: result.status,
+    summary: result.summary,
+    error: result.error,
+    total,
+    done: result.unreachable ? 0 : total,
+  });
+  await repo.updateClusterSync(deps.db, cluster.id, {
+    lastRunId: result.runId,
+    lastSyncAt: deps.now(),
+    lastStatus: result.status,
+    lastError: result.error,
+  });
   await repo.pruneRuns(deps.db, cluster.id);
   return result;
 }
@@ -131,10 +191,33 @@ async function finish(deps: ReconcileDeps, cluster: ClusterRow, runIds: string[]
  * One pass over one cluster: read (one LIST per kind, all namespaces), compute the desired state, plan, apply,
  * and record the outcome per cluster and namespace. Never throws for cluster or credential failures.
  */
-export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow, opts: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcileCluster(
+  deps: ReconcileDeps,
+  cluster: ClusterRow,
+  opts: ReconcileOptions,
+): Promise<ReconcileResult> {
   const settings = await repo.ensureClusterSync(deps.db, cluster);
-  const runIds = opts.runIds?.length ? opts.runIds : [await repo.createRun(deps.db, { orgId: cluster.orgId, clusterId: cluster.id, trigger: opts.trigger, status: "running", requestedBy: opts.requestedBy })];
-  const base = { runId: runIds[0]!, unreachable: false, summary: EMPTY_SUMMARY, namespaces: [], expiring: [], unavailable: [], sources: [], retry: false };
+  const runIds = opts.runIds?.length
+    ? opts.runIds
+    : [
+        await repo.createRun(deps.db, {
+          orgId: cluster.orgId,
+          clusterId: cluster.id,
+          trigger: opts.trigger,
+          status: "running",
+          requestedBy: opts.requestedBy,
+        }),
+      ];
+  const base = {
+    runId: runIds[0]!,
+    unreachable: false,
+    summary: EMPTY_SUMMARY,
+    namespaces: [],
+    expiring: [],
+    unavailable: [],
+    sources: [],
+    retry: false,
+  };
   await repo.startRuns(deps.db, runIds, deps.instanceId, 0);
   const observed = await observeCluster(deps.client, scopeOf(cluster));
   if (!observed.ok) {
@@ -144,13 +227,23 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   const { state } = observed;
   const total = state.namespaces.length;
   await repo.progressRuns(deps.db, runIds, 0, total);
-  const [rows, tombstones] = await Promise.all([listRegistryRows(deps.db, cluster.orgId), repo.listTombstones(deps.db, cluster.orgId)]);
+  const [rows, tombstones] = await Promise.all([
+    listRegistryRows(deps.db, cluster.orgId),
+    repo.listTombstones(deps.db, cluster.orgId),
+  ]);
   const deleted = deletedRegistryIds(rows, tombstones);
   const first = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
   const { resolved } = first;
   const nsNames = new Set(state.namespaces.map((ns) => ns.name));
   const named = await findNamedSecrets(deps.client, candidateNames(first.desired, state, deleted), nsNames);
-  if (!named.ok) return finish(deps, cluster, runIds, { ...base, status: "failed", error: `list secrets: ${named.error.message}`, unreachable: true, retry: true }, 0);
+  if (!named.ok)
+    return finish(
+      deps,
+      cluster,
+      runIds,
+      { ...base, status: "failed", error: `list secrets: ${named.error.message}`, unreachable: true, retry: true },
+      0,
+    );
   const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
   const ownership: Ownership = {
     owner: { installation: await ensureInstallation(deps.db), org: cluster.orgId },
@@ -158,13 +251,23 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
     known: new Set([...rows.map((r) => r.id), ...deleted]),
   };
   const namer = secretNamer(ownership, actual);
-  const desired = computeDesiredState({ ...first.base, credentials: resolved.credentials, owner: ownership.owner, secretName: namer });
+  const desired = computeDesiredState({
+    ...first.base,
+    credentials: resolved.credentials,
+    owner: ownership.owner,
+    secretName: namer,
+  });
   const planned = planSecretSync({
     desired,
     owner: ownership.owner,
     adoptable: ownership.adoptable,
     actual: [...actual.values()],
-    serviceAccounts: state.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name, annotations: sa.annotations, imagePullSecrets: sa.imagePullSecrets.map((name) => ({ name })) })),
+    serviceAccounts: state.serviceAccounts.map((sa) => ({
+      namespace: sa.namespace,
+      name: sa.name,
+      annotations: sa.annotations,
+      imagePullSecrets: sa.imagePullSecrets.map((name) => ({ name })),
+    })),
     now: deps.now(),
     gracePeriodMs: deps.gracePeriodMs,
     deletedRegistryIds: deleted,
@@ -172,8 +275,12 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   });
   const plan = settings.wiring === "webhook" ? removalsOnly(planned) : planned;
   const extras = {
-    expiring: [...resolved.credentials].flatMap(([registryId, c]) => (c.kind !== "unavailable" && c.expiresAt ? [{ registryId, expiresAt: c.expiresAt }] : [])),
-    unavailable: [...resolved.credentials].flatMap(([registryId, c]) => (c.kind === "unavailable" ? [{ registryId, reason: c.reason }] : [])),
+    expiring: [...resolved.credentials].flatMap(([registryId, c]) =>
+      c.kind !== "unavailable" && c.expiresAt ? [{ registryId, expiresAt: c.expiresAt }] : [],
+    ),
+    unavailable: [...resolved.credentials].flatMap(([registryId, c]) =>
+      c.kind === "unavailable" ? [{ registryId, reason: c.reason }] : [],
+    ),
     sources: resolved.sources,
   };
   let applied: Awaited<ReturnType<typeof applyPlan>>;
@@ -181,14 +288,36 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: ClusterRow,
   try {
     applied = await applyPlan(deps, runIds, plan, state, actual, ownership.owner);
     await auditAdoptions(deps.db, cluster, ownership.owner.installation, applied.applied);
-    const stuckDeps = { client: deps.client, mayWrite: deps.mayWrite ?? (() => true), restart: settings.restartStuckPods, secretName: namer };
-    namespaces = await handleStuckPods(stuckDeps, state.pods, rows, namespaceResults([...nsNames].sort(), desired, plan, applied.applied));
+    const stuckDeps = {
+      client: deps.client,
+      mayWrite: deps.mayWrite ?? (() => true),
+      restart: settings.restartStuckPods,
+      secretName: namer,
+    };
+    namespaces = await handleStuckPods(
+      stuckDeps,
+      state.pods,
+      rows,
+      namespaceResults([...nsNames].sort(), desired, plan, applied.applied),
+    );
   } catch (err) {
     if (!(err instanceof LeadershipLost)) throw err;
-    return finish(deps, cluster, runIds, { ...base, ...extras, observed: state, status: "failed", error: err.message }, total);
+    return finish(
+      deps,
+      cluster,
+      runIds,
+      { ...base, ...extras, observed: state, status: "failed", error: err.message },
+      total,
+    );
   }
   await repo.recordNamespaceResults(deps.db, cluster, runIds[0]!, namespaces, deps.now());
   const summary = summarize(namespaces, resolved.mints);
   const status = summary.errors > 0 ? "partial" : "succeeded";
-  return finish(deps, cluster, runIds, { ...base, ...extras, observed: state, status, error: null, summary, namespaces, retry: applied.retry }, total);
+  return finish(
+    deps,
+    cluster,
+    runIds,
+    { ...base, ...extras, observed: state, status, error: null, summary, namespaces, retry: applied.retry },
+    total,
+  );
 }

@@ -27,17 +27,30 @@ describe("scheduleRefresh", () => {
   it("restarts the lifetime when a new token arrives", () => {
     const seen = new Map<string, TokenSeen>();
     scheduleRefresh(seen, [{ registryId: "ecr", expiresAt: at(12 * h) }], t0, mid);
-    expect(scheduleRefresh(seen, [{ registryId: "ecr", expiresAt: at(21 * h) }], at(9 * h), mid)).toEqual(at(9 * h + 9 * h));
+    expect(scheduleRefresh(seen, [{ registryId: "ecr", expiresAt: at(21 * h) }], at(9 * h), mid)).toEqual(
+      at(9 * h + 9 * h),
+    );
   });
 
   it("never spins on a token whose refresh time passed but which is still served", () => {
     const seen = new Map<string, TokenSeen>([["ecr", { expiresAt: at(12 * h).getTime(), issuedAt: t0.getTime() }]]);
-    expect(scheduleRefresh(seen, [{ registryId: "ecr", expiresAt: at(12 * h) }], at(10 * h), mid)).toEqual(at(10 * h + MIN_REFRESH_DELAY_MS));
+    expect(scheduleRefresh(seen, [{ registryId: "ecr", expiresAt: at(12 * h) }], at(10 * h), mid)).toEqual(
+      at(10 * h + MIN_REFRESH_DELAY_MS),
+    );
   });
 
   it("takes the earliest of several, ignores expired ones and forgets unused registries", () => {
     const seen = new Map<string, TokenSeen>([["gone", { expiresAt: 1, issuedAt: 0 }]]);
-    const next = scheduleRefresh(seen, [{ registryId: "a", expiresAt: at(12 * h) }, { registryId: "b", expiresAt: at(4 * h) }, { registryId: "old", expiresAt: at(-h) }], t0, mid);
+    const next = scheduleRefresh(
+      seen,
+      [
+        { registryId: "a", expiresAt: at(12 * h) },
+        { registryId: "b", expiresAt: at(4 * h) },
+        { registryId: "old", expiresAt: at(-h) },
+      ],
+      t0,
+      mid,
+    );
     expect(next).toEqual(at(3 * h));
     expect([...seen.keys()].sort()).toEqual(["a", "b", "old"]);
     expect(scheduleRefresh(seen, [{ registryId: "old", expiresAt: at(-h) }], t0, mid)).toBeNull();

@@ -5,7 +5,13 @@ import { nextRefreshAt, planRefreshFailure, REFRESH_FRACTION, type Rng } from "@
 /** When a credential with this expiry was first seen (its issue time, as far as this instance knows). */
 export type TokenSeen = { expiresAt: number; issuedAt: number };
 export type Expiring = { registryId: string; expiresAt: Date };
-export type CredentialFailure = { registryId: string; reason: string; attempt: number; retryAt: Date; keepUntil: Date | null };
+export type CredentialFailure = {
+  registryId: string;
+  reason: string;
+  attempt: number;
+  retryAt: Date;
+  keepUntil: Date | null;
+};
 
 /** Never schedule a refresh sooner than this after a pass (a credential the cache keeps a little longer must not spin). */
 export const MIN_REFRESH_DELAY_MS = 30_000;
@@ -15,7 +21,12 @@ export const MIN_REFRESH_DELAY_MS = 30_000;
  * credential's lifetime with jitter, never before the shared token cache would mint anew (75%), never for
  * credentials that are already expired (a resync re-checks those).
  */
-export function scheduleRefresh(seen: Map<string, TokenSeen>, expiring: readonly Expiring[], now: Date, rng: Rng): Date | null {
+export function scheduleRefresh(
+  seen: Map<string, TokenSeen>,
+  expiring: readonly Expiring[],
+  now: Date,
+  rng: Rng,
+): Date | null {
   const t = now.getTime();
   const ids = new Set(expiring.map((e) => e.registryId));
   for (const id of [...seen.keys()]) if (!ids.has(id)) seen.delete(id);

@@ -19,33 +19,56 @@ export async function ensureClusterSync(db: Db, cluster: { id: string; orgId: st
   return row!;
 }
 
-export async function updateClusterSync(db: Db, clusterId: string, values: Partial<Omit<ClusterSyncRow, "clusterId" | "orgId">>): Promise<void> {
-  await db.update(clusterSync).set({ ...values, updatedAt: new Date() }).where(eq(clusterSync.clusterId, clusterId));
+export async function updateClusterSync(
+  db: Db,
+  clusterId: string,
+  values: Partial<Omit<ClusterSyncRow, "clusterId" | "orgId">>,
+): Promise<void> {
+  await db
+    .update(clusterSync)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(clusterSync.clusterId, clusterId));
 }
 
 export async function setCredentialIssues(db: Db, clusterId: string, issues: CredentialIssue[]): Promise<void> {
   await updateClusterSync(db, clusterId, { credentialIssues: issues });
 }
 
-export async function createRun(db: Db, run: { orgId: string; clusterId: string; trigger: SyncTrigger; status: RunStatus; requestedBy?: string | null }): Promise<string> {
-  const [row] = await db.insert(syncRuns).values({ ...run, requestedBy: run.requestedBy ?? null }).returning({ id: syncRuns.id });
+export async function createRun(
+  db: Db,
+  run: { orgId: string; clusterId: string; trigger: SyncTrigger; status: RunStatus; requestedBy?: string | null },
+): Promise<string> {
+  const [row] = await db
+    .insert(syncRuns)
+    .values({ ...run, requestedBy: run.requestedBy ?? null })
+    .returning({ id: syncRuns.id });
   return row!.id;
 }
 
 /** Queued runs of a cluster ("Sync now" requests), oldest first. */
 export async function queuedRuns(db: Db, clusterId: string): Promise<SyncRunRow[]> {
-  return db.select().from(syncRuns).where(and(eq(syncRuns.clusterId, clusterId), eq(syncRuns.status, "queued"))).orderBy(asc(syncRuns.createdAt));
+  return db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.clusterId, clusterId), eq(syncRuns.status, "queued")))
+    .orderBy(asc(syncRuns.createdAt));
 }
 
 /** Clusters that have queued runs (polled by controllers in other processes). */
 export async function clustersWithQueuedRuns(db: Db): Promise<string[]> {
-  const rows = await db.selectDistinct({ clusterId: syncRuns.clusterId }).from(syncRuns).where(eq(syncRuns.status, "queued"));
+  const rows = await db
+    .selectDistinct({ clusterId: syncRuns.clusterId })
+    .from(syncRuns)
+    .where(eq(syncRuns.status, "queued"));
   return rows.map((r) => r.clusterId);
 }
 
 export async function startRuns(db: Db, ids: string[], instanceId: string, total: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(syncRuns).set({ status: "running", instanceId, startedAt: new Date(), namespacesTotal: total, namespacesDone: 0 }).where(inArray(syncRuns.id, ids));
+  await db
+    .update(syncRuns)
+    .set({ status: "running", instanceId, startedAt: new Date(), namespacesTotal: total, namespacesDone: 0 })
+    .where(inArray(syncRuns.id, ids));
 }
 
 export async function progressRuns(db: Db, ids: string[], done: number, total: number): Promise<void> {
@@ -53,10 +76,17 @@ export async function progressRuns(db: Db, ids: string[], done: number, total: n
   await db.update(syncRuns).set({ namespacesDone: done, namespacesTotal: total }).where(inArray(syncRuns.id, ids));
 }
 
-export async function finishRuns(db: Db, ids: string[], result: { status: RunStatus; summary: SyncRunSummary | null; error: string | null; total: number; done: number }): Promise<void> {
+export async function finishRuns(
+  db: Db,
+  ids: string[],
+  result: { status: RunStatus; summary: SyncRunSummary | null; error: string | null; total: number; done: number },
+): Promise<void> {
   if (ids.length === 0) return;
   const { status, summary, error, total, done } = result;
-  await db.update(syncRuns).set({ status, summary, error, namespacesTotal: total, namespacesDone: done, finishedAt: new Date() }).where(inArray(syncRuns.id, ids));
+  await db
+    .update(syncRuns)
+    .set({ status, summary, error, namespacesTotal: total, namespacesDone: done, finishedAt: new Date() })
+    .where(inArray(syncRuns.id, ids));
 }
 
 /** Runs left "running" by a process that stopped (or lost the lease) before finishing them. */
@@ -68,10 +98,23 @@ export async function failStaleRuns(db: Db, clusterId: string, olderThan: Date):
 }
 
 export async function pruneRuns(db: Db, clusterId: string): Promise<void> {
-  const keep = await db.select({ id: syncRuns.id }).from(syncRuns).where(eq(syncRuns.clusterId, clusterId)).orderBy(desc(syncRuns.createdAt)).limit(RUNS_KEPT);
+  const keep = await db
+    .select({ id: syncRuns.id })
+    .from(syncRuns)
+    .where(eq(syncRuns.clusterId, clusterId))
+    .orderBy(desc(syncRuns.createdAt))
+    .limit(RUNS_KEPT);
   if (keep.length < RUNS_KEPT) return;
   const ids = keep.map((r) => r.id);
-  await db.delete(syncRuns).where(and(eq(syncRuns.clusterId, clusterId), notInArray(syncRuns.id, ids), inArray(syncRuns.status, ["succeeded", "partial", "failed"])));
+  await db
+    .delete(syncRuns)
+    .where(
+      and(
+        eq(syncRuns.clusterId, clusterId),
+        notInArray(syncRuns.id, ids),
+        inArray(syncRuns.status, ["succeeded", "partial", "failed"]),
+      ),
+    );
 }
 
 export type NamespaceResultRow = {
@@ -86,9 +129,22 @@ export type NamespaceResultRow = {
 };
 
 /** Records each namespace's latest result; a pass without changes keeps the previous changes and their time. */
-export async function recordNamespaceResults(db: Db, cluster: { id: string; orgId: string }, runId: string, rows: NamespaceResultRow[], at: Date): Promise<void> {
+export async function recordNamespaceResults(
+  db: Db,
+  cluster: { id: string; orgId: string },
+  runId: string,
+  rows: NamespaceResultRow[],
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
-    const values = rows.slice(i, i + 200).map((r) => ({ clusterId: cluster.id, orgId: cluster.orgId, runId, syncedAt: at, changedAt: r.changes.length > 0 ? at : null, ...r }));
+    const values = rows.slice(i, i + 200).map((r) => ({
+      clusterId: cluster.id,
+      orgId: cluster.orgId,
+      runId,
+      syncedAt: at,
+      changedAt: r.changes.length > 0 ? at : null,
+      ...r,
+    }));
     await db
       .insert(syncNamespaces)
       .values(values)
@@ -115,27 +171,47 @@ export async function recordNamespaceResults(db: Db, cluster: { id: string; orgI
 
 /** `namespace/name` of every secret this installation's last passes held in the cluster (what the previous release wrote). */
 export async function heldSecretKeys(db: Db, clusterId: string): Promise<Set<string>> {
-  const rows = await db.select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets }).from(syncNamespaces).where(eq(syncNamespaces.clusterId, clusterId));
+  const rows = await db
+    .select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets })
+    .from(syncNamespaces)
+    .where(eq(syncNamespaces.clusterId, clusterId));
   return new Set(rows.flatMap((r) => r.secrets.map((name) => `${r.namespace}/${name}`)));
 }
 
 /** True when some cluster of this installation recorded that holder of its Lease (an instance of this installation). */
 export async function isKnownLeaseHolder(db: Db, holder: string): Promise<boolean> {
-  const [row] = await db.select({ id: clusterSync.clusterId }).from(clusterSync).where(eq(clusterSync.leaseHolder, holder)).limit(1);
+  const [row] = await db
+    .select({ id: clusterSync.clusterId })
+    .from(clusterSync)
+    .where(eq(clusterSync.leaseHolder, holder))
+    .limit(1);
   return Boolean(row);
 }
 
 export async function listNamespaceResults(db: Db, clusterId: string): Promise<SyncNamespaceRow[]> {
-  return db.select().from(syncNamespaces).where(eq(syncNamespaces.clusterId, clusterId)).orderBy(asc(syncNamespaces.namespace));
+  return db
+    .select()
+    .from(syncNamespaces)
+    .where(eq(syncNamespaces.clusterId, clusterId))
+    .orderBy(asc(syncNamespaces.namespace));
 }
 
 export async function findRun(db: Db, clusterId: string, runId: string): Promise<SyncRunRow | null> {
-  const [row] = await db.select().from(syncRuns).where(and(eq(syncRuns.clusterId, clusterId), eq(syncRuns.id, runId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.clusterId, clusterId), eq(syncRuns.id, runId)))
+    .limit(1);
   return row ?? null;
 }
 
 export async function recentRuns(db: Db, clusterId: string, limit = 10): Promise<SyncRunRow[]> {
-  return db.select().from(syncRuns).where(eq(syncRuns.clusterId, clusterId)).orderBy(desc(syncRuns.createdAt)).limit(limit);
+  return db
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.clusterId, clusterId))
+    .orderBy(desc(syncRuns.createdAt))
+    .limit(limit);
 }
 
 export async function findClusterSync(db: Db, clusterId: string): Promise<ClusterSyncRow | null> {
@@ -144,17 +220,30 @@ export async function findClusterSync(db: Db, clusterId: string): Promise<Cluste
 }
 
 export async function addTombstone(db: Db, orgId: string, registryId: string): Promise<void> {
-  await db.insert(registryTombstones).values({ orgId, registryId }).onConflictDoUpdate({ target: [registryTombstones.orgId, registryTombstones.registryId], set: { deletedAt: new Date() } });
+  await db
+    .insert(registryTombstones)
+    .values({ orgId, registryId })
+    .onConflictDoUpdate({
+      target: [registryTombstones.orgId, registryTombstones.registryId],
+      set: { deletedAt: new Date() },
+    });
 }
 
 export async function removeTombstone(db: Db, orgId: string, registryId: string): Promise<void> {
-  await db.delete(registryTombstones).where(and(eq(registryTombstones.orgId, orgId), eq(registryTombstones.registryId, registryId)));
+  await db
+    .delete(registryTombstones)
+    .where(and(eq(registryTombstones.orgId, orgId), eq(registryTombstones.registryId, registryId)));
 }
 
 export async function listTombstones(db: Db, orgId: string): Promise<string[]> {
   const cutoff = new Date(Date.now() - TOMBSTONE_DAYS * 86_400_000);
-  await db.delete(registryTombstones).where(and(eq(registryTombstones.orgId, orgId), lt(registryTombstones.deletedAt, cutoff)));
-  const rows = await db.select({ id: registryTombstones.registryId }).from(registryTombstones).where(eq(registryTombstones.orgId, orgId));
+  await db
+    .delete(registryTombstones)
+    .where(and(eq(registryTombstones.orgId, orgId), lt(registryTombstones.deletedAt, cutoff)));
+  const rows = await db
+    .select({ id: registryTombstones.registryId })
+    .from(registryTombstones)
+    .where(eq(registryTombstones.orgId, orgId));
   return rows.map((r) => r.id);
 }
 

@@ -9,7 +9,9 @@ const desired: DesiredState = {
   held: [{ namespace: "held", name: "regcred-b", registryId: "b", reason: "ECR down" }],
   serviceAccounts: [],
   workloads: [],
-  warnings: [{ kind: "image", namespace: "warn", workload: "Deployment/web", image: "UPPER:bad", reason: "invalid reference" }],
+  warnings: [
+    { kind: "image", namespace: "warn", workload: "Deployment/web", image: "UPPER:bad", reason: "invalid reference" },
+  ],
 };
 const plan: SyncPlan = {
   secrets: [
@@ -24,13 +26,42 @@ const plan: SyncPlan = {
   warnings: [{ namespace: "warn", workload: "Pod/p", reason: "sets its own imagePullSecrets" }],
 };
 const applied = new Map<string, AppliedNamespace>([
-  ["ok", { changes: [{ op: "create", target: "secret/regcred-a", reason: "missing", ok: true }], errors: [], conflicts: [], missing: new Set() }],
-  ["failed", { changes: [{ op: "create", target: "secret/regcred-a", reason: "missing", ok: false, error: "HTTP 500" }], errors: ["create secret/regcred-a: HTTP 500"], conflicts: [], missing: new Set(["regcred-a"]) }],
-  ["gone", { changes: [{ op: "delete", target: "secret/regcred-a", reason: "deleted", ok: true }], errors: [], conflicts: [], missing: new Set() }],
+  [
+    "ok",
+    {
+      changes: [{ op: "create", target: "secret/regcred-a", reason: "missing", ok: true }],
+      errors: [],
+      conflicts: [],
+      missing: new Set(),
+    },
+  ],
+  [
+    "failed",
+    {
+      changes: [{ op: "create", target: "secret/regcred-a", reason: "missing", ok: false, error: "HTTP 500" }],
+      errors: ["create secret/regcred-a: HTTP 500"],
+      conflicts: [],
+      missing: new Set(["regcred-a"]),
+    },
+  ],
+  [
+    "gone",
+    {
+      changes: [{ op: "delete", target: "secret/regcred-a", reason: "deleted", ok: true }],
+      errors: [],
+      conflicts: [],
+      missing: new Set(),
+    },
+  ],
 ]);
 
 describe("namespaceResults", () => {
-  const rows = Object.fromEntries(namespaceResults(["clash", "failed", "gone", "held", "idle", "ok", "warn"], desired, plan, applied).map((r) => [r.namespace, r]));
+  const rows = Object.fromEntries(
+    namespaceResults(["clash", "failed", "gone", "held", "idle", "ok", "warn"], desired, plan, applied).map((r) => [
+      r.namespace,
+      r,
+    ]),
+  );
   it.each([
     ["ok", "changed", ["regcred-a"]],
     ["failed", "error", []],
@@ -45,7 +76,10 @@ describe("namespaceResults", () => {
   it("names unavailable credentials, conflicts and warnings", () => {
     expect(rows.held!.errors).toEqual(["regcred-b: credentials unavailable: ECR down"]);
     expect(rows.clash!.conflicts).toEqual([{ name: "regcred-a", reason: "foreign" }]);
-    expect(rows.warn!.warnings).toEqual(["Deployment/web: image UPPER:bad: invalid reference", "Pod/p sets its own imagePullSecrets"]);
+    expect(rows.warn!.warnings).toEqual([
+      "Deployment/web: image UPPER:bad: invalid reference",
+      "Pod/p sets its own imagePullSecrets",
+    ]);
   });
   it("summarizes successful writes only", () => {
     const summary = summarize(Object.values(rows), 1);
@@ -58,10 +92,33 @@ describe("removalsOnly", () => {
     const wired: SyncPlan = {
       ...plan,
       serviceAccounts: [
-        { op: "patch-sa", namespace: "n", name: "default", imagePullSecrets: [{ name: "mine" }, { name: "regcred-new" }], added: ["regcred-new"], removed: ["regcred-old"] },
-        { op: "patch-sa", namespace: "n", name: "other", imagePullSecrets: [{ name: "regcred-new" }], added: ["regcred-new"], removed: [] },
+        {
+          op: "patch-sa",
+          namespace: "n",
+          name: "default",
+          imagePullSecrets: [{ name: "mine" }, { name: "regcred-new" }],
+          added: ["regcred-new"],
+          removed: ["regcred-old"],
+        },
+        {
+          op: "patch-sa",
+          namespace: "n",
+          name: "other",
+          imagePullSecrets: [{ name: "regcred-new" }],
+          added: ["regcred-new"],
+          removed: [],
+        },
       ],
     };
-    expect(removalsOnly(wired).serviceAccounts).toEqual([{ op: "patch-sa", namespace: "n", name: "default", imagePullSecrets: [{ name: "mine" }], added: [], removed: ["regcred-old"] }]);
+    expect(removalsOnly(wired).serviceAccounts).toEqual([
+      {
+        op: "patch-sa",
+        namespace: "n",
+        name: "default",
+        imagePullSecrets: [{ name: "mine" }],
+        added: [],
+        removed: ["regcred-old"],
+      },
+    ]);
   });
 });

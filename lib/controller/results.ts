@@ -4,7 +4,12 @@ import type { DesiredState } from "@/lib/sync/desired";
 import type { SecretAction, SyncPlan } from "@/lib/sync/plan";
 
 /** What applying one namespace's share of the plan did (from apply.ts). */
-export type AppliedNamespace = { changes: SyncChange[]; errors: string[]; conflicts: SyncConflictEntry[]; missing: ReadonlySet<string> };
+export type AppliedNamespace = {
+  changes: SyncChange[];
+  errors: string[];
+  conflicts: SyncConflictEntry[];
+  missing: ReadonlySet<string>;
+};
 
 const EMPTY: AppliedNamespace = { changes: [], errors: [], conflicts: [], missing: new Set() };
 
@@ -16,7 +21,9 @@ function secretsAfter(actions: readonly SecretAction[], missing: ReadonlySet<str
 }
 
 function warningsFor(ns: string, desired: DesiredState, plan: SyncPlan): string[] {
-  const images = desired.warnings.flatMap((w) => (w.kind === "image" && w.namespace === ns ? [`${w.workload}: image ${w.image}: ${w.reason}`] : []));
+  const images = desired.warnings.flatMap((w) =>
+    w.kind === "image" && w.namespace === ns ? [`${w.workload}: image ${w.image}: ${w.reason}`] : [],
+  );
   const wiring = plan.warnings.filter((w) => w.namespace === ns).map((w) => `${w.workload} ${w.reason}`);
   return [...images, ...wiring];
 }
@@ -32,13 +39,21 @@ export function outcomeOf(row: Omit<NamespaceResultRow, "outcome">): NamespaceRe
 }
 
 /** One status row per namespace in scope: what it holds after the pass, what changed, errors, conflicts and warnings. */
-export function namespaceResults(namespaces: readonly string[], desired: DesiredState, plan: SyncPlan, applied: ReadonlyMap<string, AppliedNamespace>): NamespaceResultRow[] {
+export function namespaceResults(
+  namespaces: readonly string[],
+  desired: DesiredState,
+  plan: SyncPlan,
+  applied: ReadonlyMap<string, AppliedNamespace>,
+): NamespaceResultRow[] {
   return namespaces.map((ns) => {
     const a = applied.get(ns) ?? EMPTY;
     const planned = plan.conflicts.filter((c) => c.namespace === ns).map((c) => ({ name: c.name, reason: c.reason }));
     const row = {
       namespace: ns,
-      secrets: secretsAfter(plan.secrets.filter((s) => s.namespace === ns), a.missing),
+      secrets: secretsAfter(
+        plan.secrets.filter((s) => s.namespace === ns),
+        a.missing,
+      ),
       changes: a.changes,
       errors: [...credentialErrors(ns, desired), ...a.errors],
       conflicts: [...planned, ...a.conflicts],

@@ -30,7 +30,11 @@ export function controllerOptions(db: Db, keyring: Keyring, e: Env = env()): Con
 }
 
 /** Starts the controller inside this process (once); returns it, or null when REGCRED_CONTROLLER=off. */
-export async function startController(db: Db, keyring: Keyring, opts: { force?: boolean; overrides?: Partial<ControllerOptions> } = {}): Promise<Controller | null> {
+export async function startController(
+  db: Db,
+  keyring: Keyring,
+  opts: { force?: boolean; overrides?: Partial<ControllerOptions> } = {},
+): Promise<Controller | null> {
   const e = env();
   if (e.REGCRED_CONTROLLER === "off" && !opts.force) {
     log.info("controller disabled (REGCRED_CONTROLLER=off)");
@@ -43,7 +47,11 @@ export async function startController(db: Db, keyring: Keyring, opts: { force?: 
   await controller.start();
   // Every replica serves the admission webhook; only lease holders register it.
   await startWebhookRuntime(db, keyring);
-  log.info("controller started", { instance: controller.instanceId, resyncSeconds: e.REGCRED_RESYNC_SECONDS, leaseSeconds: e.REGCRED_LEASE_SECONDS });
+  log.info("controller started", {
+    instance: controller.instanceId,
+    resyncSeconds: e.REGCRED_RESYNC_SECONDS,
+    leaseSeconds: e.REGCRED_LEASE_SECONDS,
+  });
   return controller;
 }
 

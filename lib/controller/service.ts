@@ -27,11 +27,25 @@ function runDto(r: repo.SyncRunRow): SyncRunDto {
 }
 
 function namespaceDto(r: repo.SyncNamespaceRow): SyncNamespaceDto {
-  return { namespace: r.namespace, outcome: r.outcome, synced_at: r.syncedAt.toISOString(), secrets: r.secrets, changes: r.changes, changed_at: iso(r.changedAt), errors: r.errors, conflicts: r.conflicts, warnings: r.warnings, stuck_pods: r.stuckPods };
+  return {
+    namespace: r.namespace,
+    outcome: r.outcome,
+    synced_at: r.syncedAt.toISOString(),
+    secrets: r.secrets,
+    changes: r.changes,
+    changed_at: iso(r.changedAt),
+    errors: r.errors,
+    conflicts: r.conflicts,
+    warnings: r.warnings,
+    stuck_pods: r.stuckPods,
+  };
 }
 
 async function clusterStatus(ctx: Ctx, row: ClusterRow) {
-  const [settings, runs] = await Promise.all([repo.findClusterSync(ctx.db, row.id), repo.recentRuns(ctx.db, row.id, 20)]);
+  const [settings, runs] = await Promise.all([
+    repo.findClusterSync(ctx.db, row.id),
+    repo.recentRuns(ctx.db, row.id, 20),
+  ]);
   const current = runs.find((r) => r.status === "running") ?? runs.findLast((r) => r.status === "queued") ?? null;
   const last = runs.find((r) => r.finishedAt !== null) ?? null;
   return {
@@ -54,7 +68,13 @@ export async function requestSync(ctx: Ctx, idOrName: string): Promise<SyncReque
   authorize(ctx.actor, "manager");
   const row = await requireCluster(ctx, idOrName);
   await repo.ensureClusterSync(ctx.db, row);
-  const id = await repo.createRun(ctx.db, { orgId: row.orgId, clusterId: row.id, trigger: "manual", status: "queued", requestedBy: ctx.actor.label });
+  const id = await repo.createRun(ctx.db, {
+    orgId: row.orgId,
+    clusterId: row.id,
+    trigger: "manual",
+    status: "queued",
+    requestedBy: ctx.actor.label,
+  });
   await recordAudit(ctx.db, ctx.actor, "cluster.sync", row.name, { run: id });
   await inProcessController()?.kick(row.id);
   return { id, status: "queued", cluster_id: row.id };
@@ -65,7 +85,11 @@ export async function requestSync(ctx: Ctx, idOrName: string): Promise<SyncReque
 export async function getSyncStatus(ctx: Ctx, idOrName: string, runId?: string | null): Promise<SyncStatusDto> {
   authorize(ctx.actor, "viewer");
   const row = await requireCluster(ctx, idOrName);
-  const [status, namespaces, run] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id), runId && isUuid(runId) ? repo.findRun(ctx.db, row.id, runId) : null]);
+  const [status, namespaces, run] = await Promise.all([
+    clusterStatus(ctx, row),
+    repo.listNamespaceResults(ctx.db, row.id),
+    runId && isUuid(runId) ? repo.findRun(ctx.db, row.id, runId) : null,
+  ]);
   const dtos = namespaces.map(namespaceDto);
   return {
     ...status,
@@ -81,7 +105,10 @@ export async function getSyncOverview(ctx: Ctx): Promise<SyncClusterOverview[]> 
   const rows = await listClusterRows(ctx.db, ctx.actor.orgId);
   return Promise.all(
     rows.map(async (row) => {
-      const [status, namespaces] = await Promise.all([clusterStatus(ctx, row), repo.listNamespaceResults(ctx.db, row.id)]);
+      const [status, namespaces] = await Promise.all([
+        clusterStatus(ctx, row),
+        repo.listNamespaceResults(ctx.db, row.id),
+      ]);
       const counts = { ok: 0, changed: 0, conflict: 0, error: 0 };
       for (const n of namespaces) counts[n.outcome] += 1;
       return { ...status, server: row.server, counts };

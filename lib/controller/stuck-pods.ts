@@ -39,17 +39,28 @@ async function restartPods(deps: StuckPodDeps, stuck: readonly StuckPod[]): Prom
   return done;
 }
 
-function withStuck(row: NamespaceResultRow, stuck: readonly StuckPod[], restarted: ReadonlyMap<string, Restarted>): NamespaceResultRow {
+function withStuck(
+  row: NamespaceResultRow,
+  stuck: readonly StuckPod[],
+  restarted: ReadonlyMap<string, Restarted>,
+): NamespaceResultRow {
   const mine = stuck.filter((s) => s.namespace === row.namespace);
   if (mine.length === 0) return row;
   const pods = [...new Map(mine.map((s) => [s.pod, s])).values()];
   const changes: SyncChange[] = pods.flatMap((s) => {
     const r = restarted.get(`${s.namespace}/${s.pod}`);
     const reason = `stuck in ${s.reason} on ${s.image}; ${s.secretName} now exists`;
-    return r ? [{ op: "restart-pod", target: `pod/${s.pod}`, reason, ok: r.ok, ...(r.error ? { error: r.error } : {}) }] : [];
+    return r
+      ? [{ op: "restart-pod", target: `pod/${s.pod}`, reason, ok: r.ok, ...(r.error ? { error: r.error } : {}) }]
+      : [];
   });
   const errors = changes.filter((c) => !c.ok).map((c) => `restart-pod ${c.target}: ${c.error}`);
-  const next = { ...row, changes: [...row.changes, ...changes], errors: [...row.errors, ...errors], stuckPods: mine.map((s) => entryOf(s, restarted.get(`${s.namespace}/${s.pod}`))) };
+  const next = {
+    ...row,
+    changes: [...row.changes, ...changes],
+    errors: [...row.errors, ...errors],
+    stuckPods: mine.map((s) => entryOf(s, restarted.get(`${s.namespace}/${s.pod}`))),
+  };
   return { ...next, outcome: outcomeOf(next) };
 }
 
@@ -57,7 +68,12 @@ function withStuck(row: NamespaceResultRow, stuck: readonly StuckPod[], restarte
  * Pods stuck on an image pull because they were admitted before their regcred secret existed: reported on
  * their namespace's row; with `restart`, controller-owned ones are deleted so their controller re-creates them.
  */
-export async function handleStuckPods(deps: StuckPodDeps, pods: readonly PodPullState[], registries: readonly MatchableRegistry[], rows: readonly NamespaceResultRow[]): Promise<NamespaceResultRow[]> {
+export async function handleStuckPods(
+  deps: StuckPodDeps,
+  pods: readonly PodPullState[],
+  registries: readonly MatchableRegistry[],
+  rows: readonly NamespaceResultRow[],
+): Promise<NamespaceResultRow[]> {
   if (pods.length === 0) return [...rows];
   const present = new Map(rows.map((r) => [r.namespace, new Set(r.secrets)]));
   const stuck = findStuckPods(pods, registries, (ns, name) => present.get(ns)?.has(name) ?? false, deps.secretName);

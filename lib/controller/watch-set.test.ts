@@ -7,11 +7,26 @@ import { WatchSet } from "./watch-set";
 
 function setup() {
   const listeners = new Map<string, WatchListener>();
-  const client: KubeClient = { ...stubClient("https://k"), watch: (kind: WatchKind, opts, l) => (listeners.set(`${kind}${opts.namespace ? `/${opts.namespace}` : ""}`, l), { stop: () => listeners.delete(kind) }) };
+  const client: KubeClient = {
+    ...stubClient("https://k"),
+    watch: (kind: WatchKind, opts, l) => (
+      listeners.set(`${kind}${opts.namespace ? `/${opts.namespace}` : ""}`, l),
+      { stop: () => listeners.delete(kind) }
+    ),
+  };
   const changes: string[] = [];
   const set = new WatchSet({ client, onChange: (r) => changes.push(r) });
   set.start();
-  const web: WorkloadImages = { namespace: "app", kind: "Deployment", name: "web", serviceAccountName: "default", images: ["r.io/web:1"], imagePullSecrets: [], controlled: false, templatePatchable: true };
+  const web: WorkloadImages = {
+    namespace: "app",
+    kind: "Deployment",
+    name: "web",
+    serviceAccountName: "default",
+    images: ["r.io/web:1"],
+    imagePullSecrets: [],
+    controlled: false,
+    templatePatchable: true,
+  };
   const state: ClusterState = {
     namespaces: [{ name: "app", labels: {}, phase: "Active", createdAt: null }],
     workloads: [web],
@@ -21,19 +36,27 @@ function setup() {
     versions: new Map(),
   };
   set.seed(state);
-  const emit = (kind: WatchKind, type: WatchEvent["type"], object: Record<string, unknown>) => listeners.get(kind)!.onEvent({ kind, type, object } as WatchEvent);
+  const emit = (kind: WatchKind, type: WatchEvent["type"], object: Record<string, unknown>) =>
+    listeners.get(kind)!.onEvent({ kind, type, object } as WatchEvent);
   return { set, emit, changes, listeners };
 }
 
 const pod = (name: string, image: string, ns = "app", owner = true) => ({
-  metadata: { name, namespace: ns, ownerReferences: owner ? [{ kind: "ReplicaSet", name: "web-1", controller: true }] : [] },
+  metadata: {
+    name,
+    namespace: ns,
+    ownerReferences: owner ? [{ kind: "ReplicaSet", name: "web-1", controller: true }] : [],
+  },
   spec: { containers: [{ name: "c", image }] },
 });
 
 describe("WatchSet", () => {
   it("asks for a pass only when the images, ServiceAccount or pull secrets in a namespace change", () => {
     const { emit, changes } = setup();
-    emit("Deployment", "MODIFIED", { metadata: { name: "web", namespace: "app" }, spec: { template: { spec: { containers: [{ name: "c", image: "r.io/web:1" }] } } } });
+    emit("Deployment", "MODIFIED", {
+      metadata: { name: "web", namespace: "app" },
+      spec: { template: { spec: { containers: [{ name: "c", image: "r.io/web:1" }] } } },
+    });
     expect(changes).toEqual([]);
     emit("Pod", "ADDED", pod("web-1-a", "r.io/web:1"));
     emit("Pod", "ADDED", pod("web-1-b", "r.io/web:1"));
@@ -43,7 +66,10 @@ describe("WatchSet", () => {
     expect(changes).toHaveLength(1);
     emit("Pod", "DELETED", pod("web-1-b", "r.io/web:1"));
     expect(changes).toHaveLength(2);
-    emit("Deployment", "MODIFIED", { metadata: { name: "web", namespace: "app" }, spec: { template: { spec: { containers: [{ name: "c", image: "r.io/web:2" }] } } } });
+    emit("Deployment", "MODIFIED", {
+      metadata: { name: "web", namespace: "app" },
+      spec: { template: { spec: { containers: [{ name: "c", image: "r.io/web:2" }] } } },
+    });
     expect(changes.at(-1)).toBe("Deployment app/web modified");
   });
 
@@ -60,7 +86,10 @@ describe("WatchSet", () => {
     const { set, emit, changes } = setup();
     set.noteWrite("app/regcred-r", "42");
     emit("Secret", "MODIFIED", { metadata: { name: "regcred-r", namespace: "app", resourceVersion: "42" } });
-    emit("ServiceAccount", "MODIFIED", { metadata: { name: "default", namespace: "app" }, imagePullSecrets: [{ name: "regcred-r" }] });
+    emit("ServiceAccount", "MODIFIED", {
+      metadata: { name: "default", namespace: "app" },
+      imagePullSecrets: [{ name: "regcred-r" }],
+    });
     expect(changes).toEqual([]);
     emit("Secret", "DELETED", { metadata: { name: "regcred-r", namespace: "app", resourceVersion: "43" } });
     emit("ServiceAccount", "MODIFIED", { metadata: { name: "default", namespace: "app" }, imagePullSecrets: [] });
@@ -71,7 +100,9 @@ describe("WatchSet", () => {
     const { set, listeners, changes } = setup();
     set.setSources(["src/shared"]);
     expect(listeners.has("Secret/src")).toBe(true);
-    listeners.get("Secret/src")!.onEvent({ kind: "Secret", type: "MODIFIED", object: { metadata: { name: "shared", namespace: "src" } } });
+    listeners
+      .get("Secret/src")!
+      .onEvent({ kind: "Secret", type: "MODIFIED", object: { metadata: { name: "shared", namespace: "src" } } });
     expect(changes).toEqual(["source secret src/shared changed"]);
   });
 });

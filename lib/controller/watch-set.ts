@@ -5,7 +5,15 @@ import { extractWorkloadImages, type WorkloadImages, type WorkloadKind } from "@
 import { MANAGED_SELECTOR } from "./observe";
 import type { ClusterState } from "./observe";
 
-const WORKLOAD_KINDS: WorkloadKind[] = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];
+const WORKLOAD_KINDS: WorkloadKind[] = [
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob",
+];
 
 export type WatchSetOptions = {
   client: KubeClient;
@@ -17,7 +25,13 @@ export type WatchSetOptions = {
 /** What the desired state depends on for one workload: same fingerprint in the same namespace, same outcome. */
 export function workloadFingerprint(w: WorkloadImages): string {
   const patchable = w.templatePatchable ? `${w.kind}/${w.name}` : "";
-  return JSON.stringify([w.serviceAccountName, w.images, w.imagePullSecrets.map((r) => r.name ?? ""), w.controlled, patchable]);
+  return JSON.stringify([
+    w.serviceAccountName,
+    w.images,
+    w.imagePullSecrets.map((r) => r.name ?? ""),
+    w.controlled,
+    patchable,
+  ]);
 }
 
 /**
@@ -66,11 +80,15 @@ export class WatchSet {
     for (const key of sources) {
       if (this.sourceHandles.has(key)) continue;
       const [namespace, name] = key.split("/") as [string, string];
-      const handle = this.o.client.watch("Secret", { namespace, fieldSelector: `metadata.name=${name}` }, {
-        onEvent: () => this.o.onChange(`source secret ${key} changed`),
-        onConnected: (gap) => gap && this.sourceHandles.has(key) && this.o.onChange(`watch on ${key} (re)started`),
-        onError: (e, ms) => this.o.onError?.("Secret", e, ms),
-      });
+      const handle = this.o.client.watch(
+        "Secret",
+        { namespace, fieldSelector: `metadata.name=${name}` },
+        {
+          onEvent: () => this.o.onChange(`source secret ${key} changed`),
+          onConnected: (gap) => gap && this.sourceHandles.has(key) && this.o.onChange(`watch on ${key} (re)started`),
+          onError: (e, ms) => this.o.onError?.("Secret", e, ms),
+        },
+      );
       this.sourceHandles.set(key, handle);
     }
   }
@@ -87,8 +105,10 @@ export class WatchSet {
     this.byKey.clear();
     this.other.clear();
     this.scope = new Set(state.namespaces.map((ns) => ns.name));
-    for (const w of state.workloads) this.add(`${w.kind}/${w.namespace}/${w.name}`, w.namespace, workloadFingerprint(w));
-    for (const sa of state.serviceAccounts) this.other.set(`ServiceAccount/${sa.namespace}/${sa.name}`, JSON.stringify(sa.imagePullSecrets));
+    for (const w of state.workloads)
+      this.add(`${w.kind}/${w.namespace}/${w.name}`, w.namespace, workloadFingerprint(w));
+    for (const sa of state.serviceAccounts)
+      this.other.set(`ServiceAccount/${sa.namespace}/${sa.name}`, JSON.stringify(sa.imagePullSecrets));
     for (const ns of state.namespaces) this.other.set(`Namespace/${ns.name}`, JSON.stringify([ns.labels, ns.phase]));
   }
 
@@ -136,7 +156,12 @@ export class WatchSet {
     if (e.kind === "Secret") changed = this.ownSecretChanged(`${ns}/${meta.name}`, e);
     else if (e.kind === "ServiceAccount" || e.kind === "Namespace") changed = this.otherChanged(key, e);
     else if (e.type === "DELETED") changed = this.remove(key, ns);
-    else changed = this.add(key, ns, workloadFingerprint(extractWorkloadImages(toWorkload(e.kind as WorkloadKind, e.object))));
+    else
+      changed = this.add(
+        key,
+        ns,
+        workloadFingerprint(extractWorkloadImages(toWorkload(e.kind as WorkloadKind, e.object))),
+      );
     if (changed) this.o.onChange(`${e.kind} ${ns ? `${ns}/` : ""}${meta.name} ${e.type.toLowerCase()}`);
   }
 
@@ -149,8 +174,15 @@ export class WatchSet {
 
   private otherChanged(key: string, e: WatchEvent): boolean {
     if (e.type === "DELETED") return this.other.delete(key);
-    const o = e.object as { imagePullSecrets?: Array<{ name?: string }>; metadata?: { labels?: Record<string, string> }; status?: { phase?: string } };
-    const fp = e.kind === "Namespace" ? JSON.stringify([o.metadata?.labels ?? {}, o.status?.phase ?? null]) : JSON.stringify((o.imagePullSecrets ?? []).map((r) => r.name ?? ""));
+    const o = e.object as {
+      imagePullSecrets?: Array<{ name?: string }>;
+      metadata?: { labels?: Record<string, string> };
+      status?: { phase?: string };
+    };
+    const fp =
+      e.kind === "Namespace"
+        ? JSON.stringify([o.metadata?.labels ?? {}, o.status?.phase ?? null])
+        : JSON.stringify((o.imagePullSecrets ?? []).map((r) => r.name ?? ""));
     if (this.other.get(key) === fp) return false;
     this.other.set(key, fp);
     return true;

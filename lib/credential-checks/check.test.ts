@@ -47,7 +47,12 @@ describe("checkRegistryCredentials without the network", () => {
   it.each([
     ["basic without creds", { ...base, creds: null }, "invalid", "auth"],
     ["basic without password", { ...base, creds: { username: "u" } }, "invalid", "auth"],
-    ["ECR without a region", { ...base, type: "amazon_ecr" as const, creds: { username: "AKIA", password: "secret-canary-1" } }, "invalid", "aws"],
+    [
+      "ECR without a region",
+      { ...base, type: "amazon_ecr" as const, creds: { username: "AKIA", password: "secret-canary-1" } },
+      "invalid",
+      "aws",
+    ],
     ["ECR without keys", { ...base, type: "amazon_ecr" as const, region: "eu-west-1", creds: null }, "invalid", "aws"],
     ["not a host", { ...base, registry: "user:pw@host" }, "invalid", null],
   ])("%s", async (_name, input, status, failedStep) => {
@@ -58,15 +63,28 @@ describe("checkRegistryCredentials without the network", () => {
   });
 
   it("a numeric host spelling is checked, refused and named as the IPv4 address it is", async () => {
-    const r = await checkRegistryCredentials({ ...base, type: "public", registry: "0x7f000001:5000/team" }, { ...opts, egress: { allowLoopback: false, deny: [] } });
+    const r = await checkRegistryCredentials(
+      { ...base, type: "public", registry: "0x7f000001:5000/team" },
+      { ...opts, egress: { allowLoopback: false, deny: [] } },
+    );
     expect(r).toMatchObject({ status: "unreachable", failedStep: "policy" });
-    expect(r.summary).toBe("policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true (0x7f000001 is the IPv4 address 127.0.0.1)");
-    const metadata = await checkRegistryCredentials({ ...base, registry: "2852039166", creds: { username: "u", password: "secret-canary-2" } }, { ...opts, egress: { allowLoopback: true, deny: [] } });
-    expect(metadata.summary).toBe("policy: 169.254.169.254 is a cloud metadata address, always refused (2852039166 is the IPv4 address 169.254.169.254)");
+    expect(r.summary).toBe(
+      "policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true (0x7f000001 is the IPv4 address 127.0.0.1)",
+    );
+    const metadata = await checkRegistryCredentials(
+      { ...base, registry: "2852039166", creds: { username: "u", password: "secret-canary-2" } },
+      { ...opts, egress: { allowLoopback: true, deny: [] } },
+    );
+    expect(metadata.summary).toBe(
+      "policy: 169.254.169.254 is a cloud metadata address, always refused (2852039166 is the IPv4 address 169.254.169.254)",
+    );
   });
 
   it("never throws, even for input it does not understand", async () => {
-    const r = await checkRegistryCredentials({ ...base, type: "nonsense" as never }, { ...opts, now: () => new Date(NaN) });
+    const r = await checkRegistryCredentials(
+      { ...base, type: "nonsense" as never },
+      { ...opts, now: () => new Date(NaN) },
+    );
     expect(r.status).toBe("unsupported");
     expect(r.checkedAt).toMatch(/^\d{4}-/);
   });

@@ -10,9 +10,15 @@ import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
 type Outcome = Omit<CheckResult, "checkedAt">;
 
 // The service routes saved and unsaved secret_ref registries to secret-ref.ts, which reads each cluster first.
-const secretRefSummary = "secret_ref credentials live in the clusters: they are checked per cluster by checkSecretRef, not here";
+const secretRefSummary =
+  "secret_ref credentials live in the clusters: they are checked per cluster by checkSecretRef, not here";
 
-function outcome(status: Outcome["status"], summary: string, failedStep: Outcome["failedStep"] = null, steps: CheckStep[] = []): Outcome {
+function outcome(
+  status: Outcome["status"],
+  summary: string,
+  failedStep: Outcome["failedStep"] = null,
+  steps: CheckStep[] = [],
+): Outcome {
   return { status, summary, failedStep, steps, proven: null, expiresAt: null };
 }
 
@@ -31,40 +37,71 @@ function fromV2(v2: V2Outcome): Outcome {
 async function checkWithPassword(input: CheckInput, host: string, opts: CheckOptions): Promise<Outcome> {
   const username = input.creds?.username || (input.type === "google_gcr" ? "_json_key" : "");
   const password = input.creds?.password ?? "";
-  if (!username || !password) return outcome("invalid", "no credentials to check: a username and a password are both needed", "auth");
+  if (!username || !password)
+    return outcome("invalid", "no credentials to check: a username and a password are both needed", "auth");
   return fromV2(await checkV2Access(host, { username, password }, v2Options(input, opts)));
 }
 
 async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
   const region = input.region || ecrRegion(input.registry);
-  if (!region) return outcome("invalid", `aws: "${host}" is not an ECR host (<account>.dkr.ecr.<region>.amazonaws.com) and no region is set`, "aws");
+  if (!region)
+    return outcome(
+      "invalid",
+      `aws: "${host}" is not an ECR host (<account>.dkr.ecr.<region>.amazonaws.com) and no region is set`,
+      "aws",
+    );
   const keys = { accessKeyId: input.creds?.username ?? "", secretAccessKey: input.creds?.password ?? "" };
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   let auth;
   try {
-    auth = await getEcrAuthorization(input.cacheKey, keys, { region, endpoint: opts.ecrEndpoint, timeoutMs: opts.timeoutMs, now: opts.now });
+    auth = await getEcrAuthorization(input.cacheKey, keys, {
+      region,
+      endpoint: opts.ecrEndpoint,
+      timeoutMs: opts.timeoutMs,
+      now: opts.now,
+    });
   } catch (err) {
     if (!(err instanceof EcrAuthError)) throw err;
     const { status, reason } = err.failure;
-    return outcome(status, `aws: GetAuthorizationToken in ${region} failed: ${reason}`, "aws", [{ step: "aws", ok: false, ms: ms(), detail: reason }]);
+    return outcome(status, `aws: GetAuthorizationToken in ${region} failed: ${reason}`, "aws", [
+      { step: "aws", ok: false, ms: ms(), detail: reason },
+    ]);
   }
   secrets.push(auth.password, Buffer.from(`AWS:${auth.password}`).toString("base64"));
   const expiresAt = auth.expiresAt.toISOString();
-  const past = auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
-  const awsStep: CheckStep = { step: "aws", ok: true, ms: ms(), detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}` };
+  const past =
+    auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
+  const awsStep: CheckStep = {
+    step: "aws",
+    ok: true,
+    ms: ms(),
+    detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}`,
+  };
   const v2 = await checkV2Access(host, { username: "AWS", password: auth.password }, v2Options(input, opts));
   const steps = [awsStep, ...v2.steps];
   if (v2.status === "valid" && v2.proven) {
-    return { ...v2, steps, expiresAt, summary: `ECR token from GetAuthorizationToken (${region}) accepted by https://${host}/v2/`, proven: `ECR token from GetAuthorizationToken in ${region} logged in to ${host} as AWS` };
+    return {
+      ...v2,
+      steps,
+      expiresAt,
+      summary: `ECR token from GetAuthorizationToken (${region}) accepted by https://${host}/v2/`,
+      proven: `ECR token from GetAuthorizationToken in ${region} logged in to ${host} as AWS`,
+    };
   }
-  return { ...v2, steps, expiresAt, summary: v2.status === "valid" ? v2.summary : `ECR token minted, but ${v2.summary}` };
+  return {
+    ...v2,
+    steps,
+    expiresAt,
+    summary: v2.status === "valid" ? v2.summary : `ECR token minted, but ${v2.summary}`,
+  };
 }
 
 async function dispatch(input: CheckInput, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
   if (input.type === "secret_ref") return outcome("unsupported", secretRefSummary);
   const host = registryHost(input.registry);
-  if (!host) return outcome("invalid", `"${input.registry}" is not a registry host such as registry.example.com[:port]`);
+  if (!host)
+    return outcome("invalid", `"${input.registry}" is not a registry host such as registry.example.com[:port]`);
   switch (input.type) {
     case "public":
       return fromV2(await checkV2Access(host, null, v2Options(input, opts)));
@@ -90,9 +127,14 @@ export async function checkRegistryCredentials(input: CheckInput, opts: CheckOpt
     const timeoutMs = Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 ? opts.timeoutMs : defaultTimeoutMs;
     result = await dispatch(input, { ...opts, timeoutMs }, secrets);
     const numeric = numericHostSpelling(input.registry);
-    if (numeric) result = { ...result, summary: `${result.summary} (${numeric.spelled} is the IPv4 address ${numeric.address})` };
+    if (numeric)
+      result = { ...result, summary: `${result.summary} (${numeric.spelled} is the IPv4 address ${numeric.address})` };
   } catch (err) {
-    log.error("credential check failed unexpectedly", { ...describeError(err), type: input.type, cacheKey: input.cacheKey });
+    log.error("credential check failed unexpectedly", {
+      ...describeError(err),
+      type: input.type,
+      cacheKey: input.cacheKey,
+    });
     result = outcome("unreachable", "the check failed unexpectedly; the server log has the details");
   }
   let checkedAt: string;

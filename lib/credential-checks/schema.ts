@@ -7,10 +7,27 @@ export type CheckStatus = (typeof CheckStatuses)[number];
  * `policy`: the egress policy refused every address of a target before connecting.
  * `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first.
  */
-export const CheckStepNames = ["dns", "policy", "connect", "tls", "http", "challenge", "auth", "token", "aws", "cluster", "secret"] as const;
+export const CheckStepNames = [
+  "dns",
+  "policy",
+  "connect",
+  "tls",
+  "http",
+  "challenge",
+  "auth",
+  "token",
+  "aws",
+  "cluster",
+  "secret",
+] as const;
 export type CheckStepName = (typeof CheckStepNames)[number];
 
-export const CheckStep = z.object({ step: z.enum(CheckStepNames), ok: z.boolean(), ms: z.number(), detail: z.string() });
+export const CheckStep = z.object({
+  step: z.enum(CheckStepNames),
+  ok: z.boolean(),
+  ms: z.number(),
+  detail: z.string(),
+});
 export type CheckStep = z.infer<typeof CheckStep>;
 
 /** The outcome of a credential check: a value, never an exception; holds no secret. */
@@ -19,7 +36,12 @@ export const CheckResult = z.object({
   summary: z.string().describe("one human sentence"),
   failedStep: z.enum(CheckStepNames).nullable(),
   steps: z.array(CheckStep),
-  proven: z.string().nullable().describe('what the check demonstrated, e.g. "Basic login as alice to registry.example.com"; null when nothing was'),
+  proven: z
+    .string()
+    .nullable()
+    .describe(
+      'what the check demonstrated, e.g. "Basic login as alice to registry.example.com"; null when nothing was',
+    ),
   expiresAt: z.string().nullable().describe("expiry of a minted credential (ECR token), ISO 8601"),
   checkedAt: z.string(),
 });

@@ -20,7 +20,11 @@ import type { CheckResult } from "./types";
 
 function checkOptions() {
   const e = env();
-  return { timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS, ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR, egress: configuredEgressPolicy() };
+  return {
+    timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS,
+    ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
+    egress: configuredEgressPolicy(),
+  };
 }
 
 type CheckedRow = Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id" | "secrets">;
@@ -32,13 +36,28 @@ async function runCheck(ctx: Ctx, row: CheckedRow, creds: Creds, cacheKey: strin
   if (row.type === "secret_ref") {
     const { timeoutMs } = checkOptions();
     const clusters = await listClusterRows(ctx.db, ctx.actor.orgId);
-    return checkSecretRef({ registry: row.registry, secrets: row.secrets, caCert: row.caCert }, clusters, (c) => clientForCluster(ctx.keyring, c, { timeoutMs }), { timeoutMs });
+    return checkSecretRef(
+      { registry: row.registry, secrets: row.secrets, caCert: row.caCert },
+      clusters,
+      (c) => clientForCluster(ctx.keyring, c, { timeoutMs }),
+      { timeoutMs },
+    );
   }
-  return checkRegistryCredentials({ type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey }, checkOptions());
+  return checkRegistryCredentials(
+    { type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey },
+    checkOptions(),
+  );
 }
 
 /** One audit entry per credential test, refused ones included: where it went and how it ended, never a secret. */
-async function auditTest(ctx: Ctx, target: string, row: Pick<CheckedRow, "type" | "registry">, saved: boolean, credentials: CredsSource, outcome: { status: string; failedStep: string | null; refused?: string }): Promise<void> {
+async function auditTest(
+  ctx: Ctx,
+  target: string,
+  row: Pick<CheckedRow, "type" | "registry">,
+  saved: boolean,
+  credentials: CredsSource,
+  outcome: { status: string; failedStep: string | null; refused?: string },
+): Promise<void> {
   await recordAudit(ctx.db, ctx.actor, "registry.test", target, {
     saved,
     type: row.type,
@@ -74,18 +93,36 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const stored = input.id ? await findRegistryRow(ctx.db, ctx.actor.orgId, input.id) : null;
   const type = input.type ?? stored?.type;
   const registry = input.registry ?? stored?.registry;
-  if (!type || !registry) throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", { ...(type ? {} : { type: "is required" }), ...(registry ? {} : { registry: "is required" }) });
+  if (!type || !registry)
+    throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", {
+      ...(type ? {} : { type: "is required" }),
+      ...(registry ? {} : { registry: "is required" }),
+    });
   const secrets = input.secrets ?? stored?.secrets ?? null;
-  const row = { id: input.id ?? "unsaved", type, registry, region: input.region ?? stored?.region ?? null, caCert: input.ca_cert ?? stored?.caCert ?? null, secrets };
+  const row = {
+    id: input.id ?? "unsaved",
+    type,
+    registry,
+    region: input.region ?? stored?.region ?? null,
+    caCert: input.ca_cert ?? stored?.caCert ?? null,
+    secrets,
+  };
   const target = stored ? stored.id : "unsaved";
   const changes = stored ? destinationChanges(stored, row) : [];
   const refused = stored?.credsSealed ? rebindErrors(changes, stored, type, input.creds) : {};
   if (Object.keys(refused).length > 0) {
-    await auditTest(ctx, target, row, false, "given", { status: "refused", failedStep: null, refused: Object.keys(refused).join(",") });
+    await auditTest(ctx, target, row, false, "given", {
+      status: "refused",
+      failedStep: null,
+      refused: Object.keys(refused).join(","),
+    });
     throw validationError(refused);
   }
   const reuse = stored?.credsSealed && changes.length === 0 ? openCreds(ctx.keyring, stored) : null;
-  const merged = { username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined), password: input.creds?.password || reuse?.password };
+  const merged = {
+    username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined),
+    password: input.creds?.password || reuse?.password,
+  };
   const creds = merged.username || merged.password ? merged : null;
   const source: CredsSource = input.creds?.password ? "given" : reuse?.password ? "stored" : "none";
   // Shares the stored registry's ECR token only when the stored keys and destination are the ones used.

@@ -31,7 +31,9 @@ function derive(password: string, salt: Buffer, length: number, { ln, r, p }: Sc
   const N = 2 ** ln;
   // scrypt needs 128·N·r·p bytes (128 MiB at N=2^17, r=8); Node's default maxmem is 32 MiB.
   const maxmem = 128 * N * r * p + 16 * 1024 * 1024;
-  return new Promise((resolve, reject) => scrypt(password, salt, length, { N, r, p, maxmem }, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, length, { N, r, p, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** `scrypt$ln=17,r=8,p=1$<salt>$<key>`: the parameters travel with the hash, so the cost can rise later. */

@@ -15,7 +15,11 @@ export type ResealResult =
   | { ok: false; column: string; rowId: string; reason: string };
 
 class ResealAbort extends Error {
-  constructor(readonly column: string, readonly rowId: string, readonly reason: string) {
+  constructor(
+    readonly column: string,
+    readonly rowId: string,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }
@@ -69,7 +73,11 @@ async function resealColumn(db: Db, keyring: Keyring, column: SealedColumn, scop
       plaintext = open(keyring, cell.sealed, cell.aad);
     } catch {
       // The cause is not shown: only "the tag did not verify" or "unknown key" can happen, and neither carries a secret.
-      throw new ResealAbort(column.name, cell.rowId, "the value does not open with its key (wrong key, or copied from another row)");
+      throw new ResealAbort(
+        column.name,
+        cell.rowId,
+        "the value does not open with its key (wrong key, or copied from another row)",
+      );
     }
     if (!(await column.replace(db, cell.rowId, cell.sealed, seal(keyring, plaintext, cell.aad)))) {
       throw new ResealAbort(column.name, cell.rowId, "the value changed while re-sealing; run the command again");

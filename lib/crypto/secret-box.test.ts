@@ -20,7 +20,9 @@ describe("keyring with previous keys", () => {
 
   it("names the missing key id, never the value", () => {
     const sealed = seal(createKeyring(keyA), "hunter2-secret", "row:1");
-    expect(() => open(createKeyring(keyB), sealed, "row:1")).toThrow(`sealed with encryption key id ${keyId(keyA)}, which is neither REGCRED_ENCRYPTION_KEY nor in REGCRED_ENCRYPTION_KEYS`);
+    expect(() => open(createKeyring(keyB), sealed, "row:1")).toThrow(
+      `sealed with encryption key id ${keyId(keyA)}, which is neither REGCRED_ENCRYPTION_KEY nor in REGCRED_ENCRYPTION_KEYS`,
+    );
   });
 
   it("refuses a value bound to another row", () => {

@@ -16,7 +16,10 @@ export function decodeKey(text: string): Buffer {
 
 /** The keys of REGCRED_ENCRYPTION_KEYS (comma-separated, decrypt only). */
 export function decodeKeyList(text: string | undefined): Buffer[] {
-  return (text ?? "").split(",").filter((k) => k.trim() !== "").map(decodeKey);
+  return (text ?? "")
+    .split(",")
+    .filter((k) => k.trim() !== "")
+    .map(decodeKey);
 }
 
 /** The id of the key a sealed value was sealed with, or null for an unknown format. */
@@ -40,14 +43,24 @@ export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", keyring.current, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return [
+    "v1",
+    keyring.current,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    body.toString("base64url"),
+  ].join(".");
 }
 
 export function open(keyring: Keyring, sealed: string, aad: string): string {
   const [version, kid, iv, tag, body] = sealed.split(".");
-  if (version !== "v1" || !kid || !iv || !tag || body === undefined) throw new Error("sealed value has an unknown format");
+  if (version !== "v1" || !kid || !iv || !tag || body === undefined)
+    throw new Error("sealed value has an unknown format");
   const key = keyring.keys.get(kid);
-  if (!key) throw new Error(`sealed with encryption key id ${kid}, which is neither REGCRED_ENCRYPTION_KEY nor in REGCRED_ENCRYPTION_KEYS`);
+  if (!key)
+    throw new Error(
+      `sealed with encryption key id ${kid}, which is neither REGCRED_ENCRYPTION_KEY nor in REGCRED_ENCRYPTION_KEYS`,
+    );
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));

@@ -63,15 +63,27 @@ const accepted: Array<[string, string, { username: string; password: string; ema
   ["padded auth", entry({ auth: "YWI6Yw==" }), { username: "ab", password: "c", email: "" }],
   ["unpadded auth", entry({ auth: "YWI6Yw" }), { username: "ab", password: "c", email: "" }],
   ["auth with line breaks", entry({ auth: "YWI6\r\nYw==\n" }), { username: "ab", password: "c", email: "" }],
-  ["auth overriding fields", entry({ username: "x", password: "y", auth: btoa("u:p") }), { username: "u", password: "p", email: "" }],
+  [
+    "auth overriding fields",
+    entry({ username: "x", password: "y", auth: btoa("u:p") }),
+    { username: "u", password: "p", email: "" },
+  ],
   ["colons in the password", entry({ auth: btoa("u:p:q") }), { username: "u", password: "p:q", email: "" }],
   ["empty username", entry({ auth: btoa(":p") }), { username: "", password: "p", email: "" }],
-  ["fields without auth", entry({ username: "u", password: "p", email: "e@x" }), { username: "u", password: "p", email: "e@x" }],
+  [
+    "fields without auth",
+    entry({ username: "u", password: "p", email: "e@x" }),
+    { username: "u", password: "p", email: "e@x" },
+  ],
   ["empty auth", entry({ username: "u", auth: "" }), { username: "u", password: "", email: "" }],
   ["null fields", entry({ username: null, auth: null }), { username: "", password: "", email: "" }],
   ["case-insensitive fields", entry({ Username: "u", PASSWORD: "p" }), { username: "u", password: "p", email: "" }],
   ["extra token fields", entry({ auth: btoa("u:p"), identitytoken: "t" }), { username: "u", password: "p", email: "" }],
-  ["UTF-8 credentials", entry({ auth: Buffer.from("ü:ß€", "utf8").toString("base64") }), { username: "ü", password: "ß€", email: "" }],
+  [
+    "UTF-8 credentials",
+    entry({ auth: Buffer.from("ü:ß€", "utf8").toString("base64") }),
+    { username: "ü", password: "ß€", email: "" },
+  ],
 ];
 
 describe("dockerConfigServerKey", () => {
@@ -83,7 +95,9 @@ describe("dockerConfigServerKey", () => {
 describe("buildDockerConfigJson", () => {
   it.each(credentials)("matches kubectl for %s", (registry, username, password) => {
     const built = buildDockerConfigJson([{ registry, username, password }]);
-    expect(JSON.parse(JSON.stringify(built))).toEqual(kubectlDockerConfig(dockerConfigServerKey(registry), username, password));
+    expect(JSON.parse(JSON.stringify(built))).toEqual(
+      kubectlDockerConfig(dockerConfigServerKey(registry), username, password),
+    );
   });
 
   it("uses kubectl's default server for Docker Hub", () => {
@@ -93,13 +107,18 @@ describe("buildDockerConfigJson", () => {
   });
 
   it("writes one auths entry per registry", () => {
-    const built = buildDockerConfigJson(credentials.map(([registry, username, password]) => ({ registry, username, password })));
+    const built = buildDockerConfigJson(
+      credentials.map(([registry, username, password]) => ({ registry, username, password })),
+    );
     expect(hostsOf(built)).toEqual(credentials.map(([registry]) => dockerConfigServerKey(registry)));
   });
 
   it.each(credentials)("round-trips through the kubelet-style parser for %s", (registry, username, password) => {
     const parsed = parseDockerConfigJson(JSON.stringify(buildDockerConfigJson([{ registry, username, password }])));
-    expect(parsed).toEqual({ ok: true, value: { auths: { [dockerConfigServerKey(registry)]: { username, password, email: "" } } } });
+    expect(parsed).toEqual({
+      ok: true,
+      value: { auths: { [dockerConfigServerKey(registry)]: { username, password, email: "" } } },
+    });
   });
 });
 
@@ -115,10 +134,17 @@ describe("parseDockerConfigJson", () => {
   });
 
   it("reads the auths key case-insensitively like encoding/json and keeps null entries", () => {
-    const result = parseDockerConfigJson('{"Auths":{"quay.io":null,"ghcr.io":{"auth":"dTpw"}},"HttpHeaders":{"User-Agent":"x"}}');
+    const result = parseDockerConfigJson(
+      '{"Auths":{"quay.io":null,"ghcr.io":{"auth":"dTpw"}},"HttpHeaders":{"User-Agent":"x"}}',
+    );
     expect(result).toEqual({
       ok: true,
-      value: { auths: { "quay.io": { username: "", password: "", email: "" }, "ghcr.io": { username: "u", password: "p", email: "" } } },
+      value: {
+        auths: {
+          "quay.io": { username: "", password: "", email: "" },
+          "ghcr.io": { username: "u", password: "p", email: "" },
+        },
+      },
     });
     if (result.ok) expect(hostsOf(result.value)).toEqual(["quay.io", "ghcr.io"]);
   });

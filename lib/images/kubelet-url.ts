@@ -59,7 +59,8 @@ function parseAuthority(authority: string): string | null {
   const host = parseHost(authority.slice(at + 1));
   if (at < 0 || host === null) return host;
   const userinfo = authority.slice(0, at);
-  const valid = userinfoCharacters.test(userinfo) && userinfo.split(":").every((part) => unescape(part, "other") !== null);
+  const valid =
+    userinfoCharacters.test(userinfo) && userinfo.split(":").every((part) => unescape(part, "other") !== null);
   return valid ? host : null;
 }
 
@@ -128,7 +129,7 @@ function isHostByte(value: number): boolean {
 
 function compileGlob(chars: number[]): GlobToken[] | null {
   const tokens: GlobToken[] = [];
-  for (let index = 0; index < chars.length; ) {
+  for (let index = 0; index < chars.length;) {
     const char = chars[index] ?? 0;
     if (char === 0x2a || char === 0x3f) {
       tokens.push({ kind: char === 0x2a ? "star" : "any" });

@@ -145,9 +145,9 @@ describe("kubeletKey", () => {
   });
 
   it("indexes Docker Hub registries under the kubelet's default key", () => {
-    expect(["docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"].map(registryKubeletKey)).toEqual(
-      Array(4).fill("index.docker.io"),
-    );
+    expect(
+      ["docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"].map(registryKubeletKey),
+    ).toEqual(Array(4).fill("index.docker.io"));
   });
 });
 
@@ -234,7 +234,9 @@ describe("rankRegistries and resolveRegistry", () => {
   });
 
   it("orders non-wildcard keys before wildcard keys with the same suffix", () => {
-    const ids = rankRegistries(fleet, image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api")).map(({ id }) => id);
+    const ids = rankRegistries(fleet, image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api")).map(
+      ({ id }) => id,
+    );
     expect(ids).toEqual(["ecr-team", "ecr", "ecr-glob"]);
   });
 

@@ -71,7 +71,10 @@ export function rankRegistries<T extends MatchableRegistry>(registries: Readonly
 }
 
 /** The registry whose credentials the kubelet tries first for the image, or null. */
-export function resolveRegistry<T extends MatchableRegistry>(registries: ReadonlyArray<T>, image: ImageReference): T | null {
+export function resolveRegistry<T extends MatchableRegistry>(
+  registries: ReadonlyArray<T>,
+  image: ImageReference,
+): T | null {
   return rankRegistries(registries, image)[0] ?? null;
 }
 

@@ -20,20 +20,104 @@ function reason(input: string): string {
 
 // normalize_test.go TestParseRepositoryInfo: every spelling yields the same familiar, full, domain and path.
 const repositoryInfo = [
-  { path: "fooo/bar", familiar: "fooo/bar", full: "docker.io/fooo/bar", ambiguous: "index.docker.io/fooo/bar", domain: "docker.io" },
-  { path: "library/ubuntu", familiar: "ubuntu", full: "docker.io/library/ubuntu", ambiguous: "library/ubuntu", domain: "docker.io" },
-  { path: "nonlibrary/ubuntu", familiar: "nonlibrary/ubuntu", full: "docker.io/nonlibrary/ubuntu", ambiguous: "", domain: "docker.io" },
-  { path: "other/library", familiar: "other/library", full: "docker.io/other/library", ambiguous: "", domain: "docker.io" },
-  { path: "private/moonbase", familiar: "127.0.0.1:8000/private/moonbase", full: "127.0.0.1:8000/private/moonbase", ambiguous: "", domain: "127.0.0.1:8000" },
-  { path: "privatebase", familiar: "127.0.0.1:8000/privatebase", full: "127.0.0.1:8000/privatebase", ambiguous: "", domain: "127.0.0.1:8000" },
-  { path: "private/moonbase", familiar: "example.com/private/moonbase", full: "example.com/private/moonbase", ambiguous: "", domain: "example.com" },
-  { path: "privatebase", familiar: "example.com/privatebase", full: "example.com/privatebase", ambiguous: "", domain: "example.com" },
-  { path: "private/moonbase", familiar: "example.com:8000/private/moonbase", full: "example.com:8000/private/moonbase", ambiguous: "", domain: "example.com:8000" },
-  { path: "privatebasee", familiar: "example.com:8000/privatebasee", full: "example.com:8000/privatebasee", ambiguous: "", domain: "example.com:8000" },
-  { path: "library/ubuntu-12.04-base", familiar: "ubuntu-12.04-base", full: "docker.io/library/ubuntu-12.04-base", ambiguous: "index.docker.io/library/ubuntu-12.04-base", domain: "docker.io" },
-  { path: "library/foo", familiar: "foo", full: "docker.io/library/foo", ambiguous: "docker.io/foo", domain: "docker.io" },
-  { path: "library/foo/bar", familiar: "library/foo/bar", full: "docker.io/library/foo/bar", ambiguous: "", domain: "docker.io" },
-  { path: "store/foo/bar", familiar: "store/foo/bar", full: "docker.io/store/foo/bar", ambiguous: "", domain: "docker.io" },
+  {
+    path: "fooo/bar",
+    familiar: "fooo/bar",
+    full: "docker.io/fooo/bar",
+    ambiguous: "index.docker.io/fooo/bar",
+    domain: "docker.io",
+  },
+  {
+    path: "library/ubuntu",
+    familiar: "ubuntu",
+    full: "docker.io/library/ubuntu",
+    ambiguous: "library/ubuntu",
+    domain: "docker.io",
+  },
+  {
+    path: "nonlibrary/ubuntu",
+    familiar: "nonlibrary/ubuntu",
+    full: "docker.io/nonlibrary/ubuntu",
+    ambiguous: "",
+    domain: "docker.io",
+  },
+  {
+    path: "other/library",
+    familiar: "other/library",
+    full: "docker.io/other/library",
+    ambiguous: "",
+    domain: "docker.io",
+  },
+  {
+    path: "private/moonbase",
+    familiar: "127.0.0.1:8000/private/moonbase",
+    full: "127.0.0.1:8000/private/moonbase",
+    ambiguous: "",
+    domain: "127.0.0.1:8000",
+  },
+  {
+    path: "privatebase",
+    familiar: "127.0.0.1:8000/privatebase",
+    full: "127.0.0.1:8000/privatebase",
+    ambiguous: "",
+    domain: "127.0.0.1:8000",
+  },
+  {
+    path: "private/moonbase",
+    familiar: "example.com/private/moonbase",
+    full: "example.com/private/moonbase",
+    ambiguous: "",
+    domain: "example.com",
+  },
+  {
+    path: "privatebase",
+    familiar: "example.com/privatebase",
+    full: "example.com/privatebase",
+    ambiguous: "",
+    domain: "example.com",
+  },
+  {
+    path: "private/moonbase",
+    familiar: "example.com:8000/private/moonbase",
+    full: "example.com:8000/private/moonbase",
+    ambiguous: "",
+    domain: "example.com:8000",
+  },
+  {
+    path: "privatebasee",
+    familiar: "example.com:8000/privatebasee",
+    full: "example.com:8000/privatebasee",
+    ambiguous: "",
+    domain: "example.com:8000",
+  },
+  {
+    path: "library/ubuntu-12.04-base",
+    familiar: "ubuntu-12.04-base",
+    full: "docker.io/library/ubuntu-12.04-base",
+    ambiguous: "index.docker.io/library/ubuntu-12.04-base",
+    domain: "docker.io",
+  },
+  {
+    path: "library/foo",
+    familiar: "foo",
+    full: "docker.io/library/foo",
+    ambiguous: "docker.io/foo",
+    domain: "docker.io",
+  },
+  {
+    path: "library/foo/bar",
+    familiar: "library/foo/bar",
+    full: "docker.io/library/foo/bar",
+    ambiguous: "",
+    domain: "docker.io",
+  },
+  {
+    path: "store/foo/bar",
+    familiar: "store/foo/bar",
+    full: "docker.io/store/foo/bar",
+    ambiguous: "",
+    domain: "docker.io",
+  },
   { path: "bar", familiar: "Foo/bar", full: "Foo/bar", ambiguous: "", domain: "Foo" },
   { path: "bar", familiar: "FOO/bar", full: "FOO/bar", ambiguous: "", domain: "FOO" },
 ].flatMap((info) => [info.familiar, info.full, info.ambiguous].filter(Boolean).map((input) => ({ input, ...info })));
@@ -54,7 +138,13 @@ const parses: Array<[string, string, string, string | null, string | null]> = [
   [`example.com/${"a".repeat(255)}:tag`, "example.com", "a".repeat(255), "tag", null],
   ["sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "bar/baz/quux", null, null],
   ["sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux", "some-long-tag", null],
-  ["b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com", null],
+  [
+    "b.gcr.io/test.example.com/my-app:test.example.com",
+    "b.gcr.io",
+    "test.example.com/my-app",
+    "test.example.com",
+    null,
+  ],
   ["xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com", "myimage", "xn--n3h.com", null],
   [`xn--7o8h.com/myimage:xn--7o8h.com@${sha512}`, "xn--7o8h.com", "myimage", "xn--7o8h.com", sha512],
   ["foo_bar.com:8080", "docker.io", "library/foo_bar.com", "8080", null],
@@ -87,7 +177,13 @@ const parses: Array<[string, string, string, string | null, string | null]> = [
   [`docker.io/${hex64}`, "docker.io", `library/${hex64}`, null, null],
   [`${hex64.slice(1)}`, "docker.io", `library/${hex64.slice(1)}`, null, null],
   [redisDigest, "docker.io", "library/sha256", redisDigest.slice(7), null],
-  ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v3", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "team/api", "v3", null],
+  [
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v3",
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    "team/api",
+    "v3",
+    null,
+  ],
   // A dotted first component is split off as a domain, but when it is no valid host upstream keeps it in the path.
   ["docker.io__localhost/app", "", "docker.io__localhost/app", null, null],
   [`nginx@sha384:${"a".repeat(96)}`, "docker.io", "library/nginx", null, `sha384:${"a".repeat(96)}`],
@@ -112,12 +208,32 @@ const normalized: Array<[string, string, string]> = [
 
 // normalize_test.go TestValidateReferenceName / TestValidateRemoteName valid names.
 const valid = [
-  "docker/docker", "library/debian", "debian", "docker.io/docker/docker", "docker.io/library/debian",
-  "docker.io/debian", "index.docker.io/docker/docker", "index.docker.io/library/debian", "127.0.0.1:5000/docker/docker",
-  "127.0.0.1:5000/library/debian", "127.0.0.1:5000/debian", "192.168.0.1", "192.168.0.1:80", "192.168.0.2:25000/debian",
-  "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "[fc00::1]:5000/docker", "[fc00::1]:5000/docker/docker",
-  "[fc00:1:2:3:4:5:6:7]:5000/library/debian", "Docker/docker", "DOCKER/docker", "docker-rules/docker",
-  "docker---rules/docker", "doc/docker", "d/docker", "jess/t", "dock__er/docker",
+  "docker/docker",
+  "library/debian",
+  "debian",
+  "docker.io/docker/docker",
+  "docker.io/library/debian",
+  "docker.io/debian",
+  "index.docker.io/docker/docker",
+  "index.docker.io/library/debian",
+  "127.0.0.1:5000/docker/docker",
+  "127.0.0.1:5000/library/debian",
+  "127.0.0.1:5000/debian",
+  "192.168.0.1",
+  "192.168.0.1:80",
+  "192.168.0.2:25000/debian",
+  "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
+  "[fc00::1]:5000/docker",
+  "[fc00::1]:5000/docker/docker",
+  "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+  "Docker/docker",
+  "DOCKER/docker",
+  "docker-rules/docker",
+  "docker---rules/docker",
+  "doc/docker",
+  "d/docker",
+  "jess/t",
+  "dock__er/docker",
 ];
 
 const rejected: Array<[string, string]> = [
@@ -155,7 +271,10 @@ const rejected: Array<[string, string]> = [
   ["[2001:db8:3:4::192.0.2.33]:5000/debian", "invalid reference format"],
   [`${"a/".repeat(128)}a:tag`, "must not be more than 255 characters"],
   [`domain/${"a".repeat(256)}:tag`, "must not be more than 255 characters"],
-  [`${"this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_".repeat(4)}x/docker`, "must not be more than 255"],
+  [
+    `${"this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_".repeat(4)}x/docker`,
+    "must not be more than 255",
+  ],
   ["nginx:-bad", "invalid tag"],
   ["nginx:.hidden", "invalid tag"],
   [`nginx:${"a".repeat(129)}`, "invalid tag"],
@@ -169,7 +288,15 @@ const rejected: Array<[string, string]> = [
 
 describe("parseImageReference", () => {
   it.each(repositoryInfo)("reads $input as $full", ({ input, familiar, full, domain, path }) => {
-    expect(parsed(input)).toMatchObject({ familiar, normalized: full, name: full, domain, path, tag: null, digest: null });
+    expect(parsed(input)).toMatchObject({
+      familiar,
+      normalized: full,
+      name: full,
+      domain,
+      path,
+      tag: null,
+      digest: null,
+    });
   });
 
   it.each(parses)("splits %s", (input, domain, path, tag, digest) => {

@@ -44,7 +44,9 @@ const digestHexLengths = new Map([
 /** Parses an image reference exactly like distribution/reference ParseNormalizedNamed. */
 export function parseImageReference(input: string): ImageReferenceResult {
   if (anchoredIdentifierRegExp.test(input)) {
-    return fail(`invalid repository name ${quote(input)}: a 64-character hexadecimal string is ambiguous with an image ID`);
+    return fail(
+      `invalid repository name ${quote(input)}: a 64-character hexadecimal string is ambiguous with an image ID`,
+    );
   }
   const { domain, remainder } = splitDockerDomain(input);
   const remote = remainder.split(":")[0] ?? remainder;

@@ -17,7 +17,11 @@ export function newInstallationId(bytes: Buffer = randomBytes(10)): string {
 async function readOrCreate(db: Db): Promise<string> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_KEY})`);
-    const [row] = await tx.select({ id: installation.id }).from(installation).orderBy(asc(installation.createdAt), asc(installation.id)).limit(1);
+    const [row] = await tx
+      .select({ id: installation.id })
+      .from(installation)
+      .orderBy(asc(installation.createdAt), asc(installation.id))
+      .limit(1);
     if (row) return row.id;
     const id = newInstallationId();
     await tx.insert(installation).values({ id });

@@ -26,7 +26,9 @@ export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 export function parseAddress(text: string): Address | null {
   if (!ipaddr.isValid(text)) return null;
   const addr = ipaddr.parse(text);
-  return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
 }
 
 export function inCidr(addr: Address, [range, bits]: Cidr): boolean {

@@ -17,7 +17,10 @@ const first = (value: string | null) => value?.split(",")[0]?.trim().toLowerCase
 
 /** Walks X-Forwarded-For from the right past trusted proxies; the first other hop is the client. */
 function forwardedClient(header: string | null, trusted: Cidr[]): string | null {
-  const hops = (header ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (header ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     if (!inCidrs(hops[i]!, trusted)) return hops[i]!.slice(0, 64);
   }

@@ -7,13 +7,17 @@ export type EgressPolicy = { allowLoopback: boolean; deny: Cidr[] };
 export type EgressDecision = { ok: true; address: string } | { ok: false; address: string; reason: string };
 
 /** A target that passed: connect to exactly this address. */
-export type EgressTarget = { ok: true; address: string; family: 4 | 6; refused: EgressDecision[] } | { ok: false; detail: string };
+export type EgressTarget =
+  { ok: true; address: string; family: 4 | 6; refused: EgressDecision[] } | { ok: false; detail: string };
 
 const range = (cidr: string): Cidr => ipaddr.parseCIDR(cidr);
 
 // Checked in order: the first match names the reason. Metadata before link-local, so the reason is the more telling one.
 const alwaysRefused: Array<{ what: string; ranges: Cidr[] }> = [
-  { what: "a cloud metadata address", ranges: ["169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32"].map(range) },
+  {
+    what: "a cloud metadata address",
+    ranges: ["169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32"].map(range),
+  },
   { what: "link-local (169.254.0.0/16, fe80::/10)", ranges: ["169.254.0.0/16", "fe80::/10"].map(range) },
   { what: "an unspecified address (0.0.0.0/8, ::)", ranges: ["0.0.0.0/8", "::/128"].map(range) },
   { what: "a multicast address", ranges: ["224.0.0.0/4", "ff00::/8"].map(range) },
@@ -39,7 +43,8 @@ function embeddedIpv4(addr: Address): ipaddr.IPv4 | null {
 function reasonFor(addr: Address, policy: EgressPolicy): string | null {
   const always = alwaysRefused.find((r) => r.ranges.some((c) => inCidr(addr, c)));
   if (always) return `is ${always.what}, always refused`;
-  if (!policy.allowLoopback && loopback.some((c) => inCidr(addr, c))) return "is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true";
+  if (!policy.allowLoopback && loopback.some((c) => inCidr(addr, c)))
+    return "is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true";
   const denied = policy.deny.find((c) => inCidr(addr, c));
   if (denied) return `is in REGCRED_EGRESS_DENY_CIDRS (${denied[0].toString()}/${denied[1]}), refused`;
   return null;
@@ -59,7 +64,8 @@ export function decideEgress(address: string, policy: EgressPolicy): EgressDecis
   if (own) return { ok: false, address: normal, reason: `${normal} ${own}` };
   const inner = embeddedIpv4(addr);
   const carried = inner ? reasonFor(inner, policy) : null;
-  if (inner && carried) return { ok: false, address: normal, reason: `${normal} carries ${inner.toString()}, which ${carried}` };
+  if (inner && carried)
+    return { ok: false, address: normal, reason: `${normal} carries ${inner.toString()}, which ${carried}` };
   return { ok: true, address: normal };
 }
 
@@ -70,7 +76,13 @@ export function decideEgress(address: string, policy: EgressPolicy): EgressDecis
 export function chooseEgressTarget(host: string, addresses: readonly string[], policy: EgressPolicy): EgressTarget {
   const decisions = addresses.map((a) => decideEgress(a, policy));
   const passed = decisions.find((d) => d.ok);
-  if (passed) return { ok: true, address: passed.address, family: ipaddr.parse(passed.address).kind() === "ipv4" ? 4 : 6, refused: decisions.filter((d) => !d.ok) };
+  if (passed)
+    return {
+      ok: true,
+      address: passed.address,
+      family: ipaddr.parse(passed.address).kind() === "ipv4" ? 4 : 6,
+      refused: decisions.filter((d) => !d.ok),
+    };
   const reasons = decisions.map((d) => (d.ok ? "" : d.reason)).join("; ");
   if (decisions.length === 0) return { ok: false, detail: `${host} resolved to no address` };
   if (decisions.length === 1 && normalizeAddress(host) === decisions[0]!.address) return { ok: false, detail: reasons };

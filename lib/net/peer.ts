@@ -21,7 +21,8 @@ type RequestStart = { request: IncomingMessage; socket: Socket };
 
 function stamp({ request, socket }: RequestStart): void {
   const encrypted = (socket as Partial<TLSSocket>).encrypted === true;
-  request.headers[PEER_HEADER] = `${store.regcredPeerNonce} ${socket.remoteAddress ?? "unknown"} ${encrypted ? "https" : "http"}`;
+  request.headers[PEER_HEADER] =
+    `${store.regcredPeerNonce} ${socket.remoteAddress ?? "unknown"} ${encrypted ? "https" : "http"}`;
 }
 
 /** Subscribes once per process; requests accepted before this ran have no stamp and count as an unknown peer. */

@@ -15,7 +15,10 @@ const codes = Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typ
 export const ErrorBody = z.object({
   error: z.enum(codes).describe("A stable code string."),
   message: z.string().describe("A human explanation; never contains credentials."),
-  fields: z.record(z.string(), z.string()).optional().describe("Per-field problems keyed by dotted path, such as creds.username."),
+  fields: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Per-field problems keyed by dotted path, such as creds.username."),
 });
 
 // Blanks are spaces only: Python's \s (the fuzzer's) and String.prototype.trim disagree on some control characters.
@@ -31,16 +34,22 @@ export function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
     io,
     override: (ctx) => {
       // z.record's key refinement is not representable; its keys are "*" or a cluster name (a secret-style DNS subdomain).
-      if (ctx.zodSchema === SecretRefMap) ctx.jsonSchema.propertyNames = { anyOf: [{ const: "*" }, jsonSchema(SecretRef.shape.secret, io)] };
+      if (ctx.zodSchema === SecretRefMap)
+        ctx.jsonSchema.propertyNames = { anyOf: [{ const: "*" }, jsonSchema(SecretRef.shape.secret, io)] };
       // .trim().min(1) means "at least one character that String.prototype.trim keeps".
-      if (ctx.zodSchema === CreateTokenInput.shape.name) ctx.jsonSchema.pattern = `^[^\\u0000]*[^\\u0000${trimmed}][^\\u0000]*$`;
+      if (ctx.zodSchema === CreateTokenInput.shape.name)
+        ctx.jsonSchema.pattern = `^[^\\u0000]*[^\\u0000${trimmed}][^\\u0000]*$`;
     },
   }) as JsonSchema;
   return rest;
 }
 
 /** The status query parameter of GET /secrets: a comma-separated list of statuses (its transform's input). */
-export const secretStatusListSchema: JsonSchema = { type: "string", pattern: statusList, description: `Comma-separated: ${SecretStatuses.join(", ")}.` };
+export const secretStatusListSchema: JsonSchema = {
+  type: "string",
+  pattern: statusList,
+  description: `Comma-separated: ${SecretStatuses.join(", ")}.`,
+};
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -64,13 +73,19 @@ export function errors(statuses: number[], notes: Record<number, string> = {}): 
     out[String(code)] = {
       description: notes[code] ?? errorText[code],
       content: json(ref("Error")),
-      ...(code === 401 ? { headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="regcred"' } } } : {}),
+      ...(code === 401
+        ? { headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="regcred"' } } }
+        : {}),
     };
   }
   return out;
 }
 
-export const ok = (description: string, schema: unknown, extra: Record<string, unknown> = {}) => ({ description, content: json(schema), ...extra });
+export const ok = (description: string, schema: unknown, extra: Record<string, unknown> = {}) => ({
+  description,
+  content: json(schema),
+  ...extra,
+});
 export const noContent = { description: "Done; no body." };
 
 export function pathParam(name: string, description: string, schema: JsonSchema = { type: "string" }) {
@@ -87,12 +102,24 @@ export const orgId = pathParam("orgId", "Organization id.");
 export function links(targets: Record<string, [string, string]>, idParam: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, [operationId, description]] of Object.entries(targets)) {
-    out[name] = { operationId, description, parameters: { orgId: "$request.path.orgId", [idParam]: "$response.body#/id" } };
+    out[name] = {
+      operationId,
+      description,
+      parameters: { orgId: "$request.path.orgId", [idParam]: "$response.body#/id" },
+    };
   }
   return out;
 }
 
-type Operation = { tag: string; id: string; summary: string; params?: unknown[]; responses: Record<string, unknown>; body?: unknown; description?: string };
+type Operation = {
+  tag: string;
+  id: string;
+  summary: string;
+  params?: unknown[];
+  responses: Record<string, unknown>;
+  body?: unknown;
+  description?: string;
+};
 
 export function operation({ tag, id, summary, params = [], responses, body, description }: Operation) {
   return {
@@ -101,7 +128,15 @@ export function operation({ tag, id, summary, params = [], responses, body, desc
     summary,
     ...(description ? { description } : {}),
     parameters: [orgId, ...params],
-    ...(body ? { requestBody: { required: true, description: "JSON, read as such whatever the Content-Type.", content: json(body) } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            description: "JSON, read as such whatever the Content-Type.",
+            content: json(body),
+          },
+        }
+      : {}),
     responses,
   };
 }

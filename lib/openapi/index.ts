@@ -36,7 +36,9 @@ export function buildOpenApi(): Record<string, unknown> {
     tags,
     paths: Object.assign({}, ...parts.map((p) => p.paths)),
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API token (Authorization: Bearer <token>)." } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API token (Authorization: Bearer <token>)." },
+      },
       schemas: { ...Object.assign({}, ...parts.map((p) => p.schemas)), Error: jsonSchema(ErrorBody, "output") },
     },
   };

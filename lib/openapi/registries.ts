@@ -1,20 +1,65 @@
 import { CheckResult } from "../credential-checks/schema";
 import { ResolvedImage } from "../images/schema";
-import { ecrHostPattern, RegistryCredsResponse, RegistryId, RegistryPatch, RegistryRequestShape, RegistryResponse, type RegistryType } from "../registries/schema";
-import { type ApiPart, arrayOf, errors, jsonSchema, type JsonSchema, links, noContent, ok, operation, pathParam, queryParam, ref } from "./common";
+import {
+  ecrHostPattern,
+  RegistryCredsResponse,
+  RegistryId,
+  RegistryPatch,
+  RegistryRequestShape,
+  RegistryResponse,
+  type RegistryType,
+} from "../registries/schema";
+import {
+  type ApiPart,
+  arrayOf,
+  errors,
+  jsonSchema,
+  type JsonSchema,
+  links,
+  noContent,
+  ok,
+  operation,
+  pathParam,
+  queryParam,
+  ref,
+} from "./common";
 
 const createdAtPattern = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z$";
 
 const filled = { type: "string", minLength: 1 };
-const credPair = { required: ["creds"], properties: { creds: { required: ["username", "password"], properties: { username: filled, password: filled } } } };
+const credPair = {
+  required: ["creds"],
+  properties: { creds: { required: ["username", "password"], properties: { username: filled, password: filled } } },
+};
 const noCreds = { properties: { creds: { properties: { username: { maxLength: 0 }, password: { maxLength: 0 } } } } };
-const ecrHostOrRegion = { anyOf: [{ properties: { registry: { pattern: `${ecrHostPattern.source.replace(/\$$/, "")}(?:/|$)` } } }, { required: ["region"] }] };
+const ecrHostOrRegion = {
+  anyOf: [
+    { properties: { registry: { pattern: `${ecrHostPattern.source.replace(/\$$/, "")}(?:/|$)` } } },
+    { required: ["region"] },
+  ],
+};
 
 const typeRules: Record<RegistryType, JsonSchema[]> = {
   public: [noCreds],
   basic: [credPair],
   azure_acr: [credPair],
-  google_gcr: [{ required: ["creds"], properties: { creds: { required: ["password"], properties: { password: { ...filled, contentMediaType: "application/json", description: "The service-account JSON key (client_email, private_key)." } } } } }],
+  google_gcr: [
+    {
+      required: ["creds"],
+      properties: {
+        creds: {
+          required: ["password"],
+          properties: {
+            password: {
+              ...filled,
+              contentMediaType: "application/json",
+              description: "The service-account JSON key (client_email, private_key).",
+            },
+          },
+        },
+      },
+    },
+  ],
   amazon_ecr: [credPair, ecrHostOrRegion],
   secret_ref: [noCreds, { required: ["secrets"], properties: { secrets: { minProperties: 1 } } }],
 };
@@ -22,7 +67,10 @@ const typeRules: Record<RegistryType, JsonSchema[]> = {
 /** The per-type rules of lib/registries/rules.ts, as if/then clauses on the create body. */
 function withTypeRules(schema: JsonSchema): JsonSchema {
   const clauses = Object.entries(typeRules).map(([type, rules]) => {
-    const only = [...(type === "secret_ref" ? [] : [{ not: { required: ["secrets"] } }]), ...(type === "amazon_ecr" ? [] : [{ not: { required: ["region"] } }])];
+    const only = [
+      ...(type === "secret_ref" ? [] : [{ not: { required: ["secrets"] } }]),
+      ...(type === "amazon_ecr" ? [] : [{ not: { required: ["region"] } }]),
+    ];
     return { if: { properties: { type: { const: type } }, required: ["type"] }, then: { allOf: [...rules, ...only] } };
   });
   return { ...schema, allOf: clauses };
@@ -48,18 +96,31 @@ const registryLinks = links(
   "regId",
 );
 
-const checked = ok("The check ran; a failed check is a result (`status`, `failedStep`), not an error status.", ref("CheckResult"));
+const checked = ok(
+  "The check ran; a failed check is a result (`status`, `failedStep`), not an error status.",
+  ref("CheckResult"),
+);
 
 function paths() {
   return {
     "/api/orgs/{orgId}/registries": {
-      get: operation({ tag, id: "listRegistries", summary: "List the org's registries", responses: { 200: ok("The registries, ordered by id.", arrayOf("RegistryResponse")), ...errors([401, 404]) } }),
+      get: operation({
+        tag,
+        id: "listRegistries",
+        summary: "List the org's registries",
+        responses: { 200: ok("The registries, ordered by id.", arrayOf("RegistryResponse")), ...errors([401, 404]) },
+      }),
       post: operation({
         tag,
         id: "createRegistry",
         summary: "Create a registry (manager)",
         body: ref("RegistryRequest"),
-        responses: { 201: ok("Created.", ref("RegistryResponse"), { links: registryLinks }), ...errors([400, 401, 403, 404, 409, 413], { 409: "A registry with the same id or the same registry string already exists in the org." }) },
+        responses: {
+          201: ok("Created.", ref("RegistryResponse"), { links: registryLinks }),
+          ...errors([400, 401, 403, 404, 409, 413], {
+            409: "A registry with the same id or the same registry string already exists in the org.",
+          }),
+        },
       }),
     },
     "/api/orgs/{orgId}/registries/test": {
@@ -74,31 +135,58 @@ function paths() {
       }),
     },
     "/api/orgs/{orgId}/registries/{regId}": {
-      get: operation({ tag, id: "getRegistry", summary: "Get one registry", params: [regId], responses: { 200: ok("The registry.", ref("RegistryResponse")), ...errors([401, 404]) } }),
+      get: operation({
+        tag,
+        id: "getRegistry",
+        summary: "Get one registry",
+        params: [regId],
+        responses: { 200: ok("The registry.", ref("RegistryResponse")), ...errors([401, 404]) },
+      }),
       patch: operation({
         tag,
         id: "updateRegistry",
-        summary: "Update a registry with a full or partial body (manager); omitted credentials keep their stored values",
-        description: "A new type, registry host, region or CA certificate for a registry with stored credentials needs the credentials again (400 naming `creds.password`): stored credentials are never sent to a destination they were not saved for. Another path on the same host keeps them.",
+        summary:
+          "Update a registry with a full or partial body (manager); omitted credentials keep their stored values",
+        description:
+          "A new type, registry host, region or CA certificate for a registry with stored credentials needs the credentials again (400 naming `creds.password`): stored credentials are never sent to a destination they were not saved for. Another path on the same host keeps them.",
         params: [regId],
         body: ref("RegistryPatch"),
-        responses: { 200: ok("Updated.", ref("RegistryResponse"), { links: registryLinks }), ...errors([400, 401, 403, 404, 409, 413], { 409: "Another registry already uses the new registry string." }) },
+        responses: {
+          200: ok("Updated.", ref("RegistryResponse"), { links: registryLinks }),
+          ...errors([400, 401, 403, 404, 409, 413], { 409: "Another registry already uses the new registry string." }),
+        },
       }),
-      delete: operation({ tag, id: "deleteRegistry", summary: "Delete a registry and its stored credentials (manager)", params: [regId], responses: { 204: noContent, ...errors([401, 403, 404]) } }),
+      delete: operation({
+        tag,
+        id: "deleteRegistry",
+        summary: "Delete a registry and its stored credentials (manager)",
+        params: [regId],
+        responses: { 204: noContent, ...errors([401, 403, 404]) },
+      }),
     },
     "/api/orgs/{orgId}/registries/{regId}/test": {
-      post: operation({ tag, id: "testRegistry", summary: "Check a saved registry's stored credentials and record the outcome (manager)", params: [regId], responses: { 200: checked, ...errors([401, 403, 404]) } }),
+      post: operation({
+        tag,
+        id: "testRegistry",
+        summary: "Check a saved registry's stored credentials and record the outcome (manager)",
+        params: [regId],
+        responses: { 200: checked, ...errors([401, 403, 404]) },
+      }),
     },
     "/api/orgs/{orgId}/registries/{regId}/creds": {
       get: operation({
         tag,
         id: "getRegistryCreds",
         summary: "Read a registry's credentials for CI (admin, or a token with the ci scope)",
-        description: "Needs `enable_ci` on the registry. For amazon_ecr the answer is a freshly minted token: username AWS, its expiry in `expires`.",
+        description:
+          "Needs `enable_ci` on the registry. For amazon_ecr the answer is a freshly minted token: username AWS, its expiry in `expires`.",
         params: [regId],
         responses: {
           200: ok("The credentials (not cached: Cache-Control no-store).", ref("RegistryCredsResponse")),
-          ...errors([401, 403, 404, 502], { 403: "The caller is neither admin nor a ci-scoped token, or enable_ci is off.", 502: "AWS did not issue an ECR token." }),
+          ...errors([401, 403, 404, 502], {
+            403: "The caller is neither admin nor a ci-scoped token, or enable_ci is off.",
+            502: "AWS did not issue an ECR token.",
+          }),
         },
       }),
     },
@@ -107,8 +195,18 @@ function paths() {
         tag: "Image",
         id: "resolveImage",
         summary: "Which registry, and so which regcred secret, the kubelet would use for an image",
-        params: [queryParam("image", "An image reference such as nginx:1.27 or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:….", { type: "string", minLength: 1 }, true)],
-        responses: { 200: ok("The normalised reference and the matching registry.", ref("ResolvedImage")), ...errors([400, 401, 404], { 400: "image is missing or is not a valid image reference." }) },
+        params: [
+          queryParam(
+            "image",
+            "An image reference such as nginx:1.27 or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:….",
+            { type: "string", minLength: 1 },
+            true,
+          ),
+        ],
+        responses: {
+          200: ok("The normalised reference and the matching registry.", ref("ResolvedImage")),
+          ...errors([400, 401, 404], { 400: "image is missing or is not a valid image reference." }),
+        },
       }),
     },
   };
@@ -121,7 +219,8 @@ export function registriesPart(): ApiPart {
       RegistryRequest: withTypeRules(jsonSchema(RegistryRequestShape, "input")),
       RegistryPatch: {
         ...jsonSchema(RegistryPatch, "input"),
-        description: "Any subset of RegistryRequest. It is merged into the stored registry (omitted credentials keep their stored values) and the result must satisfy RegistryRequest's per-type rules.",
+        description:
+          "Any subset of RegistryRequest. It is merged into the stored registry (omitted credentials keep their stored values) and the result must satisfy RegistryRequest's per-type rules.",
       },
       RegistryResponse: registryResponseSchema(),
       RegistryCredsResponse: jsonSchema(RegistryCredsResponse, "output"),

@@ -23,8 +23,22 @@ const StuckPod = z.object({
   action: z.enum(["reported", "restarted", "restart-failed"]),
   error: z.string().optional(),
 });
-const counters = ["created", "updated", "deleted", "markedUnused", "serviceAccounts", "workloads", "conflicts", "errors", "warnings", "mints"] as const;
-const SyncRunSummary = z.object({ ...Object.fromEntries(counters.map((k) => [k, z.number()])), requests: z.number().optional() } as Record<(typeof counters)[number], z.ZodNumber> & {
+const counters = [
+  "created",
+  "updated",
+  "deleted",
+  "markedUnused",
+  "serviceAccounts",
+  "workloads",
+  "conflicts",
+  "errors",
+  "warnings",
+  "mints",
+] as const;
+const SyncRunSummary = z.object({
+  ...Object.fromEntries(counters.map((k) => [k, z.number()])),
+  requests: z.number().optional(),
+} as Record<(typeof counters)[number], z.ZodNumber> & {
   requests: z.ZodOptional<z.ZodNumber>;
 });
 const SyncRun = z.object({
@@ -52,7 +66,13 @@ const SyncNamespace = z.object({
   warnings: z.array(z.string()),
   stuck_pods: z.array(StuckPod).describe("Pods waiting to pull an image whose regcred secret now exists here"),
 });
-const CredentialIssue = z.object({ registryId: z.string(), reason: z.string(), attempt: z.number(), retryAt: z.string(), keepUntil: z.string().nullable() });
+const CredentialIssue = z.object({
+  registryId: z.string(),
+  reason: z.string(),
+  attempt: z.number(),
+  retryAt: z.string(),
+  keepUntil: z.string().nullable(),
+});
 
 export const SyncStatus = z.object({
   cluster: z.object({ id: z.string(), name: z.string() }),
@@ -65,7 +85,9 @@ export const SyncStatus = z.object({
   last_error: z.string().nullable(),
   lease_holder: z.string().nullable(),
   wiring: z.enum(wiringModes),
-  credential_issues: z.array(CredentialIssue).describe("registries whose credential could not be produced; their secrets are kept until they expire"),
+  credential_issues: z
+    .array(CredentialIssue)
+    .describe("registries whose credential could not be produced; their secrets are kept until they expire"),
   namespaces: z.array(SyncNamespace),
   conflicts: z.array(SyncConflictEntry.extend({ namespace: z.string() })),
   run: SyncRun.nullable().optional().describe("the pass asked for with ?run=, when given (null if unknown)"),
@@ -87,7 +109,11 @@ export function syncPart(): ApiPart {
           summary: "Sync now: queue a pass over the cluster (manager)",
           params: [clusterId],
           responses: {
-            202: ok("Queued; follow it with GET …/sync?run=<id>.", ref("SyncRequested"), { headers: { Location: { description: "GET …/sync?run=<id> of the queued pass.", schema: { type: "string" } } } }),
+            202: ok("Queued; follow it with GET …/sync?run=<id>.", ref("SyncRequested"), {
+              headers: {
+                Location: { description: "GET …/sync?run=<id> of the queued pass.", schema: { type: "string" } },
+              },
+            }),
             ...errors([401, 403, 404]),
           },
         }),
@@ -95,7 +121,13 @@ export function syncPart(): ApiPart {
           tag,
           id: "getSyncStatus",
           summary: "The cluster's sync status: running pass and progress, last result per namespace, conflicts",
-          params: [clusterId, queryParam("run", "Also return this pass (the id POST …/sync answered).", { type: "string", format: "uuid" })],
+          params: [
+            clusterId,
+            queryParam("run", "Also return this pass (the id POST …/sync answered).", {
+              type: "string",
+              format: "uuid",
+            }),
+          ],
           responses: { 200: ok("The status.", ref("SyncStatus")), ...errors([401, 404]) },
         }),
       },

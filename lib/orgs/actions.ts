@@ -39,10 +39,14 @@ export async function listAllOrgsAction(): Promise<ActionResult<OrgSummary[]>> {
 /** An instance admin adds a member to any org, whether or not they belong to it. */
 export async function addOrgMemberAction(orgId: string, body: unknown): Promise<ActionResult<InviteResult>> {
   return withActor("addOrgMember", async (ctx) => {
-    if (!(await isInstanceAdmin(ctx.db, ctx.actor.userId))) throw new AppError("FORBIDDEN", "Only an instance admin can add members to another org.");
+    if (!(await isInstanceAdmin(ctx.db, ctx.actor.userId)))
+      throw new AppError("FORBIDDEN", "Only an instance admin can add members to another org.");
     const orgs = await listAllOrgs(ctx.db, ctx.actor);
     if (!orgs.some((o) => o.id === orgId)) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
-    const result = await inviteUser({ db: ctx.db, actor: { ...ctx.actor, orgId, role: "admin", label: `${ctx.actor.label} (instance admin)` } }, body);
+    const result = await inviteUser(
+      { db: ctx.db, actor: { ...ctx.actor, orgId, role: "admin", label: `${ctx.actor.label} (instance admin)` } },
+      body,
+    );
     revalidatePath("/settings");
     return result;
   });

@@ -14,7 +14,15 @@ export async function authenticateCaller(db: Db, creds: Credentials): Promise<Ac
     const session = await findSession(db, creds.sessionToken);
     if (!session) throw new AppError("UNAUTHENTICATED", "Your session has expired. Sign in again.");
     // The role is irrelevant here: these operations check membership or the instance-admin flag themselves.
-    return { orgId: session.orgId, role: "viewer", kind: "user", userId: session.userId, tokenId: null, label: session.email, scopes: [] };
+    return {
+      orgId: session.orgId,
+      role: "viewer",
+      kind: "user",
+      userId: session.userId,
+      tokenId: null,
+      label: session.email,
+      scopes: [],
+    };
   }
   if (creds.bearer) return actorForToken(db, creds.bearer);
   return authenticate(db, creds, "");
@@ -34,6 +42,14 @@ export async function authenticateMemberAdmin(db: Db, creds: Credentials, orgId:
     const session = await findSession(db, creds.sessionToken);
     const [org] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.id, orgId)).limit(1);
     if (!session || !org || !(await isInstanceAdmin(db, session.userId))) throw err;
-    return { orgId, role: "admin", kind: "user", userId: session.userId, tokenId: null, label: `${session.email} (instance admin)`, scopes: [] };
+    return {
+      orgId,
+      role: "admin",
+      kind: "user",
+      userId: session.userId,
+      tokenId: null,
+      label: `${session.email} (instance admin)`,
+      scopes: [],
+    };
   }
 }

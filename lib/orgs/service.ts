@@ -39,7 +39,11 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
   await requireInstanceAdmin(db, caller);
   const input = parseWith(CreateOrgInput, body);
   return db.transaction(async (tx) => {
-    const [created] = await tx.insert(orgs).values({ id: input.id, name: input.name }).onConflictDoNothing().returning();
+    const [created] = await tx
+      .insert(orgs)
+      .values({ id: input.id, name: input.name })
+      .onConflictDoNothing()
+      .returning();
     if (!created) throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, { id: "is taken" });
     await tx.insert(memberships).values({ orgId: input.id, userId: caller.userId!, role: "admin" });
     await recordAudit(tx, { ...caller, orgId: input.id }, "org.create", input.id, { name: input.name });
@@ -63,5 +67,11 @@ export async function listAllOrgs(db: Db, caller: Actor): Promise<OrgSummary[]> 
     .leftJoin(users, eq(users.id, memberships.userId))
     .groupBy(orgs.id)
     .orderBy(asc(orgs.id));
-  return rows.map((r) => ({ id: r.id, name: r.name, members: Number(r.members), admins: Number(r.admins), createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    members: Number(r.members),
+    admins: Number(r.admins),
+    createdAt: r.createdAt.toISOString(),
+  }));
 }

@@ -22,7 +22,10 @@ export async function setSessionOrg(db: Db, token: string, userId: string, orgId
     .where(and(eq(memberships.userId, userId), eq(memberships.orgId, orgId), isNull(memberships.inviteTokenHash)))
     .limit(1);
   if (!member) return false;
-  await db.update(sessions).set({ orgId }).where(eq(sessions.tokenHash, sha256(token)));
+  await db
+    .update(sessions)
+    .set({ orgId })
+    .where(eq(sessions.tokenHash, sha256(token)));
   return true;
 }
 

@@ -15,8 +15,13 @@ function mayReadCiCreds(ctx: Ctx): boolean {
 /** Humanitec's /creds for CI agents: gated by enable_ci; ECR answers with a freshly minted token. */
 export async function readCiCreds(ctx: Ctx, id: string): Promise<CredsResponse> {
   const row = await requireRegistry(ctx, id);
-  if (!mayReadCiCreds(ctx)) throw new AppError("FORBIDDEN", "Reading CI credentials needs the admin role or an API token with the ci scope.");
-  if (!row.enableCi) throw new AppError("FORBIDDEN", `CI access is off for registry "${id}"; set enable_ci to true to allow reading its credentials.`);
+  if (!mayReadCiCreds(ctx))
+    throw new AppError("FORBIDDEN", "Reading CI credentials needs the admin role or an API token with the ci scope.");
+  if (!row.enableCi)
+    throw new AppError(
+      "FORBIDDEN",
+      `CI access is off for registry "${id}"; set enable_ci to true to allow reading its credentials.`,
+    );
   const base: CredsResponse = { registry: row.registry };
   let body: CredsResponse = base;
   if (row.type === "secret_ref") body = { ...base, secrets: row.secrets ?? {} };
@@ -25,15 +30,27 @@ export async function readCiCreds(ctx: Ctx, id: string): Promise<CredsResponse> 
     const e = env();
     const auth = await getEcrAuthorization(
       `${ctx.actor.orgId}/${row.id}`,
-      { accessKeyId: creds?.username ?? "", secretAccessKey: creds?.password ?? "", region: row.region ?? ecrRegion(row.registry) ?? "" },
+      {
+        accessKeyId: creds?.username ?? "",
+        secretAccessKey: creds?.password ?? "",
+        region: row.region ?? ecrRegion(row.registry) ?? "",
+      },
       { endpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR, timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS },
     ).catch((err: unknown) => {
-      throw new AppError("UPSTREAM_FAILED", `AWS did not issue an ECR token: ${err instanceof AppError ? err.message : "request failed"}.`);
+      throw new AppError(
+        "UPSTREAM_FAILED",
+        `AWS did not issue an ECR token: ${err instanceof AppError ? err.message : "request failed"}.`,
+      );
     });
     body = { ...base, username: auth.username, password: auth.password, expires: auth.expiresAt.toISOString() };
   } else if (row.type !== "public") {
     const creds = openCreds(ctx.keyring, row);
-    body = { ...base, username: creds?.username, password: creds?.password, ...(creds?.expires ? { expires: creds.expires } : {}) };
+    body = {
+      ...base,
+      username: creds?.username,
+      password: creds?.password,
+      ...(creds?.expires ? { expires: creds.expires } : {}),
+    };
   }
   await recordAudit(ctx.db, ctx.actor, "registry.creds.read", id, { type: row.type });
   return body;

@@ -4,7 +4,12 @@ import { emptyForm, validateRegistryForm } from "./form";
 
 const ca = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----";
 const basic: Destination = { type: "basic", registry: "registry.example.com/team", region: null, caCert: ca };
-const ecr: Destination = { type: "amazon_ecr", registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", region: null, caCert: null };
+const ecr: Destination = {
+  type: "amazon_ecr",
+  registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  region: null,
+  caCert: null,
+};
 
 describe("destinationChanges", () => {
   it.each<[string, Destination, Destination, string[]]>([
@@ -12,30 +17,59 @@ describe("destinationChanges", () => {
     ["another path on the same host", basic, { ...basic, registry: "registry.example.com/other/app" }, []],
     ["the host's case", basic, { ...basic, registry: "Registry.Example.com/team" }, []],
     ["the default port spelled out", basic, { ...basic, registry: "registry.example.com:443/team" }, []],
-    ["the CA with CRLF line ends and a trailing newline", basic, { ...basic, caCert: `${ca.replace(/\n/g, "\r\n")}\n` }, []],
+    [
+      "the CA with CRLF line ends and a trailing newline",
+      basic,
+      { ...basic, caCert: `${ca.replace(/\n/g, "\r\n")}\n` },
+      [],
+    ],
     ["another host", basic, { ...basic, registry: "evil.example.com/team" }, ["registry"]],
     ["another port", basic, { ...basic, registry: "registry.example.com:5000/team" }, ["registry"]],
-    ["a numeric spelling of another address", { ...basic, registry: "10.0.0.1" }, { ...basic, registry: "0x7f000001" }, ["registry"]],
-    ["a numeric spelling of the same address", { ...basic, registry: "127.0.0.1:5000" }, { ...basic, registry: "2130706433:5000" }, []],
+    [
+      "a numeric spelling of another address",
+      { ...basic, registry: "10.0.0.1" },
+      { ...basic, registry: "0x7f000001" },
+      ["registry"],
+    ],
+    [
+      "a numeric spelling of the same address",
+      { ...basic, registry: "127.0.0.1:5000" },
+      { ...basic, registry: "2130706433:5000" },
+      [],
+    ],
     ["another CA", basic, { ...basic, caCert: ca.replace("AAAA", "BBBB") }, ["ca_cert"]],
     ["the CA removed", basic, { ...basic, caCert: null }, ["ca_cert"]],
     ["another type", basic, { ...basic, type: "azure_acr" }, ["type"]],
     ["ECR: region set to the host's own", ecr, { ...ecr, region: "eu-west-1" }, []],
     ["ECR: another region", ecr, { ...ecr, region: "us-east-1" }, ["region"]],
-    ["ECR: another host in the same region", ecr, { ...ecr, registry: "210987654321.dkr.ecr.eu-west-1.amazonaws.com" }, ["registry"]],
+    [
+      "ECR: another host in the same region",
+      ecr,
+      { ...ecr, registry: "210987654321.dkr.ecr.eu-west-1.amazonaws.com" },
+      ["registry"],
+    ],
     ["region on a non-ECR type is not a destination", basic, { ...basic, region: "us-east-1" }, []],
     ["host and CA together", basic, { ...basic, registry: "evil.example.com", caCert: null }, ["registry", "ca_cert"]],
   ])("%s", (_name, stored, next, want) => expect(destinationChanges(stored, next)).toEqual(want));
 });
 
 describe("rebindErrors", () => {
-  const reason = "is required because the registry host changed: stored credentials are only sent to the destination they were saved for (basic at registry.example.com)";
+  const reason =
+    "is required because the registry host changed: stored credentials are only sent to the destination they were saved for (basic at registry.example.com)";
   it.each<[string, Parameters<typeof rebindErrors>, Record<string, string>]>([
     ["no change", [[], basic, "basic", null], {}],
-    ["new host, no credentials", [["registry"], basic, "basic", null], { "creds.username": reason, "creds.password": reason }],
+    [
+      "new host, no credentials",
+      [["registry"], basic, "basic", null],
+      { "creds.username": reason, "creds.password": reason },
+    ],
     ["new host, only a username", [["registry"], basic, "basic", { username: "u" }], { "creds.password": reason }],
     ["new host, both given", [["registry"], basic, "basic", { username: "u", password: "p" }], {}],
-    ["google_gcr needs only the key", [["registry"], { ...basic, type: "google_gcr" }, "google_gcr", null], { "creds.password": reason.replace("(basic", "(google_gcr") }],
+    [
+      "google_gcr needs only the key",
+      [["registry"], { ...basic, type: "google_gcr" }, "google_gcr", null],
+      { "creds.password": reason.replace("(basic", "(google_gcr") },
+    ],
     ["a type without credentials", [["type"], basic, "public", null], {}],
   ])("%s", (_name, args, want) => expect(rebindErrors(...args)).toEqual(want));
 });

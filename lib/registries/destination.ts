@@ -19,13 +19,19 @@ function pem(ca: string | null | undefined): string | null {
 export function destinationChanges(stored: Destination, next: Destination): DestinationField[] {
   const changes: DestinationField[] = [];
   if (stored.type !== next.type) changes.push("type");
-  if ((registryHost(stored.registry) ?? stored.registry) !== (registryHost(next.registry) ?? next.registry)) changes.push("registry");
+  if ((registryHost(stored.registry) ?? stored.registry) !== (registryHost(next.registry) ?? next.registry))
+    changes.push("registry");
   if (effectiveRegion(stored) !== effectiveRegion(next)) changes.push("region");
   if (pem(stored.caCert) !== pem(next.caCert)) changes.push("ca_cert");
   return changes;
 }
 
-const names: Record<DestinationField, string> = { type: "type", registry: "registry host", region: "region", ca_cert: "CA certificate" };
+const names: Record<DestinationField, string> = {
+  type: "type",
+  registry: "registry host",
+  region: "region",
+  ca_cert: "CA certificate",
+};
 
 /** Why the credentials must come again: one sentence naming what changed and where stored ones may go. */
 export function rebindReason(changes: DestinationField[], stored: Destination): string {
@@ -38,7 +44,12 @@ export function rebindReason(changes: DestinationField[], stored: Destination): 
  * Field errors when a body points stored credentials at another destination without bringing its own:
  * the secret (creds.password) always, the user name too unless the type has a fixed one (google_gcr).
  */
-export function rebindErrors(changes: DestinationField[], stored: Destination, type: RegistryType, given: GivenCreds): FieldErrors {
+export function rebindErrors(
+  changes: DestinationField[],
+  stored: Destination,
+  type: RegistryType,
+  given: GivenCreds,
+): FieldErrors {
   if (changes.length === 0 || !typesWithCreds.includes(type)) return {};
   const errors: FieldErrors = {};
   if (!given?.username && type !== "google_gcr") errors["creds.username"] = rebindReason(changes, stored);

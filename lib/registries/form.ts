@@ -19,17 +19,35 @@ export type RegistryFormValues = {
 };
 
 export function emptyForm(type: RegistryType): RegistryFormValues {
-  return { id: "", registry: "", type, enableCi: false, username: "", password: "", region: "", caCert: "", secrets: type === "secret_ref" ? [{ cluster: "*", namespace: "", secret: "" }] : [] };
+  return {
+    id: "",
+    registry: "",
+    type,
+    enableCi: false,
+    username: "",
+    password: "",
+    region: "",
+    caCert: "",
+    secrets: type === "secret_ref" ? [{ cluster: "*", namespace: "", secret: "" }] : [],
+  };
 }
 
 /** The REST body for the form; blank credentials are left out so stored ones are kept. */
 export function toRequestBody(v: RegistryFormValues): Record<string, unknown> {
-  const body: Record<string, unknown> = { id: v.id.trim(), registry: v.registry.trim(), type: v.type, enable_ci: v.enableCi };
+  const body: Record<string, unknown> = {
+    id: v.id.trim(),
+    registry: v.registry.trim(),
+    type: v.type,
+    enable_ci: v.enableCi,
+  };
   const creds: Record<string, string> = {};
   if (v.username.trim()) creds.username = v.username.trim();
   if (v.password) creds.password = v.password;
   if (Object.keys(creds).length > 0) body.creds = creds;
-  if (v.type === "secret_ref") body.secrets = Object.fromEntries(v.secrets.map((r) => [r.cluster.trim(), { namespace: r.namespace.trim(), secret: r.secret.trim() }]));
+  if (v.type === "secret_ref")
+    body.secrets = Object.fromEntries(
+      v.secrets.map((r) => [r.cluster.trim(), { namespace: r.namespace.trim(), secret: r.secret.trim() }]),
+    );
   if (v.type === "amazon_ecr" && v.region.trim()) body.region = v.region.trim();
   if (v.caCert.trim()) body.ca_cert = v.caCert.trim();
   return body;
@@ -51,13 +69,29 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
  * registry being edited: moving its credentials to another type, host or region needs them typed again
  * (the stored CA is not sent to the browser, so a CA change is left to the server).
  */
-export function validateRegistryForm(v: RegistryFormValues, mode: "create" | "edit", storedCreds: boolean, stored?: Destination): FieldErrors {
+export function validateRegistryForm(
+  v: RegistryFormValues,
+  mode: "create" | "edit",
+  storedCreds: boolean,
+  stored?: Destination,
+): FieldErrors {
   const body = toRequestBody(v);
   const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
   const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error, body);
   const creds = (body.creds as { username?: string; password?: string } | undefined) ?? null;
-  const rules = checkRegistryRules({ type: v.type, registry: v.registry.trim(), creds, secrets: body.secrets as never, region: v.region.trim() || null });
-  const changes = stored ? destinationChanges({ ...stored, caCert: null }, { type: v.type, registry: v.registry.trim(), region: v.region.trim() || null, caCert: null }) : [];
+  const rules = checkRegistryRules({
+    type: v.type,
+    registry: v.registry.trim(),
+    creds,
+    secrets: body.secrets as never,
+    region: v.region.trim() || null,
+  });
+  const changes = stored
+    ? destinationChanges(
+        { ...stored, caCert: null },
+        { type: v.type, registry: v.registry.trim(), region: v.region.trim() || null, caCert: null },
+      )
+    : [];
   for (const [k, msg] of Object.entries(rules)) {
     if (storedCreds && k.startsWith("creds.") && !creds && changes.length === 0) continue;
     errors[k] ??= msg;

@@ -3,7 +3,12 @@ const dockerHubNames = new Set(["docker.io", "index.docker.io", "registry.hub.do
 
 /** The registry string's first component as written, without a scheme: "host[:port]" before normalisation. */
 function hostPart(registry: string): string {
-  return registry.trim().replace(/^https?:\/\//, "").split("/")[0] ?? "";
+  return (
+    registry
+      .trim()
+      .replace(/^https?:\/\//, "")
+      .split("/")[0] ?? ""
+  );
 }
 
 /**

@@ -55,7 +55,11 @@ export async function listRegistryRows(db: Db, orgId: string): Promise<RegistryR
 }
 
 export async function findRegistryRow(db: Db, orgId: string, id: string): Promise<RegistryRow | null> {
-  const [row] = await db.select().from(registries).where(and(eq(registries.orgId, orgId), eq(registries.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(registries)
+    .where(and(eq(registries.orgId, orgId), eq(registries.id, id)))
+    .limit(1);
   return row ?? null;
 }
 
@@ -64,7 +68,12 @@ export async function findClash(db: Db, orgId: string, id: string | null, regist
   const [row] = await db
     .select({ id: registries.id, registry: registries.registry })
     .from(registries)
-    .where(and(eq(registries.orgId, orgId), byId ? or(byId, eq(registries.registry, registry)) : eq(registries.registry, registry)))
+    .where(
+      and(
+        eq(registries.orgId, orgId),
+        byId ? or(byId, eq(registries.registry, registry)) : eq(registries.registry, registry),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }

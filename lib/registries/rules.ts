@@ -19,7 +19,12 @@ function checkServiceAccountJson(password: string | undefined, errors: FieldErro
   if (!password) return;
   try {
     const key = JSON.parse(password) as Record<string, unknown>;
-    if (typeof key !== "object" || key === null || typeof key.client_email !== "string" || typeof key.private_key !== "string") {
+    if (
+      typeof key !== "object" ||
+      key === null ||
+      typeof key.client_email !== "string" ||
+      typeof key.private_key !== "string"
+    ) {
       errors["creds.password"] = "must be a service-account JSON key with client_email and private_key";
     }
   } catch {
@@ -43,17 +48,20 @@ export function checkRegistryRules(r: EffectiveRegistry): FieldErrors {
       requireCreds(r, errors, "service principal id", "service principal secret");
       break;
     case "google_gcr":
-      if (!r.creds?.password) errors["creds.password"] = "is required for type google_gcr (the service-account JSON key)";
+      if (!r.creds?.password)
+        errors["creds.password"] = "is required for type google_gcr (the service-account JSON key)";
       checkServiceAccountJson(r.creds?.password, errors);
       break;
     case "amazon_ecr":
       requireCreds(r, errors, "AWS access key id", "AWS secret access key");
       if (!ecrRegion(r.registry) && !r.region) {
-        errors.registry = "must be an ECR host <account>.dkr.ecr.<region>.amazonaws.com, or set region for a non-standard host";
+        errors.registry =
+          "must be an ECR host <account>.dkr.ecr.<region>.amazonaws.com, or set region for a non-standard host";
       }
       break;
     case "secret_ref":
-      if (!r.secrets || Object.keys(r.secrets).length === 0) errors.secrets = "must map at least one cluster name or * to {namespace, secret}";
+      if (!r.secrets || Object.keys(r.secrets).length === 0)
+        errors.secrets = "must map at least one cluster name or * to {namespace, secret}";
       if (hasCreds) errors.creds = "must be omitted for type secret_ref (credentials come from the referenced secrets)";
       break;
   }

@@ -7,7 +7,9 @@ export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const hostLabel = "(?:\\*|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)";
-const registryPattern = new RegExp(`^${hostLabel}(?:\\.${hostLabel})*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`);
+const registryPattern = new RegExp(
+  `^${hostLabel}(?:\\.${hostLabel})*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`,
+);
 export const ecrHostPattern = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const awsRegionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -22,7 +24,10 @@ export const RegistryUrl = z
   .min(1, "is required")
   .max(255, "must be at most 255 characters")
   .refine((v) => !v.includes("://"), "must not include a scheme such as https://")
-  .regex(registryPattern, "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+  .regex(
+    registryPattern,
+    "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  );
 
 export const RegistryCreds = z.strictObject({
   username: z.string({ error: "must be a string" }).max(1024, "must be at most 1024 characters").optional(),
@@ -31,12 +36,20 @@ export const RegistryCreds = z.strictObject({
 });
 
 export const SecretRef = z.strictObject({
-  namespace: z.string({ error: "must be a string" }).max(63, "must be at most 63 characters").regex(dns1123Label, "must be a valid Kubernetes namespace name (lowercase RFC 1123 label)"),
-  secret: z.string({ error: "must be a string" }).max(253, "must be at most 253 characters").regex(dns1123Subdomain, "must be a valid Kubernetes secret name (lowercase RFC 1123 subdomain)"),
+  namespace: z
+    .string({ error: "must be a string" })
+    .max(63, "must be at most 63 characters")
+    .regex(dns1123Label, "must be a valid Kubernetes namespace name (lowercase RFC 1123 label)"),
+  secret: z
+    .string({ error: "must be a string" })
+    .max(253, "must be at most 253 characters")
+    .regex(dns1123Subdomain, "must be a valid Kubernetes secret name (lowercase RFC 1123 subdomain)"),
 });
 
 export const SecretRefMap = z.record(
-  z.string().refine((k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)), "keys must be * or a cluster name"),
+  z
+    .string()
+    .refine((k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)), "keys must be * or a cluster name"),
   SecretRef,
 );
 
@@ -61,7 +74,12 @@ export const RegistryRequestShape = z.strictObject(fields);
 export type RegistryRequest = z.infer<typeof RegistryRequestShape>;
 
 /** PATCH: any subset of the create body. */
-export const RegistryPatch = z.strictObject({ ...fields, id: RegistryId.optional(), registry: RegistryUrl.optional(), type: fields.type.optional() });
+export const RegistryPatch = z.strictObject({
+  ...fields,
+  id: RegistryId.optional(),
+  registry: RegistryUrl.optional(),
+  type: fields.type.optional(),
+});
 export type RegistryPatch = z.infer<typeof RegistryPatch>;
 
 export const RegistryResponse = z.object({

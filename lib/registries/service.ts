@@ -18,9 +18,10 @@ import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./sc
 export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
 export type StoredCreds = { username?: string; password?: string; expires?: string };
 
-
 export function openCreds(keyring: Keyring, row: RegistryRow): StoredCreds | null {
-  return row.credsSealed ? (JSON.parse(open(keyring, row.credsSealed, registryCredsAad(row.orgId, row.id))) as StoredCreds) : null;
+  return row.credsSealed
+    ? (JSON.parse(open(keyring, row.credsSealed, registryCredsAad(row.orgId, row.id))) as StoredCreds)
+    : null;
 }
 
 function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCreds | null): string | null {
@@ -36,8 +37,13 @@ function isUniqueViolation(err: unknown): boolean {
 async function assertNoClash(db: Db, orgId: string, id: string | null, registry: string): Promise<void> {
   const clash = await findClash(db, orgId, id, registry);
   if (!clash) return;
-  if (id && clash.id === id) throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, { id: "is already taken" });
-  throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, { registry: "is already registered" });
+  if (id && clash.id === id)
+    throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, {
+      id: "is already taken",
+    });
+  throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, {
+    registry: "is already registered",
+  });
 }
 
 export async function listRegistries(ctx: Ctx): Promise<RegistryResponse[]> {
@@ -64,31 +70,36 @@ export async function getRegistry(ctx: Ctx, id: string): Promise<RegistryRespons
 export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryResponse> {
   authorize(ctx.actor, "manager");
   const input = parseWith(RegistryRequestShape, body);
-  const creds = input.type === "google_gcr" && input.creds ? { username: "_json_key", ...input.creds } : (input.creds ?? null);
+  const creds =
+    input.type === "google_gcr" && input.creds ? { username: "_json_key", ...input.creds } : (input.creds ?? null);
   const errors = checkRegistryRules({ ...input, creds });
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const { orgId } = ctx.actor;
   await assertNoClash(ctx.db, orgId, input.id, input.registry);
   try {
-    return await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(registries)
-      .values({
-        orgId,
-        id: input.id,
-        registry: input.registry,
-        type: input.type,
-        enableCi: input.enable_ci ?? false,
-        secrets: input.type === "secret_ref" ? (input.secrets ?? null) : null,
-        credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
-        region: input.region ?? null,
-        caCert: input.ca_cert ?? null,
-        createdBy: ctx.actor.label,
+    return await ctx.db
+      .transaction(async (tx) => {
+        const [row] = await tx
+          .insert(registries)
+          .values({
+            orgId,
+            id: input.id,
+            registry: input.registry,
+            type: input.type,
+            enableCi: input.enable_ci ?? false,
+            secrets: input.type === "secret_ref" ? (input.secrets ?? null) : null,
+            credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
+            region: input.region ?? null,
+            caCert: input.ca_cert ?? null,
+            createdBy: ctx.actor.label,
+          })
+          .returning();
+        await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
+        return toResponse(row!);
       })
-      .returning();
-    await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
-    return toResponse(row!);
-    }).then(async (created) => (await notifyRegistryChange(ctx.db, orgId, input.id, "created", ctx.actor.label), created));
+      .then(
+        async (created) => (await notifyRegistryChange(ctx.db, orgId, input.id, "created", ctx.actor.label), created),
+      );
   } catch (err) {
     if (isUniqueViolation(err)) await assertNoClash(ctx.db, orgId, input.id, input.registry);
     throw err;
@@ -100,7 +111,11 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   authorize(ctx.actor, "manager");
   const patch = parseWith(RegistryPatch, body);
   if (patch.id !== undefined && patch.id !== id) {
-    throw new AppError("VALIDATION_FAILED", `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`, { id: "does not match the path" });
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`,
+      { id: "does not match the path" },
+    );
   }
   const row = await requireRegistry(ctx, id);
   const type = patch.type ?? row.type;
@@ -112,29 +127,43 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   const stored = changes.length === 0 ? openCreds(ctx.keyring, row) : null;
   const creds = mergeCreds(stored, patch.creds, type);
   const secrets = type === "secret_ref" ? (patch.secrets ?? row.secrets) : (patch.secrets ?? null);
-  const errors = { ...checkRegistryRules({ type, registry, creds, secrets, region }), ...(row.credsSealed ? rebindErrors(changes, row, type, patch.creds) : {}) };
+  const errors = {
+    ...checkRegistryRules({ type, registry, creds, secrets, region }),
+    ...(row.credsSealed ? rebindErrors(changes, row, type, patch.creds) : {}),
+  };
   if (Object.keys(errors).length > 0) throw validationError(errors);
   if (registry !== row.registry) await assertNoClash(ctx.db, ctx.actor.orgId, null, registry);
-  return ctx.db.transaction(async (tx) => {
-  const [updated] = await tx
-    .update(registries)
-    .set({
-      registry,
-      type,
-      enableCi: patch.enable_ci ?? row.enableCi,
-      secrets: type === "secret_ref" ? secrets : null,
-      credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
-      region,
-      caCert,
-      lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
-      updatedAt: new Date(),
+  return ctx.db
+    .transaction(async (tx) => {
+      const [updated] = await tx
+        .update(registries)
+        .set({
+          registry,
+          type,
+          enableCi: patch.enable_ci ?? row.enableCi,
+          secrets: type === "secret_ref" ? secrets : null,
+          credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
+          region,
+          caCert,
+          lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)))
+        .returning();
+      const changed = Object.keys(patch)
+        .filter((k) => k !== "id")
+        .sort()
+        .join(",");
+      await recordAudit(tx, ctx.actor, "registry.update", id, {
+        fields: changed,
+        credentialsChanged: Boolean(patch.creds),
+        destinationChanged: changes.join(",") || null,
+      });
+      return toResponse(updated!);
     })
-    .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)))
-    .returning();
-  const changed = Object.keys(patch).filter((k) => k !== "id").sort().join(",");
-  await recordAudit(tx, ctx.actor, "registry.update", id, { fields: changed, credentialsChanged: Boolean(patch.creds), destinationChanged: changes.join(",") || null });
-  return toResponse(updated!);
-  }).then(async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved));
+    .then(
+      async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved),
+    );
 }
 
 function mergeCreds(stored: StoredCreds | null, given: StoredCreds | undefined, type: string): StoredCreds | null {

@@ -3,7 +3,16 @@ import { type KubeClient, type KubeSecret, stubClient } from "../integrations/ku
 import type { Workload } from "../sync/workload-images";
 import { OTHER_MANAGED_SELECTOR, PULL_SECRETS_SELECTOR, readInventory, readInventoryWithin } from "./inventory";
 
-const secret = (name: string): KubeSecret => ({ namespace: "a", name, type: "kubernetes.io/dockerconfigjson", labels: {}, annotations: {}, data: {}, resourceVersion: "1", createdAt: null });
+const secret = (name: string): KubeSecret => ({
+  namespace: "a",
+  name,
+  type: "kubernetes.io/dockerconfigjson",
+  labels: {},
+  annotations: {},
+  data: {},
+  resourceVersion: "1",
+  createdAt: null,
+});
 const deployment = (name: string, controlled = false): Workload => ({
   kind: "Deployment",
   metadata: { name, namespace: "a", ownerReferences: controlled ? [{ kind: "X", name: "x", controller: true }] : [] },
@@ -17,7 +26,10 @@ function fake(patch: Partial<KubeClient>, calls: unknown[] = []): KubeClient {
       calls.push(opts);
       return { ok: true, value: opts === PULL_SECRETS_SELECTOR ? [secret("regcred-x")] : [secret("regcred-copy")] };
     },
-    listServiceAccounts: async () => ({ ok: true, value: [{ namespace: "a", name: "default", imagePullSecrets: ["regcred-x"], resourceVersion: "1" }] }),
+    listServiceAccounts: async () => ({
+      ok: true,
+      value: [{ namespace: "a", name: "default", imagePullSecrets: ["regcred-x"], resourceVersion: "1" }],
+    }),
     listWorkloads: async () => ({ ok: true, value: [deployment("web"), deployment("web-rs", true)] }),
     ...patch,
   };
@@ -28,14 +40,21 @@ describe("readInventory", () => {
     const calls: unknown[] = [];
     const r = await readInventory(fake({}, calls));
     expect(calls).toEqual([PULL_SECRETS_SELECTOR, OTHER_MANAGED_SELECTOR]);
-    expect(OTHER_MANAGED_SELECTOR).toEqual({ labelSelector: "app.kubernetes.io/managed-by=regcred,regcred.dev/registry", fieldSelector: "type!=kubernetes.io/dockerconfigjson" });
+    expect(OTHER_MANAGED_SELECTOR).toEqual({
+      labelSelector: "app.kubernetes.io/managed-by=regcred,regcred.dev/registry",
+      fieldSelector: "type!=kubernetes.io/dockerconfigjson",
+    });
     expect(r.ok && r.value.secrets.map((s) => s.name)).toEqual(["regcred-x", "regcred-copy"]);
-    expect(r.ok && r.value.workloads).toEqual([{ kind: "Deployment", namespace: "a", name: "web", imagePullSecrets: ["regcred-x"] }]);
+    expect(r.ok && r.value.workloads).toEqual([
+      { kind: "Deployment", namespace: "a", name: "web", imagePullSecrets: ["regcred-x"] },
+    ]);
     expect(r.ok && r.value.warnings).toEqual([]);
   });
 
   it("fails the cluster when the secrets cannot be listed", async () => {
-    const r = await readInventory(fake({ listSecrets: async () => ({ ok: false, error: { kind: "unreachable", message: "connection refused" } }) }));
+    const r = await readInventory(
+      fake({ listSecrets: async () => ({ ok: false, error: { kind: "unreachable", message: "connection refused" } }) }),
+    );
     expect(r).toEqual({ ok: false, error: "unreachable: connection refused" });
   });
 

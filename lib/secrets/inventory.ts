@@ -4,13 +4,21 @@ import { podSpecOf, type Workload } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
 import { DOCKERCONFIGJSON, type PullSecretUser, type SecretObject, type WorkloadObject } from "./rows";
 
-export type Inventory = { secrets: SecretObject[]; serviceAccounts: PullSecretUser[]; workloads: WorkloadObject[]; warnings: string[] };
+export type Inventory = {
+  secrets: SecretObject[];
+  serviceAccounts: PullSecretUser[];
+  workloads: WorkloadObject[];
+  warnings: string[];
+};
 export type InventoryResult = { ok: true; value: Inventory } | { ok: false; error: string };
 
 /** Every dockerconfigjson secret (regcred-* ones are picked later), across all namespaces. */
 export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON}` };
 /** Regcred's secrets of other types (secret_ref copies keep their source's type). */
-export const OTHER_MANAGED_SELECTOR = { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REGISTRY_LABEL}`, fieldSelector: `type!=${DOCKERCONFIGJSON}` };
+export const OTHER_MANAGED_SELECTOR = {
+  labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REGISTRY_LABEL}`,
+  fieldSelector: `type!=${DOCKERCONFIGJSON}`,
+};
 
 const kindWords: Record<KubeError["kind"], string> = {
   unreachable: "unreachable",
@@ -33,7 +41,12 @@ function toSecretObject(s: KubeSecret): SecretObject {
 function toWorkloadObject(w: Workload): WorkloadObject | null {
   if (w.metadata.ownerReferences?.some((o) => o.controller)) return null;
   const refs = podSpecOf(w).imagePullSecrets ?? [];
-  return { kind: w.kind, namespace: w.metadata.namespace ?? "", name: w.metadata.name, imagePullSecrets: refs.map((r) => r.name ?? "").filter(Boolean) };
+  return {
+    kind: w.kind,
+    namespace: w.metadata.namespace ?? "",
+    name: w.metadata.name,
+    imagePullSecrets: refs.map((r) => r.name ?? "").filter(Boolean),
+  };
 }
 
 /**
@@ -50,14 +63,29 @@ export async function readInventory(client: KubeClient): Promise<InventoryResult
   ]);
   if (!pull.ok) return { ok: false, error: describeKubeError(pull.error) };
   const warnings: string[] = [];
-  if (!other.ok) warnings.push(`Regcred's secrets of other types (secret_ref copies) could not be listed: ${describeKubeError(other.error)}`);
-  if (!serviceAccounts.ok) warnings.push(`ServiceAccounts could not be listed, so their references are missing: ${describeKubeError(serviceAccounts.error)}`);
-  if (!workloads.ok) warnings.push(`workloads could not be listed, so their references are missing: ${describeKubeError(workloads.error)}`);
+  if (!other.ok)
+    warnings.push(
+      `Regcred's secrets of other types (secret_ref copies) could not be listed: ${describeKubeError(other.error)}`,
+    );
+  if (!serviceAccounts.ok)
+    warnings.push(
+      `ServiceAccounts could not be listed, so their references are missing: ${describeKubeError(serviceAccounts.error)}`,
+    );
+  if (!workloads.ok)
+    warnings.push(
+      `workloads could not be listed, so their references are missing: ${describeKubeError(workloads.error)}`,
+    );
   return {
     ok: true,
     value: {
       secrets: [...pull.value, ...(other.ok ? other.value : [])].map(toSecretObject),
-      serviceAccounts: serviceAccounts.ok ? serviceAccounts.value.map((sa) => ({ namespace: sa.namespace, name: sa.name, imagePullSecrets: sa.imagePullSecrets })) : [],
+      serviceAccounts: serviceAccounts.ok
+        ? serviceAccounts.value.map((sa) => ({
+            namespace: sa.namespace,
+            name: sa.name,
+            imagePullSecrets: sa.imagePullSecrets,
+          }))
+        : [],
       workloads: workloads.ok ? workloads.value.flatMap((w) => toWorkloadObject(w) ?? []) : [],
       warnings,
     },

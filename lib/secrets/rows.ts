@@ -42,10 +42,14 @@ export function pullSecretHosts(s: Pick<SecretObject, "type" | "data">): { hosts
   if (text === null) return { hosts: [], problem: `its ${key} is not base64 UTF-8` };
   if (s.type === DOCKERCFG) {
     const legacy = parseDockerConfigJson(JSON.stringify({ auths: safeJson(text) }));
-    return legacy.ok ? { hosts: hostsOf(legacy.value), problem: null } : { hosts: [], problem: `its .dockercfg does not parse: ${legacy.reason}` };
+    return legacy.ok
+      ? { hosts: hostsOf(legacy.value), problem: null }
+      : { hosts: [], problem: `its .dockercfg does not parse: ${legacy.reason}` };
   }
   const parsed = parseDockerConfigJson(text);
-  return parsed.ok ? { hosts: hostsOf(parsed.value), problem: null } : { hosts: [], problem: `its .dockerconfigjson does not parse: ${parsed.reason}` };
+  return parsed.ok
+    ? { hosts: hostsOf(parsed.value), problem: null }
+    : { hosts: [], problem: `its .dockerconfigjson does not parse: ${parsed.reason}` };
 }
 
 function safeJson(text: string): unknown {
@@ -59,7 +63,10 @@ function safeJson(text: string): unknown {
 type Users = { serviceAccounts: string[]; workloads: WorkloadRef[] };
 
 /** Who references each secret by name in its namespace: ServiceAccounts and pod (template) specs. */
-export function indexReferences(serviceAccounts: readonly PullSecretUser[], workloads: readonly WorkloadObject[]): Map<string, Users> {
+export function indexReferences(
+  serviceAccounts: readonly PullSecretUser[],
+  workloads: readonly WorkloadObject[],
+): Map<string, Users> {
   const index = new Map<string, Users>();
   const entry = (namespace: string, secret: string) => {
     const key = `${namespace}/${secret}`;
@@ -67,8 +74,11 @@ export function indexReferences(serviceAccounts: readonly PullSecretUser[], work
     if (!users) index.set(key, (users = { serviceAccounts: [], workloads: [] }));
     return users;
   };
-  for (const sa of serviceAccounts) for (const secret of new Set(sa.imagePullSecrets)) entry(sa.namespace, secret).serviceAccounts.push(sa.name);
-  for (const w of workloads) for (const secret of new Set(w.imagePullSecrets)) entry(w.namespace, secret).workloads.push({ kind: w.kind, name: w.name });
+  for (const sa of serviceAccounts)
+    for (const secret of new Set(sa.imagePullSecrets)) entry(sa.namespace, secret).serviceAccounts.push(sa.name);
+  for (const w of workloads)
+    for (const secret of new Set(w.imagePullSecrets))
+      entry(w.namespace, secret).workloads.push({ kind: w.kind, name: w.name });
   for (const users of index.values()) {
     users.serviceAccounts.sort();
     users.workloads.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
@@ -87,7 +97,13 @@ function registryIdOf(s: SecretObject, managed: boolean): string | null {
   return s.name.startsWith(SECRET_NAME_PREFIX) ? s.name.slice(SECRET_NAME_PREFIX.length) || null : null;
 }
 
-function toRow(s: SecretObject, inv: ClusterInventory, registries: ReadonlyMap<string, RegistryType>, users: Users | undefined, now: Date): SecretRow {
+function toRow(
+  s: SecretObject,
+  inv: ClusterInventory,
+  registries: ReadonlyMap<string, RegistryType>,
+  users: Users | undefined,
+  now: Date,
+): SecretRow {
   const managed = isManagedSecret(s);
   const registryId = registryIdOf(s, managed);
   const notes: string[] = [];
@@ -97,7 +113,14 @@ function toRow(s: SecretObject, inv: ClusterInventory, registries: ReadonlyMap<s
   const { hosts, problem } = pullSecretHosts(s);
   if (problem) notes.push(problem);
   const registryType = registryId ? (registries.get(registryId) ?? null) : null;
-  const decision = secretStatus({ managed, registryId, registryType, expiresAt, createdAt: parseDate(s.createdAt), now });
+  const decision = secretStatus({
+    managed,
+    registryId,
+    registryType,
+    expiresAt,
+    createdAt: parseDate(s.createdAt),
+    now,
+  });
   return {
     cluster_id: inv.cluster.id,
     cluster: inv.cluster.name,

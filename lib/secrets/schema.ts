@@ -25,20 +25,28 @@ export const statusHelp: Record<SecretStatus, string> = {
     "Less than 1 h left, or less than 25% of the credential's lifetime left (the sync refreshes at 75%, so such a secret is overdue). The lifetime runs from the secret's creation, or for ECR tokens over their 12 h.",
   expired: "The credential's regcred.dev/expires time has passed: the kubelet's pulls with it fail.",
   orphaned: "Regcred wrote it, but its registry no longer exists in this org.",
-  not_managed: "A kubernetes.io/dockerconfigjson secret named regcred-* without Regcred's labels: Regcred never changes or removes it.",
+  not_managed:
+    "A kubernetes.io/dockerconfigjson secret named regcred-* without Regcred's labels: Regcred never changes or removes it.",
 };
 
 /** `name`: cluster, namespace, name; `expires`: soonest first (no expiry last); `-expires`: latest first; `age`: newest first. */
 export const SecretSorts = ["name", "expires", "-expires", "age"] as const;
 export type SecretSort = (typeof SecretSorts)[number];
 
-const text = (max: number) => z.string({ error: "must be a string" }).trim().max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ error: "must be a string" }).trim().max(max, `must be at most ${max} characters`);
 const isStatus = (v: string): v is SecretStatus => (SecretStatuses as readonly string[]).includes(v);
 const statusList = z.string({ error: "must be a string" }).transform((v, ctx): SecretStatus[] => {
-  const parts = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = parts.filter((s) => !isStatus(s));
   if (unknown.length === 0) return parts.filter(isStatus);
-  ctx.addIssue({ code: "custom", message: `must be one or more of ${SecretStatuses.join(", ")} (comma-separated); not ${unknown.join(", ")}` });
+  ctx.addIssue({
+    code: "custom",
+    message: `must be one or more of ${SecretStatuses.join(", ")} (comma-separated); not ${unknown.join(", ")}`,
+  });
   return z.NEVER;
 });
 
@@ -65,7 +73,10 @@ export const SecretRow = z.object({
   type: z.string(),
   managed: z.boolean(),
   registry: z.object({
-    id: z.string().nullable().describe("from the regcred.dev/registry label, or from the name regcred-<id> when not managed"),
+    id: z
+      .string()
+      .nullable()
+      .describe("from the regcred.dev/registry label, or from the name regcred-<id> when not managed"),
     exists: z.boolean().describe("whether a registry with this id exists in the org"),
     hosts: z.array(z.string()).describe("the keys of .dockerconfigjson auths; never the credentials"),
   }),
@@ -83,17 +94,22 @@ export const ClusterOutcome = z.object({
   id: z.string(),
   name: z.string(),
   ok: z.boolean(),
-  error: z.string().optional().describe("why this cluster's secrets could not be listed; the other clusters still show"),
-  warnings: z.array(z.string()).describe("partial failures, e.g. references missing because workloads could not be listed"),
+  error: z
+    .string()
+    .optional()
+    .describe("why this cluster's secrets could not be listed; the other clusters still show"),
+  warnings: z
+    .array(z.string())
+    .describe("partial failures, e.g. references missing because workloads could not be listed"),
   secrets: z.number().describe("regcred secrets found in this cluster, before filters"),
   ms: z.number().describe("how long this cluster's LISTs took"),
 });
 export type ClusterOutcome = z.infer<typeof ClusterOutcome>;
 
-export const StatusCounts = z.object({ total: z.number(), ...Object.fromEntries(SecretStatuses.map((s) => [s, z.number()])) } as Record<
-  "total" | SecretStatus,
-  z.ZodNumber
->);
+export const StatusCounts = z.object({
+  total: z.number(),
+  ...Object.fromEntries(SecretStatuses.map((s) => [s, z.number()])),
+} as Record<"total" | SecretStatus, z.ZodNumber>);
 export type StatusCounts = Record<"total" | SecretStatus, number>;
 
 /** GET /secrets: counts cover every filter except `status`, so they double as the status filter's numbers. */

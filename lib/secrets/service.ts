@@ -22,7 +22,13 @@ export type SecretsViewOptions = {
 
 type ClusterRead = { outcome: ClusterOutcome; rows: SecretRow[] };
 
-async function readCluster(ctx: Ctx, row: ClusterRow, registries: RegistryInfo[], now: Date, opts: SecretsViewOptions): Promise<ClusterRead> {
+async function readCluster(
+  ctx: Ctx,
+  row: ClusterRow,
+  registries: RegistryInfo[],
+  now: Date,
+  opts: SecretsViewOptions,
+): Promise<ClusterRead> {
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   const client = opts.clientFor ? opts.clientFor(row, timeoutMs) : clientForCluster(ctx.keyring, row, { timeoutMs });
   const t0 = performance.now();
@@ -43,9 +49,14 @@ export async function getSecretsView(ctx: Ctx, rawQuery: unknown, opts: SecretsV
   authorize(ctx.actor, "viewer");
   const query = parseWith(SecretsQuery, rawQuery);
   const now = opts.now ?? new Date();
-  const [clusterRows, registryRows] = await Promise.all([listClusterRows(ctx.db, ctx.actor.orgId), listRegistryRows(ctx.db, ctx.actor.orgId)]);
+  const [clusterRows, registryRows] = await Promise.all([
+    listClusterRows(ctx.db, ctx.actor.orgId),
+    listRegistryRows(ctx.db, ctx.actor.orgId),
+  ]);
   const registries = registryRows.map((r) => ({ id: r.id, type: r.type }));
-  const wanted = query.cluster ? clusterRows.filter((c) => c.id === query.cluster || c.name === query.cluster) : clusterRows;
+  const wanted = query.cluster
+    ? clusterRows.filter((c) => c.id === query.cluster || c.name === query.cluster)
+    : clusterRows;
   const reads = await Promise.all(wanted.map((row) => readCluster(ctx, row, registries, now, opts)));
   const { counts, secrets } = selectRows(
     reads.flatMap((r) => r.rows),

@@ -50,13 +50,18 @@ export function expiringSoonReason(expiresAt: Date, issuedAt: Date | null, now: 
 export function secretStatus(input: StatusInput): StatusDecision {
   const { expiresAt, now } = input;
   if (!input.managed) {
-    return { status: "not_managed", reason: "named regcred-* but without Regcred's managed-by and registry labels: Regcred never changes or removes it" };
+    return {
+      status: "not_managed",
+      reason:
+        "named regcred-* but without Regcred's managed-by and registry labels: Regcred never changes or removes it",
+    };
   }
   if (input.registryType === null) {
     return { status: "orphaned", reason: `registry "${input.registryId ?? ""}" no longer exists in this org` };
   }
   if (!expiresAt) return { status: "valid", reason: "its credential has no expiry" };
-  if (expiresAt.getTime() <= now.getTime()) return { status: "expired", reason: `its credential expired at ${expiresAt.toISOString()}` };
+  if (expiresAt.getTime() <= now.getTime())
+    return { status: "expired", reason: `its credential expired at ${expiresAt.toISOString()}` };
   const soon = expiringSoonReason(expiresAt, issuedAtOf(expiresAt, input.createdAt, input.registryType), now);
   if (soon) return { status: "expiring_soon", reason: soon };
   return { status: "valid", reason: `its credential is valid until ${expiresAt.toISOString()}` };

@@ -4,8 +4,30 @@ import { type Filters, filtersFromSearch, noFilters, searchOfFilters } from "./u
 describe("filtersFromSearch", () => {
   it.each<[string, Record<string, string | string[] | undefined>, Partial<Filters>]>([
     ["nothing", {}, {}],
-    ["every filter", { cluster: "prod", namespace: "team-a", registry: "harbor", q: "api", status: "expired,orphaned", sort: "expires" }, { cluster: "prod", namespace: "team-a", registry: "harbor", q: "api", status: ["expired", "orphaned"], sort: "expires" }],
-    ["unknown statuses and sorts are dropped", { status: "expired,broken,expired", sort: "size" }, { status: ["expired"] }],
+    [
+      "every filter",
+      {
+        cluster: "prod",
+        namespace: "team-a",
+        registry: "harbor",
+        q: "api",
+        status: "expired,orphaned",
+        sort: "expires",
+      },
+      {
+        cluster: "prod",
+        namespace: "team-a",
+        registry: "harbor",
+        q: "api",
+        status: ["expired", "orphaned"],
+        sort: "expires",
+      },
+    ],
+    [
+      "unknown statuses and sorts are dropped",
+      { status: "expired,broken,expired", sort: "size" },
+      { status: ["expired"] },
+    ],
     ["repeated parameters: the first wins", { cluster: ["a", "b"] }, { cluster: "a" }],
   ])("%s", (_name, search, expected) => expect(filtersFromSearch(search)).toEqual({ ...noFilters, ...expected }));
 });
@@ -14,7 +36,11 @@ describe("searchOfFilters", () => {
   it.each<[string, Partial<Filters>, string]>([
     ["no filters", {}, ""],
     ["default sort is omitted", { sort: "name", cluster: "prod" }, "cluster=prod"],
-    ["statuses comma-separated, text encoded", { status: ["expired", "not_managed"], q: "a b", sort: "-expires" }, "q=a+b&status=expired%2Cnot_managed&sort=-expires"],
+    [
+      "statuses comma-separated, text encoded",
+      { status: ["expired", "not_managed"], q: "a b", sort: "-expires" },
+      "q=a+b&status=expired%2Cnot_managed&sort=-expires",
+    ],
   ])("%s", (_name, f, expected) => expect(searchOfFilters({ ...noFilters, ...f })).toBe(expected));
 
   it("round-trips", () => {

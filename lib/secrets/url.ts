@@ -1,7 +1,14 @@
 import { type SecretSort, SecretSorts, type SecretStatus, SecretStatuses } from "./schema";
 
 /** The Secrets screen's filters; they live in the URL so a filtered view can be shared. */
-export type Filters = { cluster: string; namespace: string; registry: string; status: SecretStatus[]; q: string; sort: SecretSort };
+export type Filters = {
+  cluster: string;
+  namespace: string;
+  registry: string;
+  status: SecretStatus[];
+  q: string;
+  sort: SecretSort;
+};
 export const noFilters: Filters = { cluster: "", namespace: "", registry: "", status: [], q: "", sort: "name" };
 
 type Search = Record<string, string | string[] | undefined>;
@@ -18,7 +25,14 @@ export function filtersFromSearch(search: Search): Filters {
     namespace: first(search.namespace),
     registry: first(search.registry),
     q: first(search.q),
-    status: [...new Set(first(search.status).split(",").map((s) => s.trim()).filter(isStatus))],
+    status: [
+      ...new Set(
+        first(search.status)
+          .split(",")
+          .map((s) => s.trim())
+          .filter(isStatus),
+      ),
+    ],
     sort: isSort(sort) ? sort : "name",
   };
 }

@@ -23,11 +23,23 @@ function row(cluster: string, namespace: string, name: string, patch: Partial<Se
 }
 
 const rows: SecretRow[] = [
-  row("prod", "team-a", "regcred-harbor", { expires_at: "2026-05-03T00:00:00.000Z", created_at: "2026-04-01T00:00:00.000Z" }),
-  row("prod", "team-b", "regcred-ecr", { status: "expiring_soon", expires_at: "2026-05-01T12:30:00.000Z", created_at: "2026-04-30T00:00:00.000Z", references: { service_accounts: ["builder"], workloads: [{ kind: "Deployment", name: "payments-api" }] } }),
+  row("prod", "team-a", "regcred-harbor", {
+    expires_at: "2026-05-03T00:00:00.000Z",
+    created_at: "2026-04-01T00:00:00.000Z",
+  }),
+  row("prod", "team-b", "regcred-ecr", {
+    status: "expiring_soon",
+    expires_at: "2026-05-01T12:30:00.000Z",
+    created_at: "2026-04-30T00:00:00.000Z",
+    references: { service_accounts: ["builder"], workloads: [{ kind: "Deployment", name: "payments-api" }] },
+  }),
   row("staging", "team-a", "regcred-harbor", { status: "expired", expires_at: "2026-04-01T00:00:00.000Z" }),
   row("staging", "team-a", "regcred-old", { status: "orphaned", registry: { id: "old", exists: false, hosts: [] } }),
-  row("staging", "legacy", "regcred-manual", { status: "not_managed", managed: false, created_at: "2026-05-01T00:00:00.000Z" }),
+  row("staging", "legacy", "regcred-manual", {
+    status: "not_managed",
+    managed: false,
+    created_at: "2026-05-01T00:00:00.000Z",
+  }),
 ];
 const names = (rs: SecretRow[]) => rs.map((r) => `${r.cluster}/${r.namespace}/${r.name}`);
 
@@ -36,10 +48,22 @@ describe("filterRows", () => {
     ["no filters", {}, names(rows)],
     ["blank strings mean no filter", { cluster: "", namespace: "", registry: "", q: "", status: [] }, names(rows)],
     ["cluster by name", { cluster: "prod" }, ["prod/team-a/regcred-harbor", "prod/team-b/regcred-ecr"]],
-    ["cluster by id", { cluster: "id-staging" }, ["staging/team-a/regcred-harbor", "staging/team-a/regcred-old", "staging/legacy/regcred-manual"]],
-    ["namespace", { namespace: "team-a" }, ["prod/team-a/regcred-harbor", "staging/team-a/regcred-harbor", "staging/team-a/regcred-old"]],
+    [
+      "cluster by id",
+      { cluster: "id-staging" },
+      ["staging/team-a/regcred-harbor", "staging/team-a/regcred-old", "staging/legacy/regcred-manual"],
+    ],
+    [
+      "namespace",
+      { namespace: "team-a" },
+      ["prod/team-a/regcred-harbor", "staging/team-a/regcred-harbor", "staging/team-a/regcred-old"],
+    ],
     ["registry", { registry: "harbor" }, ["prod/team-a/regcred-harbor", "staging/team-a/regcred-harbor"]],
-    ["status, several", { status: ["expired", "orphaned"] }, ["staging/team-a/regcred-harbor", "staging/team-a/regcred-old"]],
+    [
+      "status, several",
+      { status: ["expired", "orphaned"] },
+      ["staging/team-a/regcred-harbor", "staging/team-a/regcred-old"],
+    ],
     ["combined", { cluster: "staging", namespace: "team-a", status: ["expired"] }, ["staging/team-a/regcred-harbor"]],
     ["search a workload, any case", { q: "PAYMENTS" }, ["prod/team-b/regcred-ecr"]],
     ["search a ServiceAccount", { q: "builder" }, ["prod/team-b/regcred-ecr"]],
@@ -51,10 +75,50 @@ describe("filterRows", () => {
 
 describe("sortRows", () => {
   it.each<[string, SecretsQuery["sort"], string[]]>([
-    ["name (default)", undefined, ["prod/team-a/regcred-harbor", "prod/team-b/regcred-ecr", "staging/legacy/regcred-manual", "staging/team-a/regcred-harbor", "staging/team-a/regcred-old"]],
-    ["expires: soonest first, no expiry last (by name)", "expires", ["staging/team-a/regcred-harbor", "prod/team-b/regcred-ecr", "prod/team-a/regcred-harbor", "staging/legacy/regcred-manual", "staging/team-a/regcred-old"]],
-    ["-expires: latest first, no expiry still last", "-expires", ["prod/team-a/regcred-harbor", "prod/team-b/regcred-ecr", "staging/team-a/regcred-harbor", "staging/legacy/regcred-manual", "staging/team-a/regcred-old"]],
-    ["age: newest first, unknown last", "age", ["staging/legacy/regcred-manual", "prod/team-b/regcred-ecr", "prod/team-a/regcred-harbor", "staging/team-a/regcred-harbor", "staging/team-a/regcred-old"]],
+    [
+      "name (default)",
+      undefined,
+      [
+        "prod/team-a/regcred-harbor",
+        "prod/team-b/regcred-ecr",
+        "staging/legacy/regcred-manual",
+        "staging/team-a/regcred-harbor",
+        "staging/team-a/regcred-old",
+      ],
+    ],
+    [
+      "expires: soonest first, no expiry last (by name)",
+      "expires",
+      [
+        "staging/team-a/regcred-harbor",
+        "prod/team-b/regcred-ecr",
+        "prod/team-a/regcred-harbor",
+        "staging/legacy/regcred-manual",
+        "staging/team-a/regcred-old",
+      ],
+    ],
+    [
+      "-expires: latest first, no expiry still last",
+      "-expires",
+      [
+        "prod/team-a/regcred-harbor",
+        "prod/team-b/regcred-ecr",
+        "staging/team-a/regcred-harbor",
+        "staging/legacy/regcred-manual",
+        "staging/team-a/regcred-old",
+      ],
+    ],
+    [
+      "age: newest first, unknown last",
+      "age",
+      [
+        "staging/legacy/regcred-manual",
+        "prod/team-b/regcred-ecr",
+        "prod/team-a/regcred-harbor",
+        "staging/team-a/regcred-harbor",
+        "staging/team-a/regcred-old",
+      ],
+    ],
   ])("%s", (_name, sort, expected) => expect(names(sortRows(rows, sort))).toEqual(expected));
 
   it("does not mutate its input", () => {

@@ -8,7 +8,9 @@ function blank(v: string | undefined): boolean {
 
 function searchText(row: SecretRow): string {
   const refs = [...row.references.service_accounts, ...row.references.workloads.map((w) => `${w.kind}/${w.name}`)];
-  return [row.cluster, row.namespace, row.name, row.type, row.registry.id ?? "", ...row.registry.hosts, ...refs].join("\n").toLowerCase();
+  return [row.cluster, row.namespace, row.name, row.type, row.registry.id ?? "", ...row.registry.hosts, ...refs]
+    .join("\n")
+    .toLowerCase();
 }
 
 /** Whether a row passes the filters; `cluster` matches the cluster's id or name, `q` any visible text. */
@@ -31,7 +33,8 @@ export function countRows(rows: readonly SecretRow[]): StatusCounts {
   return counts;
 }
 
-const byName = (a: SecretRow, b: SecretRow) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+const byName = (a: SecretRow, b: SecretRow) =>
+  a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 const time = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 // Rows without the compared time go last in either direction; ties fall back to the name order.
@@ -60,7 +63,10 @@ export function sortRows(rows: readonly SecretRow[], sort: SecretSort = "name"):
 }
 
 /** Filters, counts (every filter but status) and sorts the rows of all clusters. */
-export function selectRows(rows: readonly SecretRow[], query: SecretsQuery): { counts: StatusCounts; secrets: SecretRow[] } {
+export function selectRows(
+  rows: readonly SecretRow[],
+  query: SecretsQuery,
+): { counts: StatusCounts; secrets: SecretRow[] } {
   const { status, sort, ...rest } = query;
   const unfiltered = filterRows(rows, rest);
   const secrets = status && status.length > 0 ? unfiltered.filter((r) => status.includes(r.status)) : unfiltered;

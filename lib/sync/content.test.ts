@@ -5,7 +5,10 @@ import { decodeBase64Utf8, encodeBase64Utf8, hashSecretContent, sha256Hex } from
 const vectors: Array<[string, string]> = [
   ["", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
   ["abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
-  ["abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
+  [
+    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+  ],
 ];
 
 const lengths = [1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 70_000];
@@ -35,7 +38,11 @@ describe("base64", () => {
 describe("hashSecretContent", () => {
   const base = hashSecretContent("kubernetes.io/dockerconfigjson", { a: "MQ==", b: "Mg==" });
   it.each([
-    ["same content, other key order", hashSecretContent("kubernetes.io/dockerconfigjson", { b: "Mg==", a: "MQ==" }), true],
+    [
+      "same content, other key order",
+      hashSecretContent("kubernetes.io/dockerconfigjson", { b: "Mg==", a: "MQ==" }),
+      true,
+    ],
     ["other type", hashSecretContent("Opaque", { a: "MQ==", b: "Mg==" }), false],
     ["other value", hashSecretContent("kubernetes.io/dockerconfigjson", { a: "MQ==", b: "Mw==" }), false],
     ["extra key", hashSecretContent("kubernetes.io/dockerconfigjson", { a: "MQ==", b: "Mg==", c: "" }), false],

@@ -39,7 +39,14 @@ describe("buildRegistrySecretData", () => {
     ["basic", "registry.example.com/team", { username: "u", password: "p" }, "registry.example.com/team", "u", null],
     ["basic", "docker.io", { username: "u", password: "p", expiresAt }, "https://index.docker.io/v1/", "u", expiresAt],
     ["azure_acr", "acme.azurecr.io", { username: "sp-id", password: "sp-secret" }, "acme.azurecr.io", "sp-id", null],
-    ["google_gcr", "europe-docker.pkg.dev/proj", { password: '{"type":"service_account"}' }, "europe-docker.pkg.dev/proj", "_json_key", null],
+    [
+      "google_gcr",
+      "europe-docker.pkg.dev/proj",
+      { password: '{"type":"service_account"}' },
+      "europe-docker.pkg.dev/proj",
+      "_json_key",
+      null,
+    ],
     ["amazon_ecr", ecrHost, ecrToken, ecrHost, "AWS", expiresAt],
   ])("%s %s", (type, registry, creds, server, username, expiry) => {
     const result = buildRegistrySecretData({ type, registry }, creds);
@@ -60,7 +67,12 @@ describe("buildRegistrySecretData", () => {
     ["secret_ref", "secret_ref", null, "copy an existing secret"],
     ["ECR without a token", "amazon_ecr", { username: "AKIA", password: "secret" }, "no ECR token"],
     ["a token for a non-ECR registry", "basic", ecrToken, "only ECR"],
-    ["a malformed token", "amazon_ecr", { authorizationToken: Buffer.from("nocolon").toString("base64"), expiresAt }, "not base64"],
+    [
+      "a malformed token",
+      "amazon_ecr",
+      { authorizationToken: Buffer.from("nocolon").toString("base64"), expiresAt },
+      "not base64",
+    ],
     ["missing password", "basic", { username: "u" }, "no username and password"],
     ["missing username", "azure_acr", { password: "p" }, "no username and password"],
     ["no creds", "basic", null, "no username and password"],
@@ -73,7 +85,11 @@ describe("buildRegistrySecretData", () => {
 describe("secretRefRefusal", () => {
   it.each([
     ["allowed", ["infra"], null],
-    ["empty allow-list", [], "the source namespace infra is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings)"],
+    [
+      "empty allow-list",
+      [],
+      "the source namespace infra is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings)",
+    ],
     ["another namespace", ["kube-system-2", "infr"], expect.stringContaining("infra is not in")],
   ] as const)("%s", (_, allowed, expected) => {
     expect(secretRefRefusal(a, allowed)).toEqual(expected);
@@ -83,15 +99,64 @@ describe("secretRefRefusal", () => {
 describe("copySecretCredential", () => {
   const data = { ".dockerconfigjson": "e30=" };
   it.each([
-    ["copies type and data", { type: "kubernetes.io/dockerconfigjson", data }, a, { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data }],
-    ["copies only .dockerconfigjson", { type: "kubernetes.io/dockerconfigjson", data: { ...data, extra: "eA==" } }, a, { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data }],
-    ["refuses a source without a type (Opaque)", { data }, a, { kind: "unavailable", reason: "the source secret infra/pull-a is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied" }],
-    ["refuses an Opaque source", { type: "Opaque", data: { token: "eA==" } }, a, { kind: "unavailable", reason: expect.stringContaining("is of type Opaque") }],
-    ["refuses a legacy dockercfg source", { type: "kubernetes.io/dockercfg", data: { ".dockercfg": "e30=" } }, a, { kind: "unavailable", reason: expect.stringContaining("is of type kubernetes.io/dockercfg") }],
-    ["refuses a dockerconfigjson source without .dockerconfigjson", { type: "kubernetes.io/dockerconfigjson", data: { other: "e30=" } }, a, { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" }],
-    ["no ref", { data }, null, { kind: "unavailable", reason: expect.stringContaining("no source secret is configured") }],
-    ["source missing", null, a, { kind: "unavailable", reason: "the source secret infra/pull-a was not found in this cluster" }],
-    ["source empty", { type: "kubernetes.io/dockerconfigjson", data: {} }, a, { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" }],
+    [
+      "copies type and data",
+      { type: "kubernetes.io/dockerconfigjson", data },
+      a,
+      { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data },
+    ],
+    [
+      "copies only .dockerconfigjson",
+      { type: "kubernetes.io/dockerconfigjson", data: { ...data, extra: "eA==" } },
+      a,
+      { kind: "copy", sourceType: "kubernetes.io/dockerconfigjson", data },
+    ],
+    [
+      "refuses a source without a type (Opaque)",
+      { data },
+      a,
+      {
+        kind: "unavailable",
+        reason:
+          "the source secret infra/pull-a is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied",
+      },
+    ],
+    [
+      "refuses an Opaque source",
+      { type: "Opaque", data: { token: "eA==" } },
+      a,
+      { kind: "unavailable", reason: expect.stringContaining("is of type Opaque") },
+    ],
+    [
+      "refuses a legacy dockercfg source",
+      { type: "kubernetes.io/dockercfg", data: { ".dockercfg": "e30=" } },
+      a,
+      { kind: "unavailable", reason: expect.stringContaining("is of type kubernetes.io/dockercfg") },
+    ],
+    [
+      "refuses a dockerconfigjson source without .dockerconfigjson",
+      { type: "kubernetes.io/dockerconfigjson", data: { other: "e30=" } },
+      a,
+      { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" },
+    ],
+    [
+      "no ref",
+      { data },
+      null,
+      { kind: "unavailable", reason: expect.stringContaining("no source secret is configured") },
+    ],
+    [
+      "source missing",
+      null,
+      a,
+      { kind: "unavailable", reason: "the source secret infra/pull-a was not found in this cluster" },
+    ],
+    [
+      "source empty",
+      { type: "kubernetes.io/dockerconfigjson", data: {} },
+      a,
+      { kind: "unavailable", reason: "the source secret infra/pull-a has no .dockerconfigjson" },
+    ],
   ] as const)("%s", (_, source, ref, expected) => {
     expect(copySecretCredential(source, ref)).toEqual(expected);
   });

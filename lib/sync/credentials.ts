@@ -48,7 +48,9 @@ export function buildRegistrySecretData(
   if (registry.type === "public") return unavailable("public registries need no pull secret");
   if (registry.type === "secret_ref") return unavailable("secret_ref registries copy an existing secret");
   if (creds && "authorizationToken" in creds) {
-    return registry.type === "amazon_ecr" ? fromEcrToken(registry.registry, creds) : unavailable("only ECR registries use minted tokens");
+    return registry.type === "amazon_ecr"
+      ? fromEcrToken(registry.registry, creds)
+      : unavailable("only ECR registries use minted tokens");
   }
   if (registry.type === "amazon_ecr") return unavailable("no ECR token was minted for this registry");
   const username = creds?.username || (registry.type === "google_gcr" ? "_json_key" : "");
@@ -69,7 +71,10 @@ export function copySecretCredential(source: SecretSource | null, ref: SecretRef
   if (!ref) return unavailable("no source secret is configured for this cluster (and no * entry)");
   const where = `${ref.namespace}/${ref.secret}`;
   if (!source) return unavailable(`the source secret ${where} was not found in this cluster`);
-  if (source.type !== DOCKERCONFIGJSON) return unavailable(`the source secret ${where} is of type ${source.type || "Opaque"}, not ${DOCKERCONFIGJSON}; nothing is copied`);
+  if (source.type !== DOCKERCONFIGJSON)
+    return unavailable(
+      `the source secret ${where} is of type ${source.type || "Opaque"}, not ${DOCKERCONFIGJSON}; nothing is copied`,
+    );
   const config = source.data?.[".dockerconfigjson"];
   if (!config) return unavailable(`the source secret ${where} has no .dockerconfigjson`);
   return { kind: "copy", sourceType: DOCKERCONFIGJSON, data: { ".dockerconfigjson": config } };

@@ -12,7 +12,12 @@ export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "
 
 export const DOCKERCONFIGJSON_TYPE = "kubernetes.io/dockerconfigjson";
 
-export type SyncRegistry = { id: string; registry: string; type: RegistryType; secrets?: Readonly<Record<string, SecretRefTarget>> | null };
+export type SyncRegistry = {
+  id: string;
+  registry: string;
+  type: RegistryType;
+  secrets?: Readonly<Record<string, SecretRefTarget>> | null;
+};
 export type SyncNamespace = { name: string; labels?: Readonly<Record<string, string>> };
 export type DesiredSecret = {
   namespace: string;
@@ -63,7 +68,9 @@ function imageResolver(registries: readonly SyncRegistry[]): (image: string) => 
     let hit = cache.get(image);
     if (!hit) {
       const parsed = parseImageReference(image);
-      hit = parsed.ok ? { ok: true, registry: resolveRegistry(registries, parsed.value) } : { ok: false, reason: parsed.reason };
+      hit = parsed.ok
+        ? { ok: true, registry: resolveRegistry(registries, parsed.value) }
+        : { ok: false, reason: parsed.reason };
       cache.set(image, hit);
     }
     return hit;
@@ -76,23 +83,39 @@ function resolveWorkloads(input: DesiredStateInput): { workloads: DesiredWorkloa
   const inScope = new Set(input.namespaces.map((ns) => ns.name));
   const resolve = imageResolver(input.registries);
   const warnings: SyncWarning[] = [];
-  const workloads = input.workloads.filter((w) => inScope.has(w.namespace)).map(({ images, ...w }): DesiredWorkload => {
-    const names = new Set<string>();
-    for (const image of images) {
-      const hit = resolve(image);
-      if (!hit.ok) warnings.push({ kind: "image", namespace: w.namespace, workload: `${w.kind}/${w.name}`, image, reason: hit.reason });
-      else if (hit.registry && hit.registry.type !== "public") names.add(nameFor(input)(w.namespace, hit.registry.id));
-    }
-    return { ...w, secretNames: [...names].sort(byName) };
-  });
+  const workloads = input.workloads
+    .filter((w) => inScope.has(w.namespace))
+    .map(({ images, ...w }): DesiredWorkload => {
+      const names = new Set<string>();
+      for (const image of images) {
+        const hit = resolve(image);
+        if (!hit.ok)
+          warnings.push({
+            kind: "image",
+            namespace: w.namespace,
+            workload: `${w.kind}/${w.name}`,
+            image,
+            reason: hit.reason,
+          });
+        else if (hit.registry && hit.registry.type !== "public")
+          names.add(nameFor(input)(w.namespace, hit.registry.id));
+      }
+      return { ...w, secretNames: [...names].sort(byName) };
+    });
   return { workloads, warnings };
 }
 
 type UsableCredential = Exclude<SyncCredential, { kind: "unavailable" }>;
 
-function buildDesiredSecret(namespace: SyncNamespace, registryId: string, cred: UsableCredential, input: DesiredStateInput): DesiredSecret {
+function buildDesiredSecret(
+  namespace: SyncNamespace,
+  registryId: string,
+  cred: UsableCredential,
+  input: DesiredStateInput,
+): DesiredSecret {
   const type = cred.kind === "dockerconfig" ? DOCKERCONFIGJSON_TYPE : cred.sourceType;
-  const data = cred.kind === "dockerconfig" ? { ".dockerconfigjson": encodeBase64Utf8(cred.dockerconfigjson) } : { ...cred.data };
+  const data =
+    cred.kind === "dockerconfig" ? { ".dockerconfigjson": encodeBase64Utf8(cred.dockerconfigjson) } : { ...cred.data };
   const environment = L.environmentValue({
     clusterName: input.clusterName,
     namespace: namespace.name,
@@ -107,24 +130,58 @@ function buildDesiredSecret(namespace: SyncNamespace, registryId: string, cred: 
     ...(cred.expiresAt ? { [L.EXPIRES_LABEL]: L.formatExpiryLabel(cred.expiresAt) } : {}),
   };
   const contentHash = hashSecretContent(type, data);
-  const annotations = { [L.CONTENT_HASH_ANNOTATION]: contentHash, [L.ARGOCD_COMPARE_ANNOTATION]: L.ARGOCD_COMPARE_VALUE };
-  return { namespace: namespace.name, name: nameFor(input)(namespace.name, registryId), registryId, type, data, labels, annotations, contentHash };
+  const annotations = {
+    [L.CONTENT_HASH_ANNOTATION]: contentHash,
+    [L.ARGOCD_COMPARE_ANNOTATION]: L.ARGOCD_COMPARE_VALUE,
+  };
+  return {
+    namespace: namespace.name,
+    name: nameFor(input)(namespace.name, registryId),
+    registryId,
+    type,
+    data,
+    labels,
+    annotations,
+    contentHash,
+  };
 }
 
 /** What should exist in a cluster: one `regcred-<id>` secret per namespace and registry its workloads use. */
 export function computeDesiredState(input: DesiredStateInput): DesiredState {
   const { workloads, warnings } = resolveWorkloads(input);
   const registryIds = input.registries.map((r) => r.id).sort(byName);
-  const state: DesiredState = { registryIds, secrets: [], held: [], serviceAccounts: groupServiceAccounts(workloads), workloads, warnings };
+  const state: DesiredState = {
+    registryIds,
+    secrets: [],
+    held: [],
+    serviceAccounts: groupServiceAccounts(workloads),
+    workloads,
+    warnings,
+  };
   const used = new Set(workloads.flatMap((w) => w.secretNames.map((name) => `${w.namespace}/${name}`)));
   for (const registry of [...input.registries].sort((a, b) => byName(a.id, b.id))) {
     const name = (ns: string) => nameFor(input)(ns, registry.id);
     const users = input.namespaces.filter((ns) => used.has(`${ns.name}/${name(ns.name)}`));
     if (users.length === 0) continue;
-    const cred = input.credentials.get(registry.id) ?? { kind: "unavailable", reason: "no credentials were supplied for this registry" };
+    const cred = input.credentials.get(registry.id) ?? {
+      kind: "unavailable",
+      reason: "no credentials were supplied for this registry",
+    };
     if (cred.kind === "unavailable") {
-      state.held.push(...users.map((ns) => ({ namespace: ns.name, name: name(ns.name), registryId: registry.id, reason: cred.reason })));
-      state.warnings.push({ kind: "credentials", registryId: registry.id, reason: cred.reason, namespaces: users.map((ns) => ns.name) });
+      state.held.push(
+        ...users.map((ns) => ({
+          namespace: ns.name,
+          name: name(ns.name),
+          registryId: registry.id,
+          reason: cred.reason,
+        })),
+      );
+      state.warnings.push({
+        kind: "credentials",
+        registryId: registry.id,
+        reason: cred.reason,
+        namespaces: users.map((ns) => ns.name),
+      });
     } else state.secrets.push(...users.map((ns) => buildDesiredSecret(ns, registry.id, cred, input)));
   }
   return state;

@@ -59,7 +59,15 @@ export type {
 export { hasWrites, planSecretSync } from "./plan";
 export type { ActualSecret, PlanInput, SecretAction, SyncConflict, SyncPlan } from "./plan";
 export { groupServiceAccounts, mergePullSecrets, planPullSecretWiring } from "./wiring";
-export type { ActualServiceAccount, ServiceAccountPatch, Wiring, WiringFacts, WiringMode, WiringWarning, WorkloadPatch } from "./wiring";
+export type {
+  ActualServiceAccount,
+  ServiceAccountPatch,
+  Wiring,
+  WiringFacts,
+  WiringMode,
+  WiringWarning,
+  WorkloadPatch,
+} from "./wiring";
 export {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,

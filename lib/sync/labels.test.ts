@@ -74,10 +74,26 @@ describe("environmentValue", () => {
   const base: EnvironmentInput = { clusterName: "prod-eu", namespace: "web" };
   it.each<[string, EnvironmentInput, string]>([
     ["cluster.namespace by default", base, "prod-eu.web"],
-    ["the namespace label's value when configured and present", { ...base, environmentLabel: "env", namespaceLabels: { env: "production" } }, "production"],
-    ["the default when the namespace lacks the label", { ...base, environmentLabel: "env", namespaceLabels: { team: "a" } }, "prod-eu.web"],
-    ["the default when the label value sanitizes to nothing", { ...base, environmentLabel: "env", namespaceLabels: { env: "" } }, "prod-eu.web"],
-    ["ignores namespace labels when no label is configured", { ...base, namespaceLabels: { env: "production" } }, "prod-eu.web"],
+    [
+      "the namespace label's value when configured and present",
+      { ...base, environmentLabel: "env", namespaceLabels: { env: "production" } },
+      "production",
+    ],
+    [
+      "the default when the namespace lacks the label",
+      { ...base, environmentLabel: "env", namespaceLabels: { team: "a" } },
+      "prod-eu.web",
+    ],
+    [
+      "the default when the label value sanitizes to nothing",
+      { ...base, environmentLabel: "env", namespaceLabels: { env: "" } },
+      "prod-eu.web",
+    ],
+    [
+      "ignores namespace labels when no label is configured",
+      { ...base, namespaceLabels: { env: "production" } },
+      "prod-eu.web",
+    ],
   ])("%s", (_, input, expected) => {
     expect(environmentValue(input)).toBe(expected);
   });

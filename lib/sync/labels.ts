@@ -18,7 +18,14 @@ export const ARGOCD_COMPARE_VALUE = "IgnoreExtraneous";
 export const SECRET_NAME_PREFIX = "regcred-";
 
 /** The label keys Regcred owns on its secrets; the planner compares exactly these. */
-export const OWN_LABEL_KEYS = [REGISTRY_LABEL, EXPIRES_LABEL, ENVIRONMENT_LABEL, MANAGED_BY_LABEL, INSTALLATION_LABEL, ORG_LABEL] as const;
+export const OWN_LABEL_KEYS = [
+  REGISTRY_LABEL,
+  EXPIRES_LABEL,
+  ENVIRONMENT_LABEL,
+  MANAGED_BY_LABEL,
+  INSTALLATION_LABEL,
+  ORG_LABEL,
+] as const;
 
 export type ObjectLabels = { labels?: Readonly<Record<string, string>> | null };
 
@@ -30,13 +37,23 @@ export function secretNameFor(registryId: string): string {
 }
 
 export function formatExpiryLabel(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 export function parseExpiryLabel(value: string): Date | null {
   const m = expiryPattern.exec(value);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Date.UTC rolls 31 Feb over to March; a label that does not round-trip is not a real instant.
   return formatExpiryLabel(date) === value ? date : null;

@@ -42,7 +42,11 @@ describe("chooseSecretName", () => {
     ["held by me → kept", { "regcred-quay": "mine" }, "regcred-quay"],
     ["held by another Regcred owner → own alternate", { "regcred-quay": "other" }, alt],
     ["alternate already mine → kept even once the primary is free", { [alt]: "mine" }, alt],
-    ["a secret Regcred does not manage → primary (a conflict, nothing written)", { "regcred-quay": "foreign" }, "regcred-quay"],
+    [
+      "a secret Regcred does not manage → primary (a conflict, nothing written)",
+      { "regcred-quay": "foreign" },
+      "regcred-quay",
+    ],
   ])("%s", (_, map, expected) => {
     expect(chooseSecretName("quay", me, claims(map))).toBe(expected);
   });
@@ -67,7 +71,9 @@ describe("ServiceAccount ownership record", () => {
   });
 
   it("reads a damaged annotation as no record", () => {
-    expect(recordedPullSecrets({ annotations: { "regcred.dev/pull-secrets.k3x9q2m7p1": "{not json" } }, me)).toEqual([]);
+    expect(recordedPullSecrets({ annotations: { "regcred.dev/pull-secrets.k3x9q2m7p1": "{not json" } }, me)).toEqual(
+      [],
+    );
   });
 });
 
@@ -91,29 +97,82 @@ describe("leaseNameFor", () => {
 
 describe("planSecretSync with an owner", () => {
   const now = new Date("2026-01-10T00:00:00Z");
-  const cred: SyncCredential = { kind: "dockerconfig", dockerconfigjson: '{"auths":{"quay.io":{"username":"q"}}}', expiresAt: null };
-  const pod = extractWorkloadImages({ kind: "Pod", metadata: { name: "p", namespace: "a" }, spec: { containers: [{ name: "c", image: "quay.io/x/app" }] } });
+  const cred: SyncCredential = {
+    kind: "dockerconfig",
+    dockerconfigjson: '{"auths":{"quay.io":{"username":"q"}}}',
+    expiresAt: null,
+  };
+  const pod = extractWorkloadImages({
+    kind: "Pod",
+    metadata: { name: "p", namespace: "a" },
+    spec: { containers: [{ name: "c", image: "quay.io/x/app" }] },
+  });
   const registries = [{ id: "quay", registry: "quay.io", type: "basic" as const }];
   const desiredWith = (names?: (ns: string, id: string) => string) =>
-    computeDesiredState({ clusterName: "c", namespaces: [{ name: "a" }], workloads: [pod], registries, credentials: new Map([["quay", cred]]), owner: me, secretName: names });
+    computeDesiredState({
+      clusterName: "c",
+      namespaces: [{ name: "a" }],
+      workloads: [pod],
+      registries,
+      credentials: new Map([["quay", cred]]),
+      owner: me,
+      secretName: names,
+    });
   const desired = desiredWith();
-  const secret = (name: string, labels: Record<string, string>, extra: Partial<ActualSecret> = {}): ActualSecret => ({ namespace: "a", name, type: "kubernetes.io/dockerconfigjson", labels: { ...base, ...labels }, ...extra });
-  const plan = (extra: Partial<PlanInput>) => planSecretSync({ desired, actual: [], serviceAccounts: [], now, gracePeriodMs: 3_600_000, owner: me, ...extra });
+  const secret = (name: string, labels: Record<string, string>, extra: Partial<ActualSecret> = {}): ActualSecret => ({
+    namespace: "a",
+    name,
+    type: "kubernetes.io/dockerconfigjson",
+    labels: { ...base, ...labels },
+    ...extra,
+  });
+  const plan = (extra: Partial<PlanInput>) =>
+    planSecretSync({ desired, actual: [], serviceAccounts: [], now, gracePeriodMs: 3_600_000, owner: me, ...extra });
   const ops = (p: ReturnType<typeof plan>) => p.secrets.map((s) => `${s.op} ${s.name}${s.adopt ? " (adopt)" : ""}`);
 
   it("labels what it creates with the installation and the org", () => {
-    expect(desired.secrets[0]!.labels).toMatchObject({ "regcred.dev/installation": me.installation, "regcred.dev/org": "acme" });
+    expect(desired.secrets[0]!.labels).toMatchObject({
+      "regcred.dev/installation": me.installation,
+      "regcred.dev/org": "acme",
+    });
   });
 
   it.each<[string, Partial<PlanInput>, string[], number]>([
-    ["another installation's regcred-quay → conflict, untouched", { actual: [secret("regcred-quay", ownerLabels(otherInstall))] }, [], 1],
-    ["another org's regcred-quay → conflict, untouched", { actual: [secret("regcred-quay", ownerLabels(otherOrg))] }, [], 1],
-    ["previous release's, recorded here → adopted by an update", { actual: [secret("regcred-quay", {})], adoptable: new Set(["a/regcred-quay"]) }, ["update regcred-quay (adopt)"], 0],
+    [
+      "another installation's regcred-quay → conflict, untouched",
+      { actual: [secret("regcred-quay", ownerLabels(otherInstall))] },
+      [],
+      1,
+    ],
+    [
+      "another org's regcred-quay → conflict, untouched",
+      { actual: [secret("regcred-quay", ownerLabels(otherOrg))] },
+      [],
+      1,
+    ],
+    [
+      "previous release's, recorded here → adopted by an update",
+      { actual: [secret("regcred-quay", {})], adoptable: new Set(["a/regcred-quay"]) },
+      ["update regcred-quay (adopt)"],
+      0,
+    ],
     ["previous release's, not recorded here → conflict", { actual: [secret("regcred-quay", {})] }, [], 1],
-    ["another installation's unused secret → not marked, not deleted", { actual: [secret("regcred-old", { "regcred.dev/registry": "old", ...ownerLabels(otherInstall) })], deletedRegistryIds: ["old"] }, ["create regcred-quay"], 0],
+    [
+      "another installation's unused secret → not marked, not deleted",
+      {
+        actual: [secret("regcred-old", { "regcred.dev/registry": "old", ...ownerLabels(otherInstall) })],
+        deletedRegistryIds: ["old"],
+      },
+      ["create regcred-quay"],
+      0,
+    ],
     [
       "previous release's unused secret, recorded → labelled first",
-      { actual: [secret("regcred-ghcr", { "regcred.dev/registry": "ghcr" })], adoptable: new Set(["a/regcred-ghcr"]), desired: { ...desired, registryIds: ["ghcr", "quay"] } },
+      {
+        actual: [secret("regcred-ghcr", { "regcred.dev/registry": "ghcr" })],
+        adoptable: new Set(["a/regcred-ghcr"]),
+        desired: { ...desired, registryIds: ["ghcr", "quay"] },
+      },
       ["create regcred-quay", "adopt regcred-ghcr (adopt)"],
       0,
     ],
@@ -126,23 +185,48 @@ describe("planSecretSync with an owner", () => {
   it("serves under its own name beside another owner's secret, reports it, and wires only its own entry", () => {
     const theirs = secret("regcred-quay", ownerLabels(otherInstall));
     const alt = chooseSecretName("quay", me, () => "other");
-    const p = plan({ desired: desiredWith(() => alt), actual: [theirs], serviceAccounts: [{ namespace: "a", name: "default", imagePullSecrets: [{ name: "regcred-quay" }] }] });
+    const p = plan({
+      desired: desiredWith(() => alt),
+      actual: [theirs],
+      serviceAccounts: [{ namespace: "a", name: "default", imagePullSecrets: [{ name: "regcred-quay" }] }],
+    });
     expect(ops(p)).toEqual([`create ${alt}`]);
     expect(p.conflicts[0]!.reason).toContain(`uses ${alt} instead`);
-    expect(p.serviceAccounts).toMatchObject([{ imagePullSecrets: [{ name: "regcred-quay" }, { name: alt }], added: [alt], removed: [], owned: [alt] }]);
+    expect(p.serviceAccounts).toMatchObject([
+      { imagePullSecrets: [{ name: "regcred-quay" }, { name: alt }], added: [alt], removed: [], owned: [alt] },
+    ]);
   });
 
   it("removes only entries it owns: by its secret's labels, or (secret gone) by its record on the ServiceAccount", () => {
     const theirs = secret("regcred-quay", ownerLabels(otherInstall));
     const annotations = { "regcred.dev/pull-secrets.k3x9q2m7p1": '{"acme":["regcred-gone"]}' };
-    const sa = { namespace: "a", name: "default", annotations, imagePullSecrets: [{ name: "regcred-quay" }, { name: "regcred-gone" }, { name: "regcred-unknown" }] };
-    const p = plan({ desired: { ...desired, secrets: [], serviceAccounts: [], workloads: [] }, actual: [theirs], serviceAccounts: [sa] });
-    expect(p.serviceAccounts).toMatchObject([{ removed: ["regcred-gone"], imagePullSecrets: [{ name: "regcred-quay" }, { name: "regcred-unknown" }], owned: [] }]);
+    const sa = {
+      namespace: "a",
+      name: "default",
+      annotations,
+      imagePullSecrets: [{ name: "regcred-quay" }, { name: "regcred-gone" }, { name: "regcred-unknown" }],
+    };
+    const p = plan({
+      desired: { ...desired, secrets: [], serviceAccounts: [], workloads: [] },
+      actual: [theirs],
+      serviceAccounts: [sa],
+    });
+    expect(p.serviceAccounts).toMatchObject([
+      {
+        removed: ["regcred-gone"],
+        imagePullSecrets: [{ name: "regcred-quay" }, { name: "regcred-unknown" }],
+        owned: [],
+      },
+    ]);
   });
 
   it("records the previous release's entries of an adopted secret without changing the list", () => {
     const sa = { namespace: "a", name: "default", imagePullSecrets: [{ name: "regcred-quay" }] };
-    const p = plan({ actual: [secret("regcred-quay", {})], adoptable: new Set(["a/regcred-quay"]), serviceAccounts: [sa] });
+    const p = plan({
+      actual: [secret("regcred-quay", {})],
+      adoptable: new Set(["a/regcred-quay"]),
+      serviceAccounts: [sa],
+    });
     expect(p.serviceAccounts).toMatchObject([{ added: [], removed: [], owned: ["regcred-quay"] }]);
   });
 });

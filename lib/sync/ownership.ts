@@ -18,7 +18,11 @@ export function ownerLabels(owner: Owner): Record<string, string> {
 /** Written by this installation and org: Regcred's labels plus both identity labels. */
 export function isOwnedBy(meta: Meta, owner: Owner): boolean {
   const labels = meta.labels ?? {};
-  return L.isManagedSecret(meta) && labels[L.INSTALLATION_LABEL] === owner.installation && labels[L.ORG_LABEL] === L.toLabelValue(owner.org);
+  return (
+    L.isManagedSecret(meta) &&
+    labels[L.INSTALLATION_LABEL] === owner.installation &&
+    labels[L.ORG_LABEL] === L.toLabelValue(owner.org)
+  );
 }
 
 /** Written by a release before installation identities: managed-by=regcred and a registry label, no installation label. */
@@ -61,7 +65,12 @@ function parseRecord(value: string | undefined): Record<string, string[]> {
   try {
     const parsed: unknown = JSON.parse(value);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, Array.isArray(v) ? v.filter((n): n is string => typeof n === "string") : []]));
+    return Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.filter((n): n is string => typeof n === "string") : [],
+      ]),
+    );
   } catch {
     return {};
   }

@@ -2,7 +2,13 @@ import { hashSecretContent } from "./content";
 import type { DesiredSecret, DesiredState, HeldSecret } from "./desired";
 import * as L from "./labels";
 import { isLegacySecret, isOwnedBy, type Owner, ownerLabels, recordedPullSecrets } from "./ownership";
-import { type ActualServiceAccount, planPullSecretWiring, type Wiring, type WiringFacts, type WiringMode } from "./wiring";
+import {
+  type ActualServiceAccount,
+  planPullSecretWiring,
+  type Wiring,
+  type WiringFacts,
+  type WiringMode,
+} from "./wiring";
 
 export type ActualSecret = {
   namespace: string;
@@ -52,7 +58,12 @@ export type Claim = "mine" | "adopt" | "other";
  * Whose secret this is, for this owner: its own (both identity labels), the previous release's to adopt (no
  * installation label, a registry of this org, recorded in this installation's database as held there), or someone else's.
  */
-export function claimOf(a: ActualSecret, owner: Owner | undefined, adoptable: ReadonlySet<string> | undefined, known: ReadonlySet<string>): Claim {
+export function claimOf(
+  a: ActualSecret,
+  owner: Owner | undefined,
+  adoptable: ReadonlySet<string> | undefined,
+  known: ReadonlySet<string>,
+): Claim {
   if (!owner) return L.isManagedSecret(a) ? "mine" : "other";
   if (isOwnedBy(a, owner)) return "mine";
   const legacy = isLegacySecret(a) && known.has(a.labels?.[L.REGISTRY_LABEL] ?? "") && adoptable?.has(keyOf(a));
@@ -74,27 +85,40 @@ function drift(d: DesiredSecret, a: ActualSecret): string[] {
   const labels = a.labels ?? {};
   const stored = annotations[L.CONTENT_HASH_ANNOTATION];
   const reasons: string[] = [];
-  if (stored !== d.contentHash || (a.data && hashSecretContent(a.type, a.data) !== d.contentHash)) reasons.push("content changed");
+  if (stored !== d.contentHash || (a.data && hashSecretContent(a.type, a.data) !== d.contentHash))
+    reasons.push("content changed");
   const argo = L.ARGOCD_COMPARE_ANNOTATION;
-  if (L.OWN_LABEL_KEYS.some((k) => labels[k] !== d.labels[k]) || annotations[argo] !== d.annotations[argo]) reasons.push("labels changed");
+  if (L.OWN_LABEL_KEYS.some((k) => labels[k] !== d.labels[k]) || annotations[argo] !== d.annotations[argo])
+    reasons.push("labels changed");
   if (annotations[L.UNUSED_SINCE_ANNOTATION] !== undefined) reasons.push("in use again");
   return reasons;
 }
 
-function planDesired(d: DesiredSecret, a: ActualSecret | undefined, claim: (a: ActualSecret) => Claim): SecretAction | SyncConflict {
+function planDesired(
+  d: DesiredSecret,
+  a: ActualSecret | undefined,
+  claim: (a: ActualSecret) => Claim,
+): SecretAction | SyncConflict {
   const target = { namespace: d.namespace, name: d.name };
   if (!a) return { op: "create", ...target, reason: "missing", secret: d };
   const c = claim(a);
   if (c === "other") return conflict(a);
   const adopt = c === "adopt" ? { adopt: true } : {};
-  if (a.type !== d.type) return { op: "recreate", ...target, reason: `type changes from ${a.type} to ${d.type}`, secret: d, ...adopt };
-  if (c === "adopt") return { op: "update", ...target, reason: "adopted from the previous release", secret: d, adopt: true };
+  if (a.type !== d.type)
+    return { op: "recreate", ...target, reason: `type changes from ${a.type} to ${d.type}`, secret: d, ...adopt };
+  if (c === "adopt")
+    return { op: "update", ...target, reason: "adopted from the previous release", secret: d, adopt: true };
   const reasons = drift(d, a);
   if (reasons.length === 0) return { op: "noop", ...target, reason: "up to date" };
   return { op: "update", ...target, reason: reasons.join(", "), secret: d };
 }
 
-function planHeld(h: HeldSecret, a: ActualSecret | undefined, input: PlanInput, claim: (a: ActualSecret) => Claim): SecretAction | SyncConflict | null {
+function planHeld(
+  h: HeldSecret,
+  a: ActualSecret | undefined,
+  input: PlanInput,
+  claim: (a: ActualSecret) => Claim,
+): SecretAction | SyncConflict | null {
   const now = input.now;
   if (!a) return null;
   const c = claim(a);
@@ -102,15 +126,30 @@ function planHeld(h: HeldSecret, a: ActualSecret | undefined, input: PlanInput, 
   const expiry = L.parseExpiryLabel(a.labels?.[L.EXPIRES_LABEL] ?? "");
   const target = { namespace: a.namespace, name: a.name };
   if (expiry && expiry <= now) {
-    return { op: "delete", ...target, reason: `credentials unavailable (${h.reason}) and the secret expired at ${expiry.toISOString()}` };
+    return {
+      op: "delete",
+      ...target,
+      reason: `credentials unavailable (${h.reason}) and the secret expired at ${expiry.toISOString()}`,
+    };
   }
   const until = expiry ? ` until ${expiry.toISOString()}` : "";
   if (c === "adopt") return adoptOnly(a, input);
-  return { op: "noop", ...target, reason: `credentials unavailable (${h.reason}); keeping the existing secret${until}` };
+  return {
+    op: "noop",
+    ...target,
+    reason: `credentials unavailable (${h.reason}); keeping the existing secret${until}`,
+  };
 }
 
 function adoptOnly(a: ActualSecret, input: PlanInput): SecretAction {
-  return { op: "adopt", namespace: a.namespace, name: a.name, reason: "adopted from the previous release", labels: ownerLabels(input.owner!), adopt: true };
+  return {
+    op: "adopt",
+    namespace: a.namespace,
+    name: a.name,
+    reason: "adopted from the previous release",
+    labels: ownerLabels(input.owner!),
+    adopt: true,
+  };
 }
 
 function planUnused(a: ActualSecret, input: PlanInput, deleted: ReadonlySet<string>, c: Claim): SecretAction {
@@ -122,21 +161,34 @@ function planUnused(a: ActualSecret, input: PlanInput, deleted: ReadonlySet<stri
   const raw = a.annotations?.[L.UNUSED_SINCE_ANNOTATION];
   const since = raw ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(since)) {
-    return { op: "mark-unused", ...target, reason: "no workload in the namespace uses the registry", since: input.now.toISOString() };
+    return {
+      op: "mark-unused",
+      ...target,
+      reason: "no workload in the namespace uses the registry",
+      since: input.now.toISOString(),
+    };
   }
   const deleteAt = new Date(since + input.gracePeriodMs);
-  if (input.now >= deleteAt) return { op: "delete", ...target, reason: `unused since ${raw}; the grace period is over` };
+  if (input.now >= deleteAt)
+    return { op: "delete", ...target, reason: `unused since ${raw}; the grace period is over` };
   return { op: "noop", ...target, reason: `unused since ${raw}; deleted after ${deleteAt.toISOString()}` };
 }
 
-function wiringFacts(input: PlanInput, secrets: readonly SecretAction[], wanted: ReadonlySet<string>, ownIds: ReadonlySet<string>, claim: (a: ActualSecret) => Claim): WiringFacts {
+function wiringFacts(
+  input: PlanInput,
+  secrets: readonly SecretAction[],
+  wanted: ReadonlySet<string>,
+  ownIds: ReadonlySet<string>,
+  claim: (a: ActualSecret) => Claim,
+): WiringFacts {
   const kept = secrets.filter((s) => s.op !== "delete").map(keyOf);
   const available = new Set(kept.filter((k) => wanted.has(k)));
   const lingering = new Set(kept.filter((k) => !wanted.has(k)));
   const managed = new Set(input.actual.filter((a) => claim(a) !== "other").map(keyOf));
   const foreign = new Set(input.actual.filter((a) => claim(a) === "other").map(keyOf));
   const exists = new Set(input.actual.map(keyOf));
-  const ownName = (name: string) => name.startsWith(L.SECRET_NAME_PREFIX) && ownIds.has(name.slice(L.SECRET_NAME_PREFIX.length));
+  const ownName = (name: string) =>
+    name.startsWith(L.SECRET_NAME_PREFIX) && ownIds.has(name.slice(L.SECRET_NAME_PREFIX.length));
   // With an owner, a name is the owner's only by its secret's labels or (secret gone) the ServiceAccount's record.
   const own = input.owner
     ? (ns: string, name: string) => managed.has(`${ns}/${name}`)
@@ -168,16 +220,23 @@ export function planSecretSync(input: PlanInput): SyncPlan {
     record(planDesired(d, actual.get(keyOf(d)), claim));
     // Served under its own name because another owner holds regcred-<id> here: still reported.
     const primary = actual.get(`${d.namespace}/${L.secretNameFor(d.registryId)}`);
-    if (d.name !== L.secretNameFor(d.registryId) && primary) conflicts.push({ ...conflict(primary), reason: `${conflict(primary).reason}; this namespace uses ${d.name} instead` });
+    if (d.name !== L.secretNameFor(d.registryId) && primary)
+      conflicts.push({
+        ...conflict(primary),
+        reason: `${conflict(primary).reason}; this namespace uses ${d.name} instead`,
+      });
   }
   for (const h of input.desired.held.filter((s) => !deleted.has(s.registryId))) {
     wanted.add(keyOf(h));
     record(planHeld(h, actual.get(keyOf(h)), input, claim));
   }
-  for (const a of input.actual) if (!wanted.has(keyOf(a)) && claim(a) !== "other") record(planUnused(a, input, deleted, claim(a)));
+  for (const a of input.actual)
+    if (!wanted.has(keyOf(a)) && claim(a) !== "other") record(planUnused(a, input, deleted, claim(a)));
   const facts = wiringFacts(input, secrets, wanted, known, claim);
   const owner = input.owner;
-  const serviceAccounts = owner ? input.serviceAccounts.map((sa) => ({ ...sa, recorded: recordedPullSecrets(sa, owner) })) : input.serviceAccounts;
+  const serviceAccounts = owner
+    ? input.serviceAccounts.map((sa) => ({ ...sa, recorded: recordedPullSecrets(sa, owner) }))
+    : input.serviceAccounts;
   const wiring = planPullSecretWiring(input.desired, serviceAccounts, facts, input.wiring ?? "serviceaccount");
   return { ...wiring, secrets, conflicts };
 }

@@ -44,7 +44,12 @@ export type RefreshFailurePlan = {
 };
 
 /** After a failed refresh: retry with backoff, and keep the old secret until it truly expires. */
-export function planRefreshFailure(input: { attempt: number; now: Date; currentExpiry: Date | null; rng: Rng }): RefreshFailurePlan {
+export function planRefreshFailure(input: {
+  attempt: number;
+  now: Date;
+  currentExpiry: Date | null;
+  rng: Rng;
+}): RefreshFailurePlan {
   const { attempt, now, currentExpiry, rng } = input;
   const keepExisting = currentExpiry === null || currentExpiry.getTime() > now.getTime();
   const retryAt = new Date(now.getTime() + backoffDelay(attempt, rng));

@@ -8,15 +8,34 @@ export const STUCK_PULL_REASONS: readonly string[] = ["ImagePullBackOff", "ErrIm
 /** A container of a Pod waiting to pull its image. */
 export type WaitingContainer = { container: string; image: string; reason: string };
 /** A Pod with at least one container waiting on an image pull, as read in the pass's Pod LIST. */
-export type PodPullState = { namespace: string; name: string; uid?: string; controlled: boolean; pullSecrets: string[]; waiting: WaitingContainer[] };
+export type PodPullState = {
+  namespace: string;
+  name: string;
+  uid?: string;
+  controlled: boolean;
+  pullSecrets: string[];
+  waiting: WaitingContainer[];
+};
 /**
  * A waiting container whose image resolves to a registry whose regcred secret is present in the Pod's namespace.
  * `restartable`: controller-owned and admitted without that secret, so a re-created Pod gets it.
  */
-export type StuckPod = { namespace: string; pod: string; uid?: string; container: string; image: string; reason: string; controlled: boolean; secretName: string; restartable: boolean };
+export type StuckPod = {
+  namespace: string;
+  pod: string;
+  uid?: string;
+  container: string;
+  image: string;
+  reason: string;
+  controlled: boolean;
+  secretName: string;
+  restartable: boolean;
+};
 
 function waitingOf(pod: Pod, statuses: readonly ContainerStatus[] | undefined): WaitingContainer[] {
-  const specImages = new Map([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => [c.name, c.image ?? ""]));
+  const specImages = new Map(
+    [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => [c.name, c.image ?? ""]),
+  );
   return (statuses ?? []).flatMap((s) => {
     if (!s.waitingReason || !STUCK_PULL_REASONS.includes(s.waitingReason)) return [];
     // The spec's image is what matching saw; the status may hold a normalised form.
@@ -33,7 +52,16 @@ export function podPullStates(workloads: readonly Workload[]): PodPullState[] {
     if (waiting.length === 0) return [];
     const controlled = (w.metadata.ownerReferences ?? []).some((o) => o.controller === true);
     const pullSecrets = (w.spec.imagePullSecrets ?? []).map((r) => r.name ?? "").filter(Boolean);
-    return [{ namespace: w.metadata.namespace ?? "default", name: w.metadata.name, uid: w.metadata.uid, controlled, pullSecrets, waiting }];
+    return [
+      {
+        namespace: w.metadata.namespace ?? "default",
+        name: w.metadata.name,
+        uid: w.metadata.uid,
+        controlled,
+        pullSecrets,
+        waiting,
+      },
+    ];
   });
 }
 
@@ -56,7 +84,19 @@ export function findStuckPods(
       if (!present(p.namespace, secretName)) return [];
       // A Pod that already lists the secret fails for another reason: re-creating it would loop.
       const restartable = p.controlled && !p.pullSecrets.includes(secretName);
-      return [{ namespace: p.namespace, pod: p.name, uid: p.uid, container: w.container, image: w.image, reason: w.reason, controlled: p.controlled, secretName, restartable }];
+      return [
+        {
+          namespace: p.namespace,
+          pod: p.name,
+          uid: p.uid,
+          container: w.container,
+          image: w.image,
+          reason: w.reason,
+          controlled: p.controlled,
+          secretName,
+          restartable,
+        },
+      ];
     }),
   );
 }

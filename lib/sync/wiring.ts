@@ -15,8 +15,19 @@ type PullSecretChange = { imagePullSecrets: LocalObjectReference[]; added: strin
  * The full new imagePullSecrets list: foreign entries kept in order, Regcred's added or removed. `owned` (when a record
  * is kept) lists the entries the owner holds after the patch; `annotations` is the ServiceAccount's current set.
  */
-export type ServiceAccountPatch = { op: "patch-sa"; namespace: string; name: string; owned?: string[]; annotations?: Readonly<Record<string, string>> } & PullSecretChange;
-export type WorkloadPatch = { op: "patch-workload"; namespace: string; kind: WorkloadKind; name: string } & PullSecretChange;
+export type ServiceAccountPatch = {
+  op: "patch-sa";
+  namespace: string;
+  name: string;
+  owned?: string[];
+  annotations?: Readonly<Record<string, string>>;
+} & PullSecretChange;
+export type WorkloadPatch = {
+  op: "patch-workload";
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+} & PullSecretChange;
 export type WiringWarning = { namespace: string; workload: string; reason: string };
 export type Wiring = { serviceAccounts: ServiceAccountPatch[]; workloads: WorkloadPatch[]; warnings: WiringWarning[] };
 
@@ -77,24 +88,36 @@ function planServiceAccounts(
     const wanted = (byKey.get(`${ns}/${sa.name}`) ?? []).filter((name) => facts.available(ns, name));
     const current = sa.imagePullSecrets ?? [];
     const recorded = sa.recorded;
-    const own = (n: string) => facts.own(ns, n) || (recorded !== undefined && recorded.includes(n) && !facts.exists?.(ns, n));
+    const own = (n: string) =>
+      facts.own(ns, n) || (recorded !== undefined && recorded.includes(n) && !facts.exists?.(ns, n));
     const change = mergePullSecrets(current, wanted, (n) => facts.lingering(ns, n), own);
     const patch: ServiceAccountPatch = { op: "patch-sa", namespace: ns, name: sa.name, ...change };
     if (recorded === undefined) return sameNames(current, change.imagePullSecrets) ? [] : [patch];
-    const owned = [...new Set(change.imagePullSecrets.map((r) => r.name ?? "").filter((n) => own(n) || change.added.includes(n)))].sort();
+    const owned = [
+      ...new Set(change.imagePullSecrets.map((r) => r.name ?? "").filter((n) => own(n) || change.added.includes(n))),
+    ].sort();
     const sameRecord = owned.length === recorded.length && owned.every((n) => recorded.includes(n));
-    return sameNames(current, change.imagePullSecrets) && sameRecord ? [] : [{ ...patch, owned, annotations: sa.annotations ?? {} }];
+    return sameNames(current, change.imagePullSecrets) && sameRecord
+      ? []
+      : [{ ...patch, owned, annotations: sa.annotations ?? {} }];
   });
 }
 
 function planWorkloads(workloads: readonly DesiredWorkload[], facts: WiringFacts, active: boolean): WorkloadPatch[] {
-  return workloads.filter((w) => w.templatePatchable).flatMap((w): WorkloadPatch[] => {
-    const ns = w.namespace;
-    const wanted = active ? w.secretNames.filter((name) => facts.available(ns, name)) : [];
-    const change = mergePullSecrets(w.imagePullSecrets, wanted, (n) => active && facts.lingering(ns, n), (n) => facts.own(ns, n));
-    if (sameNames(w.imagePullSecrets, change.imagePullSecrets)) return [];
-    return [{ op: "patch-workload", namespace: ns, kind: w.kind, name: w.name, ...change }];
-  });
+  return workloads
+    .filter((w) => w.templatePatchable)
+    .flatMap((w): WorkloadPatch[] => {
+      const ns = w.namespace;
+      const wanted = active ? w.secretNames.filter((name) => facts.available(ns, name)) : [];
+      const change = mergePullSecrets(
+        w.imagePullSecrets,
+        wanted,
+        (n) => active && facts.lingering(ns, n),
+        (n) => facts.own(ns, n),
+      );
+      if (sameNames(w.imagePullSecrets, change.imagePullSecrets)) return [];
+      return [{ op: "patch-workload", namespace: ns, kind: w.kind, name: w.name, ...change }];
+    });
 }
 
 // The ServiceAccount admission plugin copies the ServiceAccount's imagePullSecrets only into pods that list none.
@@ -117,7 +140,9 @@ export function planPullSecretWiring(
 ): Wiring {
   const templates = mode === "podtemplate";
   // Bare Pods and Jobs cannot have their templates patched, so their ServiceAccounts stay wired in podtemplate mode.
-  const saWants = templates ? groupServiceAccounts(desired.workloads.filter((w) => !w.templatePatchable && !w.controlled)) : desired.serviceAccounts;
+  const saWants = templates
+    ? groupServiceAccounts(desired.workloads.filter((w) => !w.templatePatchable && !w.controlled))
+    : desired.serviceAccounts;
   return {
     serviceAccounts: planServiceAccounts(saWants, serviceAccounts, facts),
     workloads: planWorkloads(desired.workloads, facts, templates),

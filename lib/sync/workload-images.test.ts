@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { extractAllWorkloadImages, extractWorkloadImages, type PodSpec, type Workload, type WorkloadImages } from "./workload-images";
+import {
+  extractAllWorkloadImages,
+  extractWorkloadImages,
+  type PodSpec,
+  type Workload,
+  type WorkloadImages,
+} from "./workload-images";
 
 const meta = { name: "app", namespace: "team-a" };
 const spec: PodSpec = {
@@ -17,15 +23,31 @@ const template = { spec };
 type Row = [string, Workload, Partial<WorkloadImages>];
 
 const rows: Row[] = [
-  ["a Pod with init, regular and ephemeral containers", { kind: "Pod", metadata: meta, spec }, { images: ["quay.io/acme/migrate:1", "nginx:1.27", "busybox"], templatePatchable: false }],
+  [
+    "a Pod with init, regular and ephemeral containers",
+    { kind: "Pod", metadata: meta, spec },
+    { images: ["quay.io/acme/migrate:1", "nginx:1.27", "busybox"], templatePatchable: false },
+  ],
   [
     "a Deployment's template (ephemeral containers are pods-only)",
     { kind: "Deployment", metadata: meta, spec: { template } },
     { images: ["quay.io/acme/migrate:1", "nginx:1.27"], templatePatchable: true },
   ],
-  ["a StatefulSet", { kind: "StatefulSet", metadata: meta, spec: { template } }, { kind: "StatefulSet", images: ["quay.io/acme/migrate:1", "nginx:1.27"] }],
-  ["a DaemonSet", { kind: "DaemonSet", metadata: meta, spec: { template } }, { kind: "DaemonSet", templatePatchable: true }],
-  ["a Job (template immutable)", { kind: "Job", metadata: meta, spec: { template } }, { kind: "Job", templatePatchable: false }],
+  [
+    "a StatefulSet",
+    { kind: "StatefulSet", metadata: meta, spec: { template } },
+    { kind: "StatefulSet", images: ["quay.io/acme/migrate:1", "nginx:1.27"] },
+  ],
+  [
+    "a DaemonSet",
+    { kind: "DaemonSet", metadata: meta, spec: { template } },
+    { kind: "DaemonSet", templatePatchable: true },
+  ],
+  [
+    "a Job (template immutable)",
+    { kind: "Job", metadata: meta, spec: { template } },
+    { kind: "Job", templatePatchable: false },
+  ],
   [
     "a CronJob's jobTemplate",
     { kind: "CronJob", metadata: meta, spec: { jobTemplate: { spec: { template } } } },
@@ -34,25 +56,45 @@ const rows: Row[] = [
   ["a bare ReplicaSet", { kind: "ReplicaSet", metadata: meta, spec: { template } }, { templatePatchable: true }],
   [
     "a ReplicaSet controlled by a Deployment",
-    { kind: "ReplicaSet", metadata: { ...meta, ownerReferences: [{ kind: "Deployment", name: "app", controller: true }] }, spec: { template } },
+    {
+      kind: "ReplicaSet",
+      metadata: { ...meta, ownerReferences: [{ kind: "Deployment", name: "app", controller: true }] },
+      spec: { template },
+    },
     { controlled: true, templatePatchable: false },
   ],
   [
     "a Pod controlled by a ReplicaSet",
-    { kind: "Pod", metadata: { ...meta, ownerReferences: [{ kind: "ReplicaSet", name: "app-1", controller: true }] }, spec },
+    {
+      kind: "Pod",
+      metadata: { ...meta, ownerReferences: [{ kind: "ReplicaSet", name: "app-1", controller: true }] },
+      spec,
+    },
     { controlled: true, templatePatchable: false },
   ],
   [
     "a Deployment with a non-controller owner",
-    { kind: "Deployment", metadata: { ...meta, ownerReferences: [{ kind: "Application", name: "x" }] }, spec: { template } },
+    {
+      kind: "Deployment",
+      metadata: { ...meta, ownerReferences: [{ kind: "Application", name: "x" }] },
+      spec: { template },
+    },
     { controlled: false, templatePatchable: true },
   ],
   [
     "the default ServiceAccount, no namespace and blank images",
-    { kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "a", image: " " }, { name: "b" }, { name: "c", image: " redis " }] } },
+    {
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "a", image: " " }, { name: "b" }, { name: "c", image: " redis " }] },
+    },
     { namespace: "default", serviceAccountName: "default", images: ["redis"], imagePullSecrets: [] },
   ],
-  ["the deprecated serviceAccount field", { kind: "Pod", metadata: meta, spec: { serviceAccount: "legacy", containers: [] } }, { serviceAccountName: "legacy", images: [] }],
+  [
+    "the deprecated serviceAccount field",
+    { kind: "Pod", metadata: meta, spec: { serviceAccount: "legacy", containers: [] } },
+    { serviceAccountName: "legacy", images: [] },
+  ],
 ];
 
 describe("extractWorkloadImages", () => {

@@ -26,18 +26,29 @@ type Templated<K extends string> = { kind: K; metadata: ObjectMeta; spec: { temp
 
 /** A container's state as the kubelet reports it; only what stuck-pod detection reads. */
 export type ContainerStatus = { name: string; image?: string; waitingReason?: string };
-export type PodStatus = { initContainerStatuses?: readonly ContainerStatus[]; containerStatuses?: readonly ContainerStatus[] };
+export type PodStatus = {
+  initContainerStatuses?: readonly ContainerStatus[];
+  containerStatuses?: readonly ContainerStatus[];
+};
 export type Pod = { kind: "Pod"; metadata: ObjectMeta; spec: PodSpec; status?: PodStatus };
 export type Deployment = Templated<"Deployment">;
 export type StatefulSet = Templated<"StatefulSet">;
 export type DaemonSet = Templated<"DaemonSet">;
 export type ReplicaSet = Templated<"ReplicaSet">;
 export type Job = Templated<"Job">;
-export type CronJob = { kind: "CronJob"; metadata: ObjectMeta; spec: { jobTemplate: { spec: { template: PodTemplateSpec } } } };
+export type CronJob = {
+  kind: "CronJob";
+  metadata: ObjectMeta;
+  spec: { jobTemplate: { spec: { template: PodTemplateSpec } } };
+};
 export type Workload = Pod | Deployment | StatefulSet | DaemonSet | ReplicaSet | Job | CronJob;
 export type WorkloadKind = Workload["kind"];
 
-export type ServiceAccount = { kind: "ServiceAccount"; metadata: ObjectMeta; imagePullSecrets?: readonly LocalObjectReference[] };
+export type ServiceAccount = {
+  kind: "ServiceAccount";
+  metadata: ObjectMeta;
+  imagePullSecrets?: readonly LocalObjectReference[];
+};
 export type Namespace = { kind: "Namespace"; metadata: ObjectMeta };
 export type Secret = { kind: "Secret"; metadata: ObjectMeta; type?: string; data?: Readonly<Record<string, string>> };
 
@@ -68,7 +79,11 @@ export function podSpecOf(workload: Workload): PodSpec {
 }
 
 function imagesOf(spec: PodSpec, includeEphemeral: boolean): string[] {
-  const containers = [...(spec.initContainers ?? []), ...spec.containers, ...(includeEphemeral ? (spec.ephemeralContainers ?? []) : [])];
+  const containers = [
+    ...(spec.initContainers ?? []),
+    ...spec.containers,
+    ...(includeEphemeral ? (spec.ephemeralContainers ?? []) : []),
+  ];
   const images = containers.map((c) => c.image?.trim() ?? "").filter((image) => image !== "");
   return [...new Set(images)];
 }

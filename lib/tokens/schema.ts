@@ -26,5 +26,7 @@ export const TokenView = z.object({
 export type TokenView = z.infer<typeof TokenView>;
 
 /** POST /tokens: the view plus the plaintext, which is never shown again. */
-export const CreatedToken = TokenView.extend({ token: z.string().describe("The plaintext token; returned once, never again.") });
+export const CreatedToken = TokenView.extend({
+  token: z.string().describe("The plaintext token; returned once, never again."),
+});
 export type CreatedToken = z.infer<typeof CreatedToken>;

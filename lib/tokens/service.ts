@@ -26,7 +26,11 @@ function toView(row: typeof apiTokens.$inferSelect): TokenView {
 
 export async function listTokens(ctx: TokenCtx): Promise<TokenView[]> {
   authorize(ctx.actor, "admin");
-  const rows = await ctx.db.select().from(apiTokens).where(eq(apiTokens.orgId, ctx.actor.orgId)).orderBy(desc(apiTokens.createdAt));
+  const rows = await ctx.db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.orgId, ctx.actor.orgId))
+    .orderBy(desc(apiTokens.createdAt));
   return rows.map(toView);
 }
 
@@ -57,7 +61,9 @@ export async function revokeToken(ctx: TokenCtx, id: string): Promise<void> {
   authorize(ctx.actor, "admin");
   const where = and(eq(apiTokens.orgId, ctx.actor.orgId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt));
   const isUuid = /^[0-9a-f-]{36}$/i.test(id);
-  const [row] = isUuid ? await ctx.db.update(apiTokens).set({ revokedAt: new Date() }).where(where).returning({ id: apiTokens.id }) : [];
+  const [row] = isUuid
+    ? await ctx.db.update(apiTokens).set({ revokedAt: new Date() }).where(where).returning({ id: apiTokens.id })
+    : [];
   if (!row) throw new AppError("NOT_FOUND", "That token does not exist or is already revoked.");
   await recordAudit(ctx.db, ctx.actor, "token.revoke", id);
 }

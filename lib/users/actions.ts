@@ -39,7 +39,11 @@ export async function removeMemberAction(userId: string): Promise<ActionResult<n
  * Accepts an invite. A new user sets name and password and is signed in; an existing account must
  * already be signed in as itself, and its session moves to the org it joined.
  */
-export async function acceptInviteAction(input: { token: string; name?: string; password?: string }): Promise<ActionResult<null>> {
+export async function acceptInviteAction(input: {
+  token: string;
+  name?: string;
+  password?: string;
+}): Promise<ActionResult<null>> {
   try {
     const { database } = await runtime();
     const session = await currentSession(database.db);

@@ -6,7 +6,15 @@ import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
 import { backends } from "./db";
 import { ensureKube, type KubeEnv } from "./kube";
 
-export type ClusterFixture = { kube: KubeEnv; adminText: string; kc: KubeConfig; database: Database; db: Db; keyring: Keyring; close: () => Promise<void> };
+export type ClusterFixture = {
+  kube: KubeEnv;
+  adminText: string;
+  kc: KubeConfig;
+  database: Database;
+  db: Db;
+  keyring: Keyring;
+  close: () => Promise<void>;
+};
 
 /** The run's kube-apiserver (admin kubeconfig loaded), an in-memory PGlite and a fresh keyring; `close` undoes what it started. */
 export async function openClusterFixture(): Promise<ClusterFixture> {

@@ -45,17 +45,34 @@ export function ensureKube(): { env: KubeEnv; stop: () => void } {
  * A kube-apiserver of this test's own (scripts/peers/kube-up.sh in a temp dir, free ports), e.g. with
  * KUBE_ADMISSION_CONFIG_FILE; `restart` restarts it with the same flags (it re-reads its files); `stop` purges it.
  */
-export function startOwnKube(extraEnv: Record<string, string> = {}): { env: KubeEnv; dir: string; restart: () => void; stop: () => void } {
+export function startOwnKube(extraEnv: Record<string, string> = {}): {
+  env: KubeEnv;
+  dir: string;
+  restart: () => void;
+  stop: () => void;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-clusters-test-"));
   const { KUBE_PORT: _port, ETCD_PORT: _etcd, ...inherited } = process.env;
-  execFileSync(path.join(root, "scripts/peers/kube-up.sh"), [dir], { stdio: ["ignore", "ignore", "inherit"], env: { ...inherited, REGCRED_PEERS_QUIET: "1", ...extraEnv }, timeout: 180_000 });
+  execFileSync(path.join(root, "scripts/peers/kube-up.sh"), [dir], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...inherited, REGCRED_PEERS_QUIET: "1", ...extraEnv },
+    timeout: 180_000,
+  });
   const values = readEnvFile(path.join(dir, "kube", "env")) as unknown as KubeEnv;
   return {
     env: values,
     dir,
-    restart: () => void execFileSync(path.join(root, "scripts/peers/kube-restart-apiserver.sh"), [dir], { stdio: ["ignore", "ignore", "inherit"], env: { ...inherited, REGCRED_PEERS_QUIET: "1" }, timeout: 180_000 }),
+    restart: () =>
+      void execFileSync(path.join(root, "scripts/peers/kube-restart-apiserver.sh"), [dir], {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...inherited, REGCRED_PEERS_QUIET: "1" },
+        timeout: 180_000,
+      }),
     stop: () => {
-      execFileSync(path.join(root, "scripts/peers/kube-down.sh"), [dir, "--purge"], { stdio: "ignore", timeout: 60_000 });
+      execFileSync(path.join(root, "scripts/peers/kube-down.sh"), [dir, "--purge"], {
+        stdio: "ignore",
+        timeout: 60_000,
+      });
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

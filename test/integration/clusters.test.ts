@@ -96,7 +96,11 @@ describe("clusters against a real kube-apiserver", () => {
       server: kube.KUBE_API_URL,
       context: "admin@regcred-test",
       auth_kind: "client-certificate",
-      scope: { namespace_selector: null, exclude_namespaces: ["kube-system", "kube-public", "kube-node-lease"], ignore_label: "regcred.dev/ignore=true" },
+      scope: {
+        namespace_selector: null,
+        exclude_namespaces: ["kube-system", "kube-public", "kube-node-lease"],
+        ignore_label: "regcred.dev/ignore=true",
+      },
       last_test: null,
     });
     expect(JSON.stringify(created)).not.toMatch(/client-key-data|client-certificate-data|BEGIN/);
@@ -127,10 +131,15 @@ describe("clusters against a real kube-apiserver", () => {
     const opened = JSON.parse(open(keyring, row!.kubeconfigSealed!, `cluster:${ctx.actor.orgId}/${created.id}`));
     expect(opened.users[0].user.token).toBe(token);
     expect(opened.contexts).toHaveLength(1);
-    expect(() => open(createKeyring(randomBytes(32)), row!.kubeconfigSealed!, `cluster:${ctx.actor.orgId}/${created.id}`)).toThrow();
+    expect(() =>
+      open(createKeyring(randomBytes(32)), row!.kubeconfigSealed!, `cluster:${ctx.actor.orgId}/${created.id}`),
+    ).toThrow();
 
     const adminCtx = await createCluster(ctx, { name: "sealed-cert", kubeconfig: adminText });
-    const [rawCert] = await queryRows<Record<string, unknown>>(db, sql`select * from clusters where id = ${adminCtx.id}`);
+    const [rawCert] = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select * from clusters where id = ${adminCtx.id}`,
+    );
     const keyData = /client-key-data: (\S+)/.exec(adminText)![1]!;
     expect(JSON.stringify(rawCert)).not.toContain(keyData.slice(0, 40));
 
@@ -164,7 +173,11 @@ describe("clusters against a real kube-apiserver", () => {
         metadata: { name: roleName },
         rules: [
           { apiGroups: [""], resources: ["namespaces", "pods", "serviceaccounts"], verbs: ["list", "watch"] },
-          { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets", "replicasets"], verbs: ["list", "watch"] },
+          {
+            apiGroups: ["apps"],
+            resources: ["deployments", "statefulsets", "daemonsets", "replicasets"],
+            verbs: ["list", "watch"],
+          },
           { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["list", "watch"] },
           { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
           { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "update", "patch"] },
@@ -173,15 +186,33 @@ describe("clusters against a real kube-apiserver", () => {
     });
     cleanup.push(() => rbac.deleteClusterRole({ name: roleName }));
     await rbac.createClusterRoleBinding({
-      body: { metadata: { name: roleName }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName }, subjects: [{ kind: "ServiceAccount", name: "regcred", namespace: home }] },
+      body: {
+        metadata: { name: roleName },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
+        subjects: [{ kind: "ServiceAccount", name: "regcred", namespace: home }],
+      },
     });
     cleanup.push(() => rbac.deleteClusterRoleBinding({ name: roleName }));
-    await rbac.createNamespacedRole({ namespace: home, body: { metadata: { name: "lease" }, rules: [{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] }] } });
+    await rbac.createNamespacedRole({
+      namespace: home,
+      body: {
+        metadata: { name: "lease" },
+        rules: [{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] }],
+      },
+    });
     await rbac.createNamespacedRoleBinding({
       namespace: home,
-      body: { metadata: { name: "lease" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "lease" }, subjects: [{ kind: "ServiceAccount", name: "regcred", namespace: home }] },
+      body: {
+        metadata: { name: "lease" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "lease" },
+        subjects: [{ kind: "ServiceAccount", name: "regcred", namespace: home }],
+      },
     });
-    const tokenRequest = await core.createNamespacedServiceAccountToken({ namespace: home, name: "regcred", body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+    const tokenRequest = await core.createNamespacedServiceAccountToken({
+      namespace: home,
+      name: "regcred",
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
     const kubeconfig = JSON.parse(tokenKubeconfig(kube.KUBE_API_URL, tokenRequest.status!.token!));
     kubeconfig.contexts[0].context.namespace = home;
 
@@ -200,7 +231,10 @@ describe("clusters against a real kube-apiserver", () => {
 
   it("reports rejected credentials as unauthorized", async () => {
     const ctx = await orgCtx();
-    await createCluster(ctx, { name: "bad-token", kubeconfig: tokenKubeconfig(kube.KUBE_API_URL, "not-a-valid-token") });
+    await createCluster(ctx, {
+      name: "bad-token",
+      kubeconfig: tokenKubeconfig(kube.KUBE_API_URL, "not-a-valid-token"),
+    });
     const result = await testCluster(ctx, "bad-token");
     expect(result).toMatchObject({ status: "unauthorized", version: null, missing: [] });
     expect(result.summary).toContain("rejected the credentials");
@@ -210,13 +244,18 @@ describe("clusters against a real kube-apiserver", () => {
   it("reports a closed port as unreachable within the timeout, without throwing", async () => {
     const ctx = await orgCtx();
     const port = await freePort();
-    await createCluster(ctx, { name: "closed", kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${port}`) });
+    await createCluster(ctx, {
+      name: "closed",
+      kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${port}`),
+    });
     const t0 = Date.now();
     const result = await testCluster(ctx, "closed");
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(result.status).toBe("unreachable");
     expect(result.summary).toBe(`Cannot reach https://127.0.0.1:${port}: connection refused.`);
-    expect(result.steps).toEqual([{ step: "version", ok: false, ms: expect.any(Number), detail: "connection refused" }]);
+    expect(result.steps).toEqual([
+      { step: "version", ok: false, ms: expect.any(Number), detail: "connection refused" },
+    ]);
     expect((await getCluster(ctx, "closed")).last_test?.status).toBe("unreachable");
   });
 
@@ -225,11 +264,17 @@ describe("clusters against a real kube-apiserver", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
-      const client = connect({ kind: "kubeconfig", kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${port}`) }, { timeoutMs: 500 });
+      const client = connect(
+        { kind: "kubeconfig", kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${port}`) },
+        { timeoutMs: 500 },
+      );
       const t0 = Date.now();
       const result = await testConnection(client, { homeNamespace: "default" });
       expect(Date.now() - t0).toBeLessThan(5_000);
-      expect(result).toMatchObject({ status: "unreachable", summary: expect.stringContaining("no answer within 500 ms") });
+      expect(result).toMatchObject({
+        status: "unreachable",
+        summary: expect.stringContaining("no answer within 500 ms"),
+      });
     } finally {
       silent.close();
     }
@@ -243,7 +288,10 @@ describe("clusters against a real kube-apiserver", () => {
     expect(err.message).toContain('uses an exec credential plugin ("aws"); Regcred cannot run plugins for other users');
     expect(err.fields).toHaveProperty("kubeconfig");
 
-    const provider = adminText.replace(/client-certificate-data: .*\n\s*client-key-data: .*/, "auth-provider:\n      name: oidc");
+    const provider = adminText.replace(
+      /client-certificate-data: .*\n\s*client-key-data: .*/,
+      "auth-provider:\n      name: oidc",
+    );
     err = await rejection(createCluster(ctx, { name: "oidc", kubeconfig: provider }));
     expect(err.message).toContain('auth-provider "oidc"');
 
@@ -254,7 +302,9 @@ describe("clusters against a real kube-apiserver", () => {
     err = await rejection(createCluster(ctx, { name: "x", kubeconfig: "clusters: [unclosed" }));
     expect(err.fields?.kubeconfig).toMatch(/^is not valid YAML or JSON: .* at line 1, column \d+$/);
 
-    err = await rejection(createCluster(ctx, { name: "Not_Valid", kubeconfig: adminText, namespace_selector: "env in (" }));
+    err = await rejection(
+      createCluster(ctx, { name: "Not_Valid", kubeconfig: adminText, namespace_selector: "env in (" }),
+    );
     expect(Object.keys(err.fields ?? {}).sort()).toEqual(["name", "namespace_selector"]);
 
     expect(await listClusters(ctx)).toEqual([]);
@@ -277,15 +327,28 @@ describe("clusters against a real kube-apiserver", () => {
     const ctx = await orgCtx();
     const created = await createCluster(ctx, { name: "before", kubeconfig: adminText });
     await testCluster(ctx, created.id);
-    const renamed = await updateCluster(ctx, created.id, { name: "after", namespace_selector: "team=a", exclude_namespaces: [] });
-    expect(renamed).toMatchObject({ id: created.id, name: "after", scope: { namespace_selector: "team=a", exclude_namespaces: [], description: "Namespaces matching team=a" } });
+    const renamed = await updateCluster(ctx, created.id, {
+      name: "after",
+      namespace_selector: "team=a",
+      exclude_namespaces: [],
+    });
+    expect(renamed).toMatchObject({
+      id: created.id,
+      name: "after",
+      scope: { namespace_selector: "team=a", exclude_namespaces: [], description: "Namespaces matching team=a" },
+    });
     expect(renamed.last_test?.status).toBe("ok");
 
     const err = await rejection(updateCluster(ctx, "after", { context: "admin@regcred-test" }));
     expect(err.fields).toEqual({ context: "can only change together with a new kubeconfig" });
 
     const replaced = await updateCluster(ctx, "after", { kubeconfig: limitedText });
-    expect(replaced).toMatchObject({ auth_kind: "token", context: "limited@regcred-test", last_test: null, scope: { namespace_selector: "team=a" } });
+    expect(replaced).toMatchObject({
+      auth_kind: "token",
+      context: "limited@regcred-test",
+      last_test: null,
+      scope: { namespace_selector: "team=a" },
+    });
     expect((await testCluster(ctx, "after")).status).toBe("degraded");
 
     await deleteCluster(ctx, created.id);
@@ -295,18 +358,34 @@ describe("clusters against a real kube-apiserver", () => {
   it("[security] webhook caller auth and the secret_ref allow-list: admin only, validated per field, the token shown once and stored sealed", async () => {
     const ctx = await orgCtx();
     const created = await createCluster(ctx, { name: "hooked", kubeconfig: adminText });
-    expect(created).toMatchObject({ secret_ref_namespaces: [], webhook_auth: "none", webhook_client_ca: null, webhook_token_set: false });
+    expect(created).toMatchObject({
+      secret_ref_namespaces: [],
+      webhook_auth: "none",
+      webhook_client_ca: null,
+      webhook_token_set: false,
+    });
     expect(created.webhook_token).toBeUndefined();
 
     // Switching to webhook wiring without choosing: token, generated and returned once.
-    const switched = await updateCluster(ctx, "hooked", { wiring: "webhook", secret_ref_namespaces: ["infra", "infra", "ci"] });
-    expect(switched).toMatchObject({ wiring: "webhook", webhook_auth: "token", webhook_token_set: true, secret_ref_namespaces: ["ci", "infra"] });
+    const switched = await updateCluster(ctx, "hooked", {
+      wiring: "webhook",
+      secret_ref_namespaces: ["infra", "infra", "ci"],
+    });
+    expect(switched).toMatchObject({
+      wiring: "webhook",
+      webhook_auth: "token",
+      webhook_token_set: true,
+      secret_ref_namespaces: ["ci", "infra"],
+    });
     const token = switched.webhook_token!;
     expect(token).toMatch(/^rcwh_[A-Za-z0-9_-]{43}$/);
     const read = await getCluster(ctx, "hooked");
     expect(read.webhook_token).toBeUndefined();
     expect(JSON.stringify(read)).not.toContain(token);
-    const [stored] = await queryRows<{ webhook_token_sealed: string }>(db, sql`select webhook_token_sealed from cluster_sync where cluster_id = ${created.id}`);
+    const [stored] = await queryRows<{ webhook_token_sealed: string }>(
+      db,
+      sql`select webhook_token_sealed from cluster_sync where cluster_id = ${created.id}`,
+    );
     expect(stored!.webhook_token_sealed).not.toContain(token);
     expect((await updateCluster(ctx, "hooked", { environment_label: "env" })).webhook_token).toBeUndefined();
     const rotated = await updateCluster(ctx, "hooked", { rotate_webhook_token: true });
@@ -318,10 +397,19 @@ describe("clusters against a real kube-apiserver", () => {
 
     let err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls" }));
     expect(err.fields).toEqual({ webhook_client_ca: "is required when webhook_auth is mtls" });
-    err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: "not a certificate" }));
-    expect(err.fields).toEqual({ webhook_client_ca: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)" });
-    err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "sometimes" as never, secret_ref_namespaces: ["Bad_NS"] }));
-    expect(err.fields).toMatchObject({ webhook_auth: "must be one of token, mtls, none", "secret_ref_namespaces.0": "must be a namespace name (lowercase RFC 1123 label)" });
+    err = await rejection(
+      updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: "not a certificate" }),
+    );
+    expect(err.fields).toEqual({
+      webhook_client_ca: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)",
+    });
+    err = await rejection(
+      updateCluster(ctx, "hooked", { webhook_auth: "sometimes" as never, secret_ref_namespaces: ["Bad_NS"] }),
+    );
+    expect(err.fields).toMatchObject({
+      webhook_auth: "must be one of token, mtls, none",
+      "secret_ref_namespaces.0": "must be a namespace name (lowercase RFC 1123 label)",
+    });
     err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "none", rotate_webhook_token: true }));
     expect(err.fields).toEqual({ rotate_webhook_token: "only applies when webhook_auth is token" });
 
@@ -331,12 +419,18 @@ describe("clusters against a real kube-apiserver", () => {
     expect((await updateCluster(ctx, "hooked", { webhook_auth: "none" })).webhook_auth).toBe("none");
 
     const manager: Ctx = { ...ctx, actor: { ...ctx.actor, role: "manager" } };
-    expect((await rejection(updateCluster(manager, "hooked", { secret_ref_namespaces: ["kube-system"] }))).code).toBe("FORBIDDEN");
+    expect((await rejection(updateCluster(manager, "hooked", { secret_ref_namespaces: ["kube-system"] }))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await rejection(updateCluster(manager, "hooked", { webhook_auth: "none" }))).code).toBe("FORBIDDEN");
 
     // A cluster created in webhook mode gets a token too; one already in webhook mode keeps its mode.
     const fresh = await createCluster(ctx, { name: "fresh", kubeconfig: adminText, wiring: "webhook" });
-    expect(fresh).toMatchObject({ webhook_auth: "token", webhook_token_set: true, webhook_token: expect.stringMatching(/^rcwh_/) });
+    expect(fresh).toMatchObject({
+      webhook_auth: "token",
+      webhook_token_set: true,
+      webhook_token: expect.stringMatching(/^rcwh_/),
+    });
     expect((await updateCluster(ctx, "hooked", { wiring: "webhook" })).webhook_auth).toBe("none");
   });
 
@@ -348,9 +442,23 @@ describe("clusters against a real kube-apiserver", () => {
     const d = await namespace(`${team}-d`, { team: "someone-else" });
     const ctx = await orgCtx();
 
-    await createCluster(ctx, { name: "team", kubeconfig: adminText, namespace_selector: `team=${team}`, exclude_namespaces: [c] });
+    await createCluster(ctx, {
+      name: "team",
+      kubeconfig: adminText,
+      namespace_selector: `team=${team}`,
+      exclude_namespaces: [c],
+    });
     const scoped = await listScopedNamespaces(ctx, "team");
-    expect(scoped).toEqual({ ok: true, value: { included: [a], excluded: [{ name: b, reason: "ignored" }, { name: c, reason: "excluded" }] } });
+    expect(scoped).toEqual({
+      ok: true,
+      value: {
+        included: [a],
+        excluded: [
+          { name: b, reason: "ignored" },
+          { name: c, reason: "excluded" },
+        ],
+      },
+    });
 
     await createCluster(ctx, { name: "everything", kubeconfig: adminText });
     const all = await listScopedNamespaces(ctx, "everything");
@@ -358,7 +466,13 @@ describe("clusters against a real kube-apiserver", () => {
     if (!all.ok) return;
     expect(all.value.included).toEqual(expect.arrayContaining([a, c, d, "default"]));
     expect(all.value.included).not.toContain(b);
-    expect(all.value.excluded).toEqual(expect.arrayContaining([{ name: "kube-system", reason: "excluded" }, { name: "kube-public", reason: "excluded" }, { name: b, reason: "ignored" }]));
+    expect(all.value.excluded).toEqual(
+      expect.arrayContaining([
+        { name: "kube-system", reason: "excluded" },
+        { name: "kube-public", reason: "excluded" },
+        { name: b, reason: "ignored" },
+      ]),
+    );
 
     await createCluster(ctx, { name: "limited-scope", kubeconfig: limitedText });
     const denied = await listScopedNamespaces(ctx, "limited-scope");
@@ -368,18 +482,38 @@ describe("clusters against a real kube-apiserver", () => {
   it("reads secrets across namespaces and one by name through the KubeClient", async () => {
     const ns = await namespace(uniqueId("sec").slice(0, 40));
     const label = uniqueId("l").slice(0, 40);
-    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "regcred-x", labels: { "regcred.dev/test": label } }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": '{"auths":{}}' } } });
+    await core.createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: { name: "regcred-x", labels: { "regcred.dev/test": label } },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": '{"auths":{}}' },
+      },
+    });
     const ctx = await orgCtx();
     await createCluster(ctx, { name: "secrets", kubeconfig: adminText });
     const row = await findClusterRow(db, ctx.actor.orgId, "secrets");
     const client = clientForCluster(keyring, row!);
     const listed = await client.listSecrets({ labelSelector: `regcred.dev/test=${label}` });
-    expect(listed).toMatchObject({ ok: true, value: [{ namespace: ns, name: "regcred-x", type: "kubernetes.io/dockerconfigjson", labels: { "regcred.dev/test": label } }] });
+    expect(listed).toMatchObject({
+      ok: true,
+      value: [
+        {
+          namespace: ns,
+          name: "regcred-x",
+          type: "kubernetes.io/dockerconfigjson",
+          labels: { "regcred.dev/test": label },
+        },
+      ],
+    });
     const byField = await client.listSecrets({ fieldSelector: `metadata.namespace=${ns},metadata.name=regcred-x` });
     expect(byField.ok && byField.value.map((s) => s.name)).toEqual(["regcred-x"]);
     const one = await client.getSecret(ns, "regcred-x");
     expect(one.ok && Buffer.from(one.value.data[".dockerconfigjson"]!, "base64").toString()).toBe('{"auths":{}}');
-    expect(await client.getSecret(ns, "missing")).toMatchObject({ ok: false, error: { kind: "not-found", status: 404 } });
+    expect(await client.getSecret(ns, "missing")).toMatchObject({
+      ok: false,
+      error: { kind: "not-found", status: 404 },
+    });
     const limited = connect({ kind: "kubeconfig", kubeconfig: limitedText });
     expect(await limited.listSecrets()).toMatchObject({ ok: false, error: { kind: "forbidden" } });
   });
@@ -394,10 +528,24 @@ describe("clusters against a real kube-apiserver", () => {
     const ctx = await orgCtx();
 
     expect(await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, { serviceAccountDir: dir })).toBeNull();
-    expect(await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, { ...podEnv, serviceAccountDir: path.join(dir, "nope") })).toBeNull();
+    expect(
+      await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, {
+        ...podEnv,
+        serviceAccountDir: path.join(dir, "nope"),
+      }),
+    ).toBeNull();
     const registered = await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, podEnv);
-    expect(registered).toMatchObject({ name: "in-cluster", source: "in-cluster", auth_kind: "in-cluster", server: `https://127.0.0.1:${port}`, default_namespace: "regcred", created_by: "system" });
-    expect(await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, podEnv)).toMatchObject({ id: registered!.id });
+    expect(registered).toMatchObject({
+      name: "in-cluster",
+      source: "in-cluster",
+      auth_kind: "in-cluster",
+      server: `https://127.0.0.1:${port}`,
+      default_namespace: "regcred",
+      created_by: "system",
+    });
+    expect(await registerInClusterIfPresent(db, keyring, ctx.actor.orgId, podEnv)).toMatchObject({
+      id: registered!.id,
+    });
     expect(await listClusters(ctx)).toHaveLength(1);
 
     const client = connect({ kind: "in-cluster", server: registered!.server, serviceAccountDir: dir });
@@ -435,7 +583,10 @@ contexts:
   context: {cluster: c, user: eks}
 `;
     fs.writeFileSync(path.join(dir, "config"), withFiles);
-    const startupEnv: KubeEnvironment = { kubeconfig: [path.join(dir, "config"), kube.KUBECONFIG_LIMITED, path.join(dir, "missing")].join(path.delimiter), serviceAccountDir: "/nonexistent" };
+    const startupEnv: KubeEnvironment = {
+      kubeconfig: [path.join(dir, "config"), kube.KUBECONFIG_LIMITED, path.join(dir, "missing")].join(path.delimiter),
+      serviceAccountDir: "/nonexistent",
+    };
     const ctx = await orgCtx();
 
     const importable = await listImportableContexts(ctx, startupEnv);
@@ -451,8 +602,12 @@ contexts:
     expect(imported).toMatchObject({ name: "files", auth_kind: "client-certificate", server: kube.KUBE_API_URL });
     expect((await testCluster(ctx, "files")).status).toBe("ok");
     expect((await listImportableContexts(ctx, startupEnv)).contexts[0]!.addedAs).toBe("files");
-    expect((await rejection(importCluster(ctx, { context: "eks", name: "eks" }, startupEnv))).message).toContain("exec credential plugin");
-    expect((await rejection(importCluster(ctx, { context: "files" }, { serviceAccountDir: "/x" }))).code).toBe("NOT_FOUND");
+    expect((await rejection(importCluster(ctx, { context: "eks", name: "eks" }, startupEnv))).message).toContain(
+      "exec credential plugin",
+    );
+    expect((await rejection(importCluster(ctx, { context: "files" }, { serviceAccountDir: "/x" }))).code).toBe(
+      "NOT_FOUND",
+    );
     const viewer: Ctx = { ...ctx, actor: { ...ctx.actor, role: "viewer" } };
     expect((await rejection(listImportableContexts(viewer, startupEnv))).code).toBe("FORBIDDEN");
     fs.rmSync(dir, { recursive: true, force: true });

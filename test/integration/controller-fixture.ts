@@ -67,17 +67,30 @@ export async function testScope(f: Fixture, name = "ctl"): Promise<TestScope> {
     return ns;
   };
   const home = await namespace("home");
-  const created = await createCluster(ctx, { name: `${name}-${randomBytes(3).toString("hex")}`, kubeconfig: kubeconfigWithNamespace(f.adminText, home), namespace_selector: `${TEST_LABEL}=${label}` });
+  const created = await createCluster(ctx, {
+    name: `${name}-${randomBytes(3).toString("hex")}`,
+    kubeconfig: kubeconfigWithNamespace(f.adminText, home),
+    namespace_selector: `${TEST_LABEL}=${label}`,
+  });
   const cluster = (await findClusterRow(f.db, orgId, created.id))!;
   return { ctx, label, cluster, home, namespace };
 }
 
-export async function createDeployment(f: Fixture, namespace: string, name: string, image: string, extra: { serviceAccountName?: string } = {}): Promise<void> {
+export async function createDeployment(
+  f: Fixture,
+  namespace: string,
+  name: string,
+  image: string,
+  extra: { serviceAccountName?: string } = {},
+): Promise<void> {
   await f.apps.createNamespacedDeployment({
     namespace,
     body: {
       metadata: { name },
-      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }], ...extra } } },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }], ...extra } },
+      },
     },
   });
 }
@@ -96,7 +109,11 @@ export async function pullSecretsOf(f: Fixture, namespace: string, sa = "default
   return (read.imagePullSecrets ?? []).map((r) => r.name ?? "");
 }
 
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {

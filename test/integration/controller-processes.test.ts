@@ -25,7 +25,10 @@ const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-controllers-"));
 
 beforeAll(async () => {
   const admin = process.env.PG_ADMIN_URL;
-  if (!admin) throw new Error("PG_ADMIN_URL is not set: the controller processes need PostgreSQL. Start it with scripts/peers/postgres-up.sh and export its env file.");
+  if (!admin)
+    throw new Error(
+      "PG_ADMIN_URL is not set: the controller processes need PostgreSQL. Start it with scripts/peers/postgres-up.sh and export its env file.",
+    );
   f = await openFixture();
   pgAdmin = postgres(admin, { max: 1, onnotice: () => {} });
   dbName = `regcred_ctl_${randomBytes(4).toString("hex")}`;
@@ -55,13 +58,25 @@ function kill(c: ChildProcess): void {
 
 function startController(id: string, key: string): ChildProcess {
   const log = fs.openSync(path.join(logDir, `${id}.log`), "a");
-  const child = spawn(path.join(root, "node_modules/.bin/node"), [path.join(root, "node_modules/.bin/tsx"), "--conditions=react-server", "scripts/controller.ts"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, REGCRED_ENCRYPTION_KEY: key, REGCRED_INSTANCE_ID: id, REGCRED_LEASE_SECONDS: "6", REGCRED_DATA_DIR: logDir, REGCRED_ADMIN_PASSWORD: "not-used-in-this-test" },
-    stdio: ["ignore", log, log],
-    // Its own process group: tsx runs the script in a child process, and a kill must reach both.
-    detached: true,
-  });
+  const child = spawn(
+    path.join(root, "node_modules/.bin/node"),
+    [path.join(root, "node_modules/.bin/tsx"), "--conditions=react-server", "scripts/controller.ts"],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        REGCRED_ENCRYPTION_KEY: key,
+        REGCRED_INSTANCE_ID: id,
+        REGCRED_LEASE_SECONDS: "6",
+        REGCRED_DATA_DIR: logDir,
+        REGCRED_ADMIN_PASSWORD: "not-used-in-this-test",
+      },
+      stdio: ["ignore", log, log],
+      // Its own process group: tsx runs the script in a child process, and a kill must reach both.
+      detached: true,
+    },
+  );
   children.push(child);
   return child;
 }
@@ -72,7 +87,12 @@ describe("controller processes", () => {
     const g: Fixture = { ...f, database, db: database.db, keyring: createKeyring(Buffer.from(key, "hex")) };
     const s = await testScope(g, "procs");
     const ns = await s.namespace("app");
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const a = startController("proc-a", key);
     const b = startController("proc-b", key);
@@ -82,7 +102,8 @@ describe("controller processes", () => {
     kc.loadFromFile(f.kube.KUBECONFIG_ADMIN);
     const coordination = kc.makeApiClient(CoordinationV1Api);
     const LEASE_NAME = leaseNameFor(await ensureInstallation(database.db), s.cluster.id);
-    const holder = (await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec?.holderIdentity;
+    const holder = (await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec
+      ?.holderIdentity;
     expect(["proc-a", "proc-b"]).toContain(holder);
     const [leader, other] = holder === "proc-a" ? [a, "proc-b"] : [b, "proc-a"];
 

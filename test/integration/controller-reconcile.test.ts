@@ -6,7 +6,15 @@ import { listNamespaceResults } from "@/lib/controller/repo";
 import { createRegistry } from "@/lib/registries/service";
 import { findClusterRow } from "@/lib/clusters/repo";
 import { updateCluster } from "@/lib/clusters/service";
-import { createDeployment, decode, type Fixture, openFixture, pullSecretsOf, readSecret, testScope } from "./controller-fixture";
+import {
+  createDeployment,
+  decode,
+  type Fixture,
+  openFixture,
+  pullSecretsOf,
+  readSecret,
+  testScope,
+} from "./controller-fixture";
 
 let f: Fixture;
 const requests: string[] = [];
@@ -20,8 +28,24 @@ afterAll(async () => {
 });
 
 function deps(): ReconcileDeps {
-  const client = connect({ kind: "kubeconfig", kubeconfig: fs.readFileSync(f.kube.KUBECONFIG_ADMIN, "utf8") }, { onRequest: ({ method, url }) => void requests.push(`${method} ${new URL(url).pathname}${new URL(url).searchParams.get("continue") ? " (next page)" : ""}`) });
-  return { db: f.db, keyring: f.keyring, client, now: () => new Date(), gracePeriodMs: 60_000, timeoutMs: 10_000, instanceId: "test" };
+  const client = connect(
+    { kind: "kubeconfig", kubeconfig: fs.readFileSync(f.kube.KUBECONFIG_ADMIN, "utf8") },
+    {
+      onRequest: ({ method, url }) =>
+        void requests.push(
+          `${method} ${new URL(url).pathname}${new URL(url).searchParams.get("continue") ? " (next page)" : ""}`,
+        ),
+    },
+  );
+  return {
+    db: f.db,
+    keyring: f.keyring,
+    client,
+    now: () => new Date(),
+    gracePeriodMs: 60_000,
+    timeoutMs: 10_000,
+    instanceId: "test",
+  };
 }
 
 describe("reconcileCluster", () => {
@@ -29,18 +53,37 @@ describe("reconcileCluster", () => {
     const s = await testScope(f, "rec");
     const ns = await s.namespace("app");
     const idle = await s.namespace("idle");
-    await createRegistry(s.ctx, { id: "private", registry: "registry.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "private",
+      registry: "registry.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await createDeployment(f, ns, "web", "registry.example.com/team/web:1");
-    await f.core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "other" }, imagePullSecrets: [{ name: "foreign" }] } });
-    await f.core.patchNamespacedServiceAccount({ namespace: ns, name: "default", body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "foreign" }] }] });
+    await f.core.createNamespacedServiceAccount({
+      namespace: ns,
+      body: { metadata: { name: "other" }, imagePullSecrets: [{ name: "foreign" }] },
+    });
+    await f.core.patchNamespacedServiceAccount({
+      namespace: ns,
+      name: "default",
+      body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "foreign" }] }],
+    });
 
     const first = await reconcileCluster(deps(), s.cluster, { trigger: "manual" });
     expect(first).toMatchObject({ status: "succeeded", error: null });
     expect(first.summary).toMatchObject({ created: 1, serviceAccounts: 1, conflicts: 0 });
     const secret = await readSecret(f, ns, "regcred-private");
     expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
-    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/registry": "private", "app.kubernetes.io/managed-by": "regcred", "regcred.dev/environment": `${s.cluster.name}.${ns}` });
-    expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"])).auths["registry.example.com"]).toMatchObject({ username: "u", password: "p" });
+    expect(secret?.metadata?.labels).toMatchObject({
+      "regcred.dev/registry": "private",
+      "app.kubernetes.io/managed-by": "regcred",
+      "regcred.dev/environment": `${s.cluster.name}.${ns}`,
+    });
+    expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"])).auths["registry.example.com"]).toMatchObject({
+      username: "u",
+      password: "p",
+    });
     expect(await pullSecretsOf(f, ns)).toEqual(["foreign", "regcred-private"]);
     expect(await pullSecretsOf(f, ns, "other")).toEqual(["foreign"]);
     expect(await readSecret(f, idle, "regcred-private")).toBeNull();
@@ -53,7 +96,11 @@ describe("reconcileCluster", () => {
     expect(made.every((r) => r.startsWith("GET ") && !r.includes("/namespaces/"))).toBe(true);
     expect(made).toHaveLength(11);
     const rows = await listNamespaceResults(f.db, s.cluster.id);
-    expect(rows.find((r) => r.namespace === ns)).toMatchObject({ outcome: "ok", secrets: ["regcred-private"], changes: [{ op: "create" }, { op: "patch-sa" }] });
+    expect(rows.find((r) => r.namespace === ns)).toMatchObject({
+      outcome: "ok",
+      secrets: ["regcred-private"],
+      changes: [{ op: "create" }, { op: "patch-sa" }],
+    });
   });
 });
 
@@ -63,10 +110,18 @@ describe("secret_ref sources", () => {
     const ns = await s.namespace("app");
     const canary = `canary-${Math.random().toString(36).slice(2)}`;
     const name = `stolen-${s.label}`.slice(0, 60);
-    await f.core.createNamespacedSecret({ namespace: "kube-system", body: { metadata: { name }, type: "Opaque", stringData: { token: canary } } });
+    await f.core.createNamespacedSecret({
+      namespace: "kube-system",
+      body: { metadata: { name }, type: "Opaque", stringData: { token: canary } },
+    });
     try {
       const manager = { ...s.ctx, actor: { ...s.ctx.actor, role: "manager" as const } };
-      await createRegistry(manager, { id: "steal", registry: "steal.example.com", type: "secret_ref", secrets: { "*": { namespace: "kube-system", secret: name } } });
+      await createRegistry(manager, {
+        id: "steal",
+        registry: "steal.example.com",
+        type: "secret_ref",
+        secrets: { "*": { namespace: "kube-system", secret: name } },
+      });
       await createDeployment(f, ns, "web", "steal.example.com/team/web:1");
       const result = await reconcileCluster(deps(), s.cluster, { trigger: "manual" });
       expect(await readSecret(f, ns, "regcred-steal")).toBeNull();
@@ -84,10 +139,30 @@ describe("secret_ref sources", () => {
     const ns = await s.namespace("app");
     await updateCluster(s.ctx, s.cluster.id, { secret_ref_namespaces: [src] });
     const cluster = (await findClusterRow(f.db, s.ctx.actor.orgId, s.cluster.id))!;
-    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "opaque" }, type: "Opaque", stringData: { token: "not-a-pull-secret" } } });
-    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "pull" }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": JSON.stringify({ auths: { "ok.example.com": { auth: "dTpw" } } }) } } });
-    await createRegistry(s.ctx, { id: "opaque", registry: "opaque.example.com", type: "secret_ref", secrets: { "*": { namespace: src, secret: "opaque" } } });
-    await createRegistry(s.ctx, { id: "pull", registry: "ok.example.com", type: "secret_ref", secrets: { "*": { namespace: src, secret: "pull" } } });
+    await f.core.createNamespacedSecret({
+      namespace: src,
+      body: { metadata: { name: "opaque" }, type: "Opaque", stringData: { token: "not-a-pull-secret" } },
+    });
+    await f.core.createNamespacedSecret({
+      namespace: src,
+      body: {
+        metadata: { name: "pull" },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": JSON.stringify({ auths: { "ok.example.com": { auth: "dTpw" } } }) },
+      },
+    });
+    await createRegistry(s.ctx, {
+      id: "opaque",
+      registry: "opaque.example.com",
+      type: "secret_ref",
+      secrets: { "*": { namespace: src, secret: "opaque" } },
+    });
+    await createRegistry(s.ctx, {
+      id: "pull",
+      registry: "ok.example.com",
+      type: "secret_ref",
+      secrets: { "*": { namespace: src, secret: "pull" } },
+    });
     await createDeployment(f, ns, "web", "opaque.example.com/team/web:1");
     await createDeployment(f, ns, "api", "ok.example.com/team/api:1");
     await reconcileCluster(deps(), cluster, { trigger: "manual" });
@@ -96,6 +171,8 @@ describe("secret_ref sources", () => {
     expect(copied?.type).toBe("kubernetes.io/dockerconfigjson");
     expect(Object.keys(copied?.data ?? {})).toEqual([".dockerconfigjson"]);
     const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
-    expect(row?.errors.join("\n")).toContain(`regcred-opaque: credentials unavailable: the source secret ${src}/opaque is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied`);
+    expect(row?.errors.join("\n")).toContain(
+      `regcred-opaque: credentials unavailable: the source secret ${src}/opaque is of type Opaque, not kubernetes.io/dockerconfigjson; nothing is copied`,
+    );
   });
 });

@@ -18,7 +18,18 @@ import { createRegistry, deleteRegistry, updateRegistry } from "@/lib/registries
 import { type EcrIdentities, ensureMoto, type MotoPeer, setupEcrIdentities } from "@/test/peers";
 import { freePort } from "@/test/peers";
 import { createCluster, updateCluster } from "@/lib/clusters/service";
-import { createDeployment, decode, eventually, type Fixture, kubeconfigWithNamespace, openFixture, pullSecretsOf, readSecret, type TestScope, testScope } from "./controller-fixture";
+import {
+  createDeployment,
+  decode,
+  eventually,
+  type Fixture,
+  kubeconfigWithNamespace,
+  openFixture,
+  pullSecretsOf,
+  readSecret,
+  type TestScope,
+  testScope,
+} from "./controller-fixture";
 
 const ECR_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 // moto's tokens expire at a fixed 2015-01-01T00:00:00Z: refresh tests run 12 hours before that.
@@ -34,7 +45,9 @@ async function ecrProxy(target: string): Promise<typeof ecr> {
   const state = { down: false };
   const server = http.createServer((req, res) => {
     if (state.down) {
-      res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ __type: "ServiceUnavailableException", message: "down for the test" }));
+      res
+        .writeHead(503, { "content-type": "application/json" })
+        .end(JSON.stringify({ __type: "ServiceUnavailableException", message: "down for the test" }));
       return;
     }
     const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
@@ -78,7 +91,15 @@ afterAll(async () => {
 
 type Started = { controller: Controller; scope: TestScope };
 
-async function run(scope: TestScope, overrides: { clock?: Clock; instanceId?: string; clientFor?: ControllerOptions["clientFor"]; gracePeriodMs?: number } = {}): Promise<Started> {
+async function run(
+  scope: TestScope,
+  overrides: {
+    clock?: Clock;
+    instanceId?: string;
+    clientFor?: ControllerOptions["clientFor"];
+    gracePeriodMs?: number;
+  } = {},
+): Promise<Started> {
   const controller = (await startController(f.db, f.keyring, {
     force: true,
     overrides: {
@@ -95,7 +116,10 @@ async function run(scope: TestScope, overrides: { clock?: Clock; instanceId?: st
       gracePeriodMs: overrides.gracePeriodMs ?? 60_000,
     },
   }))!;
-  const manager = await eventually(async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id), "the manager to lead");
+  const manager = await eventually(
+    async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id),
+    "the manager to lead",
+  );
   await eventually(async () => manager.status().passes > 0, "the first pass");
   await manager.idle();
   return { controller, scope };
@@ -124,23 +148,40 @@ describe("controller against a real kube-apiserver", () => {
       "regcred.dev/installation": await ensureInstallation(f.db),
       "regcred.dev/org": s.cluster.orgId,
     });
-    expect(secret.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous", "regcred.dev/content-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(secret.metadata?.annotations).toMatchObject({
+      "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
+      "regcred.dev/content-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     const auth = JSON.parse(decode(secret.data?.[".dockerconfigjson"])).auths[ECR_HOST];
-    expect(auth).toEqual({ username: "AWS", password: ids.registryPassword, auth: Buffer.from(`AWS:${ids.registryPassword}`).toString("base64") });
+    expect(auth).toEqual({
+      username: "AWS",
+      password: ids.registryPassword,
+      auth: Buffer.from(`AWS:${ids.registryPassword}`).toString("base64"),
+    });
     expect(await readSecret(f, a, "regcred-ecr-main")).not.toBeNull();
-    await eventually(async () => (await pullSecretsOf(f, a)).includes("regcred-ecr-main") && (await pullSecretsOf(f, b)).includes("regcred-ecr-main"), "the ServiceAccounts to be wired");
+    await eventually(
+      async () =>
+        (await pullSecretsOf(f, a)).includes("regcred-ecr-main") &&
+        (await pullSecretsOf(f, b)).includes("regcred-ecr-main"),
+      "the ServiceAccounts to be wired",
+    );
     await manager.idle();
     // Minted once per pass, fanned out to every namespace.
     const passes = manager.status().passes;
     expect(ecrMintCount() - mintsBefore).toBeLessThanOrEqual(passes);
     expect(manager.status().last?.summary.mints).toBeLessThanOrEqual(1);
 
-    const pod = await f.core.createNamespacedPod({ namespace: a, body: { metadata: { name: "later" }, spec: { containers: [{ name: "c", image: `${ECR_HOST}/team/web:1.0` }] } } });
+    const pod = await f.core.createNamespacedPod({
+      namespace: a,
+      body: { metadata: { name: "later" }, spec: { containers: [{ name: "c", image: `${ECR_HOST}/team/web:1.0` }] } },
+    });
     expect(pod.spec?.imagePullSecrets).toEqual([{ name: "regcred-ecr-main" }]);
 
     const rows = await listNamespaceResults(f.db, s.cluster.id);
     expect(rows.find((r) => r.namespace === a)).toMatchObject({ secrets: ["regcred-ecr-main"], errors: [] });
-    expect(rows.find((r) => r.namespace === a)?.changes.map((c) => c.op)).toEqual(expect.arrayContaining(["create", "patch-sa"]));
+    expect(rows.find((r) => r.namespace === a)?.changes.map((c) => c.op)).toEqual(
+      expect.arrayContaining(["create", "patch-sa"]),
+    );
   });
 
   it("[secret_ref] copies the source secret from an allowed namespace, the cluster's own entry beats *, source changes update the copies", async () => {
@@ -148,9 +189,30 @@ describe("controller against a real kube-apiserver", () => {
     const src = await s.namespace("src");
     const app = await s.namespace("app");
     await updateCluster(s.ctx, s.cluster.id, { secret_ref_namespaces: [src] });
-    const dockerconfig = (pw: string) => Buffer.from(JSON.stringify({ auths: { "ref.example.com": { username: "u", password: pw, auth: Buffer.from(`u:${pw}`).toString("base64") } } })).toString("base64");
-    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "specific" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("one") } } });
-    await f.core.createNamespacedSecret({ namespace: src, body: { metadata: { name: "shared" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("star") } } });
+    const dockerconfig = (pw: string) =>
+      Buffer.from(
+        JSON.stringify({
+          auths: {
+            "ref.example.com": { username: "u", password: pw, auth: Buffer.from(`u:${pw}`).toString("base64") },
+          },
+        }),
+      ).toString("base64");
+    await f.core.createNamespacedSecret({
+      namespace: src,
+      body: {
+        metadata: { name: "specific" },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": dockerconfig("one") },
+      },
+    });
+    await f.core.createNamespacedSecret({
+      namespace: src,
+      body: {
+        metadata: { name: "shared" },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": dockerconfig("star") },
+      },
+    });
     await createRegistry(s.ctx, {
       id: "ref",
       registry: "ref.example.com",
@@ -165,8 +227,19 @@ describe("controller against a real kube-apiserver", () => {
     expect(copy.data?.[".dockerconfigjson"]).toBe(dockerconfig("one"));
     expect(await readSecret(f, src, "regcred-ref")).toBeNull();
 
-    await f.core.replaceNamespacedSecret({ namespace: src, name: "specific", body: { metadata: { name: "specific" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerconfig("two") } } });
-    await eventually(async () => (await readSecret(f, app, "regcred-ref"))?.data?.[".dockerconfigjson"] === dockerconfig("two"), "the copy to follow its source");
+    await f.core.replaceNamespacedSecret({
+      namespace: src,
+      name: "specific",
+      body: {
+        metadata: { name: "specific" },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": dockerconfig("two") },
+      },
+    });
+    await eventually(
+      async () => (await readSecret(f, app, "regcred-ref"))?.data?.[".dockerconfigjson"] === dockerconfig("two"),
+      "the copy to follow its source",
+    );
 
     await updateRegistry(s.ctx, "ref", { secrets: { "*": { namespace: src, secret: "shared" } } });
     const star = await eventually(async () => {
@@ -197,13 +270,18 @@ describe("controller against a real kube-apiserver", () => {
     await eventually(async () => manager.status().passes > passes, "the refresh pass");
     await manager.idle();
     expect(ecrMintCount() - mints).toBe(1);
-    expect((await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "refresh" && r.status === "succeeded")).toBe(true);
+    expect(
+      (await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "refresh" && r.status === "succeeded"),
+    ).toBe(true);
     // Same token from moto: nothing to write.
     expect((await readSecret(f, ns, "regcred-ecr-r"))?.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
 
     ecr.down = true;
     now += 1.6 * 3_600_000;
-    await eventually(async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.some((i) => i.registryId === "ecr-r"), "the failed refresh to be recorded");
+    await eventually(
+      async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.some((i) => i.registryId === "ecr-r"),
+      "the failed refresh to be recorded",
+    );
     const issue = (await findClusterSync(f.db, s.cluster.id))!.credentialIssues[0]!;
     expect(issue).toMatchObject({ registryId: "ecr-r", keepUntil: MOTO_EXPIRY.toISOString() });
     expect(issue.reason).toMatch(/ECR token could not be minted/);
@@ -213,30 +291,50 @@ describe("controller against a real kube-apiserver", () => {
     expect(nsRow?.errors.join()).toMatch(/regcred-ecr-r: credentials unavailable/);
 
     now = MOTO_EXPIRY.getTime() + 60_000;
-    await eventually(async () => (await readSecret(f, ns, "regcred-ecr-r")) === null, "the expired secret to be removed");
-    await eventually(async () => !(await pullSecretsOf(f, ns)).includes("regcred-ecr-r"), "the reference to be removed");
+    await eventually(
+      async () => (await readSecret(f, ns, "regcred-ecr-r")) === null,
+      "the expired secret to be removed",
+    );
+    await eventually(
+      async () => !(await pullSecretsOf(f, ns)).includes("regcred-ecr-r"),
+      "the reference to be removed",
+    );
 
     ecr.down = false;
     now += 10 * 60_000;
     await eventually(() => readSecret(f, ns, "regcred-ecr-r"), "the secret to come back once ECR answers", 30_000);
-    await eventually(async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.length === 0, "the issue to clear");
+    await eventually(
+      async () => (await findClusterSync(f.db, s.cluster.id))?.credentialIssues.length === 0,
+      "the issue to clear",
+    );
   });
 
   it("[credentials] a credential change rewrites every copy in one pass", async () => {
     const s = await testScope(f, "creds");
     const spaces = [await s.namespace("a"), await s.namespace("b"), await s.namespace("c")];
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "old-password" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "old-password" },
+    });
     for (const ns of spaces) await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const { controller } = await run(s);
     for (const ns of spaces) expect(await readSecret(f, ns, "regcred-priv")).not.toBeNull();
 
     await updateRegistry(s.ctx, "priv", { creds: { password: "new-password" } });
-    await eventually(async () => (await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "registry" && r.status === "succeeded"), "the registry-change pass");
+    await eventually(
+      async () =>
+        (await recentRuns(f.db, s.cluster.id, 5)).some((r) => r.trigger === "registry" && r.status === "succeeded"),
+      "the registry-change pass",
+    );
     await controller.manager(s.cluster.id)!.idle();
     const pass = (await recentRuns(f.db, s.cluster.id, 5)).find((r) => r.trigger === "registry")!;
     expect(pass.summary).toMatchObject({ updated: 3, created: 0, errors: 0 });
     for (const ns of spaces) {
-      const auth = JSON.parse(decode((await readSecret(f, ns, "regcred-priv"))?.data?.[".dockerconfigjson"])).auths["priv.example.com"];
+      const auth = JSON.parse(decode((await readSecret(f, ns, "regcred-priv"))?.data?.[".dockerconfigjson"])).auths[
+        "priv.example.com"
+      ];
       expect(auth.password).toBe("new-password");
     }
   });
@@ -244,9 +342,23 @@ describe("controller against a real kube-apiserver", () => {
   it("[delete] deleting a registry removes its secrets and only Regcred's ServiceAccount references", async () => {
     const s = await testScope(f, "del");
     const [a, b] = [await s.namespace("a"), await s.namespace("b")];
-    await createRegistry(s.ctx, { id: "gone", registry: "gone.example.com", type: "basic", creds: { username: "u", password: "p" } });
-    await createRegistry(s.ctx, { id: "kept", registry: "kept.example.com", type: "basic", creds: { username: "u", password: "p" } });
-    await f.core.patchNamespacedServiceAccount({ namespace: a, name: "default", body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "mine" }] }] });
+    await createRegistry(s.ctx, {
+      id: "gone",
+      registry: "gone.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
+    await createRegistry(s.ctx, {
+      id: "kept",
+      registry: "kept.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
+    await f.core.patchNamespacedServiceAccount({
+      namespace: a,
+      name: "default",
+      body: [{ op: "add", path: "/imagePullSecrets", value: [{ name: "mine" }] }],
+    });
     await createDeployment(f, a, "web", "gone.example.com/web:1");
     await createDeployment(f, a, "api", "kept.example.com/api:1");
     await createDeployment(f, b, "web", "gone.example.com/web:1");
@@ -254,8 +366,15 @@ describe("controller against a real kube-apiserver", () => {
     expect(await pullSecretsOf(f, a)).toEqual(["mine", "regcred-gone", "regcred-kept"]);
 
     await deleteRegistry(s.ctx, "gone");
-    await eventually(async () => (await readSecret(f, a, "regcred-gone")) === null && (await readSecret(f, b, "regcred-gone")) === null, "the secrets to go");
-    await eventually(async () => JSON.stringify(await pullSecretsOf(f, a)) === JSON.stringify(["mine", "regcred-kept"]), "the references to go");
+    await eventually(
+      async () =>
+        (await readSecret(f, a, "regcred-gone")) === null && (await readSecret(f, b, "regcred-gone")) === null,
+      "the secrets to go",
+    );
+    await eventually(
+      async () => JSON.stringify(await pullSecretsOf(f, a)) === JSON.stringify(["mine", "regcred-kept"]),
+      "the references to go",
+    );
     expect(await pullSecretsOf(f, b)).toEqual([]);
     expect(await readSecret(f, a, "regcred-kept")).not.toBeNull();
   });
@@ -263,7 +382,12 @@ describe("controller against a real kube-apiserver", () => {
   it("[unused] a namespace that stops using a registry keeps its secret for the grace period, then loses it and its reference", async () => {
     const s = await testScope(f, "unused");
     const ns = await s.namespace("app");
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const { controller } = await run(s, { gracePeriodMs: 3_000 });
     expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
@@ -276,14 +400,22 @@ describe("controller against a real kube-apiserver", () => {
     expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
     await new Promise((r) => setTimeout(r, 3_200));
     controller.manager(s.cluster.id)!.request("resync");
-    await eventually(async () => (await readSecret(f, ns, "regcred-priv")) === null, "the secret to go after the grace period");
+    await eventually(
+      async () => (await readSecret(f, ns, "regcred-priv")) === null,
+      "the secret to go after the grace period",
+    );
     await eventually(async () => (await pullSecretsOf(f, ns)).length === 0, "the reference to go");
   });
 
   it("[api] Sync now queues a pass that the leader runs; the status shows progress, per-namespace results and conflicts", async () => {
     const s = await testScope(f, "api");
     const ns = await s.namespace("app");
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await run(s);
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const viewer = { ...s.ctx, actor: actorFor(s.ctx.actor.orgId, "viewer") };
@@ -294,25 +426,48 @@ describe("controller against a real kube-apiserver", () => {
       const st = await getSyncStatus(viewer, s.cluster.id, queued.id);
       return st.run?.finished_at ? st : null;
     }, "the queued pass to finish");
-    expect(done.run).toMatchObject({ id: queued.id, trigger: "manual", status: "succeeded", requested_by: "test-admin", namespaces_done: 2, namespaces_total: 2 });
+    expect(done.run).toMatchObject({
+      id: queued.id,
+      trigger: "manual",
+      status: "succeeded",
+      requested_by: "test-admin",
+      namespaces_done: 2,
+      namespaces_total: 2,
+    });
     expect(done).toMatchObject({ state: "idle", last_status: "succeeded", last_error: null, conflicts: [] });
-    expect(done.namespaces.find((n) => n.namespace === ns)).toMatchObject({ outcome: "changed", secrets: ["regcred-priv"] });
+    expect(done.namespaces.find((n) => n.namespace === ns)).toMatchObject({
+      outcome: "changed",
+      secrets: ["regcred-priv"],
+    });
   });
 
   it("[unreachable] an unreachable cluster is reported on its status and retried, and the process carries on", async () => {
     const s = await testScope(f, "down");
     const port = await freePort();
-    const text = kubeconfigWithNamespace(f.adminText, s.home).replace(/https:\/\/127\.0\.0\.1:\d+/, `https://127.0.0.1:${port}`);
+    const text = kubeconfigWithNamespace(f.adminText, s.home).replace(
+      /https:\/\/127\.0\.0\.1:\d+/,
+      `https://127.0.0.1:${port}`,
+    );
     const down = await createCluster(s.ctx, { name: `down-${s.label}`.slice(0, 60), kubeconfig: text });
     const controller = (await startController(f.db, f.keyring, {
       force: true,
-      overrides: { instanceId: `test-${s.label}`, clusterFilter: (row) => row.id === down.id || row.id === s.cluster.id, tickMs: 100, debounceMs: 100, pollMs: 250, leaseDurationMs: 10_000 },
+      overrides: {
+        instanceId: `test-${s.label}`,
+        clusterFilter: (row) => row.id === down.id || row.id === s.cluster.id,
+        tickMs: 100,
+        debounceMs: 100,
+        pollMs: 250,
+        leaseDurationMs: 10_000,
+      },
     }))!;
     const status = await eventually(async () => {
       const st = await getSyncStatus(s.ctx, down.id);
       return st.last_error ? st : null;
     }, "the failure to be recorded");
-    expect(status).toMatchObject({ last_status: "failed", last_error: `cannot take the lease in namespace ${s.home}: connection refused` });
+    expect(status).toMatchObject({
+      last_status: "failed",
+      last_error: `cannot take the lease in namespace ${s.home}: connection refused`,
+    });
     // The reachable cluster managed by the same controller is unaffected.
     await eventually(async () => controller.manager(s.cluster.id)?.isLeader(), "the other cluster to be led");
     expect(controller.manager(down.id)!.isLeader()).toBe(false);
@@ -321,8 +476,20 @@ describe("controller against a real kube-apiserver", () => {
   it("[conflict] a foreign regcred-* secret is left untouched and reported", async () => {
     const s = await testScope(f, "foreign");
     const ns = await s.namespace("app");
-    const foreign = await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "regcred-priv", labels: { team: "theirs" } }, type: "Opaque", data: { token: Buffer.from("theirs").toString("base64") } } });
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    const foreign = await f.core.createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: { name: "regcred-priv", labels: { team: "theirs" } },
+        type: "Opaque",
+        data: { token: Buffer.from("theirs").toString("base64") },
+      },
+    });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const { controller } = await run(s);
     const after = await readSecret(f, ns, "regcred-priv");
@@ -330,7 +497,10 @@ describe("controller against a real kube-apiserver", () => {
     expect(after?.type).toBe("Opaque");
     expect(await pullSecretsOf(f, ns)).toEqual([]);
     const row = (await listNamespaceResults(f.db, s.cluster.id)).find((r) => r.namespace === ns);
-    expect(row).toMatchObject({ outcome: "conflict", conflicts: [{ name: "regcred-priv", reason: expect.stringMatching(/not managed by Regcred/) }] });
+    expect(row).toMatchObject({
+      outcome: "conflict",
+      conflicts: [{ name: "regcred-priv", reason: expect.stringMatching(/not managed by Regcred/) }],
+    });
     expect(controller.manager(s.cluster.id)!.status().last?.summary.conflicts).toBe(1);
   });
 
@@ -339,7 +509,12 @@ describe("controller against a real kube-apiserver", () => {
     const s = await testScope(f, "restart");
     const spaces: string[] = [];
     for (let i = 0; i < 24; i++) spaces.push(await s.namespace(`n${i}`));
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     for (const ns of spaces) await createDeployment(f, ns, "web", "priv.example.com/web:1");
     let creates = 0;
     let restart: Promise<void> | null = null;
@@ -351,7 +526,12 @@ describe("controller against a real kube-apiserver", () => {
           // The sixth write of the first pass takes the API server down (SIGKILL, 2 s down, same etcd).
           if (++creates === 6) {
             restart = new Promise<void>((resolve, reject) =>
-              execFile(path.resolve("scripts/peers/kube-restart-apiserver.sh"), [runDir, "--kill"], { env: { ...process.env, REGCRED_APISERVER_DOWNTIME: "2" }, timeout: 120_000 }, (err) => (err ? reject(err) : resolve())),
+              execFile(
+                path.resolve("scripts/peers/kube-restart-apiserver.sh"),
+                [runDir, "--kill"],
+                { env: { ...process.env, REGCRED_APISERVER_DOWNTIME: "2" }, timeout: 120_000 },
+                (err) => (err ? reject(err) : resolve()),
+              ),
             );
             await new Promise((r) => setTimeout(r, 300));
           }
@@ -361,16 +541,34 @@ describe("controller against a real kube-apiserver", () => {
     };
     const started = (await startController(f.db, f.keyring, {
       force: true,
-      overrides: { instanceId: `test-${s.label}`, clusterFilter: (row) => row.id === s.cluster.id, clientFor, tickMs: 100, debounceMs: 100, pollMs: 250, leaseDurationMs: 15_000, resyncMs: 300_000, gracePeriodMs: 60_000, concurrency: 2 },
+      overrides: {
+        instanceId: `test-${s.label}`,
+        clusterFilter: (row) => row.id === s.cluster.id,
+        clientFor,
+        tickMs: 100,
+        debounceMs: 100,
+        pollMs: 250,
+        leaseDurationMs: 15_000,
+        resyncMs: 300_000,
+        gracePeriodMs: 60_000,
+        concurrency: 2,
+      },
     }))!;
     await eventually(async () => restart !== null, "the restart to begin");
     await restart;
     const manager = started.manager(s.cluster.id)!;
-    const firstPass = await eventually(async () => (await recentRuns(f.db, s.cluster.id, 50)).at(-1)?.finishedAt && (await recentRuns(f.db, s.cluster.id, 50)).at(-1), "the interrupted pass to end", 60_000);
+    const firstPass = await eventually(
+      async () =>
+        (await recentRuns(f.db, s.cluster.id, 50)).at(-1)?.finishedAt &&
+        (await recentRuns(f.db, s.cluster.id, 50)).at(-1),
+      "the interrupted pass to end",
+      60_000,
+    );
     expect(firstPass.status).not.toBe("succeeded");
     await eventually(
       async () => {
-        for (const ns of spaces) if ((await pullSecretsOf(f, ns)).length === 0 || !(await readSecret(f, ns, "regcred-priv"))) return false;
+        for (const ns of spaces)
+          if ((await pullSecretsOf(f, ns)).length === 0 || !(await readSecret(f, ns, "regcred-priv"))) return false;
         return true;
       },
       "every namespace to converge",
@@ -380,17 +578,29 @@ describe("controller against a real kube-apiserver", () => {
     await manager.idle();
     for (const ns of spaces) {
       expect(await pullSecretsOf(f, ns)).toEqual(["regcred-priv"]);
-      const listed = await f.core.listNamespacedSecret({ namespace: ns, labelSelector: "app.kubernetes.io/managed-by=regcred" });
+      const listed = await f.core.listNamespacedSecret({
+        namespace: ns,
+        labelSelector: "app.kubernetes.io/managed-by=regcred",
+      });
       expect(listed.items.map((i) => i.metadata?.name)).toEqual(["regcred-priv"]);
     }
     const rows = await listNamespaceResults(f.db, s.cluster.id);
-    expect(rows.filter((r) => spaces.includes(r.namespace)).every((r) => r.errors.length === 0 && r.secrets.join() === "regcred-priv")).toBe(true);
+    expect(
+      rows
+        .filter((r) => spaces.includes(r.namespace))
+        .every((r) => r.errors.length === 0 && r.secrets.join() === "regcred-priv"),
+    ).toBe(true);
   }, 180_000);
 
   it("[lease] two instances: one leads and only it writes; stop it and the other takes over", async () => {
     const s = await testScope(f, "lease");
     const ns = await s.namespace("app");
-    await createRegistry(s.ctx, { id: "priv", registry: "priv.example.com", type: "basic", creds: { username: "u", password: "p" } });
+    await createRegistry(s.ctx, {
+      id: "priv",
+      registry: "priv.example.com",
+      type: "basic",
+      creds: { username: "u", password: "p" },
+    });
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
     const installation = await ensureInstallation(f.db);
     const LEASE_NAME = leaseNameFor(installation, s.cluster.id);
@@ -427,7 +637,9 @@ describe("controller against a real kube-apiserver", () => {
       const kc = new KubeConfig();
       kc.loadFromFile(f.kube.KUBECONFIG_ADMIN);
       const coordination = kc.makeApiClient(CoordinationV1Api);
-      expect((await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec?.holderIdentity).toBe("replica-a");
+      expect(
+        (await coordination.readNamespacedLease({ namespace: s.home, name: LEASE_NAME })).spec?.holderIdentity,
+      ).toBe("replica-a");
 
       // A crash: a stops renewing without releasing; b waits out the lease duration, then takes over.
       const stoppedAt = Date.now();

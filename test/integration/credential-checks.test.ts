@@ -46,17 +46,36 @@ async function startPeers(): Promise<void> {
   stoppers.push(moto.stop);
   ids = await setupEcrIdentities(moto.url);
   secrets.push(ids.ecrUser.secretAccessKey, ids.noPolicyUser.secretAccessKey, ids.registryPassword);
-  tokens = await startTokenServer({ users: { bob: bobPassword }, signer: pki.tokenSigner, issuer, service, allowAnonymous: true, tls: pki.server });
+  tokens = await startTokenServer({
+    users: { bob: bobPassword },
+    signer: pki.tokenSigner,
+    issuer,
+    service,
+    allowAnonymous: true,
+    tls: pki.server,
+  });
   stoppers.push(tokens.stop);
   const started = await Promise.allSettled([
-    startRegistry({ name: "htpasswd", tls: pki.server, auth: { htpasswd: { alice: alicePassword, AWS: ids.registryPassword } } }),
-    startRegistry({ name: "token", tls: pki.server, auth: { token: { realm: tokens.realm, service, issuer, rootCertBundlePath: pki.ca.certPath } } }),
+    startRegistry({
+      name: "htpasswd",
+      tls: pki.server,
+      auth: { htpasswd: { alice: alicePassword, AWS: ids.registryPassword } },
+    }),
+    startRegistry({
+      name: "token",
+      tls: pki.server,
+      auth: { token: { realm: tokens.realm, service, issuer, rootCertBundlePath: pki.ca.certPath } },
+    }),
     startRegistry({ name: "wrong-host", tls: pki.wrongHost, auth: { htpasswd: { alice: alicePassword } } }),
   ]);
   for (const s of started) if (s.status === "fulfilled") stoppers.push(s.value.stop);
   const failed = started.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
-  [basic, tokenAuth, wrongHost] = started.map((s) => (s as PromiseFulfilledResult<RegistryPeer>).value) as [RegistryPeer, RegistryPeer, RegistryPeer];
+  [basic, tokenAuth, wrongHost] = started.map((s) => (s as PromiseFulfilledResult<RegistryPeer>).value) as [
+    RegistryPeer,
+    RegistryPeer,
+    RegistryPeer,
+  ];
 }
 
 beforeAll(async () => {
@@ -80,7 +99,10 @@ const opts = { timeoutMs: 10_000 };
 let n = 0;
 const key = () => `org-cc/reg-${process.pid}-${++n}`;
 
-async function check(input: Omit<CheckInput, "cacheKey"> & { cacheKey?: string }, extra: Partial<typeof opts & { ecrEndpoint: string; now: () => Date }> = {}): Promise<CheckResult> {
+async function check(
+  input: Omit<CheckInput, "cacheKey"> & { cacheKey?: string },
+  extra: Partial<typeof opts & { ecrEndpoint: string; now: () => Date }> = {},
+): Promise<CheckResult> {
   const result = await checkRegistryCredentials({ cacheKey: key(), ...input }, { ...opts, ...extra });
   const json = JSON.stringify(result);
   for (const s of secrets) expect(json, "a secret leaked into the result").not.toContain(s);
@@ -92,15 +114,30 @@ const stepNames = (r: CheckResult) => r.steps.map((s) => `${s.step}:${s.ok ? "ok
 
 describe("basic (htpasswd registry)", () => {
   it("right password → valid", async () => {
-    const r = await check({ type: "basic", registry: basic.host, creds: { username: "alice", password: alicePassword }, caCert: pki.ca.cert });
-    expect(r).toMatchObject({ status: "valid", failedStep: null, proven: `Basic login as alice to ${basic.host}`, expiresAt: null });
+    const r = await check({
+      type: "basic",
+      registry: basic.host,
+      creds: { username: "alice", password: alicePassword },
+      caCert: pki.ca.cert,
+    });
+    expect(r).toMatchObject({
+      status: "valid",
+      failedStep: null,
+      proven: `Basic login as alice to ${basic.host}`,
+      expiresAt: null,
+    });
     expect(r.summary).toBe(`Basic credentials for alice accepted by https://${basic.host}/v2/`);
     expect(stepNames(r)).toEqual(["dns:ok", "connect:ok", "tls:ok", "http:ok", "challenge:ok", "auth:ok"]);
     expect(r.steps.find((s) => s.step === "tls")?.detail).toContain("Regcred Test CA");
   });
 
   it("wrong password → invalid at auth", async () => {
-    const r = await check({ type: "basic", registry: `${basic.host}/team/app`, creds: { username: "alice", password: `${alicePassword}-wrong` }, caCert: pki.ca.cert });
+    const r = await check({
+      type: "basic",
+      registry: `${basic.host}/team/app`,
+      creds: { username: "alice", password: `${alicePassword}-wrong` },
+      caCert: pki.ca.cert,
+    });
     expect(r).toMatchObject({ status: "invalid", failedStep: "auth", proven: null });
     expect(r.summary).toBe(`https://${basic.host}/v2/ rejected the credentials for alice (401)`);
   });
@@ -115,30 +152,53 @@ describe("basic (htpasswd registry)", () => {
 describe("token auth (Bearer flow)", () => {
   it("right password → valid, end to end", async () => {
     const before = tokens.issued();
-    const r = await check({ type: "azure_acr", registry: tokenAuth.host, creds: { username: "bob", password: bobPassword }, caCert: pki.ca.cert });
+    const r = await check({
+      type: "azure_acr",
+      registry: tokenAuth.host,
+      creds: { username: "bob", password: bobPassword },
+      caCert: pki.ca.cert,
+    });
     expect(r.status).toBe("valid");
     expect(r.summary).toBe(`Bearer token from ${tokens.realm} accepted by /v2/`);
     expect(r.proven).toBe(`token for bob from ${tokens.realm} accepted by ${tokenAuth.host}/v2/`);
     expect(stepNames(r)).toEqual(["dns:ok", "connect:ok", "tls:ok", "http:ok", "challenge:ok", "token:ok", "auth:ok"]);
-    expect(r.steps.find((s) => s.step === "challenge")?.detail).toBe(`Bearer realm="${tokens.realm}" service="${service}"`);
+    expect(r.steps.find((s) => s.step === "challenge")?.detail).toBe(
+      `Bearer realm="${tokens.realm}" service="${service}"`,
+    );
     expect(tokens.issued()).toBe(before + 1);
   });
 
   it("wrong password → invalid at the token endpoint", async () => {
-    const r = await check({ type: "basic", registry: tokenAuth.host, creds: { username: "bob", password: "not-bobs-password" }, caCert: pki.ca.cert });
+    const r = await check({
+      type: "basic",
+      registry: tokenAuth.host,
+      creds: { username: "bob", password: "not-bobs-password" },
+      caCert: pki.ca.cert,
+    });
     expect(r).toMatchObject({ status: "invalid", failedStep: "token" });
     expect(r.summary).toBe(`token endpoint ${tokens.realm} rejected the credentials for bob (401)`);
   });
 
   it("public → anonymous token flow, like Docker Hub", async () => {
     const r = await check({ type: "public", registry: tokenAuth.host, creds: null, caCert: pki.ca.cert });
-    expect(r).toMatchObject({ status: "valid", proven: `anonymous token from ${tokens.realm} accepted by ${tokenAuth.host}/v2/` });
+    expect(r).toMatchObject({
+      status: "valid",
+      proven: `anonymous token from ${tokens.realm} accepted by ${tokenAuth.host}/v2/`,
+    });
   });
 
   it("google_gcr sends _json_key with the JSON key as password", async () => {
-    const json = JSON.stringify({ type: "service_account", private_key: "-----BEGIN PRIVATE KEY-----\ncanary-gcr-key\n-----END PRIVATE KEY-----\n" });
+    const json = JSON.stringify({
+      type: "service_account",
+      private_key: "-----BEGIN PRIVATE KEY-----\ncanary-gcr-key\n-----END PRIVATE KEY-----\n",
+    });
     secrets.push(json, "canary-gcr-key");
-    const r = await check({ type: "google_gcr", registry: tokenAuth.host, creds: { password: json }, caCert: pki.ca.cert });
+    const r = await check({
+      type: "google_gcr",
+      registry: tokenAuth.host,
+      creds: { password: json },
+      caCert: pki.ca.cert,
+    });
     expect(r).toMatchObject({ status: "invalid", failedStep: "token" });
     expect(r.summary).toContain("credentials for _json_key");
   });
@@ -146,7 +206,10 @@ describe("token auth (Bearer flow)", () => {
 
 describe("amazon_ecr (moto + the real registry)", () => {
   const ecr = (creds: { username: string; password: string }, cacheKey = key()) =>
-    check({ type: "amazon_ecr", registry: basic.host, region: "us-east-1", creds, caCert: pki.ca.cert, cacheKey }, { ecrEndpoint: moto.url, now: motoNow });
+    check(
+      { type: "amazon_ecr", registry: basic.host, region: "us-east-1", creds, caCert: pki.ca.cert, cacheKey },
+      { ecrEndpoint: moto.url, now: motoNow },
+    );
 
   it("right keys → the minted token logs in to the registry", async () => {
     const r = await ecr({ username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey });
@@ -157,9 +220,14 @@ describe("amazon_ecr (moto + the real registry)", () => {
   });
 
   it("wrong secret → invalid with the reason", async () => {
-    const r = await ecr({ username: ids.ecrUser.accessKeyId, password: `${ids.ecrUser.secretAccessKey.slice(0, -4)}XXXX` });
+    const r = await ecr({
+      username: ids.ecrUser.accessKeyId,
+      password: `${ids.ecrUser.secretAccessKey.slice(0, -4)}XXXX`,
+    });
     expect(r).toMatchObject({ status: "invalid", failedStep: "aws", proven: null, expiresAt: null });
-    expect(r.summary).toMatch(/^aws: GetAuthorizationToken in us-east-1 failed: (SignatureDoesNotMatch|InvalidSignatureException): wrong secret access key/);
+    expect(r.summary).toMatch(
+      /^aws: GetAuthorizationToken in us-east-1 failed: (SignatureDoesNotMatch|InvalidSignatureException): wrong secret access key/,
+    );
   });
 
   it("unknown access key → invalid with the reason", async () => {
@@ -171,13 +239,20 @@ describe("amazon_ecr (moto + the real registry)", () => {
   it("a user without permission → invalid with AccessDenied…", async () => {
     const r = await ecr({ username: ids.noPolicyUser.accessKeyId, password: ids.noPolicyUser.secretAccessKey });
     expect(r).toMatchObject({ status: "invalid", failedStep: "aws" });
-    expect(r.summary).toMatch(/failed: AccessDenied(Exception)?: the access key has no permission.*ecr:GetAuthorizationToken/);
+    expect(r.summary).toMatch(
+      /failed: AccessDenied(Exception)?: the access key has no permission.*ecr:GetAuthorizationToken/,
+    );
   });
 
   it("ECR endpoint down → unreachable", async () => {
     const port = await freePort();
     const r = await check(
-      { type: "amazon_ecr", registry: basic.host, region: "us-east-1", creds: { username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey } },
+      {
+        type: "amazon_ecr",
+        registry: basic.host,
+        region: "us-east-1",
+        creds: { username: ids.ecrUser.accessKeyId, password: ids.ecrUser.secretAccessKey },
+      },
       { ecrEndpoint: `http://127.0.0.1:${port}`, now: motoNow },
     );
     expect(r).toMatchObject({ status: "unreachable", failedStep: "aws" });
@@ -205,24 +280,50 @@ describe("amazon_ecr (moto + the real registry)", () => {
 describe("network and TLS failures", () => {
   it("closed port → unreachable at connect", async () => {
     const port = await freePort();
-    const r = await check({ type: "basic", registry: `127.0.0.1:${port}`, creds: { username: "alice", password: alicePassword } });
-    expect(r).toMatchObject({ status: "unreachable", failedStep: "connect", summary: `connect: connection refused to 127.0.0.1:${port}` });
+    const r = await check({
+      type: "basic",
+      registry: `127.0.0.1:${port}`,
+      creds: { username: "alice", password: alicePassword },
+    });
+    expect(r).toMatchObject({
+      status: "unreachable",
+      failedStep: "connect",
+      summary: `connect: connection refused to 127.0.0.1:${port}`,
+    });
     expect(stepNames(r)).toEqual(["dns:ok", "connect:fail"]);
   });
 
   it("certificate from a CA that was not given → unreachable at tls", async () => {
-    const r = await check({ type: "basic", registry: basic.host, creds: { username: "alice", password: alicePassword }, caCert: null });
+    const r = await check({
+      type: "basic",
+      registry: basic.host,
+      creds: { username: "alice", password: alicePassword },
+      caCert: null,
+    });
     expect(r).toMatchObject({ status: "unreachable", failedStep: "tls" });
     expect(r.summary).toMatch(/^tls: certificate signed by an unknown authority/);
   });
 
   it("hostname mismatch → unreachable at tls", async () => {
-    const r = await check({ type: "basic", registry: wrongHost.host, creds: { username: "alice", password: alicePassword }, caCert: pki.ca.cert });
-    expect(r).toMatchObject({ status: "unreachable", failedStep: "tls", summary: "tls: certificate is valid for wrong-host.regcred.test, not 127.0.0.1" });
+    const r = await check({
+      type: "basic",
+      registry: wrongHost.host,
+      creds: { username: "alice", password: alicePassword },
+      caCert: pki.ca.cert,
+    });
+    expect(r).toMatchObject({
+      status: "unreachable",
+      failedStep: "tls",
+      summary: "tls: certificate is valid for wrong-host.regcred.test, not 127.0.0.1",
+    });
   });
 
   it("unknown host → unreachable at dns", async () => {
-    const r = await check({ type: "basic", registry: "nonexistent.invalid", creds: { username: "alice", password: alicePassword } });
+    const r = await check({
+      type: "basic",
+      registry: "nonexistent.invalid",
+      creds: { username: "alice", password: alicePassword },
+    });
     expect(r).toMatchObject({ status: "unreachable", failedStep: "dns" });
     expect(r.summary).toMatch(/^dns: (no such host|temporary failure resolving) nonexistent\.invalid$/);
   });
@@ -233,8 +334,15 @@ describe("network and TLS failures", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
-      const r = await check({ type: "basic", registry: `127.0.0.1:${port}`, creds: { username: "alice", password: alicePassword } }, { timeoutMs: 300 });
-      expect(r).toMatchObject({ status: "unreachable", failedStep: "tls", summary: "tls: TLS handshake timed out after 300 ms" });
+      const r = await check(
+        { type: "basic", registry: `127.0.0.1:${port}`, creds: { username: "alice", password: alicePassword } },
+        { timeoutMs: 300 },
+      );
+      expect(r).toMatchObject({
+        status: "unreachable",
+        failedStep: "tls",
+        summary: "tls: TLS handshake timed out after 300 ms",
+      });
       expect(r.steps.at(-1)!.ms).toBeGreaterThanOrEqual(290);
     } finally {
       for (const s of sockets) s.destroy();
@@ -248,7 +356,11 @@ describe("network and TLS failures", () => {
     const { port } = plain.address() as net.AddressInfo;
     try {
       const r = await check({ type: "public", registry: `127.0.0.1:${port}`, creds: null });
-      expect(r).toMatchObject({ status: "unreachable", failedStep: "tls", summary: "tls: 127.0.0.1 did not answer with TLS (a plain-HTTP registry?)" });
+      expect(r).toMatchObject({
+        status: "unreachable",
+        failedStep: "tls",
+        summary: "tls: 127.0.0.1 did not answer with TLS (a plain-HTTP registry?)",
+      });
     } finally {
       plain.closeAllConnections();
       plain.close();
@@ -256,8 +368,17 @@ describe("network and TLS failures", () => {
   });
 
   it("a CA that is not a certificate → unreachable at tls with a clear reason", async () => {
-    const r = await check({ type: "basic", registry: basic.host, creds: { username: "alice", password: alicePassword }, caCert: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n" });
-    expect(r).toMatchObject({ status: "unreachable", failedStep: "tls", summary: "tls: the configured CA certificate could not be loaded (is it a PEM certificate?)" });
+    const r = await check({
+      type: "basic",
+      registry: basic.host,
+      creds: { username: "alice", password: alicePassword },
+      caCert: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n",
+    });
+    expect(r).toMatchObject({
+      status: "unreachable",
+      failedStep: "tls",
+      summary: "tls: the configured CA certificate could not be loaded (is it a PEM certificate?)",
+    });
   });
 });
 

@@ -10,7 +10,15 @@ import { createSession } from "@/lib/auth/session";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { findRegistryRow } from "@/lib/registries/repo";
-import { type Ctx, createRegistry, deleteRegistry, getRegistry, listRegistries, openCreds, updateRegistry } from "@/lib/registries/service";
+import {
+  type Ctx,
+  createRegistry,
+  deleteRegistry,
+  getRegistry,
+  listRegistries,
+  openCreds,
+  updateRegistry,
+} from "@/lib/registries/service";
 import { createToken, revokeToken } from "@/lib/tokens/service";
 import { actorFor, backends, createOrg, queryRows, sql, uniqueId } from "../helpers/db";
 
@@ -67,18 +75,28 @@ describe.each(backends)("data layer on $name", (backend) => {
 
   it("applies every committed migration and is idempotent", async () => {
     expect(database.kind).toBe(backend.name === "pglite" ? "pglite" : "postgres");
-    const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] };
-    const applied = await queryRows<{ n: number | string }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const journal = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8"),
+    ) as { entries: unknown[] };
+    const applied = await queryRows<{ n: number | string }>(
+      db,
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(Number(applied[0]!.n)).toBe(journal.entries.length);
     const tables = await queryRows<{ table_name: string }>(
       db,
       sql`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["api_tokens", "audit_log", "memberships", "orgs", "registries", "sessions", "users"]));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["api_tokens", "audit_log", "memberships", "orgs", "registries", "sessions", "users"]),
+    );
     if (backend.name === "postgresql") {
       const again = await backend.open();
       await again.close();
-      const after = await queryRows<{ n: number | string }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const after = await queryRows<{ n: number | string }>(
+        db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
       expect(Number(after[0]!.n)).toBe(journal.entries.length);
     }
   });
@@ -118,7 +136,12 @@ describe.each(backends)("data layer on $name", (backend) => {
   it("lists and gets registries in the actor's org", async () => {
     const ctx = await orgCtx();
     await createRegistry(ctx, { id: "zz-public", registry: "docker.io/library", type: "public" });
-    await createRegistry(ctx, { id: "aa-basic", registry: "registry.example.com:5000/team", type: "basic", creds: { username: "u", password: secret() } });
+    await createRegistry(ctx, {
+      id: "aa-basic",
+      registry: "registry.example.com:5000/team",
+      type: "basic",
+      creds: { username: "u", password: secret() },
+    });
     expect((await listRegistries(ctx)).map((r) => r.id)).toEqual(["aa-basic", "zz-public"]);
     expect(await getRegistry(ctx, "zz-public")).toMatchObject({ id: "zz-public", type: "public", enable_ci: false });
     expect(Object.keys(await getRegistry(ctx, "aa-basic"))).not.toContain("creds");
@@ -134,7 +157,11 @@ describe.each(backends)("data layer on $name", (backend) => {
     let row = await findRegistryRow(db, ctx.actor.orgId, "ecr-partial");
     expect(openCreds(keyring, row!)).toEqual({ username: ACCESS_KEY, password });
 
-    const full = await updateRegistry(ctx, "ecr-partial", { ...ecrBody("ecr-partial", password), enable_ci: true, creds: undefined });
+    const full = await updateRegistry(ctx, "ecr-partial", {
+      ...ecrBody("ecr-partial", password),
+      enable_ci: true,
+      creds: undefined,
+    });
     expect(full.enable_ci).toBe(true);
     row = await findRegistryRow(db, ctx.actor.orgId, "ecr-partial");
     expect(openCreds(keyring, row!)).toEqual({ username: ACCESS_KEY, password });
@@ -179,13 +206,27 @@ describe.each(backends)("data layer on $name", (backend) => {
     const sameId = await rejection(createRegistry(ctx, ecrBody("first", secret(), "111111111111")));
     expect([sameId.code, sameId.status, sameId.fields]).toEqual(["CONFLICT", 409, { id: "is already taken" }]);
     const sameUrl = await rejection(createRegistry(ctx, ecrBody("second", secret())));
-    expect([sameUrl.code, sameUrl.status, sameUrl.fields]).toEqual(["CONFLICT", 409, { registry: "is already registered" }]);
+    expect([sameUrl.code, sameUrl.status, sameUrl.fields]).toEqual([
+      "CONFLICT",
+      409,
+      { registry: "is already registered" },
+    ]);
 
     await createRegistry(ctx, ecrBody("third", secret(), "222222222222"));
     // Another host needs the credentials again (they are bound to the old one); with them, the clash is a 409.
-    const unbound = await rejection(updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com" }));
-    expect([unbound.status, Object.keys(unbound.fields ?? {}).sort()]).toEqual([400, ["creds.password", "creds.username"]]);
-    const moved = await rejection(updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com", creds: { username: ACCESS_KEY, password: secret() } }));
+    const unbound = await rejection(
+      updateRegistry(ctx, "third", { registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com" }),
+    );
+    expect([unbound.status, Object.keys(unbound.fields ?? {}).sort()]).toEqual([
+      400,
+      ["creds.password", "creds.username"],
+    ]);
+    const moved = await rejection(
+      updateRegistry(ctx, "third", {
+        registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com",
+        creds: { username: ACCESS_KEY, password: secret() },
+      }),
+    );
     expect(moved.status).toBe(409);
     expect(await registryCount(db, ctx.actor.orgId)).toBe(2);
 
@@ -206,10 +247,22 @@ describe.each(backends)("data layer on $name", (backend) => {
 
   it.each([
     ["an unknown field", { id: "bad", registry: "quay.io", type: "public", foo: 1 }, "body"],
-    ["ECR without keys", { id: "ecr", registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com", type: "amazon_ecr" }, "creds.username"],
-    ["ECR on a non-ECR host without region", { id: "ecr", registry: "registry.example.com", type: "amazon_ecr", creds: { username: "a", password: "b" } }, "registry"],
+    [
+      "ECR without keys",
+      { id: "ecr", registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com", type: "amazon_ecr" },
+      "creds.username",
+    ],
+    [
+      "ECR on a non-ECR host without region",
+      { id: "ecr", registry: "registry.example.com", type: "amazon_ecr", creds: { username: "a", password: "b" } },
+      "registry",
+    ],
     ["secret_ref with no secrets", { id: "ref", registry: "quay.io", type: "secret_ref", secrets: {} }, "secrets"],
-    ["an invalid namespace", { id: "ref", registry: "quay.io", type: "secret_ref", secrets: { "*": { namespace: "Bad_NS", secret: "s" } } }, "secrets.*.namespace"],
+    [
+      "an invalid namespace",
+      { id: "ref", registry: "quay.io", type: "secret_ref", secrets: { "*": { namespace: "Bad_NS", secret: "s" } } },
+      "secrets.*.namespace",
+    ],
     ["a bad id", { id: "Bad_Id", registry: "quay.io", type: "public" }, "id"],
   ])("writes nothing when validation fails: %s", async (_name, body, field) => {
     const ctx = await orgCtx();
@@ -274,19 +327,32 @@ describe.each(backends)("data layer on $name", (backend) => {
     expect(stored!.lastUsedAt).toBeNull();
 
     const actor = await authenticate(db, { bearer: token, sessionToken: null }, admin.actor.orgId);
-    expect(actor).toMatchObject({ orgId: admin.actor.orgId, role: "manager", kind: "token", tokenId: view.id, label: "token:ci", scopes: ["ci"] });
+    expect(actor).toMatchObject({
+      orgId: admin.actor.orgId,
+      role: "manager",
+      kind: "token",
+      tokenId: view.id,
+      label: "token:ci",
+      scopes: ["ci"],
+    });
     const [used] = await db.select().from(apiTokens).where(eq(apiTokens.id, view.id));
     expect(used!.lastUsedAt).toBeInstanceOf(Date);
 
     expect((await rejection(authenticate(db, { bearer: token, sessionToken: null }, other))).status).toBe(404);
-    expect((await rejection(authenticate(db, { bearer: `${token}x`, sessionToken: null }, admin.actor.orgId))).status).toBe(401);
-    expect((await rejection(authenticate(db, { bearer: null, sessionToken: null }, admin.actor.orgId))).status).toBe(401);
+    expect(
+      (await rejection(authenticate(db, { bearer: `${token}x`, sessionToken: null }, admin.actor.orgId))).status,
+    ).toBe(401);
+    expect((await rejection(authenticate(db, { bearer: null, sessionToken: null }, admin.actor.orgId))).status).toBe(
+      401,
+    );
 
     const manager: Ctx = { ...admin, actor: actor };
     expect((await rejection(createToken(manager, { name: "x", role: "admin" }))).status).toBe(403);
 
     await revokeToken(admin, view.id);
-    expect((await rejection(authenticate(db, { bearer: token, sessionToken: null }, admin.actor.orgId))).status).toBe(401);
+    expect((await rejection(authenticate(db, { bearer: token, sessionToken: null }, admin.actor.orgId))).status).toBe(
+      401,
+    );
     expect((await rejection(revokeToken(admin, view.id))).status).toBe(404);
     expect((await rejection(revokeToken(admin, "not-a-uuid"))).status).toBe(404);
   });
@@ -294,14 +360,20 @@ describe.each(backends)("data layer on $name", (backend) => {
   it("authenticates a session through the user's membership only", async () => {
     const orgId = await createOrg(db, "sess");
     const other = await createOrg(db, "sess-other");
-    const [user] = await db.insert(users).values({ email: `${uniqueId("u")}@example.test`, name: "U" }).returning();
+    const [user] = await db
+      .insert(users)
+      .values({ email: `${uniqueId("u")}@example.test`, name: "U" })
+      .returning();
     await db.insert(memberships).values({ orgId, userId: user!.id, role: "viewer" });
     const { token } = await createSession(db, user!.id, orgId);
     const actor = await authenticate(db, { bearer: null, sessionToken: token }, orgId);
     expect(actor).toMatchObject({ orgId, role: "viewer", kind: "user", userId: user!.id });
     expect((await rejection(authenticate(db, { bearer: null, sessionToken: token }, other))).status).toBe(404);
     expect((await rejection(authenticate(db, { bearer: null, sessionToken: "nope" }, orgId))).status).toBe(401);
-    const membership = await db.select().from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, user!.id)));
+    const membership = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, user!.id)));
     expect(membership).toHaveLength(1);
   });
 });

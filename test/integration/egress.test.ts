@@ -16,8 +16,18 @@ let deniedRegistry: Recorder;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  realm = await startRecorder({ tls: pki.server, address: denied, reply: () => ({ status: 200, body: { token: "t" } }) });
-  registry = await startRecorder({ tls: pki.server, reply: () => ({ status: 401, headers: { "www-authenticate": `Bearer realm="https://${denied}:${realm.port}/token",service="svc"` } }) });
+  realm = await startRecorder({
+    tls: pki.server,
+    address: denied,
+    reply: () => ({ status: 200, body: { token: "t" } }),
+  });
+  registry = await startRecorder({
+    tls: pki.server,
+    reply: () => ({
+      status: 401,
+      headers: { "www-authenticate": `Bearer realm="https://${denied}:${realm.port}/token",service="svc"` },
+    }),
+  });
   deniedRegistry = await startRecorder({ tls: pki.server, address: denied });
 }, 60_000);
 
@@ -28,7 +38,10 @@ afterAll(async () => {
 
 async function check(input: Omit<CheckInput, "cacheKey">): Promise<ReturnType<typeof checkRegistryCredentials>> {
   const opts = { timeoutMs: 5000, egress: policy } as CheckOptions;
-  const r = await checkRegistryCredentials({ cacheKey: `org/egress-${process.pid}`, caCert: pki.ca.cert, ...input }, opts);
+  const r = await checkRegistryCredentials(
+    { cacheKey: `org/egress-${process.pid}`, caCert: pki.ca.cert, ...input },
+    opts,
+  );
   expect(JSON.stringify(r)).not.toContain(canary);
   return r;
 }
@@ -44,7 +57,11 @@ describe("the egress policy on every connection of a check", () => {
   });
 
   it("a registry in a denied range is refused before connecting, as a result naming the policy", async () => {
-    const r = await check({ type: "basic", registry: deniedRegistry.host, creds: { username: "alice", password: canary } });
+    const r = await check({
+      type: "basic",
+      registry: deniedRegistry.host,
+      creds: { username: "alice", password: canary },
+    });
     expect(deniedRegistry.connections()).toBe(0);
     expect(r).toMatchObject({ status: "unreachable", failedStep: "policy" });
     expect(r.summary).toBe(`policy: ${denied} is in REGCRED_EGRESS_DENY_CIDRS (${denied}/32), refused`);

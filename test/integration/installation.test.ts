@@ -13,7 +13,10 @@ afterAll(async () => {
 describe("installation identity", () => {
   it("[installation] replicas starting together on one PostgreSQL database agree on one id, kept across restarts", async () => {
     const admin = process.env.PG_ADMIN_URL;
-    if (!admin) throw new Error("PG_ADMIN_URL is not set: start PostgreSQL with scripts/peers/postgres-up.sh and export its env file.");
+    if (!admin)
+      throw new Error(
+        "PG_ADMIN_URL is not set: start PostgreSQL with scripts/peers/postgres-up.sh and export its env file.",
+      );
     const pg = postgres(admin, { max: 1, onnotice: () => {} });
     const name = `regcred_inst_${randomBytes(4).toString("hex")}`;
     await pg.unsafe(`create database ${name}`);

@@ -32,18 +32,37 @@ const stoppers: Array<() => Promise<void>> = [];
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const dockerconfig = (auths: Record<string, { username: string; password: string }>) => ({
-  ".dockerconfigjson": b64(JSON.stringify({ auths: Object.fromEntries(Object.entries(auths).map(([h, c]) => [h, { ...c, auth: b64(`${c.username}:${c.password}`) }])) })),
+  ".dockerconfigjson": b64(
+    JSON.stringify({
+      auths: Object.fromEntries(
+        Object.entries(auths).map(([h, c]) => [h, { ...c, auth: b64(`${c.username}:${c.password}`) }]),
+      ),
+    }),
+  ),
 });
 
 async function seed(): Promise<void> {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  const put = (name: string, data: Record<string, string>, type = "kubernetes.io/dockerconfigjson") => core.createNamespacedSecret({ namespace, body: { metadata: { name }, type, data } });
-  await put("pull-good", dockerconfig({ [registry.host]: { username: "alice", password: alicePassword }, "ghcr.io": { username: "x", password: wrongPassword } }));
+  const put = (name: string, data: Record<string, string>, type = "kubernetes.io/dockerconfigjson") =>
+    core.createNamespacedSecret({ namespace, body: { metadata: { name }, type, data } });
+  await put(
+    "pull-good",
+    dockerconfig({
+      [registry.host]: { username: "alice", password: alicePassword },
+      "ghcr.io": { username: "x", password: wrongPassword },
+    }),
+  );
   await put("pull-wrong", dockerconfig({ [registry.host]: { username: "alice", password: wrongPassword } }));
-  await put("pull-https", dockerconfig({ [`https://${registry.host}/v2/`]: { username: "alice", password: alicePassword } }));
+  await put(
+    "pull-https",
+    dockerconfig({ [`https://${registry.host}/v2/`]: { username: "alice", password: alicePassword } }),
+  );
   await put("pull-other-host", dockerconfig({ "ghcr.io": { username: "alice", password: alicePassword } }));
   await put("pull-opaque", { password: b64(alicePassword) }, "Opaque");
-  await put("pull-hub", dockerconfig({ "https://index.docker.io/v1/": { username: "hubuser", password: hubPassword } }));
+  await put(
+    "pull-hub",
+    dockerconfig({ "https://index.docker.io/v1/": { username: "hubuser", password: hubPassword } }),
+  );
 }
 
 beforeAll(async () => {
@@ -53,7 +72,11 @@ beforeAll(async () => {
     core = fixture.kc.makeApiClient(CoreV1Api);
     pki = await createTestPki();
     stoppers.push(pki.remove);
-    registry = await startRegistry({ name: "secret-ref", tls: pki.server, auth: { htpasswd: { alice: alicePassword } } });
+    registry = await startRegistry({
+      name: "secret-ref",
+      tls: pki.server,
+      auth: { htpasswd: { alice: alicePassword } },
+    });
     stoppers.push(registry.stop);
     await seed();
   } catch (err) {
@@ -76,14 +99,29 @@ async function orgWith(clusters: string[], opts: { down?: string; allowed?: stri
   const ctx: Ctx = { db, keyring, actor: actorFor(orgId, "admin") };
   const secret_ref_namespaces = opts.allowed ?? [namespace];
   for (const name of clusters) await createCluster(ctx, { name, kubeconfig: adminText, secret_ref_namespaces });
-  if (opts.down) await createCluster(ctx, { name: opts.down, kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`), secret_ref_namespaces });
+  if (opts.down)
+    await createCluster(ctx, {
+      name: opts.down,
+      kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${await freePort()}`),
+      secret_ref_namespaces,
+    });
   return ctx;
 }
 
 let n = 0;
-async function check(ctx: Ctx, secrets: Record<string, { namespace: string; secret: string }>, opts: { ca?: boolean; registry?: string } = {}): Promise<CheckResult> {
+async function check(
+  ctx: Ctx,
+  secrets: Record<string, { namespace: string; secret: string }>,
+  opts: { ca?: boolean; registry?: string } = {},
+): Promise<CheckResult> {
   const id = `ref-${suffix}-${++n}`;
-  await createRegistry(ctx, { id, registry: opts.registry ?? registry.host, type: "secret_ref", secrets, ...(opts.ca === false ? {} : { ca_cert: pki.ca.cert }) });
+  await createRegistry(ctx, {
+    id,
+    registry: opts.registry ?? registry.host,
+    type: "secret_ref",
+    secrets,
+    ...(opts.ca === false ? {} : { ca_cert: pki.ca.cert }),
+  });
   const result = await testStoredRegistry(ctx, id);
   const json = JSON.stringify(result);
   expect(json).not.toContain(alicePassword);
@@ -100,7 +138,11 @@ describe("secret_ref credential check against a real kube-apiserver and registry
   it("valid in every cluster * covers: source secret found, auths entry matches, v2 login accepted", async () => {
     const ctx = await orgWith(["prod", "staging"]);
     const r = await check(ctx, { "*": ref("pull-good") });
-    expect(r).toMatchObject({ status: "valid", failedStep: null, summary: "source secrets accepted by the registry in all 2 clusters: prod, staging" });
+    expect(r).toMatchObject({
+      status: "valid",
+      failedStep: null,
+      summary: "source secrets accepted by the registry in all 2 clusters: prod, staging",
+    });
     expect(r.steps.filter((s) => s.step === "secret").map((s) => s.detail)).toEqual([
       `prod: ${namespace}/pull-good is kubernetes.io/dockerconfigjson; auths entry "${registry.host}" matches ${registry.host}`,
       `staging: ${namespace}/pull-good is kubernetes.io/dockerconfigjson; auths entry "${registry.host}" matches ${registry.host}`,
@@ -126,7 +168,11 @@ describe("secret_ref credential check against a real kube-apiserver and registry
 
   it.each([
     ["a missing source secret", "pull-missing", `prod: source secret ${namespace}/pull-missing not found`],
-    ["a source secret of the wrong type", "pull-opaque", `prod: source secret ${namespace}/pull-opaque is of type Opaque, not kubernetes.io/dockerconfigjson`],
+    [
+      "a source secret of the wrong type",
+      "pull-opaque",
+      `prod: source secret ${namespace}/pull-opaque is of type Opaque, not kubernetes.io/dockerconfigjson`,
+    ],
     ["no auths entry for the registry", "pull-other-host", `has no auths entry matching`],
   ])("%s is invalid at the secret step", async (_name, secret, summary) => {
     const ctx = await orgWith(["prod"]);
@@ -152,8 +198,14 @@ describe("secret_ref credential check against a real kube-apiserver and registry
   it("keys that name no registered cluster are reported; covering none is invalid", async () => {
     const ctx = await orgWith(["prod"]);
     const r = await check(ctx, { "prod-eu": ref("pull-good") });
-    expect(r).toMatchObject({ status: "invalid", failedStep: "cluster", summary: "the secrets map covers no cluster of this org" });
-    expect(r.steps).toEqual([{ step: "cluster", ok: false, ms: 0, detail: "prod-eu: no cluster of this name is registered in the org" }]);
+    expect(r).toMatchObject({
+      status: "invalid",
+      failedStep: "cluster",
+      summary: "the secrets map covers no cluster of this org",
+    });
+    expect(r.steps).toEqual([
+      { step: "cluster", ok: false, ms: 0, detail: "prod-eu: no cluster of this name is registered in the org" },
+    ]);
   });
 
   it("[finding] an all-digit host (2130706433 is 127.0.0.1) does not get the source's Docker Hub credentials: only the registry's own auths entry is used", async () => {
@@ -168,13 +220,20 @@ describe("secret_ref credential check against a real kube-apiserver and registry
     const ctx = await orgWith(["prod"], { allowed: [] });
     const r = await check(ctx, { "*": ref("pull-good") });
     expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
-    expect(r.summary).toBe(`prod: the source namespace ${namespace} is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings); ${namespace}/pull-good was not read`);
+    expect(r.summary).toBe(
+      `prod: the source namespace ${namespace} is not in this cluster's secret_ref namespaces (an admin allows it in the cluster's settings); ${namespace}/pull-good was not read`,
+    );
     expect(r.proven).toBeNull();
   });
 
   it("checks an unsaved secret_ref body from the registry dialog", async () => {
     const ctx = await orgWith(["prod"]);
-    const r = await testUnsavedRegistry(ctx, { type: "secret_ref", registry: registry.host, secrets: { "*": ref("pull-good") }, ca_cert: pki.ca.cert });
+    const r = await testUnsavedRegistry(ctx, {
+      type: "secret_ref",
+      registry: registry.host,
+      secrets: { "*": ref("pull-good") },
+      ca_cert: pki.ca.cert,
+    });
     expect(r).toMatchObject({ status: "valid" });
     expect(JSON.stringify(r)).not.toContain(alicePassword);
   });

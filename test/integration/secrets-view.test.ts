@@ -44,7 +44,13 @@ afterAll(async () => {
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const dockerconfig = (...hosts: string[]) => ({
-  ".dockerconfigjson": b64(JSON.stringify({ auths: Object.fromEntries(hosts.map((h) => [h, { username: "robot", password: canary, auth: b64(`robot:${canary}`) }])) })),
+  ".dockerconfigjson": b64(
+    JSON.stringify({
+      auths: Object.fromEntries(
+        hosts.map((h) => [h, { username: "robot", password: canary, auth: b64(`robot:${canary}`) }]),
+      ),
+    }),
+  ),
 });
 const managed = (registry: string, expiresAt?: Date) => ({
   "app.kubernetes.io/managed-by": "regcred",
@@ -52,29 +58,60 @@ const managed = (registry: string, expiresAt?: Date) => ({
   ...(expiresAt ? { "regcred.dev/expires": formatExpiryLabel(expiresAt) } : {}),
 });
 
-async function secret(namespace: string, name: string, labels: Record<string, string>, data: Record<string, string> = dockerconfig("harbor.example.com"), type = "kubernetes.io/dockerconfigjson") {
+async function secret(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  data: Record<string, string> = dockerconfig("harbor.example.com"),
+  type = "kubernetes.io/dockerconfigjson",
+) {
   await core.createNamespacedSecret({ namespace, body: { metadata: { name, labels }, type, data } });
 }
 
 async function seedCluster(): Promise<void> {
   for (const name of Object.values(ns)) await core.createNamespace({ body: { metadata: { name } } });
   const now = Date.now();
-  await secret(ns.a, `regcred-${ids.harbor}`, managed(ids.harbor, new Date(now + 30 * 24 * hour)), dockerconfig("harbor.example.com", "mirror.example.com:5000"));
-  await secret(ns.a, `regcred-${ids.ecr}`, managed(ids.ecr, new Date(now + 30 * 60_000)), dockerconfig("123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
-  await secret(ns.a, `regcred-${ids.ref}`, managed(ids.ref), { ".dockercfg": b64(JSON.stringify({ "quay.io": { auth: b64(`robot:${canary}`) } })) }, "kubernetes.io/dockercfg");
+  await secret(
+    ns.a,
+    `regcred-${ids.harbor}`,
+    managed(ids.harbor, new Date(now + 30 * 24 * hour)),
+    dockerconfig("harbor.example.com", "mirror.example.com:5000"),
+  );
+  await secret(
+    ns.a,
+    `regcred-${ids.ecr}`,
+    managed(ids.ecr, new Date(now + 30 * 60_000)),
+    dockerconfig("123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+  );
+  await secret(
+    ns.a,
+    `regcred-${ids.ref}`,
+    managed(ids.ref),
+    { ".dockercfg": b64(JSON.stringify({ "quay.io": { auth: b64(`robot:${canary}`) } })) },
+    "kubernetes.io/dockercfg",
+  );
   await secret(ns.b, `regcred-${ids.harbor}`, managed(ids.harbor, new Date(now - hour)));
   await secret(ns.b, `regcred-${ids.gone}`, managed(ids.gone, new Date(now + 30 * 24 * hour)));
   await secret(ns.c, "regcred-manual", {}, dockerconfig("ghcr.io"));
   await secret(ns.c, "other-pull-secret", {});
   await secret(ns.c, "regcred-notes", {}, { note: b64("not a pull secret") }, "Opaque");
-  await core.createNamespacedServiceAccount({ namespace: ns.a, body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-${ids.harbor}` }] } });
+  await core.createNamespacedServiceAccount({
+    namespace: ns.a,
+    body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-${ids.harbor}` }] },
+  });
   await apps.createNamespacedDeployment({
     namespace: ns.a,
     body: {
       metadata: { name: "api" },
       spec: {
         selector: { matchLabels: { app: "api" } },
-        template: { metadata: { labels: { app: "api" } }, spec: { imagePullSecrets: [{ name: `regcred-${ids.harbor}` }, { name: `regcred-${ids.ecr}` }], containers: [{ name: "api", image: "harbor.example.com/team/api:1" }] } },
+        template: {
+          metadata: { labels: { app: "api" } },
+          spec: {
+            imagePullSecrets: [{ name: `regcred-${ids.harbor}` }, { name: `regcred-${ids.ecr}` }],
+            containers: [{ name: "api", image: "harbor.example.com/team/api:1" }],
+          },
+        },
       },
     },
   });
@@ -88,14 +125,30 @@ async function orgWithClusters(opts: { down?: boolean } = {}): Promise<Ctx> {
     const closed = `https://127.0.0.1:${await freePort()}`;
     await createCluster(ctx, { name: "down", kubeconfig: adminText.replace(kube.KUBE_API_URL, closed) });
   }
-  await createRegistry(ctx, { id: ids.harbor, registry: "harbor.example.com", type: "basic", creds: { username: "robot", password: canary } });
-  await createRegistry(ctx, { id: ids.ecr, registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", type: "amazon_ecr", creds: { username: "AKIAEXAMPLE", password: canary } });
-  await createRegistry(ctx, { id: ids.ref, registry: "quay.io/acme", type: "secret_ref", secrets: { "*": { namespace: "regcred", secret: "quay-pull" } } });
+  await createRegistry(ctx, {
+    id: ids.harbor,
+    registry: "harbor.example.com",
+    type: "basic",
+    creds: { username: "robot", password: canary },
+  });
+  await createRegistry(ctx, {
+    id: ids.ecr,
+    registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    type: "amazon_ecr",
+    creds: { username: "AKIAEXAMPLE", password: canary },
+  });
+  await createRegistry(ctx, {
+    id: ids.ref,
+    registry: "quay.io/acme",
+    type: "secret_ref",
+    secrets: { "*": { namespace: "regcred", secret: "quay-pull" } },
+  });
   return ctx;
 }
 
 const mine = (view: SecretsView) => view.secrets.filter((r) => Object.values(ns).includes(r.namespace));
-const find = (view: SecretsView, namespace: string, name: string) => view.secrets.find((r) => r.namespace === namespace && r.name === name);
+const find = (view: SecretsView, namespace: string, name: string) =>
+  view.secrets.find((r) => r.namespace === namespace && r.name === name);
 
 describe("secrets view against a real kube-apiserver", () => {
   it("shows every regcred secret with the right status, hosts and references, and no credential", async () => {
@@ -122,10 +175,23 @@ describe("secrets view against a real kube-apiserver", () => {
     });
     expect(Date.parse(harbor.expires_at!) - Date.now()).toBeGreaterThan(29 * 24 * hour);
     expect(Date.now() - Date.parse(harbor.created_at!)).toBeLessThan(10 * 60_000);
-    expect(find(view, ns.a, `regcred-${ids.ecr}`)).toMatchObject({ status_reason: "less than 1 h of its credential's lifetime is left", references: { service_accounts: [], workloads: [{ kind: "Deployment", name: "api" }] } });
-    expect(find(view, ns.a, `regcred-${ids.ref}`)).toMatchObject({ type: "kubernetes.io/dockercfg", registry: { id: ids.ref, hosts: ["quay.io"] }, expires_at: null });
-    expect(find(view, ns.b, `regcred-${ids.gone}`)).toMatchObject({ registry: { id: ids.gone, exists: false }, status_reason: `registry "${ids.gone}" no longer exists in this org` });
-    expect(find(view, ns.c, "regcred-manual")).toMatchObject({ managed: false, registry: { id: "manual", exists: false, hosts: ["ghcr.io"] } });
+    expect(find(view, ns.a, `regcred-${ids.ecr}`)).toMatchObject({
+      status_reason: "less than 1 h of its credential's lifetime is left",
+      references: { service_accounts: [], workloads: [{ kind: "Deployment", name: "api" }] },
+    });
+    expect(find(view, ns.a, `regcred-${ids.ref}`)).toMatchObject({
+      type: "kubernetes.io/dockercfg",
+      registry: { id: ids.ref, hosts: ["quay.io"] },
+      expires_at: null,
+    });
+    expect(find(view, ns.b, `regcred-${ids.gone}`)).toMatchObject({
+      registry: { id: ids.gone, exists: false },
+      status_reason: `registry "${ids.gone}" no longer exists in this org`,
+    });
+    expect(find(view, ns.c, "regcred-manual")).toMatchObject({
+      managed: false,
+      registry: { id: "manual", exists: false, hosts: ["ghcr.io"] },
+    });
     expect(find(view, ns.c, "other-pull-secret")).toBeUndefined();
     expect(find(view, ns.c, "regcred-notes")).toBeUndefined();
     expect(JSON.stringify(view)).not.toContain(canary);
@@ -142,7 +208,11 @@ describe("secrets view against a real kube-apiserver", () => {
     const search = await getSecretsView(ctx, { q: `${suffix} builder` });
     expect(search.secrets.map((r) => r.name)).toEqual([`regcred-${ids.harbor}`]);
     const namespaceA = await getSecretsView(ctx, { namespace: ns.a, sort: "expires" });
-    expect(namespaceA.secrets.map((r) => r.name)).toEqual([`regcred-${ids.ecr}`, `regcred-${ids.harbor}`, `regcred-${ids.ref}`]);
+    expect(namespaceA.secrets.map((r) => r.name)).toEqual([
+      `regcred-${ids.ecr}`,
+      `regcred-${ids.harbor}`,
+      `regcred-${ids.ref}`,
+    ]);
     expect(namespaceA.counts).toMatchObject({ total: 3, valid: 2, expiring_soon: 1 });
   });
 
@@ -170,7 +240,14 @@ describe("secrets view against a real kube-apiserver", () => {
   it("one refresh sends a fixed number of all-namespace LISTs per cluster, never one per namespace", async () => {
     const ctx = await orgWithClusters();
     const requests: KubeRequestInfo[] = [];
-    const view = await getSecretsView(ctx, {}, { clientFor: (row, timeoutMs) => connect(connectionOf(keyring, row), { timeoutMs, onRequest: (r) => requests.push(r) }) });
+    const view = await getSecretsView(
+      ctx,
+      {},
+      {
+        clientFor: (row, timeoutMs) =>
+          connect(connectionOf(keyring, row), { timeoutMs, onRequest: (r) => requests.push(r) }),
+      },
+    );
     expect(mine(view)).toHaveLength(6);
     const paths = requests.map((r) => `${r.method} ${new URL(r.url).pathname}`).sort();
     // 2 secret LISTs (field and label selector), 1 ServiceAccount LIST, 7 workload kinds (one page each here).
@@ -188,11 +265,16 @@ describe("secrets view against a real kube-apiserver", () => {
         "GET /apis/batch/v1/jobs",
       ].sort(),
     );
-    const secretQueries = requests.filter((r) => r.url.includes("/secrets")).map((r) => Object.fromEntries(new URL(r.url).searchParams));
+    const secretQueries = requests
+      .filter((r) => r.url.includes("/secrets"))
+      .map((r) => Object.fromEntries(new URL(r.url).searchParams));
     expect(secretQueries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ fieldSelector: "type=kubernetes.io/dockerconfigjson" }),
-        expect.objectContaining({ labelSelector: "app.kubernetes.io/managed-by=regcred,regcred.dev/registry", fieldSelector: "type!=kubernetes.io/dockerconfigjson" }),
+        expect.objectContaining({
+          labelSelector: "app.kubernetes.io/managed-by=regcred,regcred.dev/registry",
+          fieldSelector: "type!=kubernetes.io/dockerconfigjson",
+        }),
       ]),
     );
   });

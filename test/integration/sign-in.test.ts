@@ -29,12 +29,18 @@ async function addUser(passwordHash: string | null): Promise<string> {
 /** The number of password hashes one sign-in attempt computes, and whether it succeeded. */
 async function attempt(email: string, pw: string, address = "192.0.2.10"): Promise<{ hashes: number; ok: boolean }> {
   const before = passwordHashStats.calls;
-  const ok = await signIn(database.db, { email, password: pw }, { address }).then(() => true, () => false);
+  const ok = await signIn(database.db, { email, password: pw }, { address }).then(
+    () => true,
+    () => false,
+  );
   return { hashes: passwordHashStats.calls - before, ok };
 }
 
 const codeOf = (email: string, pw: string, address: string) =>
-  signIn(database.db, { email, password: pw }, { address }).then(() => "OK", (err: { code?: string }) => err.code ?? "THROWN");
+  signIn(database.db, { email, password: pw }, { address }).then(
+    () => "OK",
+    (err: { code?: string }) => err.code ?? "THROWN",
+  );
 
 describe("[sign-in] the same work for unknown and known accounts", () => {
   it("computes exactly one password hash for an unknown email, a user without a password, a wrong and a right password", async () => {
@@ -94,4 +100,3 @@ describe("[sign-in] limits", () => {
     expect(codes).toEqual([...Array(10).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
   });
 });
-

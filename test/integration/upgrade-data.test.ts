@@ -15,7 +15,9 @@ const previousRelease = "0003_cluster_wiring_stuck_pods";
 function migrationsUpTo(tag: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-migrations-"));
   fs.mkdirSync(path.join(dir, "meta"));
-  const journal = JSON.parse(fs.readFileSync(path.join(migrations, "meta", "_journal.json"), "utf8")) as { entries: Array<{ tag: string; idx: number }> };
+  const journal = JSON.parse(fs.readFileSync(path.join(migrations, "meta", "_journal.json"), "utf8")) as {
+    entries: Array<{ tag: string; idx: number }>;
+  };
   const last = journal.entries.findIndex((e) => e.tag === tag);
   expect(last, `migration ${tag} exists`).toBeGreaterThanOrEqual(0);
   const entries = journal.entries.slice(0, last + 1);
@@ -71,10 +73,16 @@ describe("[upgrade] data written by the previous release keeps working after mig
         { org_id: "acme", invite_token_hash: "invitehash" },
         { org_id: "globex", invite_token_hash: null },
       ]);
-      const userInvites = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM users WHERE invite_token_hash IS NOT NULL`);
+      const userInvites = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM users WHERE invite_token_hash IS NOT NULL`,
+      );
       expect(userInvites[0]?.n).toBe(0);
 
-      const admins = await queryRows<{ email: string }>(db, sql`SELECT email FROM users WHERE instance_admin ORDER BY email`);
+      const admins = await queryRows<{ email: string }>(
+        db,
+        sql`SELECT email FROM users WHERE instance_admin ORDER BY email`,
+      );
       expect(admins.map((a) => a.email)).toEqual(["first@acme.test"]);
 
       const allow = await queryRows<{ org_id: string; name: string; secret_ref_namespaces: string[] }>(
@@ -87,7 +95,10 @@ describe("[upgrade] data written by the previous release keeps working after mig
         { org_id: "globex", name: "prod", secret_ref_namespaces: [] },
       ]);
 
-      const webhook = await queryRows<{ wiring: string; webhook_auth: string }>(db, sql`SELECT wiring, webhook_auth FROM cluster_sync`);
+      const webhook = await queryRows<{ wiring: string; webhook_auth: string }>(
+        db,
+        sql`SELECT wiring, webhook_auth FROM cluster_sync`,
+      );
       expect(webhook).toEqual([{ wiring: "webhook", webhook_auth: "none" }]);
     } finally {
       await database.close();

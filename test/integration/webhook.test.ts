@@ -22,7 +22,15 @@ import { ensureInstallation } from "@/lib/installation/repo";
 import { createRegistry } from "@/lib/registries/service";
 import { syncNamespaces } from "@/db/schema";
 import { forgeReview } from "../helpers/admission";
-import { decode, eventually, type Fixture, openFixture, readSecret, testScope, type TestScope } from "./controller-fixture";
+import {
+  decode,
+  eventually,
+  type Fixture,
+  openFixture,
+  readSecret,
+  testScope,
+  type TestScope,
+} from "./controller-fixture";
 
 const REGISTRY = "registry.webhook.test";
 const SECRET = "regcred-wh-private";
@@ -43,11 +51,24 @@ const pullSecrets = (pod: V1Pod) => pod.spec?.imagePullSecrets?.map((r) => r.nam
 
 /** What the controller's last pass recorded for a namespace: a workload there uses these secrets (mode none trusts only this). */
 async function known(ns: string, ...secrets: string[]): Promise<void> {
-  await f.db.insert(syncNamespaces).values({ clusterId: s.cluster.id, orgId: s.cluster.orgId, namespace: ns, syncedAt: new Date(), outcome: "ok", secrets });
+  await f.db.insert(syncNamespaces).values({
+    clusterId: s.cluster.id,
+    orgId: s.cluster.orgId,
+    namespace: ns,
+    syncedAt: new Date(),
+    outcome: "ok",
+    secrets,
+  });
 }
 
 async function startServer(): Promise<WebhookServer> {
-  return startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" }), onReview: (e) => reviews.push(e) });
+  return startWebhookServer({
+    db: f.db,
+    keyring: f.keyring,
+    dataDir,
+    settings: parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" }),
+    onReview: (e) => reviews.push(e),
+  });
 }
 
 beforeAll(async () => {
@@ -59,14 +80,25 @@ beforeAll(async () => {
   s = await testScope(f, "wh");
   await ensureClusterSync(f.db, s.cluster);
   await updateClusterSync(f.db, s.cluster.id, { wiring: "webhook" });
-  await createRegistry(s.ctx, { id: "wh-private", registry: REGISTRY, type: "basic", creds: { username: "puller", password: "s3cret-pw" } });
+  await createRegistry(s.ctx, {
+    id: "wh-private",
+    registry: REGISTRY,
+    type: "basic",
+    creds: { username: "puller", password: "s3cret-pw" },
+  });
   await createRegistry(s.ctx, { id: "wh-hub", registry: "docker.io", type: "public" });
   server = await startServer();
   firstCa = server.endpoint.caPem;
 
   const installation = await ensureInstallation(f.db);
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({ ok: true, value: "created" });
-  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({ ok: true, value: "unchanged" });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({
+    ok: true,
+    value: "created",
+  });
+  expect(await registerWebhook(f.keyring, s.cluster, server.endpoint, installation)).toEqual({
+    ok: true,
+    value: "unchanged",
+  });
   // The API server picks up new webhook configurations from an informer: wait until it calls this one.
   const probe = await s.namespace("probe");
   await eventually(async () => {
@@ -86,10 +118,16 @@ afterAll(async () => {
 describe("webhook wiring mode against a real kube-apiserver", () => {
   it("registers a MutatingWebhookConfiguration with the CA bundle, failing open, dry-run aware", async () => {
     const stored = await admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) });
-    expect(stored.metadata?.labels).toMatchObject({ "regcred.dev/installation": await ensureInstallation(f.db), "regcred.dev/org": s.cluster.orgId });
+    expect(stored.metadata?.labels).toMatchObject({
+      "regcred.dev/installation": await ensureInstallation(f.db),
+      "regcred.dev/org": s.cluster.orgId,
+    });
     const hook = stored.webhooks?.[0];
     expect(hook).toMatchObject({
-      clientConfig: { url: `${server!.endpoint.url}/mutate/${s.cluster.id}`, caBundle: Buffer.from(server!.endpoint.caPem).toString("base64") },
+      clientConfig: {
+        url: `${server!.endpoint.url}/mutate/${s.cluster.id}`,
+        caBundle: Buffer.from(server!.endpoint.caPem).toString("base64"),
+      },
       failurePolicy: "Ignore",
       sideEffects: "NoneOnDryRun",
       timeoutSeconds: 10,
@@ -98,7 +136,11 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     });
     expect(hook?.namespaceSelector?.matchExpressions).toEqual(
       expect.arrayContaining([
-        { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-node-lease", "kube-public", "kube-system"] },
+        {
+          key: "kubernetes.io/metadata.name",
+          operator: "NotIn",
+          values: ["kube-node-lease", "kube-public", "kube-system"],
+        },
         { key: "regcred.dev/ignore", operator: "NotIn", values: ["true"] },
         { key: "regcred-test", operator: "In", values: [s.label] },
       ]),
@@ -108,20 +150,38 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
   it("a Pod created directly gets imagePullSecrets from the webhook, and its secret exists first", async () => {
     const ns = await s.namespace("direct");
     await known(ns, SECRET);
-    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { initContainers: [{ name: "init", image: "busybox" }] }) });
+    const created = await f.core.createNamespacedPod({
+      namespace: ns,
+      body: podBody(`${REGISTRY}/team/app:1`, { initContainers: [{ name: "init", image: "busybox" }] }),
+    });
     expect(pullSecrets(created)).toEqual([SECRET]);
     const stored = await f.core.readNamespacedPod({ namespace: ns, name: created.metadata!.name! });
     expect(pullSecrets(stored)).toEqual([SECRET]);
 
     const secret = await readSecret(f, ns, SECRET);
     expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
-    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/registry": "wh-private", "app.kubernetes.io/managed-by": "regcred", "regcred.dev/environment": `${s.cluster.name}.${ns}` });
-    expect(secret?.metadata?.labels).toMatchObject({ "regcred.dev/installation": await ensureInstallation(f.db), "regcred.dev/org": s.cluster.orgId });
+    expect(secret?.metadata?.labels).toMatchObject({
+      "regcred.dev/registry": "wh-private",
+      "app.kubernetes.io/managed-by": "regcred",
+      "regcred.dev/environment": `${s.cluster.name}.${ns}`,
+    });
+    expect(secret?.metadata?.labels).toMatchObject({
+      "regcred.dev/installation": await ensureInstallation(f.db),
+      "regcred.dev/org": s.cluster.orgId,
+    });
     expect(secret?.metadata?.annotations).toMatchObject({ "argocd.argoproj.io/compare-options": "IgnoreExtraneous" });
     expect(JSON.parse(decode(secret?.data?.[".dockerconfigjson"]))).toEqual({
-      auths: { [REGISTRY]: { username: "puller", password: "s3cret-pw", auth: Buffer.from("puller:s3cret-pw").toString("base64") } },
+      auths: {
+        [REGISTRY]: {
+          username: "puller",
+          password: "s3cret-pw",
+          auth: Buffer.from("puller:s3cret-pw").toString("base64"),
+        },
+      },
     });
-    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "ensured", patched: true, dryRun: false }]);
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([
+      { outcome: "ensured", patched: true, dryRun: false },
+    ]);
     expect(reviews.find((r) => r.namespace === ns)!.ms).toBeLessThan(8_000);
 
     const again = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:2`) });
@@ -130,11 +190,17 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("a dry-run create gets the patch in its response but nothing is written", async () => {
     const ns = await s.namespace("dry");
-    const answer = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`), dryRun: "All" });
+    const answer = await f.core.createNamespacedPod({
+      namespace: ns,
+      body: podBody(`${REGISTRY}/team/app:1`),
+      dryRun: "All",
+    });
     expect(pullSecrets(answer)).toEqual([SECRET]);
     expect(await readSecret(f, ns, SECRET)).toBeNull();
     expect((await f.core.listNamespacedPod({ namespace: ns })).items).toEqual([]);
-    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "dry-run", patched: true, dryRun: true }]);
+    expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([
+      { outcome: "dry-run", patched: true, dryRun: true },
+    ]);
   });
 
   it("leaves a Pod alone when no private registry matches its images", async () => {
@@ -144,20 +210,29 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     expect(unmatched.spec?.imagePullSecrets).toBeUndefined();
     expect(hub.spec?.imagePullSecrets).toBeUndefined();
     expect(await readSecret(f, ns, SECRET)).toBeNull();
-    expect(reviews.filter((r) => r.namespace === ns).map((r) => r.outcome)).toEqual(["no-matching-registry", "no-matching-registry"]);
+    expect(reviews.filter((r) => r.namespace === ns).map((r) => r.outcome)).toEqual([
+      "no-matching-registry",
+      "no-matching-registry",
+    ]);
   });
 
   it("keeps a pull secret the Pod already lists and appends its own", async () => {
     const ns = await s.namespace("foreign");
     await known(ns, SECRET);
-    const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`, { imagePullSecrets: [{ name: "foreign" }] }) });
+    const created = await f.core.createNamespacedPod({
+      namespace: ns,
+      body: podBody(`${REGISTRY}/team/app:1`, { imagePullSecrets: [{ name: "foreign" }] }),
+    });
     expect(pullSecrets(created)).toEqual(["foreign", SECRET]);
     expect(await readSecret(f, ns, SECRET)).not.toBeNull();
   });
 
   it("does not reference or overwrite a same-named secret Regcred does not manage", async () => {
     const ns = await s.namespace("taken");
-    await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: SECRET }, type: "Opaque", stringData: { note: "hand-made" } } });
+    await f.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: SECRET }, type: "Opaque", stringData: { note: "hand-made" } },
+    });
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
     expect(created.spec?.imagePullSecrets).toBeUndefined();
     const secret = await readSecret(f, ns, SECRET);
@@ -167,15 +242,32 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("[ownership] does not reference or overwrite another Regcred installation's secret of the same name", async () => {
     const ns = await s.namespace("other-install");
-    const labels = { "app.kubernetes.io/managed-by": "regcred", "regcred.dev/registry": "wh-private", "regcred.dev/installation": "zzzzzzzzzz", "regcred.dev/org": s.cluster.orgId };
-    await f.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: SECRET, labels }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": '{"auths":{}}' } } });
+    const labels = {
+      "app.kubernetes.io/managed-by": "regcred",
+      "regcred.dev/registry": "wh-private",
+      "regcred.dev/installation": "zzzzzzzzzz",
+      "regcred.dev/org": s.cluster.orgId,
+    };
+    await f.core.createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: { name: SECRET, labels },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": '{"auths":{}}' },
+      },
+    });
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
     expect(created.spec?.imagePullSecrets).toBeUndefined();
     expect(decode((await readSecret(f, ns, SECRET))?.data?.[".dockerconfigjson"])).toBe('{"auths":{}}');
   });
 
   it("still references a secret whose credentials are unavailable, for the controller to create later", async () => {
-    await createRegistry(s.ctx, { id: "wh-copied", registry: "copied.webhook.test", type: "secret_ref", secrets: { "*": { namespace: s.home, secret: "missing-source" } } });
+    await createRegistry(s.ctx, {
+      id: "wh-copied",
+      registry: "copied.webhook.test",
+      type: "secret_ref",
+      secrets: { "*": { namespace: s.home, secret: "missing-source" } },
+    });
     const ns = await s.namespace("held");
     await known(ns, "regcred-wh-copied");
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody("copied.webhook.test/app:1") });
@@ -186,7 +278,10 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("is not called for namespaces that opted out with regcred.dev/ignore=true", async () => {
     const ns = await s.namespace("ignored");
-    await f.core.patchNamespace({ name: ns, body: [{ op: "add", path: "/metadata/labels/regcred.dev~1ignore", value: "true" }] });
+    await f.core.patchNamespace({
+      name: ns,
+      body: [{ op: "add", path: "/metadata/labels/regcred.dev~1ignore", value: "true" }],
+    });
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
     expect(created.spec?.imagePullSecrets).toBeUndefined();
     expect(reviews.some((r) => r.namespace === ns)).toBe(false);
@@ -194,12 +289,26 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("answers within its budget with the patch while the secret is still being written", async () => {
     const real = clientForCluster(f.keyring, s.cluster, { timeoutMs: 10_000 });
-    const slowClient: KubeClient = { ...real, getSecret: async (ns, name) => (await sleep(3_000), real.getSecret(ns, name)) };
+    const slowClient: KubeClient = {
+      ...real,
+      getSecret: async (ns, name) => (await sleep(3_000), real.getSecret(ns, name)),
+    };
     const slowReviews: ReviewEvent[] = [];
     const settings = parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" });
-    const slow = await startWebhookServer({ db: f.db, keyring: f.keyring, dataDir, settings, budgetMs: 400, clientFor: () => slowClient, onReview: (e) => slowReviews.push(e) });
+    const slow = await startWebhookServer({
+      db: f.db,
+      keyring: f.keyring,
+      dataDir,
+      settings,
+      budgetMs: 400,
+      clientFor: () => slowClient,
+      onReview: (e) => slowReviews.push(e),
+    });
     try {
-      expect(await registerWebhook(f.keyring, s.cluster, slow.endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "updated" });
+      expect(await registerWebhook(f.keyring, s.cluster, slow.endpoint, await ensureInstallation(f.db))).toEqual({
+        ok: true,
+        value: "updated",
+      });
       const probe = await s.namespace("slowprobe");
       await eventually(async () => {
         await f.core.createNamespacedPod({ namespace: probe, body: podBody("busybox"), dryRun: "All" });
@@ -215,7 +324,10 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
       expect(slowReviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "timeout", patched: true }]);
       await eventually(() => readSecret(f, ns, SECRET), "the secret written after the answer");
     } finally {
-      expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "updated" });
+      expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint, await ensureInstallation(f.db))).toEqual({
+        ok: true,
+        value: "updated",
+      });
       await slow.close();
     }
   });
@@ -256,9 +368,13 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("is removed when the cluster leaves webhook mode", async () => {
     const endpoint = server!.endpoint;
-    expect(await syncWebhookRegistration(f.keyring, s.cluster, "serviceaccount", endpoint, await ensureInstallation(f.db))).toEqual({ ok: true, value: "deleted" });
+    expect(
+      await syncWebhookRegistration(f.keyring, s.cluster, "serviceaccount", endpoint, await ensureInstallation(f.db)),
+    ).toEqual({ ok: true, value: "deleted" });
     expect(await unregisterWebhook(f.keyring, s.cluster)).toEqual({ ok: true, value: "absent" });
-    await expect(admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) })).rejects.toMatchObject({ code: 404 });
+    await expect(
+      admission.readMutatingWebhookConfiguration({ name: webhookConfigurationName(s.cluster.id) }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 
   it("the per-cluster hook registers in webhook mode and removes the configuration otherwise", async () => {

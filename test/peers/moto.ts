@@ -4,7 +4,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, GetUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  GetUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { freePort, type Peer, sleep, startProcess } from "./process";
 
 export type AwsKeys = { accessKeyId: string; secretAccessKey: string };
@@ -37,7 +45,10 @@ function motoServerBin(): string {
   const root = path.join(os.homedir(), ".cache/regcred/moto");
   const versions = existsSync(root) ? readdirSync(root).sort().reverse() : [];
   const bin = versions.map((v) => path.join(root, v, "venv/bin/moto_server")).find((p) => existsSync(p));
-  if (!bin) throw new Error(`moto_server not found under ${root}/*/venv/bin: run REGCRED_INSTALL_STEPS=moto scripts/peers/install.sh, or set MOTO_URL`);
+  if (!bin)
+    throw new Error(
+      `moto_server not found under ${root}/*/venv/bin: run REGCRED_INSTALL_STEPS=moto scripts/peers/install.sh, or set MOTO_URL`,
+    );
   return bin;
 }
 
@@ -51,7 +62,14 @@ export async function ensureMoto(): Promise<MotoPeer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-moto-"));
-  const peer = await startProcess({ name: "moto_server", cmd: motoServerBin(), args: ["-H", "127.0.0.1", "-p", String(port)], logFile: path.join(dir, "moto.log"), ready: () => motoAnswers(url), timeoutMs: 60_000 }).catch(async (err: unknown) => {
+  const peer = await startProcess({
+    name: "moto_server",
+    cmd: motoServerBin(),
+    args: ["-H", "127.0.0.1", "-p", String(port)],
+    logFile: path.join(dir, "moto.log"),
+    ready: () => motoAnswers(url),
+    timeoutMs: 60_000,
+  }).catch(async (err: unknown) => {
     await rm(dir, { recursive: true, force: true });
     throw err;
   });
@@ -62,12 +80,17 @@ export async function ensureMoto(): Promise<MotoPeer> {
   return { url, started: peer, stop };
 }
 
-const iamFor = (url: string, keys: AwsKeys) => new IAMClient({ region, endpoint: url, credentials: keys, maxAttempts: 1 });
+const iamFor = (url: string, keys: AwsKeys) =>
+  new IAMClient({ region, endpoint: url, credentials: keys, maxAttempts: 1 });
 
 /** Moto's model dump is readable without AWS auth; it holds access keys with their secrets. */
 async function findAccessKey(url: string, userName: string): Promise<AwsKeys | null> {
   const res = await fetch(`${url}/moto-api/data.json`);
-  const data = (await res.json()) as { iam?: { AccessKey?: Array<{ user_name: string; access_key_id: string; secret_access_key: string; status: string }> } };
+  const data = (await res.json()) as {
+    iam?: {
+      AccessKey?: Array<{ user_name: string; access_key_id: string; secret_access_key: string; status: string }>;
+    };
+  };
   const key = data.iam?.AccessKey?.find((k) => k.user_name === userName && k.status === "Active");
   return key ? { accessKeyId: key.access_key_id, secretAccessKey: key.secret_access_key } : null;
 }
@@ -95,8 +118,13 @@ const ignoreExists = (err: unknown) => {
 async function createAdmin(url: string): Promise<void> {
   const iam = iamFor(url, bootstrapKeys);
   await iam.send(new CreateUserCommand({ UserName: adminUser })).catch(ignoreExists);
-  const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-  await iam.send(new PutUserPolicyCommand({ UserName: adminUser, PolicyName: "regcred-test-admin-all", PolicyDocument: policy }));
+  const policy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+  });
+  await iam.send(
+    new PutUserPolicyCommand({ UserName: adminUser, PolicyName: "regcred-test-admin-all", PolicyDocument: policy }),
+  );
   await iam.send(new CreateAccessKeyCommand({ UserName: adminUser }));
 }
 
@@ -131,7 +159,11 @@ async function adminKeys(url: string): Promise<AwsKeys> {
   throw new Error(`could not create the moto admin user: ${String(lastError)}`);
 }
 
-async function createUser(iam: IAMClient, userName: string, policyArn: string | null): Promise<AwsKeys & { userName: string }> {
+async function createUser(
+  iam: IAMClient,
+  userName: string,
+  policyArn: string | null,
+): Promise<AwsKeys & { userName: string }> {
   await iam.send(new CreateUserCommand({ UserName: userName }));
   if (policyArn) await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }));
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
@@ -145,8 +177,13 @@ async function createUser(iam: IAMClient, userName: string, policyArn: string | 
 export async function setupEcrIdentities(url: string): Promise<EcrIdentities> {
   const iam = iamFor(url, await adminKeys(url));
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }] });
-  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: `regcred-ecr-all-${suffix}`, PolicyDocument: document }));
+  const document = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }],
+  });
+  const { Policy } = await iam.send(
+    new CreatePolicyCommand({ PolicyName: `regcred-ecr-all-${suffix}`, PolicyDocument: document }),
+  );
   const ecrUser = await createUser(iam, `regcred-ecr-${suffix}`, Policy!.Arn!);
   const noPolicyUser = await createUser(iam, `regcred-noperm-${suffix}`, null);
   await resetAuth(url, 0);

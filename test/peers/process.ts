@@ -53,7 +53,10 @@ type StartOptions = {
 export async function startProcess(opts: StartOptions): Promise<Peer> {
   installExitHook();
   const fd = openSync(opts.logFile, "a");
-  const child = spawn(opts.cmd, opts.args, { env: (opts.env ?? process.env) as NodeJS.ProcessEnv, stdio: ["ignore", fd, fd] });
+  const child = spawn(opts.cmd, opts.args, {
+    env: (opts.env ?? process.env) as NodeJS.ProcessEnv,
+    stdio: ["ignore", fd, fd],
+  });
   closeSync(fd);
   running.add(child);
   let exited: string | null = null;
@@ -84,7 +87,9 @@ export async function startProcess(opts: StartOptions): Promise<Peer> {
     if (await opts.ready().catch(() => false)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${opts.name} not ready after ${opts.timeoutMs ?? 30_000} ms; log ${opts.logFile}:\n${tailOf(opts.logFile)}`);
+      throw new Error(
+        `${opts.name} not ready after ${opts.timeoutMs ?? 30_000} ms; log ${opts.logFile}:\n${tailOf(opts.logFile)}`,
+      );
     }
     await sleep(150);
   }

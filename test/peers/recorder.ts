@@ -30,7 +30,11 @@ export type RecorderOptions = {
   reply?: (req: Recorded) => RecorderReply;
 };
 
-const basicChallenge: RecorderReply = { status: 401, headers: { "www-authenticate": 'Basic realm="recorder"' }, body: { errors: [{ code: "UNAUTHORIZED" }] } };
+const basicChallenge: RecorderReply = {
+  status: 401,
+  headers: { "www-authenticate": 'Basic realm="recorder"' },
+  body: { errors: [{ code: "UNAUTHORIZED" }] },
+};
 
 function decode(authorization: string): string {
   const m = /^Basic\s+(\S+)$/i.exec(authorization);
@@ -43,13 +47,20 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recorde
   let connections = 0;
   const sockets = new Set<Socket>();
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const seen: Recorded = { method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization ?? null, host: req.headers.host ?? null };
+    const seen: Recorded = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      authorization: req.headers.authorization ?? null,
+      host: req.headers.host ?? null,
+    };
     requests.push(seen);
     const answer = opts.reply?.(seen) ?? basicChallenge;
     res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
     res.end(JSON.stringify(answer.body ?? {}));
   };
-  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : http.createServer(handler);
   // Counted on the TCP listener, so a refused TLS handshake still shows that a connection was made.
   server.on("connection", (socket: Socket) => {
     connections += 1;

@@ -15,8 +15,12 @@ export type RegistryPeer = Peer & { host: string; port: number; url: string };
 
 /** Debian's docker-registry (distribution 2.8): REGISTRY_BIN, else the path scripts/peers/install.sh uses. */
 export function registryBin(): string {
-  const bin = process.env.REGISTRY_BIN || path.join(os.homedir(), ".cache/regcred/docker-registry/root/usr/bin/docker-registry");
-  if (!existsSync(bin)) throw new Error(`docker-registry not found at ${bin}: run REGCRED_INSTALL_STEPS=registry scripts/peers/install.sh or set REGISTRY_BIN`);
+  const bin =
+    process.env.REGISTRY_BIN || path.join(os.homedir(), ".cache/regcred/docker-registry/root/usr/bin/docker-registry");
+  if (!existsSync(bin))
+    throw new Error(
+      `docker-registry not found at ${bin}: run REGCRED_INSTALL_STEPS=registry scripts/peers/install.sh or set REGISTRY_BIN`,
+    );
   return bin;
 }
 
@@ -29,16 +33,24 @@ export function htpasswd(users: Record<string, string>): string {
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.get({ host: "127.0.0.1", port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
+    const req = https.get(
+      { host: "127.0.0.1", port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 },
+      (res) => {
+        res.resume();
+        resolve(true);
+      },
+    );
     req.once("error", () => resolve(false));
     req.once("timeout", () => req.destroy());
   });
 }
 
-async function writeConfig(dir: string, port: number, tls: { certPath: string; keyPath: string }, auth: RegistryAuth): Promise<string> {
+async function writeConfig(
+  dir: string,
+  port: number,
+  tls: { certPath: string; keyPath: string },
+  auth: RegistryAuth,
+): Promise<string> {
   let authConfig: Record<string, unknown>;
   if ("htpasswd" in auth) {
     const file = path.join(dir, "htpasswd");
@@ -46,13 +58,19 @@ async function writeConfig(dir: string, port: number, tls: { certPath: string; k
     authConfig = { htpasswd: { realm: "regcred-test", path: file } };
   } else {
     const t = auth.token;
-    authConfig = { token: { realm: t.realm, service: t.service, issuer: t.issuer, rootcertbundle: t.rootCertBundlePath } };
+    authConfig = {
+      token: { realm: t.realm, service: t.service, issuer: t.issuer, rootcertbundle: t.rootCertBundlePath },
+    };
   }
   const config = {
     version: "0.1",
     log: { level: "warn", accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: path.join(dir, "data") }, delete: { enabled: true } },
-    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString("hex"), tls: { certificate: tls.certPath, key: tls.keyPath } },
+    http: {
+      addr: `127.0.0.1:${port}`,
+      secret: randomBytes(16).toString("hex"),
+      tls: { certificate: tls.certPath, key: tls.keyPath },
+    },
     auth: authConfig,
   };
   const file = path.join(dir, "config.yml");
@@ -62,7 +80,11 @@ async function writeConfig(dir: string, port: number, tls: { certPath: string; k
 }
 
 /** Starts a registry on a free 127.0.0.1 port serving TLS with the given certificate; retries once on a port clash. */
-export async function startRegistry(opts: { name?: string; tls: { certPath: string; keyPath: string }; auth: RegistryAuth }): Promise<RegistryPeer> {
+export async function startRegistry(opts: {
+  name?: string;
+  tls: { certPath: string; keyPath: string };
+  auth: RegistryAuth;
+}): Promise<RegistryPeer> {
   const bin = registryBin();
   const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-registry-"));
   let lastError: unknown;

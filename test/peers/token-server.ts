@@ -22,21 +22,40 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
 
 /** "repository:team/app:pull,push" → access entries (the registry's own scope grammar). */
 function parseScopes(scopes: string[]): Access[] {
-  return scopes.flatMap((s) => s.split(" ")).filter(Boolean).flatMap((s) => {
-    const parts = s.split(":");
-    if (parts.length < 3) return [];
-    const actions = parts.pop()!.split(",").filter(Boolean);
-    const [type, ...name] = parts;
-    return [{ type: type!, name: name.join(":"), actions }];
-  });
+  return scopes
+    .flatMap((s) => s.split(" "))
+    .filter(Boolean)
+    .flatMap((s) => {
+      const parts = s.split(":");
+      if (parts.length < 3) return [];
+      const actions = parts.pop()!.split(",").filter(Boolean);
+      const [type, ...name] = parts;
+      return [{ type: type!, name: name.join(":"), actions }];
+    });
 }
 
 /** RS256 JWT with an x5c chain and a string aud, which distribution 2.8's token auth requires. */
-export function signRegistryToken(opts: TokenServerOptions, subject: string, access: Access[], ttlSeconds = 300): string {
+export function signRegistryToken(
+  opts: TokenServerOptions,
+  subject: string,
+  access: Access[],
+  ttlSeconds = 300,
+): string {
   const now = Math.floor(Date.now() / 1000);
   const x5c = opts.signer.chain.map((pem) => new X509Certificate(pem).raw.toString("base64"));
   const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", x5c }));
-  const claims = b64url(JSON.stringify({ iss: opts.issuer, sub: subject, aud: opts.service, exp: now + ttlSeconds, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+  const claims = b64url(
+    JSON.stringify({
+      iss: opts.issuer,
+      sub: subject,
+      aud: opts.service,
+      exp: now + ttlSeconds,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access,
+    }),
+  );
   const signature = sign("RSA-SHA256", Buffer.from(`${header}.${claims}`), opts.signer.key);
   return `${header}.${claims}.${b64url(signature)}`;
 }
@@ -61,9 +80,11 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       res.end(JSON.stringify(body));
     };
     if (url.pathname !== "/token") return reply(404, { errors: [{ code: "NOT_FOUND" }] });
-    if (url.searchParams.get("service") !== opts.service) return reply(400, { errors: [{ code: "UNSUPPORTED", message: "unknown service" }] });
+    if (url.searchParams.get("service") !== opts.service)
+      return reply(400, { errors: [{ code: "UNSUPPORTED", message: "unknown service" }] });
     const who = basicUser(req.headers.authorization);
-    const ok = who === null ? opts.allowAnonymous === true : who !== "malformed" && opts.users[who.user] === who.password;
+    const ok =
+      who === null ? opts.allowAnonymous === true : who !== "malformed" && opts.users[who.user] === who.password;
     if (!ok) {
       refused += 1;
       res.setHeader("www-authenticate", 'Basic realm="regcred-test-token"');
@@ -74,7 +95,9 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     const token = signRegistryToken(opts, subject, parseScopes(url.searchParams.getAll("scope")));
     reply(200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
   };
-  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : http.createServer(handler);
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);

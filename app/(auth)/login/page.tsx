@@ -12,7 +12,9 @@ export default async function LoginPage() {
       <section className="card auth-card stack">
         <div>
           <h1>Sign in to Regcred</h1>
-          <p className="muted" style={{ margin: "4px 0 0" }}>Registry credentials for your Kubernetes workloads.</p>
+          <p className="muted" style={{ margin: "4px 0 0" }}>
+            Registry credentials for your Kubernetes workloads.
+          </p>
         </div>
         <SignInForm />
       </section>

@@ -8,10 +8,21 @@ export const metadata: Metadata = { title: "Audit log" };
 
 function filtersOf(search: Record<string, string | string[] | undefined>): AuditFilters {
   const pick = (name: keyof AuditFilters) => (typeof search[name] === "string" ? search[name] : "");
-  return { ...noAuditFilters, action: pick("action"), actor: pick("actor"), target: pick("target"), since: pick("since"), until: pick("until") };
+  return {
+    ...noAuditFilters,
+    action: pick("action"),
+    actor: pick("actor"),
+    target: pick("target"),
+    since: pick("since"),
+    until: pick("until"),
+  };
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireActor();
   if (!roleAtLeast(actor.role, "admin")) {
     return (

@@ -7,9 +7,19 @@ import { filtersFromSearch } from "@/lib/secrets/url";
 
 export const metadata: Metadata = { title: "Secrets" };
 
-export default async function SecretsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SecretsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireActor();
   const { database, keyring } = await runtime();
   const clusters = await listClusters({ db: database.db, keyring, actor });
-  return <SecretsScreen orgId={actor.orgId} clusterCount={clusters.length} initialFilters={filtersFromSearch(await searchParams)} />;
+  return (
+    <SecretsScreen
+      orgId={actor.orgId}
+      clusterCount={clusters.length}
+      initialFilters={filtersFromSearch(await searchParams)}
+    />
+  );
 }

@@ -14,7 +14,9 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requireActor();
   const { database } = await runtime();
-  const orgsPanel = (await isInstanceAdmin(database.db, actor.userId)) ? <OrgsPanel initial={await listAllOrgs(database.db, actor)} /> : null;
+  const orgsPanel = (await isInstanceAdmin(database.db, actor.userId)) ? (
+    <OrgsPanel initial={await listAllOrgs(database.db, actor)} />
+  ) : null;
   const head = (
     <header className="page-head">
       <div>
@@ -30,7 +32,8 @@ export default async function SettingsPage() {
         <section className="card" aria-labelledby="settings-admin-only">
           <h2 id="settings-admin-only">Settings need the admin role</h2>
           <p className="muted" style={{ margin: 0 }}>
-            You are signed in as <strong>{actor.role}</strong>. Ask an admin of {actor.orgId} to change your role, or to create the API token or invite you need.
+            You are signed in as <strong>{actor.role}</strong>. Ask an admin of {actor.orgId} to change your role, or to
+            create the API token or invite you need.
           </p>
         </section>
         {orgsPanel}

@@ -5,4 +5,7 @@ import { createOrg, listOrgs } from "@/lib/orgs/service";
 
 export const GET = api(async (ctx) => NextResponse.json(await listOrgs(ctx.db, ctx.actor)), authenticateCaller);
 
-export const POST = api(async (ctx) => NextResponse.json(await createOrg(ctx.db, ctx.actor, await readJson(ctx.req)), { status: 201 }), authenticateCaller);
+export const POST = api(
+  async (ctx) => NextResponse.json(await createOrg(ctx.db, ctx.actor, await readJson(ctx.req)), { status: 201 }),
+  authenticateCaller,
+);

@@ -29,13 +29,27 @@ export type AdmitResult = {
   ops: JsonPatchOp[];
   warnings: string[];
   /** Why nothing was added, or how ensuring the secrets went. */
-  outcome: "not-a-pod-create" | "unknown-cluster" | "unauthenticated" | "rate-limited" | "not-webhook-mode" | "no-matching-registry" | "timeout" | EnsureOutcome["outcome"];
+  outcome:
+    | "not-a-pod-create"
+    | "unknown-cluster"
+    | "unauthenticated"
+    | "rate-limited"
+    | "not-webhook-mode"
+    | "no-matching-registry"
+    | "timeout"
+    | EnsureOutcome["outcome"];
 };
 
 /** The cluster a review is for, as stored; the caller was authenticated against `sync`. */
 export type AdmitTarget = { cluster: ClusterRow; sync: ClusterSyncRow; trust: "trusted" | "untrusted" };
 
-type Plan = { cluster: ClusterRow; environmentLabel: string | null; pod: WorkloadImages; needed: RegistryRow[]; rows: RegistryRow[] };
+type Plan = {
+  cluster: ClusterRow;
+  environmentLabel: string | null;
+  pod: WorkloadImages;
+  needed: RegistryRow[];
+  rows: RegistryRow[];
+};
 
 async function planPod(db: Db, target: AdmitTarget, pod: Pod): Promise<Plan | AdmitResult["outcome"]> {
   const { cluster, sync } = target;
@@ -56,8 +70,12 @@ type Raced<T> = { done: true; value: T } | { done: false };
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<Raced<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Raced<T>>((resolve) => (timer = setTimeout(() => resolve({ done: false }), Math.max(0, ms))));
-  return Promise.race([work.then((value) => ({ done: true as const, value })), late]).finally(() => clearTimeout(timer));
+  const late = new Promise<Raced<T>>(
+    (resolve) => (timer = setTimeout(() => resolve({ done: false }), Math.max(0, ms))),
+  );
+  return Promise.race([work.then((value) => ({ done: true as const, value })), late]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /**
@@ -80,12 +98,35 @@ export async function admitPod(deps: AdmitDeps, target: AdmitTarget, request: Po
   const writable = target.trust === "trusted" ? "all" : await knownSecretsIn(deps.db, clusterId, request.namespace);
   const owner = { installation: await ensureInstallation(deps.db), org: plan.cluster.orgId };
   const ensuring = ensurePullSecrets(
-    { keyring: deps.keyring, client: deps.clientFor(plan.cluster), now: deps.now, timeoutMs: deps.budgetMs, ecrEndpoint: deps.ecrEndpoint },
-    { cluster: plan.cluster, scope: scopeOf(plan.cluster), environmentLabel: plan.environmentLabel, namespace: request.namespace, pod: plan.pod, rows: plan.rows, needed: plan.needed, dryRun: request.dryRun, writable, owner },
+    {
+      keyring: deps.keyring,
+      client: deps.clientFor(plan.cluster),
+      now: deps.now,
+      timeoutMs: deps.budgetMs,
+      ecrEndpoint: deps.ecrEndpoint,
+    },
+    {
+      cluster: plan.cluster,
+      scope: scopeOf(plan.cluster),
+      environmentLabel: plan.environmentLabel,
+      namespace: request.namespace,
+      pod: plan.pod,
+      rows: plan.rows,
+      needed: plan.needed,
+      dryRun: request.dryRun,
+      writable,
+      owner,
+    },
   );
   const ensured = await withDeadline(ensuring, deps.budgetMs - (Date.now() - started));
   if (!ensured.done) {
-    ensuring.catch((err: unknown) => log.error("webhook: ensuring pull secrets failed", { cluster: clusterId, namespace: request.namespace, ...describeError(err) }));
+    ensuring.catch((err: unknown) =>
+      log.error("webhook: ensuring pull secrets failed", {
+        cluster: clusterId,
+        namespace: request.namespace,
+        ...describeError(err),
+      }),
+    );
     return { ops: pullSecretPatch(pod.spec, names).ops, warnings: [], outcome: "timeout" };
   }
   const { ops } = pullSecretPatch(pod.spec, ensured.value.reference);

@@ -8,13 +8,22 @@ import { type Keyring, open, seal } from "@/lib/crypto/secret-box";
 /** What the caller of POST /mutate/<clusterId> presented. */
 export type CallerCredentials = { bearer: string | null; certificate: X509Certificate | null };
 /** A cluster's webhook caller settings, as stored in cluster_sync. */
-export type CallerSettings = { clusterId: string; orgId: string; webhookAuth: WebhookAuthMode; webhookClientCa: string | null; webhookTokenSealed: string | null };
+export type CallerSettings = {
+  clusterId: string;
+  orgId: string;
+  webhookAuth: WebhookAuthMode;
+  webhookClientCa: string | null;
+  webhookTokenSealed: string | null;
+};
 /** `trusted`: the caller proved it is the cluster's API server (mtls, token); `untrusted`: mode none, anyone may have sent it. */
 export type CallerDecision = { ok: true; trust: "trusted" | "untrusted" } | { ok: false; reason: string };
 
-
 /** A new bearer token for a cluster's API server (256 bits), and its sealed form for cluster_sync. */
-export function generateWebhookToken(keyring: Keyring, orgId: string, clusterId: string): { token: string; sealed: string } {
+export function generateWebhookToken(
+  keyring: Keyring,
+  orgId: string,
+  clusterId: string,
+): { token: string; sealed: string } {
   const token = `rcwh_${randomBytes(32).toString("base64url")}`;
   return { token, sealed: seal(keyring, token, webhookTokenAad(orgId, clusterId)) };
 }
@@ -52,17 +61,26 @@ function tokenMatches(keyring: Keyring, settings: CallerSettings, presented: str
 }
 
 /** Decides whether a review for this cluster comes from its API server; the reason never echoes what was presented. */
-export function authenticateCaller(keyring: Keyring, settings: CallerSettings, creds: CallerCredentials, now = new Date()): CallerDecision {
+export function authenticateCaller(
+  keyring: Keyring,
+  settings: CallerSettings,
+  creds: CallerCredentials,
+  now = new Date(),
+): CallerDecision {
   switch (settings.webhookAuth) {
     case "none":
       return { ok: true, trust: "untrusted" };
     case "token":
       if (!settings.webhookTokenSealed) return { ok: false, reason: "no webhook token is set for this cluster" };
       if (!creds.bearer) return { ok: false, reason: "no bearer token was presented" };
-      return tokenMatches(keyring, settings, creds.bearer) ? { ok: true, trust: "trusted" } : { ok: false, reason: "the bearer token does not match" };
+      return tokenMatches(keyring, settings, creds.bearer)
+        ? { ok: true, trust: "trusted" }
+        : { ok: false, reason: "the bearer token does not match" };
     case "mtls":
       if (!settings.webhookClientCa) return { ok: false, reason: "no client CA is set for this cluster" };
       if (!creds.certificate) return { ok: false, reason: "no client certificate was presented" };
-      return verifiedBy(creds.certificate, settings.webhookClientCa, now) ? { ok: true, trust: "trusted" } : { ok: false, reason: "the client certificate is not signed by the cluster's client CA" };
+      return verifiedBy(creds.certificate, settings.webhookClientCa, now)
+        ? { ok: true, trust: "trusted" }
+        : { ok: false, reason: "the client certificate is not signed by the cluster's client CA" };
   }
 }

@@ -38,7 +38,8 @@ function toExpression(r: Requirement): LabelSelectorRequirement | null {
 /** The cluster's scope as a namespaceSelector: excluded names, the opt-out label, and the namespace selector. */
 export function namespaceSelectorFor(scope: NamespaceScope): { matchExpressions: LabelSelectorRequirement[] } {
   const expressions: LabelSelectorRequirement[] = [];
-  if (scope.excludeNamespaces.length > 0) expressions.push({ key: NAMESPACE_NAME_LABEL, operator: "NotIn", values: [...scope.excludeNamespaces].sort() });
+  if (scope.excludeNamespaces.length > 0)
+    expressions.push({ key: NAMESPACE_NAME_LABEL, operator: "NotIn", values: [...scope.excludeNamespaces].sort() });
   expressions.push({ key: IGNORE_LABEL, operator: "NotIn", values: ["true"] });
   const parsed = parseLabelSelector(scope.namespaceSelector ?? "");
   // An unparseable stored selector selects nothing (as in decideNamespace).
@@ -67,8 +68,13 @@ export function buildWebhookConfiguration(
     webhooks: [
       {
         name: "pods.regcred.dev",
-        clientConfig: { url: `${endpoint.url.replace(/\/+$/, "")}${mutatePath(clusterId)}`, caBundle: Buffer.from(endpoint.caPem).toString("base64") },
-        rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" }],
+        clientConfig: {
+          url: `${endpoint.url.replace(/\/+$/, "")}${mutatePath(clusterId)}`,
+          caBundle: Buffer.from(endpoint.caPem).toString("base64"),
+        },
+        rules: [
+          { operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" },
+        ],
         namespaceSelector: namespaceSelectorFor(scope),
         objectSelector: {},
         sideEffects: "NoneOnDryRun",

@@ -37,7 +37,7 @@ export const bitString = (content: Buffer): Der => tlv(0x03, Buffer.concat([Buff
 export function namedBits(bits: readonly number[]): Der {
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const b of bits) bytes[Math.floor(b / 8)]! |= 0x80 >> b % 8;
+  for (const b of bits) bytes[Math.floor(b / 8)]! |= 0x80 >> (b % 8);
   return tlv(0x03, Buffer.concat([Buffer.from([7 - (highest % 8)]), bytes]));
 }
 

@@ -6,11 +6,18 @@ import type { ClusterRow } from "@/lib/clusters/repo";
 import { isUuid } from "@/lib/validation";
 import type { ClusterSyncRow } from "../repo";
 
-
 /** The cluster a review names and its controller settings (webhook caller auth among them), or null. */
-export async function findWebhookTarget(db: Db, clusterId: string): Promise<{ cluster: ClusterRow; sync: ClusterSyncRow } | null> {
+export async function findWebhookTarget(
+  db: Db,
+  clusterId: string,
+): Promise<{ cluster: ClusterRow; sync: ClusterSyncRow } | null> {
   if (!isUuid(clusterId)) return null;
-  const [row] = await db.select({ cluster: clusters, sync: clusterSync }).from(clusters).innerJoin(clusterSync, eq(clusterSync.clusterId, clusters.id)).where(eq(clusters.id, clusterId)).limit(1);
+  const [row] = await db
+    .select({ cluster: clusters, sync: clusterSync })
+    .from(clusters)
+    .innerJoin(clusterSync, eq(clusterSync.clusterId, clusters.id))
+    .where(eq(clusters.id, clusterId))
+    .limit(1);
   return row ?? null;
 }
 

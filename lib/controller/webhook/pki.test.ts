@@ -47,7 +47,9 @@ describe("loadWebhookPki", () => {
     expect(leaf.checkIssued(ca)).toBe(true);
     expect(leaf.verify(ca.publicKey)).toBe(true);
     expect(ca.verify(ca.publicKey)).toBe(true);
-    expect(leaf.subjectAltName).toBe("DNS:localhost, DNS:regcred.regcred.svc, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1");
+    expect(leaf.subjectAltName).toBe(
+      "DNS:localhost, DNS:regcred.regcred.svc, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1",
+    );
     expect(leaf.checkIP("127.0.0.1")).toBe("127.0.0.1");
     expect(leaf.checkHost("regcred.regcred.svc")).toBe("regcred.regcred.svc");
     expect(leaf.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]);
@@ -55,7 +57,19 @@ describe("loadWebhookPki", () => {
     if (hasOpenssl) {
       fs.writeFileSync(path.join(dir, "ca.crt"), pki.caPem);
       fs.writeFileSync(path.join(dir, "leaf.crt"), pki.certPem);
-      const out = execFileSync("openssl", ["verify", "-purpose", "sslserver", "-x509_strict", "-CAfile", path.join(dir, "ca.crt"), path.join(dir, "leaf.crt")], { encoding: "utf8" });
+      const out = execFileSync(
+        "openssl",
+        [
+          "verify",
+          "-purpose",
+          "sslserver",
+          "-x509_strict",
+          "-CAfile",
+          path.join(dir, "ca.crt"),
+          path.join(dir, "leaf.crt"),
+        ],
+        { encoding: "utf8" },
+      );
       expect(out.trim()).toMatch(/: OK$/);
     }
 

@@ -46,7 +46,8 @@ function tmpFile(file: string, pair: { keyPem: string; certPem: string }): strin
   return tmp;
 }
 
-const expiresWithin = (cert: X509Certificate, ms: number, now: Date) => new Date(cert.validTo).getTime() - now.getTime() < ms;
+const expiresWithin = (cert: X509Certificate, ms: number, now: Date) =>
+  new Date(cert.validTo).getTime() - now.getTime() < ms;
 
 function loadOrCreateCa(dir: string, now: Date): Pair {
   const file = path.join(dir, CA_FILE);
@@ -55,7 +56,14 @@ function loadOrCreateCa(dir: string, now: Date): Pair {
   const { key, keyPem } = newKey();
   const publicKey = createPublicKey(key);
   const notBefore = new Date(now.getTime() - 3_600_000);
-  const certPem = issueCertificate({ commonName: "regcred-webhook-ca", publicKey, signingKey: key, notBefore, notAfter: new Date(now.getTime() + CA_DAYS * DAY_MS), isCa: true });
+  const certPem = issueCertificate({
+    commonName: "regcred-webhook-ca",
+    publicKey,
+    signingKey: key,
+    notBefore,
+    notAfter: new Date(now.getTime() + CA_DAYS * DAY_MS),
+    isCa: true,
+  });
   const tmp = tmpFile(file, { keyPem, certPem });
   try {
     // A new CA never replaces one another process has just made: link fails if the file appeared meanwhile.
@@ -72,8 +80,15 @@ function loadOrCreateCa(dir: string, now: Date): Pair {
 }
 
 function leafCovers(leaf: Pair, ca: Pair, hosts: readonly string[], now: Date): boolean {
-  if (!leaf.cert.checkIssued(ca.cert) || !leaf.cert.verify(ca.cert.publicKey) || expiresWithin(leaf.cert, LEAF_RENEW_MS, now)) return false;
-  return hosts.every((h) => (isIP(h) ? leaf.cert.checkIP(h) : leaf.cert.checkHost(h, { wildcards: false })) !== undefined);
+  if (
+    !leaf.cert.checkIssued(ca.cert) ||
+    !leaf.cert.verify(ca.cert.publicKey) ||
+    expiresWithin(leaf.cert, LEAF_RENEW_MS, now)
+  )
+    return false;
+  return hosts.every(
+    (h) => (isIP(h) ? leaf.cert.checkIP(h) : leaf.cert.checkHost(h, { wildcards: false })) !== undefined,
+  );
 }
 
 /**
@@ -87,7 +102,8 @@ export function loadWebhookPki(dir: string, hosts: readonly string[], now = new 
   const file = path.join(dir, LEAF_FILE);
   const wanted = [...new Set(hosts.map((h) => h.replace(/^\[|\]$/g, "")))];
   const existing = readPair(file);
-  if (existing && leafCovers(existing, ca, wanted, now)) return { caPem: ca.certPem, certPem: existing.certPem, keyPem: existing.keyPem };
+  if (existing && leafCovers(existing, ca, wanted, now))
+    return { caPem: ca.certPem, certPem: existing.certPem, keyPem: existing.keyPem };
   const { key, keyPem } = newKey();
   const certPem = issueCertificate({
     commonName: wanted[0] ?? "regcred-webhook",

@@ -5,22 +5,38 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeResult } from "@/lib/integrations/kube";
 import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/lib/integrations/kube/admission";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
-import { buildWebhookConfiguration, CLUSTER_ID_LABEL, type WebhookEndpoint, webhookConfigurationName } from "./configuration";
+import {
+  buildWebhookConfiguration,
+  CLUSTER_ID_LABEL,
+  type WebhookEndpoint,
+  webhookConfigurationName,
+} from "./configuration";
 
 export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods };
 export type WiringMode = "serviceaccount" | "podtemplate" | "webhook";
 
-function admissionFor(keyring: Keyring, cluster: ClusterRow, opts: RegistrationOptions): AdmissionMethods | KubeResult<never> {
+function admissionFor(
+  keyring: Keyring,
+  cluster: ClusterRow,
+  opts: RegistrationOptions,
+): AdmissionMethods | KubeResult<never> {
   if (opts.admission) return opts.admission;
   try {
     return connectAdmission(connectionOf(keyring, cluster), { timeoutMs: opts.timeoutMs });
   } catch {
-    return { ok: false, error: { kind: "invalid", message: "the stored credentials could not be decrypted (was the encryption key changed?)" } };
+    return {
+      ok: false,
+      error: {
+        kind: "invalid",
+        message: "the stored credentials could not be decrypted (was the encryption key changed?)",
+      },
+    };
   }
 }
 
 const isFailure = (v: AdmissionMethods | KubeResult<never>): v is KubeResult<never> => "ok" in v;
-const ours = (labels: Record<string, string>, clusterId: string) => labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && labels[CLUSTER_ID_LABEL] === clusterId;
+const ours = (labels: Record<string, string>, clusterId: string) =>
+  labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && labels[CLUSTER_ID_LABEL] === clusterId;
 
 /**
  * Creates or updates the cluster's MutatingWebhookConfiguration (`regcred-<cluster id prefix>`) pointing at
@@ -36,17 +52,30 @@ export async function registerWebhook(
   const admission = admissionFor(keyring, cluster, opts);
   if (isFailure(admission)) return admission;
   // Like every object Regcred writes, it carries this installation and the cluster's org.
-  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint, { installation, org: cluster.orgId });
+  const wanted = buildWebhookConfiguration(cluster.id, scopeOf(cluster), endpoint, {
+    installation,
+    org: cluster.orgId,
+  });
   const existing = await admission.getMutatingWebhookConfiguration(wanted.name);
   if (existing.ok && !ours(existing.value.labels, cluster.id)) {
-    return { ok: false, error: { kind: "conflict", message: `MutatingWebhookConfiguration ${wanted.name} exists and is not managed by Regcred for this cluster` } };
+    return {
+      ok: false,
+      error: {
+        kind: "conflict",
+        message: `MutatingWebhookConfiguration ${wanted.name} exists and is not managed by Regcred for this cluster`,
+      },
+    };
   }
   if (!existing.ok && existing.error.kind !== "not-found") return existing;
   return admission.applyMutatingWebhookConfiguration(wanted);
 }
 
 /** Removes the cluster's MutatingWebhookConfiguration if Regcred made it; `absent` when there was none. */
-export async function unregisterWebhook(keyring: Keyring, cluster: ClusterRow, opts: RegistrationOptions = {}): Promise<KubeResult<"deleted" | "absent">> {
+export async function unregisterWebhook(
+  keyring: Keyring,
+  cluster: ClusterRow,
+  opts: RegistrationOptions = {},
+): Promise<KubeResult<"deleted" | "absent">> {
   const admission = admissionFor(keyring, cluster, opts);
   if (isFailure(admission)) return admission;
   const name = webhookConfigurationName(cluster.id);
@@ -67,5 +96,7 @@ export async function syncWebhookRegistration(
   installation: string,
   opts: RegistrationOptions = {},
 ): Promise<KubeResult<ApplyOutcome | "deleted" | "absent">> {
-  return wiring === "webhook" ? registerWebhook(keyring, cluster, endpoint, installation, opts) : unregisterWebhook(keyring, cluster, opts);
+  return wiring === "webhook"
+    ? registerWebhook(keyring, cluster, endpoint, installation, opts)
+    : unregisterWebhook(keyring, cluster, opts);
 }

@@ -31,15 +31,28 @@ export type WebhookRuntimeOptions = { settings?: WebhookSettings; dataDir?: stri
  * Starts this process's webhook server once (REGCRED_WEBHOOK_PORT/HOST/URL, CA in REGCRED_DATA_DIR/webhook).
  * Never throws: a port that cannot be bound is logged and gives null (pods are then admitted unchanged).
  */
-export function startWebhookRuntime(db: Db, keyring: Keyring, opts: WebhookRuntimeOptions = {}): Promise<WebhookServer | null> {
+export function startWebhookRuntime(
+  db: Db,
+  keyring: Keyring,
+  opts: WebhookRuntimeOptions = {},
+): Promise<WebhookServer | null> {
   const s = state();
   s.server ??= (async () => {
     try {
       const e = env();
       const settings = opts.settings ?? webhookSettingsFromEnv();
-      return await startWebhookServer({ db, keyring, settings, dataDir: opts.dataDir ?? e.dataDir, ecrEndpoint: opts.ecrEndpoint ?? e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR });
+      return await startWebhookServer({
+        db,
+        keyring,
+        settings,
+        dataDir: opts.dataDir ?? e.dataDir,
+        ecrEndpoint: opts.ecrEndpoint ?? e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
+      });
     } catch (err) {
-      log.error("webhook: server not started; pods in webhook-mode clusters are admitted without pull secrets", describeError(err));
+      log.error(
+        "webhook: server not started; pods in webhook-mode clusters are admitted without pull secrets",
+        describeError(err),
+      );
       return null;
     }
   })();
@@ -80,13 +93,26 @@ export async function reconcileWebhookRegistration(
     const fingerprint = JSON.stringify([wiring, endpoint, cluster.updatedAt.getTime()]);
     const last = applied.get(cluster.id);
     if (last?.key === fingerprint && Date.now() - last.at < RECHECK_MS) return;
-    const result = await syncWebhookRegistration(keyring, cluster, wiring, endpoint, await ensureInstallation(db), opts);
+    const result = await syncWebhookRegistration(
+      keyring,
+      cluster,
+      wiring,
+      endpoint,
+      await ensureInstallation(db),
+      opts,
+    );
     if (result.ok) {
       applied.set(cluster.id, { key: fingerprint, at: Date.now() });
-      if (result.value !== "unchanged" && result.value !== "absent") log.info(`webhook: configuration ${result.value}`, { cluster: cluster.id, wiring });
+      if (result.value !== "unchanged" && result.value !== "absent")
+        log.info(`webhook: configuration ${result.value}`, { cluster: cluster.id, wiring });
     } else {
       applied.delete(cluster.id);
-      log.warn("webhook: registration failed", { cluster: cluster.id, wiring, error: result.error.kind, message: result.error.message });
+      log.warn("webhook: registration failed", {
+        cluster: cluster.id,
+        wiring,
+        error: result.error.kind,
+        message: result.error.message,
+      });
     }
   } catch (err) {
     log.error("webhook: registration failed", { cluster: cluster.id, ...describeError(err) });

@@ -26,7 +26,15 @@ export const DEFAULT_BUDGET_MS = 8_000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const RENEW_CHECK_MS = 12 * 3_600_000;
 
-export type ReviewEvent = { clusterId: string; uid: string; namespace: string; dryRun: boolean; outcome: AdmitResult["outcome"] | "error"; patched: boolean; ms: number };
+export type ReviewEvent = {
+  clusterId: string;
+  uid: string;
+  namespace: string;
+  dryRun: boolean;
+  outcome: AdmitResult["outcome"] | "error";
+  patched: boolean;
+  ms: number;
+};
 
 export type WebhookServerOptions = {
   db: Db;
@@ -92,7 +100,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-const RATE_LIMITED_WARNING = "regcred: the webhook is rate limited for this cluster; imagePullSecrets were not added to this Pod";
+const RATE_LIMITED_WARNING =
+  "regcred: the webhook is rate limited for this cluster; imagePullSecrets were not added to this Pod";
 
 function credentialsOf(req: IncomingMessage): CallerCredentials {
   const auth = req.headers.authorization ?? "";
@@ -101,7 +110,12 @@ function credentialsOf(req: IncomingMessage): CallerCredentials {
   return { bearer, certificate };
 }
 
-type Context = { deps: AdmitDeps; limiter: RateLimiterMemory; refusedLog: RateLimiterMemory; onReview?: (e: ReviewEvent) => void };
+type Context = {
+  deps: AdmitDeps;
+  limiter: RateLimiterMemory;
+  refusedLog: RateLimiterMemory;
+  onReview?: (e: ReviewEvent) => void;
+};
 
 async function withinRate(limiter: RateLimiterMemory, clusterId: string): Promise<boolean> {
   return (await consumePoint(limiter, clusterId)) === null;
@@ -110,16 +124,27 @@ async function withinRate(limiter: RateLimiterMemory, clusterId: string): Promis
 async function review(c: Context, clusterId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const target = await findWebhookTarget(c.deps.db, clusterId);
-  const decision = target ? authenticateCaller(c.deps.keyring, { ...target.sync, clusterId }, credentialsOf(req), c.deps.now()) : null;
+  const decision = target
+    ? authenticateCaller(c.deps.keyring, { ...target.sync, clusterId }, credentialsOf(req), c.deps.now())
+    : null;
   if (!target || !decision?.ok) {
     // Refused before the body is read: nothing of an unauthenticated request is parsed, logged or acted on.
     // At most 10 such lines per cluster per minute, so a flood of forged reviews cannot flood the log.
-    if (await withinRate(c.refusedLog, target ? clusterId : "unknown")) log.warn("webhook: review refused: caller not authenticated", { cluster: target ? clusterId : "unknown", mode: target?.sync.webhookAuth, reason: decision && !decision.ok ? decision.reason : "unknown cluster" });
+    if (await withinRate(c.refusedLog, target ? clusterId : "unknown"))
+      log.warn("webhook: review refused: caller not authenticated", {
+        cluster: target ? clusterId : "unknown",
+        mode: target?.sync.webhookAuth,
+        reason: decision && !decision.ok ? decision.reason : "unknown cluster",
+      });
     req.resume();
-    return sendJson(res, 401, { error: "UNAUTHENTICATED", message: "the caller is not authenticated as this cluster's API server" });
+    return sendJson(res, 401, {
+      error: "UNAUTHENTICATED",
+      message: "the caller is not authenticated as this cluster's API server",
+    });
   }
   const text = await readBody(req);
-  if (text === null) return sendJson(res, 413, { error: "PAYLOAD_TOO_LARGE", message: "the AdmissionReview is too large" });
+  if (text === null)
+    return sendJson(res, 413, { error: "PAYLOAD_TOO_LARGE", message: "the AdmissionReview is too large" });
   const parsed = parseAdmissionReview(parseJson(text));
   if (!parsed.ok) return sendJson(res, 400, { error: "BAD_REQUEST", message: parsed.reason });
   const { request } = parsed;
@@ -130,11 +155,23 @@ async function review(c: Context, clusterId: string, req: IncomingMessage, res: 
     try {
       result = await admitPod(c.deps, { ...target, trust: decision.trust }, request);
     } catch (err) {
-      log.error("webhook: admission failed; the pod is admitted unchanged", { cluster: clusterId, namespace: request.namespace, ...describeError(err) });
+      log.error("webhook: admission failed; the pod is admitted unchanged", {
+        cluster: clusterId,
+        namespace: request.namespace,
+        ...describeError(err),
+      });
     }
   }
   sendJson(res, 200, admissionResponse(request.uid, result?.ops, result?.warnings));
-  const event: ReviewEvent = { clusterId, uid: request.uid, namespace: request.namespace, dryRun: request.dryRun, outcome: result?.outcome ?? "error", patched: (result?.ops.length ?? 0) > 0, ms: Date.now() - started };
+  const event: ReviewEvent = {
+    clusterId,
+    uid: request.uid,
+    namespace: request.namespace,
+    dryRun: request.dryRun,
+    outcome: result?.outcome ?? "error",
+    patched: (result?.ops.length ?? 0) > 0,
+    ms: Date.now() - started,
+  };
   log.debug("webhook: pod reviewed", event);
   c.onReview?.(event);
 }
@@ -145,7 +182,8 @@ function handler(c: Context) {
     if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     const match = /^\/mutate\/([^/]+)$/.exec(url.pathname);
     if (!match) return sendJson(res, 404, { error: "NOT_FOUND", message: "POST /mutate/<cluster id>" });
-    if (req.method !== "POST") return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED", message: "POST /mutate/<cluster id>" });
+    if (req.method !== "POST")
+      return sendJson(res, 405, { error: "METHOD_NOT_ALLOWED", message: "POST /mutate/<cluster id>" });
     review(c, decodeURIComponent(match[1]!), req, res).catch((err: unknown) => {
       log.error("webhook: request failed", describeError(err));
       if (!res.headersSent) sendJson(res, 500, { error: "INTERNAL", message: "internal error" });
@@ -176,10 +214,27 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     ecrEndpoint: opts.ecrEndpoint,
     clientFor: opts.clientFor ?? cachedClients(opts.keyring, budgetMs),
   };
-  const limiter = new RateLimiterMemory({ points: opts.ratePerSecond ?? env().REGCRED_WEBHOOK_RATE_PER_SECOND, duration: 1 });
+  const limiter = new RateLimiterMemory({
+    points: opts.ratePerSecond ?? env().REGCRED_WEBHOOK_RATE_PER_SECOND,
+    duration: 1,
+  });
   // A client certificate is asked for but not required by TLS: each cluster's mode decides, per request (caller-auth.ts).
-  const tls = { key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" as const, requestCert: true, rejectUnauthorized: false };
-  const server = https.createServer(tls, handler({ deps, limiter, refusedLog: new RateLimiterMemory({ points: 10, duration: 60 }), onReview: opts.onReview }));
+  const tls = {
+    key: pki.keyPem,
+    cert: pki.certPem,
+    minVersion: "TLSv1.2" as const,
+    requestCert: true,
+    rejectUnauthorized: false,
+  };
+  const server = https.createServer(
+    tls,
+    handler({
+      deps,
+      limiter,
+      refusedLog: new RateLimiterMemory({ points: 10, duration: 60 }),
+      onReview: opts.onReview,
+    }),
+  );
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {

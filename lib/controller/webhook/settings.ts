@@ -28,17 +28,31 @@ const Schema = z.object({
 
 /** The webhook variables are parsed from `source` (the environment); invalid values throw naming the variable. */
 export function parseWebhookSettings(source: Record<string, string | undefined>): WebhookSettings {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([k, v]) => k.startsWith("REGCRED_WEBHOOK_") && v !== undefined && v !== ""));
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([k, v]) => k.startsWith("REGCRED_WEBHOOK_") && v !== undefined && v !== ""),
+  );
   const parsed = Schema.safeParse(cleaned);
-  if (!parsed.success) throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+    );
   const { REGCRED_WEBHOOK_PORT: port, REGCRED_WEBHOOK_URL: url } = parsed.data;
   const host = parsed.data.REGCRED_WEBHOOK_HOST.replace(/^\[|\]$/g, "");
   const urlHost = isIP(host) === 6 ? `[${host}]` : host;
-  return { port, host, bindAddress: isIP(host) ? host : "0.0.0.0", url: (url ?? `https://${urlHost}:${port}`).replace(/\/+$/, "") };
+  return {
+    port,
+    host,
+    bindAddress: isIP(host) ? host : "0.0.0.0",
+    url: (url ?? `https://${urlHost}:${port}`).replace(/\/+$/, ""),
+  };
 }
 
 /** REGCRED_WEBHOOK_PORT (8443), REGCRED_WEBHOOK_HOST (127.0.0.1), REGCRED_WEBHOOK_URL (https://HOST:PORT). */
 export function webhookSettingsFromEnv(): WebhookSettings {
   const e = env();
-  return parseWebhookSettings({ REGCRED_WEBHOOK_PORT: String(e.REGCRED_WEBHOOK_PORT), REGCRED_WEBHOOK_HOST: e.REGCRED_WEBHOOK_HOST, REGCRED_WEBHOOK_URL: e.REGCRED_WEBHOOK_URL });
+  return parseWebhookSettings({
+    REGCRED_WEBHOOK_PORT: String(e.REGCRED_WEBHOOK_PORT),
+    REGCRED_WEBHOOK_HOST: e.REGCRED_WEBHOOK_HOST,
+    REGCRED_WEBHOOK_URL: e.REGCRED_WEBHOOK_URL,
+  });
 }

@@ -50,12 +50,18 @@ export function ipBytes(ip: string): Buffer {
   if (!isIPv6(ip)) throw new Error(`not an IP address: ${ip}`);
   const bare = ip.replace(/%.*$/, "");
   const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-  const hex = tail ? bare.slice(0, -tail[1]!.length) + ipBytes(tail[1]!).toString("hex").replace(/(.{4})(.{4})/, "$1:$2") : bare;
+  const hex = tail
+    ? bare.slice(0, -tail[1]!.length) +
+      ipBytes(tail[1]!)
+        .toString("hex")
+        .replace(/(.{4})(.{4})/, "$1:$2")
+    : bare;
   const [head, rest] = hex.split("::") as [string, string | undefined];
   const groups = (s: string | undefined) => (s ? s.split(":").filter(Boolean) : []);
   const left = groups(head);
   const right = groups(rest);
-  const all = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  const all =
+    rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   return Buffer.from(all.map((g) => g.padStart(4, "0")).join(""), "hex");
 }
 
@@ -73,7 +79,10 @@ function extensions(spec: CertificateSpec): D.Der {
     extension(OID.authorityKeyId, false, D.sequence(D.implicit(0, keyIdentifier(issuerKey)))),
   ];
   if (!spec.isCa) list.push(extension(OID.extKeyUsage, false, D.sequence(D.oid(OID.serverAuth))));
-  const sans = [...(spec.dnsNames ?? []).map((n) => D.implicit(2, Buffer.from(n, "ascii"))), ...(spec.ipAddresses ?? []).map((ip) => D.implicit(7, ipBytes(ip)))];
+  const sans = [
+    ...(spec.dnsNames ?? []).map((n) => D.implicit(2, Buffer.from(n, "ascii"))),
+    ...(spec.ipAddresses ?? []).map((ip) => D.implicit(7, ipBytes(ip))),
+  ];
   if (sans.length > 0) list.push(extension(OID.subjectAltName, false, D.sequence(...sans)));
   return D.explicit(3, D.sequence(...list));
 }

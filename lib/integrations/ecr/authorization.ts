@@ -36,7 +36,10 @@ function store(): Store {
 }
 
 function fingerprint(keys: AwsKeys, region: string, endpoint: string | undefined): string {
-  return createHash("sha256").update(JSON.stringify([keys.accessKeyId, keys.secretAccessKey, region, endpoint ?? ""])).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(JSON.stringify([keys.accessKeyId, keys.secretAccessKey, region, endpoint ?? ""]))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /**
@@ -44,11 +47,24 @@ function fingerprint(keys: AwsKeys, region: string, endpoint: string | undefined
  * GetAuthorizationToken once, then reused until 75% of its lifetime; concurrent callers share one
  * mint; other credentials for the same key mint anew. Throws EcrAuthError (invalid vs unreachable).
  */
-export async function getEcrAuthorization(key: string, creds: EcrCredentials, opts: EcrAuthorizationOptions): Promise<EcrAuthorization> {
+export async function getEcrAuthorization(
+  key: string,
+  creds: EcrCredentials,
+  opts: EcrAuthorizationOptions,
+): Promise<EcrAuthorization> {
   const region = opts.region || creds.region;
-  if (!region) throw new EcrAuthError({ status: "invalid", code: "NoRegion", reason: "no AWS region: the registry host does not name one and none is set" });
+  if (!region)
+    throw new EcrAuthError({
+      status: "invalid",
+      code: "NoRegion",
+      reason: "no AWS region: the registry host does not name one and none is set",
+    });
   if (!creds.accessKeyId || !creds.secretAccessKey) {
-    throw new EcrAuthError({ status: "invalid", code: "NoCredentials", reason: "an access key id and a secret access key are both required" });
+    throw new EcrAuthError({
+      status: "invalid",
+      code: "NoCredentials",
+      reason: "an access key id and a secret access key are both required",
+    });
   }
   const s = store();
   const keys = { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
@@ -57,8 +73,19 @@ export async function getEcrAuthorization(key: string, creds: EcrCredentials, op
     opts.onMint?.(key);
     return mintEcrToken(keys, { region, endpoint: opts.endpoint, timeoutMs: opts.timeoutMs });
   };
-  const { value, reused } = await s.cache.get(key, fingerprint(keys, region, opts.endpoint), mint, opts.now ?? (() => new Date()));
-  return { username: "AWS", password: value.password, expiresAt: value.expiresAt, proxyEndpoint: value.proxyEndpoint, reused };
+  const { value, reused } = await s.cache.get(
+    key,
+    fingerprint(keys, region, opts.endpoint),
+    mint,
+    opts.now ?? (() => new Date()),
+  );
+  return {
+    username: "AWS",
+    password: value.password,
+    expiresAt: value.expiresAt,
+    proxyEndpoint: value.proxyEndpoint,
+    reused,
+  };
 }
 
 /** How many GetAuthorizationToken calls this process has made (for tests and benches). */

@@ -40,7 +40,8 @@ export function parseAwsErrorBody(body: string | undefined): { code?: string; me
   try {
     const json = JSON.parse(body) as { __type?: unknown; message?: unknown; Message?: unknown };
     const code = typeof json.__type === "string" ? json.__type.split("#").pop() : undefined;
-    const message = typeof json.message === "string" ? json.message : typeof json.Message === "string" ? json.Message : undefined;
+    const message =
+      typeof json.message === "string" ? json.message : typeof json.Message === "string" ? json.Message : undefined;
     return { code, message };
   } catch {
     const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
@@ -59,18 +60,29 @@ function clean(message: string, secrets: string[]): string {
  * Maps an @aws-sdk error (plus the raw error body, when the SDK could not parse it, as with moto's XML)
  * to invalid vs unreachable with a reason. `secrets` are removed from AWS's message.
  */
-export function classifyEcrError(err: unknown, rawBody: string | undefined, secrets: string[], endpointLabel: string): EcrFailure {
+export function classifyEcrError(
+  err: unknown,
+  rawBody: string | undefined,
+  secrets: string[],
+  endpointLabel: string,
+): EcrFailure {
   const e = (err ?? {}) as AwsErrorLike;
   const httpStatus = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
   const netCode = typeof e.code === "string" ? e.code : "";
   const name = typeof e.name === "string" ? e.name : "Error";
   if (httpStatus === undefined || networkCodes[netCode]) {
-    const what = networkCodes[netCode] ?? (/timeout|abort/i.test(name) ? "timed out" : `no answer (${netCode || name})`);
-    return { status: "unreachable", code: netCode || name, reason: `cannot reach the ECR endpoint ${endpointLabel}: ${what}` };
+    const what =
+      networkCodes[netCode] ?? (/timeout|abort/i.test(name) ? "timed out" : `no answer (${netCode || name})`);
+    return {
+      status: "unreachable",
+      code: netCode || name,
+      reason: `cannot reach the ECR endpoint ${endpointLabel}: ${what}`,
+    };
   }
   const body = parseAwsErrorBody(rawBody);
   const code = body.code ?? (name === "SyntaxError" ? `HTTP${httpStatus}` : name);
-  const awsMessage = body.message ?? (name === "SyntaxError" ? undefined : typeof e.message === "string" ? e.message : undefined);
+  const awsMessage =
+    body.message ?? (name === "SyntaxError" ? undefined : typeof e.message === "string" ? e.message : undefined);
   const said = awsMessage ? ` (AWS: ${clean(awsMessage, secrets)})` : "";
   const explanation = explanations[code];
   if (explanation) return { status: "invalid", code, reason: `${code}: ${explanation}${said}` };

@@ -47,11 +47,17 @@ export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Mi
   captureErrorBodies(client, sink);
   const endpointLabel = opts.endpoint ?? `ecr.${opts.region}.amazonaws.com`;
   try {
-    const out = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: AbortSignal.timeout(opts.timeoutMs * 2) });
+    const out = await client.send(new GetAuthorizationTokenCommand({}), {
+      abortSignal: AbortSignal.timeout(opts.timeoutMs * 2),
+    });
     const data = out.authorizationData?.[0];
     const decoded = data?.authorizationToken ? decodeToken(data.authorizationToken) : null;
     if (!data || !decoded || !data.expiresAt) {
-      throw new EcrAuthError({ status: "unreachable", code: "EmptyAnswer", reason: `the ECR endpoint ${endpointLabel} answered without an authorization token` });
+      throw new EcrAuthError({
+        status: "unreachable",
+        code: "EmptyAnswer",
+        reason: `the ECR endpoint ${endpointLabel} answered without an authorization token`,
+      });
     }
     return { ...decoded, expiresAt: data.expiresAt, proxyEndpoint: data.proxyEndpoint ?? `https://${endpointLabel}` };
   } catch (err) {

@@ -18,7 +18,10 @@ describe("TokenCache", () => {
     const s = setup();
     expect((await s.cache.get("org/reg", "fp", s.mint, s.now)).reused).toBe(false);
     s.advance(9 * hour - 1);
-    expect(await s.cache.get("org/reg", "fp", s.mint, s.now)).toEqual({ value: { id: 1, expiresAt: expect.any(Date) }, reused: true });
+    expect(await s.cache.get("org/reg", "fp", s.mint, s.now)).toEqual({
+      value: { id: 1, expiresAt: expect.any(Date) },
+      reused: true,
+    });
     s.advance(1);
     expect((await s.cache.get("org/reg", "fp", s.mint, s.now)).value.id).toBe(2);
     expect(s.minted()).toBe(2);

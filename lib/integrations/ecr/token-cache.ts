@@ -10,7 +10,12 @@ export class TokenCache<T extends { expiresAt: Date }> {
 
   constructor(private readonly refreshFraction = 0.75) {}
 
-  async get(key: string, fingerprint: string, mint: () => Promise<T>, now: () => Date): Promise<{ value: T; reused: boolean }> {
+  async get(
+    key: string,
+    fingerprint: string,
+    mint: () => Promise<T>,
+    now: () => Date,
+  ): Promise<{ value: T; reused: boolean }> {
     const t = now().getTime();
     const hit = this.entries.get(key);
     if (hit && (hit.fingerprint !== fingerprint || t >= hit.expiresAt)) this.entries.delete(key);

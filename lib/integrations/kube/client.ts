@@ -12,7 +12,14 @@ import {
 import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
 import { toNamespace, toSecret } from "./mappers";
 import { rawSender } from "./raw";
-import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeRequestInfo, KubeSecret } from "./types";
+import type {
+  KubeClient,
+  KubeConnectConfig,
+  KubeConnectOptions,
+  KubeNamespace,
+  KubeRequestInfo,
+  KubeSecret,
+} from "./types";
 import { startWatch } from "./watch";
 import { listMethods } from "./lists";
 import { stubClient } from "./stub";
@@ -37,7 +44,12 @@ function makeApis(kc: KubeConfig, timeoutMs: number, onRequest?: (info: KubeRequ
     authMethods: { default: kc },
     promiseMiddleware: [timeout],
   });
-  return { core: new CoreV1Api(configuration), authn: new AuthenticationV1Api(configuration), authz: new AuthorizationV1Api(configuration), version: new VersionApi(configuration) };
+  return {
+    core: new CoreV1Api(configuration),
+    authn: new AuthenticationV1Api(configuration),
+    authz: new AuthorizationV1Api(configuration),
+    version: new VersionApi(configuration),
+  };
 }
 
 /** A client whose every call fails with `invalid` and the given message (for connection details that cannot be used). */
@@ -65,22 +77,36 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
       }),
     whoAmI: () =>
       run(async () => {
-        const review = await apis.authn.createSelfSubjectReview({ body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+        const review = await apis.authn.createSelfSubjectReview({
+          body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+        });
         return { username: review.status?.userInfo?.username ?? "", groups: review.status?.userInfo?.groups ?? [] };
       }),
     accessReview: (attrs) =>
       run(async () => {
         const review = await apis.authz.createSelfSubjectAccessReview({
-          body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { ...attrs } } },
+          body: {
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SelfSubjectAccessReview",
+            spec: { resourceAttributes: { ...attrs } },
+          },
         });
-        return { allowed: review.status?.allowed ?? false, denied: review.status?.denied ?? false, reason: review.status?.reason ?? null };
+        return {
+          allowed: review.status?.allowed ?? false,
+          denied: review.status?.denied ?? false,
+          reason: review.status?.reason ?? null,
+        };
       }),
     listNamespaces: (labelSelector) =>
       run(async () => {
         const items: KubeNamespace[] = [];
         let token: string | undefined;
         do {
-          const page = await apis.core.listNamespace({ labelSelector: labelSelector || undefined, limit: PAGE_SIZE, _continue: token });
+          const page = await apis.core.listNamespace({
+            labelSelector: labelSelector || undefined,
+            limit: PAGE_SIZE,
+            _continue: token,
+          });
           items.push(...page.items.map(toNamespace));
           token = page.metadata?._continue || undefined;
         } while (token);
@@ -91,15 +117,27 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
         const items: KubeSecret[] = [];
         let token: string | undefined;
         do {
-          const page = await apis.core.listSecretForAllNamespaces({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: PAGE_SIZE, _continue: token });
+          const page = await apis.core.listSecretForAllNamespaces({
+            labelSelector: options.labelSelector,
+            fieldSelector: options.fieldSelector,
+            limit: PAGE_SIZE,
+            _continue: token,
+          });
           items.push(...page.items.map(toSecret));
           token = page.metadata?._continue || undefined;
         } while (token);
         return items;
       }),
-    getSecret: (namespace, name) => run(async () => toSecret(await apis.core.readNamespacedSecret({ namespace, name }))),
+    getSecret: (namespace, name) =>
+      run(async () => toSecret(await apis.core.readNamespacedSecret({ namespace, name }))),
     ...lists,
     ...writeMethods(send, run),
-    watch: (kind, watchOpts, listener) => startWatch({ kc, server, onRequest: opts.onRequest, collectionVersion: lists.collectionVersion }, kind, watchOpts, listener),
+    watch: (kind, watchOpts, listener) =>
+      startWatch(
+        { kc, server, onRequest: opts.onRequest, collectionVersion: lists.collectionVersion },
+        kind,
+        watchOpts,
+        listener,
+      ),
   };
 }

@@ -28,7 +28,8 @@ export function loadConfig(config: KubeConnectConfig): KubeConfig | string {
   const user = kc.getCurrentUser();
   if (!kc.getCurrentCluster() || !user) return "the connection details name no cluster or user";
   // Defence in depth: exec plugins and auth providers are refused before storing, and must never run here.
-  if (config.kind === "kubeconfig" && (user.exec || user.authProvider)) return "exec plugins and auth providers are not supported";
+  if (config.kind === "kubeconfig" && (user.exec || user.authProvider))
+    return "exec plugins and auth providers are not supported";
   return kc;
 }
 

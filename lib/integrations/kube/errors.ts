@@ -64,10 +64,12 @@ export function toKubeError(err: unknown, timeoutMs: number): KubeError {
     const detail = statusMessage(e.body);
     return { kind, status: e.code, message: detail ? `HTTP ${e.code}: ${detail}` : `HTTP ${e.code}` };
   }
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return { kind: "unreachable", message: `no answer within ${timeoutMs} ms` };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError")
+    return { kind: "unreachable", message: `no answer within ${timeoutMs} ms` };
   const code = causeCode(err);
   if (code && networkCodes[code]) return { kind: "unreachable", message: networkCodes[code]! };
-  if (code?.startsWith("ERR_TLS") || code?.startsWith("ERR_SSL") || code?.includes("CERT")) return { kind: "unreachable", message: `TLS error (${code})` };
+  if (code?.startsWith("ERR_TLS") || code?.startsWith("ERR_SSL") || code?.includes("CERT"))
+    return { kind: "unreachable", message: `TLS error (${code})` };
   if (code) return { kind: "unreachable", message: `network error (${code})` };
   return { kind: "unreachable", message: "request failed" };
 }

@@ -16,7 +16,12 @@ export async function listAll(send: RawSender, kind: WatchKind, opts: WatchOptio
   const items: unknown[] = [];
   let token: string | undefined;
   do {
-    const query: RawQuery = { limit: PAGE_SIZE, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const query: RawQuery = {
+      limit: PAGE_SIZE,
+      continue: token,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+    };
     const page = await send<ListPage>({ method: "GET", path: pathFor(kind, opts.namespace), query });
     items.push(...(page.items ?? []));
     token = page.metadata?.continue || undefined;
@@ -28,10 +33,13 @@ type Lists = Pick<KubeClient, "listServiceAccounts" | "listWorkloads" | "collect
 
 export function listMethods(send: RawSender, run: Runner): Lists {
   return {
-    listServiceAccounts: () => run(async () => (await listAll(send, "ServiceAccount")).map((sa) => toServiceAccount(sa as V1ServiceAccount))),
+    listServiceAccounts: () =>
+      run(async () => (await listAll(send, "ServiceAccount")).map((sa) => toServiceAccount(sa as V1ServiceAccount))),
     listWorkloads: () =>
       run(async () => {
-        const perKind = await Promise.all(WORKLOAD_KINDS.map(async (kind) => (await listAll(send, kind)).map((o): Workload => toWorkload(kind, o))));
+        const perKind = await Promise.all(
+          WORKLOAD_KINDS.map(async (kind) => (await listAll(send, kind)).map((o): Workload => toWorkload(kind, o))),
+        );
         return perKind.flat();
       }),
     collectionVersion: (kind, opts = {}) =>

@@ -5,12 +5,22 @@ import path from "node:path";
 const SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /** The environment these conventions read; the kubelet and kubectl set them, so lib/env.ts does not validate them. */
-export type KubeEnvironment = { serviceHost?: string; servicePort?: string; kubeconfig?: string; serviceAccountDir: string };
+export type KubeEnvironment = {
+  serviceHost?: string;
+  servicePort?: string;
+  kubeconfig?: string;
+  serviceAccountDir: string;
+};
 
 export function kubeEnvironment(): KubeEnvironment {
   // eslint-disable-next-line no-restricted-syntax -- set by the kubelet / the operator's shell, not Regcred configuration
   const { KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT, KUBECONFIG } = process.env;
-  return { serviceHost: KUBERNETES_SERVICE_HOST, servicePort: KUBERNETES_SERVICE_PORT, kubeconfig: KUBECONFIG, serviceAccountDir: SERVICEACCOUNT_DIR };
+  return {
+    serviceHost: KUBERNETES_SERVICE_HOST,
+    servicePort: KUBERNETES_SERVICE_PORT,
+    kubeconfig: KUBECONFIG,
+    serviceAccountDir: SERVICEACCOUNT_DIR,
+  };
 }
 
 export type InClusterInfo = { server: string; namespace: string | null; serviceAccountDir: string };

@@ -1,12 +1,35 @@
 import "server-only";
-import type { V1Container, V1ContainerStatus, V1Lease, V1Namespace, V1ObjectMeta, V1PodSpec, V1PodStatus, V1Secret, V1ServiceAccount } from "@kubernetes/client-node";
-import type { Container, ContainerStatus, ObjectMeta, PodSpec, PodStatus, PodTemplateSpec, Workload } from "@/lib/sync/workload-images";
+import type {
+  V1Container,
+  V1ContainerStatus,
+  V1Lease,
+  V1Namespace,
+  V1ObjectMeta,
+  V1PodSpec,
+  V1PodStatus,
+  V1Secret,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
+import type {
+  Container,
+  ContainerStatus,
+  ObjectMeta,
+  PodSpec,
+  PodStatus,
+  PodTemplateSpec,
+  Workload,
+} from "@/lib/sync/workload-images";
 import type { KubeLease, KubeNamespace, KubeSecret, KubeServiceAccount } from "./types";
 
 const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
 
 export function toNamespace(ns: V1Namespace): KubeNamespace {
-  return { name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase ?? null, createdAt: iso(ns.metadata?.creationTimestamp) };
+  return {
+    name: ns.metadata?.name ?? "",
+    labels: ns.metadata?.labels ?? {},
+    phase: ns.status?.phase ?? null,
+    createdAt: iso(ns.metadata?.creationTimestamp),
+  };
 }
 
 export function toSecret(s: V1Secret): KubeSecret {
@@ -57,14 +80,18 @@ function toMeta(m: V1ObjectMeta | undefined): ObjectMeta {
   };
 }
 
-const toContainers = (cs: Array<Pick<V1Container, "name" | "image">> | undefined): Container[] => (cs ?? []).map((c) => ({ name: c.name, image: c.image }));
+const toContainers = (cs: Array<Pick<V1Container, "name" | "image">> | undefined): Container[] =>
+  (cs ?? []).map((c) => ({ name: c.name, image: c.image }));
 
 const toContainerStatuses = (cs: V1ContainerStatus[] | undefined): ContainerStatus[] | undefined =>
   cs?.map((c) => ({ name: c.name, image: c.image, waitingReason: c.state?.waiting?.reason }));
 
 function toPodStatus(status: V1PodStatus | undefined): PodStatus | undefined {
   if (!status) return undefined;
-  return { initContainerStatuses: toContainerStatuses(status.initContainerStatuses), containerStatuses: toContainerStatuses(status.containerStatuses) };
+  return {
+    initContainerStatuses: toContainerStatuses(status.initContainerStatuses),
+    containerStatuses: toContainerStatuses(status.containerStatuses),
+  };
 }
 
 export function toPodSpec(spec: V1PodSpec | undefined): PodSpec {
@@ -81,21 +108,34 @@ export function toPodSpec(spec: V1PodSpec | undefined): PodSpec {
 type TemplateHolder = { metadata?: V1ObjectMeta; spec?: { template?: { metadata?: V1ObjectMeta; spec?: V1PodSpec } } };
 
 function toTemplate(t: { metadata?: V1ObjectMeta; spec?: V1PodSpec } | undefined): PodTemplateSpec {
-  return { metadata: t?.metadata ? { labels: t.metadata.labels, annotations: t.metadata.annotations } : undefined, spec: toPodSpec(t?.spec) };
+  return {
+    metadata: t?.metadata ? { labels: t.metadata.labels, annotations: t.metadata.annotations } : undefined,
+    spec: toPodSpec(t?.spec),
+  };
 }
 
-export function toTemplated<K extends "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job">(kind: K, o: TemplateHolder) {
+export function toTemplated<K extends "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job">(
+  kind: K,
+  o: TemplateHolder,
+) {
   return { kind, metadata: toMeta(o.metadata), spec: { template: toTemplate(o.spec?.template) } };
 }
 
 /** Maps a raw API object of a known workload kind to the Workload shape lib/sync reads. */
 export function toWorkload(kind: Workload["kind"], o: unknown): Workload {
-  const obj = o as TemplateHolder & { spec?: V1PodSpec & { jobTemplate?: { spec?: TemplateHolder["spec"] } }; status?: V1PodStatus };
+  const obj = o as TemplateHolder & {
+    spec?: V1PodSpec & { jobTemplate?: { spec?: TemplateHolder["spec"] } };
+    status?: V1PodStatus;
+  };
   switch (kind) {
     case "Pod":
       return { kind, metadata: toMeta(obj.metadata), spec: toPodSpec(obj.spec), status: toPodStatus(obj.status) };
     case "CronJob":
-      return { kind, metadata: toMeta(obj.metadata), spec: { jobTemplate: { spec: { template: toTemplate(obj.spec?.jobTemplate?.spec?.template) } } } };
+      return {
+        kind,
+        metadata: toMeta(obj.metadata),
+        spec: { jobTemplate: { spec: { template: toTemplate(obj.spec?.jobTemplate?.spec?.template) } } },
+      };
     default:
       return toTemplated(kind, obj);
   }

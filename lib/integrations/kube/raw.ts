@@ -3,7 +3,13 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext
 import type { KubeRequestInfo } from "./types";
 
 export type RawQuery = Record<string, string | number | boolean | undefined>;
-export type RawRequest = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: string; query?: RawQuery; body?: unknown; contentType?: string };
+export type RawRequest = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: RawQuery;
+  body?: unknown;
+  contentType?: string;
+};
 /** Thrown for non-2xx answers, shaped as toKubeError expects (numeric `code`, text `body`). */
 export class RawHttpError extends Error {
   constructor(
@@ -26,10 +32,16 @@ const http = new IsomorphicFetchHttpLibrary();
 export type RawSender = <T>(req: RawRequest) => Promise<T>;
 
 /** JSON requests on arbitrary API paths with the cluster's credentials; the body is parsed without the SDK's model layer. */
-export function rawSender(kc: KubeConfig, server: string, timeoutMs: number, onRequest?: (info: KubeRequestInfo) => void): RawSender {
+export function rawSender(
+  kc: KubeConfig,
+  server: string,
+  timeoutMs: number,
+  onRequest?: (info: KubeRequestInfo) => void,
+): RawSender {
   return async <T>(req: RawRequest): Promise<T> => {
     const ctx = new RequestContext(server + req.path, methods[req.method]);
-    for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
+    for (const [key, value] of Object.entries(req.query ?? {}))
+      if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
     await kc.applySecurityAuthentication(ctx);
     ctx.setHeaderParam("User-Agent", "regcred");
     ctx.setHeaderParam("Accept", "application/json");

@@ -16,7 +16,15 @@ export const resources: Record<WatchKind | "Lease", Resource> = {
   Lease: { prefix: "/apis/coordination.k8s.io/v1", plural: "leases" },
 };
 
-export const WORKLOAD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
+export const WORKLOAD_KINDS = [
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob",
+] as const;
 
 /** `/apis/apps/v1/namespaces/ns/deployments/name`; without a namespace, the all-namespaces collection. */
 export function pathFor(kind: keyof typeof resources, namespace?: string, name?: string): string {

@@ -9,8 +9,7 @@ export type KubeResult<T> = { ok: true; value: T } | { ok: false; error: KubeErr
 
 /** How to reach a cluster: a single-context kubeconfig (JSON or YAML text), or the pod's own service account. */
 export type KubeConnectConfig =
-  | { kind: "kubeconfig"; kubeconfig: string }
-  | { kind: "in-cluster"; server: string; serviceAccountDir?: string };
+  { kind: "kubeconfig"; kubeconfig: string } | { kind: "in-cluster"; server: string; serviceAccountDir?: string };
 
 export type KubeRequestInfo = { method: string; url: string };
 export type KubeConnectOptions = {
@@ -23,11 +22,23 @@ export type KubeVersion = { gitVersion: string; major: string; minor: string; pl
 
 export type KubeUser = { username: string; groups: string[] };
 
-export type AccessAttributes = { verb: string; group: string; resource: string; namespace?: string; name?: string; subresource?: string };
+export type AccessAttributes = {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+};
 
 export type AccessDecision = { allowed: boolean; denied: boolean; reason: string | null };
 
-export type KubeNamespace = { name: string; labels: Record<string, string>; phase: string | null; createdAt: string | null };
+export type KubeNamespace = {
+  name: string;
+  labels: Record<string, string>;
+  phase: string | null;
+  createdAt: string | null;
+};
 
 export type KubeSecret = {
   namespace: string;
@@ -43,7 +54,13 @@ export type KubeSecret = {
 
 export type ListSecretsOptions = { labelSelector?: string; fieldSelector?: string };
 
-export type KubeServiceAccount = { namespace: string; name: string; imagePullSecrets: string[]; resourceVersion: string | null; annotations?: Record<string, string> };
+export type KubeServiceAccount = {
+  namespace: string;
+  name: string;
+  imagePullSecrets: string[];
+  resourceVersion: string | null;
+  annotations?: Record<string, string>;
+};
 
 /** A secret to create or replace; `data` holds base64 values. */
 export type SecretWrite = {
@@ -75,7 +92,13 @@ export type LeaseWrite = Omit<KubeLease, "resourceVersion"> & { resourceVersion?
 export type WatchKind = "Namespace" | "Pod" | "ServiceAccount" | "Secret" | WorkloadKind;
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
 /** A watch event: the raw object as the API sent it (kind-specific), with the event type. */
-export type WatchEvent = { type: WatchEventType; kind: WatchKind; object: { metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> } } & Record<string, unknown> };
+export type WatchEvent = {
+  type: WatchEventType;
+  kind: WatchKind;
+  object: {
+    metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  } & Record<string, unknown>;
+};
 export type WatchOptions = { namespace?: string; labelSelector?: string; fieldSelector?: string };
 export type WatchListener = {
   onEvent: (event: WatchEvent) => void;
@@ -105,13 +128,31 @@ export interface KubeClient {
   /** PUT of the whole secret; with a resourceVersion it fails with `conflict` if the secret changed. */
   replaceSecret(secret: SecretWrite, pre?: Precondition): Promise<KubeResult<KubeSecret>>;
   /** Merge-patches metadata.annotations and, when given, metadata.labels (null removes a key). */
-  annotateSecret(namespace: string, name: string, annotations: Record<string, string | null>, pre?: Precondition, labels?: Record<string, string | null>): Promise<KubeResult<KubeSecret>>;
+  annotateSecret(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+    pre?: Precondition,
+    labels?: Record<string, string | null>,
+  ): Promise<KubeResult<KubeSecret>>;
   /** Deletes a secret; `not-found` is reported as such, the caller decides whether it matters. */
   deleteSecret(namespace: string, name: string, pre?: Precondition): Promise<KubeResult<void>>;
   /** Sets the whole imagePullSecrets list (JSON merge patch; with `annotations`, those too); the caller keeps foreign entries in it. */
-  patchServiceAccountPullSecrets(namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition, annotations?: Record<string, string | null>): Promise<KubeResult<KubeServiceAccount>>;
+  patchServiceAccountPullSecrets(
+    namespace: string,
+    name: string,
+    refs: PullSecretRefs,
+    pre?: Precondition,
+    annotations?: Record<string, string | null>,
+  ): Promise<KubeResult<KubeServiceAccount>>;
   /** Sets a workload's pod-template imagePullSecrets (podtemplate mode; this rolls the workload out). */
-  patchWorkloadPullSecrets(kind: WorkloadKind, namespace: string, name: string, refs: PullSecretRefs, pre?: Precondition): Promise<KubeResult<void>>;
+  patchWorkloadPullSecrets(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    refs: PullSecretRefs,
+    pre?: Precondition,
+  ): Promise<KubeResult<void>>;
   /** Deletes a Pod (its controller re-creates it); with `uid` only that incarnation of the name. */
   deletePod(namespace: string, name: string, pre?: { uid?: string }): Promise<KubeResult<void>>;
   getLease(namespace: string, name: string): Promise<KubeResult<KubeLease>>;

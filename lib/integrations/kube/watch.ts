@@ -2,7 +2,16 @@ import "server-only";
 import { type KubeConfig, Watch } from "@kubernetes/client-node";
 import { toKubeError } from "./errors";
 import { pathFor } from "./resources";
-import type { KubeError, KubeRequestInfo, KubeResult, WatchEvent, WatchHandle, WatchKind, WatchListener, WatchOptions } from "./types";
+import type {
+  KubeError,
+  KubeRequestInfo,
+  KubeResult,
+  WatchEvent,
+  WatchHandle,
+  WatchKind,
+  WatchListener,
+  WatchOptions,
+} from "./types";
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
@@ -62,7 +71,8 @@ export function startWatch(deps: WatchDeps, kind: WatchKind, opts: WatchOptions,
     }
     const meta = (object as WatchEvent["object"])?.metadata;
     if (meta?.resourceVersion) rv = meta.resourceVersion;
-    if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") listener.onEvent({ type, kind, object: object as WatchEvent["object"] });
+    if (type === "ADDED" || type === "MODIFIED" || type === "DELETED")
+      listener.onEvent({ type, kind, object: object as WatchEvent["object"] });
   };
 
   async function connect(): Promise<void> {
@@ -76,7 +86,13 @@ export function startWatch(deps: WatchDeps, kind: WatchKind, opts: WatchOptions,
       gap = true;
     }
     const started = Date.now();
-    const query = { resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: SERVER_TIMEOUT_S, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const query = {
+      resourceVersion: rv,
+      allowWatchBookmarks: true,
+      timeoutSeconds: SERVER_TIMEOUT_S,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+    };
     deps.onRequest?.({ method: "GET", url: `${deps.server}${path}?watch=true` });
     const done = (closeError: unknown) => {
       abort = null;

@@ -10,7 +10,8 @@ export function parseYamlText(text: string): YamlParse {
   } catch (err) {
     const e = err as { reason?: unknown; mark?: { line?: number; column?: number } };
     const reason = typeof e.reason === "string" ? e.reason : "not valid YAML or JSON";
-    const where = typeof e.mark?.line === "number" ? ` at line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1}` : "";
+    const where =
+      typeof e.mark?.line === "number" ? ` at line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1}` : "";
     return { ok: false, message: `${reason}${where}` };
   }
 }

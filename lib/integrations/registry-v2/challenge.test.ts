@@ -13,7 +13,12 @@ const cases: Array<[string, string | string[] | undefined, Challenge[]]> = [
   [
     "GHCR with scope",
     'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull"',
-    [{ scheme: "bearer", params: { realm: "https://ghcr.io/token", service: "ghcr.io", scope: "repository:user/image:pull" } }],
+    [
+      {
+        scheme: "bearer",
+        params: { realm: "https://ghcr.io/token", service: "ghcr.io", scope: "repository:user/image:pull" },
+      },
+    ],
   ],
   [
     "scope with several actions and a comma inside quotes",
@@ -42,11 +47,26 @@ const cases: Array<[string, string | string[] | undefined, Challenge[]]> = [
       { scheme: "bearer", params: { realm: "https://b/token" } },
     ],
   ],
-  ["scheme without parameters, then another", "Negotiate, Basic realm=x", [{ scheme: "negotiate", params: {} }, { scheme: "basic", params: { realm: "x" } }]],
-  ["token68", "Negotiate YIIB3gYGKwYBBQUCoIIB0jCCAc6g==", [{ scheme: "negotiate", params: {}, token68: "YIIB3gYGKwYBBQUCoIIB0jCCAc6g==" }]],
+  [
+    "scheme without parameters, then another",
+    "Negotiate, Basic realm=x",
+    [
+      { scheme: "negotiate", params: {} },
+      { scheme: "basic", params: { realm: "x" } },
+    ],
+  ],
+  [
+    "token68",
+    "Negotiate YIIB3gYGKwYBBQUCoIIB0jCCAc6g==",
+    [{ scheme: "negotiate", params: {}, token68: "YIIB3gYGKwYBBQUCoIIB0jCCAc6g==" }],
+  ],
   ["unterminated quote", 'Basic realm="open', [{ scheme: "basic", params: { realm: "open" } }]],
   ["garbage does not throw", '=,,"" ; Basic', [{ scheme: "basic", params: {} }]],
-  ["extra parameters kept", 'Basic realm="r", charset="UTF-8"', [{ scheme: "basic", params: { realm: "r", charset: "UTF-8" } }]],
+  [
+    "extra parameters kept",
+    'Basic realm="r", charset="UTF-8"',
+    [{ scheme: "basic", params: { realm: "r", charset: "UTF-8" } }],
+  ],
 ];
 
 describe("parseWwwAuthenticate", () => {

@@ -103,6 +103,8 @@ export function pickChallenge(challenges: Challenge[]): Challenge | null {
 /** `Bearer realm="…" service="…" scope="…"` for step details. */
 export function describeChallenge(c: Challenge): string {
   const scheme = c.scheme.charAt(0).toUpperCase() + c.scheme.slice(1);
-  const params = ["realm", "service", "scope"].filter((k) => c.params[k] !== undefined).map((k) => `${k}="${c.params[k]}"`);
+  const params = ["realm", "service", "scope"]
+    .filter((k) => c.params[k] !== undefined)
+    .map((k) => `${k}="${c.params[k]}"`);
   return [scheme, ...params].join(" ");
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
 
-const err = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`boom ${code} secret-in-message`), { code, ...extra });
+const err = (code: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(`boom ${code} secret-in-message`), { code, ...extra });
 
 const cases: Array<[NetPhase, unknown, string]> = [
   ["dns", err("ENOTFOUND"), "no such host nonexistent.invalid"],
@@ -11,16 +12,32 @@ const cases: Array<[NetPhase, unknown, string]> = [
   ["connect", new PhaseTimeout(250), "timed out after 250 ms connecting to 127.0.0.1:5999"],
   ["connect", err("ETIMEDOUT"), "timed out connecting to 127.0.0.1:5999"],
   ["connect", err("EHOSTUNREACH"), "no route to host 127.0.0.1:5999"],
-  ["tls", err("UNABLE_TO_VERIFY_LEAF_SIGNATURE"), "certificate signed by an unknown authority; give the registry's CA certificate"],
-  ["tls", err("SELF_SIGNED_CERT_IN_CHAIN"), "certificate signed by an unknown authority; give the registry's CA certificate"],
-  ["tls", err("DEPTH_ZERO_SELF_SIGNED_CERT"), "certificate signed by an unknown authority (self-signed); give the registry's CA certificate"],
+  [
+    "tls",
+    err("UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+    "certificate signed by an unknown authority; give the registry's CA certificate",
+  ],
+  [
+    "tls",
+    err("SELF_SIGNED_CERT_IN_CHAIN"),
+    "certificate signed by an unknown authority; give the registry's CA certificate",
+  ],
+  [
+    "tls",
+    err("DEPTH_ZERO_SELF_SIGNED_CERT"),
+    "certificate signed by an unknown authority (self-signed); give the registry's CA certificate",
+  ],
   [
     "tls",
     err("ERR_TLS_CERT_ALTNAME_INVALID", { cert: { subjectaltname: "DNS:wrong.example, IP Address:10.0.0.1" } }),
     "certificate is valid for wrong.example, 10.0.0.1, not nonexistent.invalid",
   ],
   ["tls", err("ERR_TLS_CERT_ALTNAME_INVALID"), "certificate is not valid for nonexistent.invalid"],
-  ["tls", err("CERT_HAS_EXPIRED", { cert: { valid_to: "Jan  1 00:00:00 2020 GMT" } }), "certificate has expired (not after Jan  1 00:00:00 2020 GMT)"],
+  [
+    "tls",
+    err("CERT_HAS_EXPIRED", { cert: { valid_to: "Jan  1 00:00:00 2020 GMT" } }),
+    "certificate has expired (not after Jan  1 00:00:00 2020 GMT)",
+  ],
   ["tls", err("ERR_SSL_WRONG_VERSION_NUMBER"), "nonexistent.invalid did not answer with TLS (a plain-HTTP registry?)"],
   ["tls", err("REGCRED_BAD_CA"), "the configured CA certificate could not be loaded (is it a PEM certificate?)"],
   ["tls", new PhaseTimeout(100), "TLS handshake timed out after 100 ms"],

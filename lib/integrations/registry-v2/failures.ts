@@ -9,7 +9,12 @@ export class PhaseTimeout extends Error {
   }
 }
 
-type ErrLike = { code?: unknown; message?: unknown; reason?: unknown; cert?: { subjectaltname?: unknown; valid_to?: unknown; valid_from?: unknown } };
+type ErrLike = {
+  code?: unknown;
+  message?: unknown;
+  reason?: unknown;
+  cert?: { subjectaltname?: unknown; valid_to?: unknown; valid_from?: unknown };
+};
 
 function codeOf(err: unknown): string {
   const code = (err as ErrLike | null)?.code;
@@ -45,7 +50,8 @@ function describeDns(code: string, host: string, err: unknown): string {
 
 function describeConnect(code: string, target: string, err: unknown): string {
   if (code === "ECONNREFUSED") return `connection refused to ${target}`;
-  if (err instanceof PhaseTimeout || code === "ETIMEDOUT") return `timed out${err instanceof PhaseTimeout ? ` after ${err.timeoutMs} ms` : ""} connecting to ${target}`;
+  if (err instanceof PhaseTimeout || code === "ETIMEDOUT")
+    return `timed out${err instanceof PhaseTimeout ? ` after ${err.timeoutMs} ms` : ""} connecting to ${target}`;
   if (code === "EHOSTUNREACH") return `no route to host ${target}`;
   if (code === "ENETUNREACH") return `network unreachable for ${target}`;
   if (code === "ECONNRESET") return `connection reset by ${target}`;
@@ -61,11 +67,15 @@ function describeTls(code: string, host: string, err: unknown): string {
     const names = certNames(e);
     return names ? `certificate is valid for ${names}, not ${host}` : `certificate is not valid for ${host}`;
   }
-  if (code === "CERT_HAS_EXPIRED") return `certificate has expired${typeof e.cert?.valid_to === "string" ? ` (not after ${e.cert.valid_to})` : ""}`;
+  if (code === "CERT_HAS_EXPIRED")
+    return `certificate has expired${typeof e.cert?.valid_to === "string" ? ` (not after ${e.cert.valid_to})` : ""}`;
   if (code === "CERT_NOT_YET_VALID") return "certificate is not yet valid";
   if (code === "REGCRED_BAD_CA") return "the configured CA certificate could not be loaded (is it a PEM certificate?)";
   const message = typeof e.message === "string" ? e.message : "";
-  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number|packet length too long|unexpected eof/i.test(message)) {
+  if (
+    code === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+    /wrong version number|packet length too long|unexpected eof/i.test(message)
+  ) {
     return `${host} did not answer with TLS (a plain-HTTP registry?)`;
   }
   if (err instanceof PhaseTimeout) return `TLS handshake timed out after ${err.timeoutMs} ms`;

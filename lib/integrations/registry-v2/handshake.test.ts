@@ -36,7 +36,9 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 };
-const bearer = () => ({ "www-authenticate": `Bearer realm="https://${host}/token",service="svc",scope="repository:a/b:pull"` });
+const bearer = () => ({
+  "www-authenticate": `Bearer realm="https://${host}/token",service="svc",scope="repository:a/b:pull"`,
+});
 
 async function run(h: Handler, withCreds = true): Promise<V2Outcome> {
   handler = h;
@@ -55,7 +57,11 @@ describe("checkV2Access protocol edge cases", () => {
 
   it("401 without a challenge is unsupported", async () => {
     const r = await run((_q, s) => json(s, 401, {}));
-    expect(r).toMatchObject({ status: "unsupported", failedStep: "challenge", summary: `challenge: https://${host}/v2/ answered 401 with no WWW-Authenticate challenge` });
+    expect(r).toMatchObject({
+      status: "unsupported",
+      failedStep: "challenge",
+      summary: `challenge: https://${host}/v2/ answered 401 with no WWW-Authenticate challenge`,
+    });
   });
 
   it("a Bearer challenge without a usable realm is unsupported", async () => {
@@ -74,15 +80,32 @@ describe("checkV2Access protocol edge cases", () => {
       json(s, 401, {}, bearer());
     });
     expect(r).toMatchObject({ status: "valid", failedStep: null });
-    expect(new URL(tokenQuery, "https://x").searchParams.toString()).toBe("service=svc&scope=repository%3Aa%2Fb%3Apull&account=alice");
+    expect(new URL(tokenQuery, "https://x").searchParams.toString()).toBe(
+      "service=svc&scope=repository%3Aa%2Fb%3Apull&account=alice",
+    );
     expect(seen.map((s) => s.replace(/\?.*? /, " "))).toEqual(["/v2/ -", "/token Basic", "/v2/ Bearer"]);
     expect(r.steps.find((s) => s.step === "token")?.detail).toContain("valid 60 s");
   });
 
   it.each([
-    ["token endpoint 500", (s: ServerResponse) => json(s, 500, {}), "unreachable", "token: token endpoint answered 500"],
-    ["200 without a token", (s: ServerResponse) => json(s, 200, { nope: 1 }), "unreachable", "token: token endpoint answered 200 without a token or access_token"],
-    ["not JSON", (s: ServerResponse) => s.end("<html>"), "unreachable", "token: token endpoint answered 200 without a token or access_token"],
+    [
+      "token endpoint 500",
+      (s: ServerResponse) => json(s, 500, {}),
+      "unreachable",
+      "token: token endpoint answered 500",
+    ],
+    [
+      "200 without a token",
+      (s: ServerResponse) => json(s, 200, { nope: 1 }),
+      "unreachable",
+      "token: token endpoint answered 200 without a token or access_token",
+    ],
+    [
+      "not JSON",
+      (s: ServerResponse) => s.end("<html>"),
+      "unreachable",
+      "token: token endpoint answered 200 without a token or access_token",
+    ],
     ["403", (s: ServerResponse) => json(s, 403, {}), "invalid", "token endpoint"],
   ] as const)("token endpoint: %s", async (_name, answer, status, summary) => {
     const r = await run((q, s) => (q.url?.startsWith("/token") ? answer(s) : json(s, 401, {}, bearer())));
@@ -91,35 +114,57 @@ describe("checkV2Access protocol edge cases", () => {
   });
 
   it("a token the registry then rejects is invalid at auth", async () => {
-    const r = await run((q, s) => (q.url?.startsWith("/token") ? json(s, 200, { token: "t" }) : json(s, 401, {}, bearer())));
+    const r = await run((q, s) =>
+      q.url?.startsWith("/token") ? json(s, 200, { token: "t" }) : json(s, 401, {}, bearer()),
+    );
     expect(r).toMatchObject({ status: "invalid", failedStep: "auth" });
   });
 
   it("a token endpoint that refuses connections is unreachable at token", async () => {
-    const r = await run((_q, s) => json(s, 401, {}, { "www-authenticate": 'Bearer realm="https://127.0.0.1:1/token"' }));
+    const r = await run((_q, s) =>
+      json(s, 401, {}, { "www-authenticate": 'Bearer realm="https://127.0.0.1:1/token"' }),
+    );
     expect(r).toMatchObject({ status: "unreachable", failedStep: "token" });
-    expect(r.summary).toBe("token: connect failed for the token endpoint https://127.0.0.1:1/token: connection refused to 127.0.0.1:1");
+    expect(r.summary).toBe(
+      "token: connect failed for the token endpoint https://127.0.0.1:1/token: connection refused to 127.0.0.1:1",
+    );
   });
 
   it("a token realm over plain http is refused at token without a request to it", async () => {
-    const r = await run((_q, s) => json(s, 401, {}, { "www-authenticate": `Bearer realm="http://${host}/token",service="svc"` }));
+    const r = await run((_q, s) =>
+      json(s, 401, {}, { "www-authenticate": `Bearer realm="http://${host}/token",service="svc"` }),
+    );
     expect(r).toMatchObject({ status: "unsupported", failedStep: "token" });
-    expect(r.summary).toBe(`token: the registry names the token realm http://${host}/token, which is not https: Regcred sends credentials to a token realm only over https`);
+    expect(r.summary).toBe(
+      `token: the registry names the token realm http://${host}/token, which is not https: Regcred sends credentials to a token realm only over https`,
+    );
     expect(seen).toEqual(["/v2/ -"]);
   });
 
   it("the egress policy applies to the token realm: a refused realm is a result at token", async () => {
-    const r = await run((_q, s) => json(s, 401, {}, { "www-authenticate": 'Bearer realm="https://169.254.169.254/token"' }));
+    const r = await run((_q, s) =>
+      json(s, 401, {}, { "www-authenticate": 'Bearer realm="https://169.254.169.254/token"' }),
+    );
     expect(r).toMatchObject({ status: "unreachable", failedStep: "token" });
-    expect(r.summary).toBe("token: the egress policy refuses the token endpoint https://169.254.169.254/token: 169.254.169.254 is a cloud metadata address, always refused");
+    expect(r.summary).toBe(
+      "token: the egress policy refuses the token endpoint https://169.254.169.254/token: 169.254.169.254 is a cloud metadata address, always refused",
+    );
     expect(seen).toEqual(["/v2/ -"]);
   });
 
   it("the production policy refuses the loopback registry itself, before connecting", async () => {
     handler = (_q, s) => json(s, 200, {});
     seen.length = 0;
-    const r = await checkV2Access(host, creds, { timeoutMs: 2000, ca: pki.ca.cert, egress: { allowLoopback: false, deny: [] } });
-    expect(r).toMatchObject({ status: "unreachable", failedStep: "policy", summary: "policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true" });
+    const r = await checkV2Access(host, creds, {
+      timeoutMs: 2000,
+      ca: pki.ca.cert,
+      egress: { allowLoopback: false, deny: [] },
+    });
+    expect(r).toMatchObject({
+      status: "unreachable",
+      failedStep: "policy",
+      summary: "policy: 127.0.0.1 is a loopback address, refused unless REGCRED_EGRESS_ALLOW_LOOPBACK=true",
+    });
     expect(r.steps.map((s) => `${s.step}:${s.ok}`)).toEqual(["dns:true", "policy:false"]);
     expect(seen).toEqual([]);
   });
@@ -141,6 +186,10 @@ describe("checkV2Access protocol edge cases", () => {
   it("a slow answer times out in the http step", async () => {
     handler = () => {};
     const r = await checkV2Access(host, null, { timeoutMs: 200, ca: pki.ca.cert, egress });
-    expect(r).toMatchObject({ status: "unreachable", failedStep: "http", summary: `http: no HTTP response from ${host} within 200 ms` });
+    expect(r).toMatchObject({
+      status: "unreachable",
+      failedStep: "http",
+      summary: `http: no HTTP response from ${host} within 200 ms`,
+    });
   });
 });

@@ -6,7 +6,13 @@ import { httpGet, HttpGetFailure, type HttpGetResponse } from "./http-get";
 export type V2StepName = "dns" | "policy" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
 export type V2Step = { step: V2StepName; ok: boolean; ms: number; detail: string };
 export type V2Status = "valid" | "invalid" | "unreachable" | "unsupported";
-export type V2Outcome = { status: V2Status; summary: string; failedStep: V2StepName | null; steps: V2Step[]; proven: string | null };
+export type V2Outcome = {
+  status: V2Status;
+  summary: string;
+  failedStep: V2StepName | null;
+  steps: V2Step[];
+  proven: string | null;
+};
 export type V2Credentials = { username: string; password: string };
 export type V2Options = {
   timeoutMs: number;
@@ -24,7 +30,12 @@ const minTokenSeconds = 60;
 async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise<Got> {
   const t0 = performance.now();
   try {
-    const res = await httpGet(url, { headers, ca: ctx.opts.ca, timeoutMs: ctx.opts.timeoutMs, egress: ctx.opts.egress });
+    const res = await httpGet(url, {
+      headers,
+      ca: ctx.opts.ca,
+      timeoutMs: ctx.opts.timeoutMs,
+      egress: ctx.opts.egress,
+    });
     return { res, ms: Math.round(performance.now() - t0) };
   } catch (err) {
     if (!(err instanceof HttpGetFailure)) throw err;
@@ -32,7 +43,13 @@ async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise
   }
 }
 
-function end(ctx: Ctx, status: V2Status, summary: string, failedStep: V2StepName | null, proven: string | null = null): V2Outcome {
+function end(
+  ctx: Ctx,
+  status: V2Status,
+  summary: string,
+  failedStep: V2StepName | null,
+  proven: string | null = null,
+): V2Outcome {
   return { status, summary, failedStep, steps: ctx.steps, proven };
 }
 
@@ -60,7 +77,12 @@ async function basicFlow(ctx: Ctx, challenge: Challenge): Promise<V2Outcome> {
   const url = ctx.base.href;
   if (!ctx.creds) {
     step(ctx, "auth", false, 0, "no credentials to send");
-    return end(ctx, "invalid", `${url} requires credentials (Basic realm "${challenge.params.realm ?? ""}") and none are configured`, "auth");
+    return end(
+      ctx,
+      "invalid",
+      `${url} requires credentials (Basic realm "${challenge.params.realm ?? ""}") and none are configured`,
+      "auth",
+    );
   }
   const user = ctx.creds.username;
   const got = await get(ctx.base, { authorization: basicAuthorization(ctx.creds) }, ctx);
@@ -68,7 +90,13 @@ async function basicFlow(ctx: Ctx, challenge: Challenge): Promise<V2Outcome> {
   const { status } = got.res;
   if (status === 200) {
     step(ctx, "auth", true, got.ms, `GET /v2/ with Basic credentials for ${user} answered 200`);
-    return end(ctx, "valid", `Basic credentials for ${user} accepted by ${url}`, null, `Basic login as ${user} to ${ctx.host}`);
+    return end(
+      ctx,
+      "valid",
+      `Basic credentials for ${user} accepted by ${url}`,
+      null,
+      `Basic login as ${user} to ${ctx.host}`,
+    );
   }
   if (status === 401 || status === 403) {
     step(ctx, "auth", false, got.ms, `GET /v2/ with Basic credentials for ${user} answered ${status}`);
@@ -95,10 +123,18 @@ function tokenUrl(ctx: Ctx, challenge: Challenge): URL | null {
 function readToken(body: string): { token: string; expiresIn: number } | null {
   try {
     const json = JSON.parse(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    const token = typeof json.token === "string" && json.token ? json.token : typeof json.access_token === "string" && json.access_token ? json.access_token : null;
+    const token =
+      typeof json.token === "string" && json.token
+        ? json.token
+        : typeof json.access_token === "string" && json.access_token
+          ? json.access_token
+          : null;
     if (!token) return null;
     const expiresIn = Number(json.expires_in);
-    return { token, expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds };
+    return {
+      token,
+      expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
+    };
   } catch {
     return null;
   }
@@ -110,22 +146,36 @@ async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<{ token: s
   if ("failure" in got) {
     const { phase, detail } = got.failure.failed;
     step(ctx, "token", false, got.ms, `${phase}: ${detail}`);
-    const what = phase === "policy" ? `the egress policy refuses the token endpoint ${realm}` : `${phase} failed for the token endpoint ${realm}`;
+    const what =
+      phase === "policy"
+        ? `the egress policy refuses the token endpoint ${realm}`
+        : `${phase} failed for the token endpoint ${realm}`;
     return { outcome: end(ctx, "unreachable", `token: ${what}: ${detail}`, "token") };
   }
   const { status } = got.res;
   if (status === 401 || status === 403) {
     step(ctx, "token", false, got.ms, `token endpoint answered ${status} to ${who}`);
-    const summary = ctx.creds ? `token endpoint ${realm} rejected the credentials for ${ctx.creds.username} (${status})` : `token endpoint ${realm} refused an anonymous token (${status}); credentials are needed`;
+    const summary = ctx.creds
+      ? `token endpoint ${realm} rejected the credentials for ${ctx.creds.username} (${status})`
+      : `token endpoint ${realm} refused an anonymous token (${status}); credentials are needed`;
     return { outcome: end(ctx, "invalid", summary, "token") };
   }
   const parsed = status === 200 ? readToken(got.res.body) : null;
   if (!parsed) {
-    const detail = status === 200 ? "token endpoint answered 200 without a token or access_token" : `token endpoint answered ${status}`;
+    const detail =
+      status === 200
+        ? "token endpoint answered 200 without a token or access_token"
+        : `token endpoint answered ${status}`;
     step(ctx, "token", false, got.ms, detail);
     return { outcome: end(ctx, "unreachable", `token: ${detail} (${realm})`, "token") };
   }
-  step(ctx, "token", true, got.ms, `${ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token"} from ${realm}, valid ${parsed.expiresIn} s`);
+  step(
+    ctx,
+    "token",
+    true,
+    got.ms,
+    `${ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token"} from ${realm}, valid ${parsed.expiresIn} s`,
+  );
   return { token: parsed.token };
 }
 
@@ -139,7 +189,13 @@ async function bearerFlow(ctx: Ctx, url: URL): Promise<V2Outcome> {
   const whose = ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token";
   if (status === 200) {
     step(ctx, "auth", true, got.ms, "GET /v2/ with the Bearer token answered 200");
-    return end(ctx, "valid", `Bearer token from ${realm} accepted by /v2/`, null, `${whose} from ${realm} accepted by ${ctx.host}/v2/`);
+    return end(
+      ctx,
+      "valid",
+      `Bearer token from ${realm} accepted by /v2/`,
+      null,
+      `${whose} from ${realm} accepted by ${ctx.host}/v2/`,
+    );
   }
   if (status === 401 || status === 403) {
     step(ctx, "auth", false, got.ms, `GET /v2/ with the Bearer token answered ${status}`);
@@ -150,8 +206,14 @@ async function bearerFlow(ctx: Ctx, url: URL): Promise<V2Outcome> {
 
 function anonymousOk(ctx: Ctx): V2Outcome {
   const url = ctx.base.href;
-  if (!ctx.creds) return end(ctx, "valid", `${url} allows anonymous access`, null, `anonymous access to ${ctx.host}/v2/`);
-  return end(ctx, "valid", `${url} answered 200 without credentials: it allows anonymous access, so the credentials were not needed and not tested`, null);
+  if (!ctx.creds)
+    return end(ctx, "valid", `${url} allows anonymous access`, null, `anonymous access to ${ctx.host}/v2/`);
+  return end(
+    ctx,
+    "valid",
+    `${url} answered 200 without credentials: it allows anonymous access, so the credentials were not needed and not tested`,
+    null,
+  );
 }
 
 /**
@@ -168,13 +230,23 @@ export async function checkV2Access(host: string, creds: V2Credentials | null, o
   }
   const { res } = first;
   const expected = res.status === 200 || res.status === 401;
-  ctx.steps.push(...res.phases.map((p) => ({ step: p.phase, ok: p.phase === "http" ? expected : p.ok, ms: p.ms, detail: p.detail })));
+  ctx.steps.push(
+    ...res.phases.map((p) => ({ step: p.phase, ok: p.phase === "http" ? expected : p.ok, ms: p.ms, detail: p.detail })),
+  );
   if (res.status === 200) return anonymousOk(ctx);
-  if (!expected) return end(ctx, "unreachable", `http: ${ctx.base.href} answered ${res.status}, which a Docker Registry v2 API does not`, "http");
+  if (!expected)
+    return end(
+      ctx,
+      "unreachable",
+      `http: ${ctx.base.href} answered ${res.status}, which a Docker Registry v2 API does not`,
+      "http",
+    );
   const header = res.headers["www-authenticate"];
   const challenge = pickChallenge(parseWwwAuthenticate(header));
   if (!challenge) {
-    const detail = header ? `no Basic or Bearer challenge in "${String(header).slice(0, 200)}"` : "no WWW-Authenticate challenge";
+    const detail = header
+      ? `no Basic or Bearer challenge in "${String(header).slice(0, 200)}"`
+      : "no WWW-Authenticate challenge";
     step(ctx, "challenge", false, 0, `401 with ${detail}`);
     return end(ctx, "unsupported", `challenge: ${ctx.base.href} answered 401 with ${detail}`, "challenge");
   }
@@ -192,7 +264,12 @@ export async function checkV2Access(host: string, creds: V2Credentials | null, o
   if (url.protocol !== "https:") {
     const realm = `${url.origin}${url.pathname}`;
     step(ctx, "token", false, 0, `token realm ${realm} is not https; credentials are only sent over TLS`);
-    return end(ctx, "unsupported", `token: the registry names the token realm ${realm}, which is not https: Regcred sends credentials to a token realm only over https`, "token");
+    return end(
+      ctx,
+      "unsupported",
+      `token: the registry names the token realm ${realm}, which is not https: Regcred sends credentials to a token realm only over https`,
+      "token",
+    );
   }
   return bearerFlow(ctx, url);
 }

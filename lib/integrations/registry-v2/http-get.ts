@@ -10,7 +10,12 @@ import { certificateBlocks, parseCertificates } from "../../crypto/pem";
 import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
 
 export type PhaseRecord = { phase: NetPhase; ok: boolean; ms: number; detail: string };
-export type HttpGetResponse = { status: number; headers: http.IncomingHttpHeaders; body: string; phases: PhaseRecord[] };
+export type HttpGetResponse = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  phases: PhaseRecord[];
+};
 export type HttpGetOptions = {
   headers?: Record<string, string>;
   ca?: string | null;
@@ -31,7 +36,10 @@ export class HttpGetFailure extends Error {
   }
 }
 
-function withTimer<T>(timeoutMs: number, run: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void): Promise<T> {
+function withTimer<T>(
+  timeoutMs: number,
+  run: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let cleanup = () => {};
     const timer = setTimeout(() => {
@@ -43,7 +51,10 @@ function withTimer<T>(timeoutMs: number, run: (resolve: (v: T) => void, reject: 
       fn();
     };
     try {
-      cleanup = run((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
+      cleanup = run(
+        (v) => done(() => resolve(v)),
+        (e) => done(() => reject(e)),
+      );
     } catch (err) {
       done(() => reject(err));
     }
@@ -61,7 +72,9 @@ async function resolveHost(host: string, timeoutMs: number): Promise<string[]> {
 
 function connected(target: string, refused: ReadonlyArray<{ ok: boolean; reason?: string }>): string {
   const skipped = refused.flatMap((d) => (d.reason ? [d.reason] : []));
-  return skipped.length ? `TCP connection to ${target} (skipped by the egress policy: ${skipped.join("; ")})` : `TCP connection to ${target}`;
+  return skipped.length
+    ? `TCP connection to ${target} (skipped by the egress policy: ${skipped.join("; ")})`
+    : `TCP connection to ${target}`;
 }
 
 function describeResolved(host: string, addresses: string[]): string {
@@ -94,10 +107,21 @@ function secureContextFor(ca: string | null | undefined): tls.SecureContext | un
   }
 }
 
-function tlsHandshake(socket: net.Socket, host: string, ca: string | null | undefined, timeoutMs: number): Promise<tls.TLSSocket> {
+function tlsHandshake(
+  socket: net.Socket,
+  host: string,
+  ca: string | null | undefined,
+  timeoutMs: number,
+): Promise<tls.TLSSocket> {
   return withTimer(timeoutMs, (resolve, reject) => {
     const secureContext = secureContextFor(ca);
-    const t = tls.connect({ socket, host, servername: net.isIP(host) ? undefined : host, secureContext, ALPNProtocols: ["http/1.1"] });
+    const t = tls.connect({
+      socket,
+      host,
+      servername: net.isIP(host) ? undefined : host,
+      secureContext,
+      ALPNProtocols: ["http/1.1"],
+    });
     t.on("error", () => {});
     t.once("secureConnect", () => resolve(t));
     t.once("error", (err) => {
@@ -114,19 +138,31 @@ function issuerOf(t: tls.TLSSocket): string {
   return Array.isArray(cn) ? (cn[0] ?? "unknown issuer") : (cn ?? "unknown issuer");
 }
 
-function sendGet(stream: Duplex, url: URL, headers: Record<string, string>, timeoutMs: number): Promise<Omit<HttpGetResponse, "phases">> {
+function sendGet(
+  stream: Duplex,
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Omit<HttpGetResponse, "phases">> {
   return withTimer(timeoutMs, (resolve, reject) => {
     const req = http.request({
       method: "GET",
       path: `${url.pathname}${url.search}`,
-      headers: { host: url.host, "user-agent": "regcred-credential-check", accept: "application/json", connection: "close", ...headers },
+      headers: {
+        host: url.host,
+        "user-agent": "regcred-credential-check",
+        accept: "application/json",
+        connection: "close",
+        ...headers,
+      },
       createConnection: () => stream as net.Socket,
     });
     req.once("error", reject);
     req.once("response", (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+      const finish = () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
       res.on("data", (chunk: Buffer) => {
         if (size >= maxBodyBytes) return void res.destroy();
         chunks.push(chunk.subarray(0, maxBodyBytes - size));
@@ -141,14 +177,25 @@ function sendGet(stream: Duplex, url: URL, headers: Record<string, string>, time
   });
 }
 
-async function phase<T>(phases: PhaseRecord[], name: NetPhase, names: { host: string; target: () => string }, run: () => Promise<T>, ok: (v: T) => string): Promise<T> {
+async function phase<T>(
+  phases: PhaseRecord[],
+  name: NetPhase,
+  names: { host: string; target: () => string },
+  run: () => Promise<T>,
+  ok: (v: T) => string,
+): Promise<T> {
   const t0 = performance.now();
   try {
     const v = await run();
     phases.push({ phase: name, ok: true, ms: Math.round(performance.now() - t0), detail: ok(v) });
     return v;
   } catch (err) {
-    phases.push({ phase: name, ok: false, ms: Math.round(performance.now() - t0), detail: describeNetFailure(name, err, names.host, names.target()) });
+    phases.push({
+      phase: name,
+      ok: false,
+      ms: Math.round(performance.now() - t0),
+      detail: describeNetFailure(name, err, names.host, names.target()),
+    });
     throw new HttpGetFailure(phases);
   }
 }
@@ -161,7 +208,13 @@ export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetRe
   const port = Number(url.port) || (secure ? 443 : 80);
   let target = `${url.hostname}:${port}`;
   const names = { host, target: () => target };
-  const addresses = await phase(phases, "dns", names, () => resolveHost(host, opts.timeoutMs), (a) => describeResolved(host, a));
+  const addresses = await phase(
+    phases,
+    "dns",
+    names,
+    () => resolveHost(host, opts.timeoutMs),
+    (a) => describeResolved(host, a),
+  );
   // The connection goes to the address that passed, never to a second lookup of the name.
   const resolved = chooseEgressTarget(host, addresses, opts.egress ?? configuredEgressPolicy());
   if (!resolved.ok) {
@@ -169,13 +222,31 @@ export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetRe
     throw new HttpGetFailure(phases);
   }
   target = resolved.family === 6 ? `[${resolved.address}]:${port}` : `${resolved.address}:${port}`;
-  const socket = await phase(phases, "connect", names, () => connectTcp(resolved.address, port, opts.timeoutMs), () => connected(target, resolved.refused));
+  const socket = await phase(
+    phases,
+    "connect",
+    names,
+    () => connectTcp(resolved.address, port, opts.timeoutMs),
+    () => connected(target, resolved.refused),
+  );
   let stream: Duplex = socket;
   try {
     if (secure) {
-      stream = await phase(phases, "tls", names, () => tlsHandshake(socket, host, opts.ca, opts.timeoutMs), (t) => `${t.getProtocol() ?? "TLS"} with ${host}, certificate issued by ${issuerOf(t)}`);
+      stream = await phase(
+        phases,
+        "tls",
+        names,
+        () => tlsHandshake(socket, host, opts.ca, opts.timeoutMs),
+        (t) => `${t.getProtocol() ?? "TLS"} with ${host}, certificate issued by ${issuerOf(t)}`,
+      );
     }
-    const res = await phase(phases, "http", names, () => sendGet(stream, url, opts.headers ?? {}, opts.timeoutMs), (r) => `GET ${url.pathname} answered ${r.status}`);
+    const res = await phase(
+      phases,
+      "http",
+      names,
+      () => sendGet(stream, url, opts.headers ?? {}, opts.timeoutMs),
+      (r) => `GET ${url.pathname} answered ${r.status}`,
+    );
     return { ...res, phases };
   } finally {
     stream.destroy();

@@ -6,7 +6,9 @@ import { api } from "@/lib/http";
 // The body stays the array of entries it always was; the next page is announced in a Link header (RFC 8288).
 export const GET = api(async (ctx) => {
   const search = ctx.req.nextUrl.searchParams;
-  const params: AuditParams = Object.fromEntries(auditQueryParams.flatMap((n) => (search.has(n) ? [[n, search.get(n)!]] : [])));
+  const params: AuditParams = Object.fromEntries(
+    auditQueryParams.flatMap((n) => (search.has(n) ? [[n, search.get(n)!]] : [])),
+  );
   const page = await listAuditPage(ctx, params);
   const headers = new Headers();
   if (page.next_cursor) {

@@ -4,4 +4,6 @@ import { api, readJson } from "@/lib/http";
 
 export const GET = api(async (ctx) => NextResponse.json(await listClusters(ctx)));
 
-export const POST = api(async (ctx) => NextResponse.json(await createCluster(ctx, await readJson(ctx.req)), { status: 201 }));
+export const POST = api(async (ctx) =>
+  NextResponse.json(await createCluster(ctx, await readJson(ctx.req)), { status: 201 }),
+);

@@ -4,7 +4,9 @@ import { api, readJson } from "@/lib/http";
 
 export const GET = api(async (ctx, { clusterId }) => NextResponse.json(await getCluster(ctx, clusterId!)));
 
-export const PATCH = api(async (ctx, { clusterId }) => NextResponse.json(await updateCluster(ctx, clusterId!, await readJson(ctx.req))));
+export const PATCH = api(async (ctx, { clusterId }) =>
+  NextResponse.json(await updateCluster(ctx, clusterId!, await readJson(ctx.req))),
+);
 
 export const DELETE = api(async (ctx, { clusterId }) => {
   await deleteCluster(ctx, clusterId!);

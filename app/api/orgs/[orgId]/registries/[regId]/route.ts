@@ -4,7 +4,9 @@ import { deleteRegistry, getRegistry, updateRegistry } from "@/lib/registries/se
 
 export const GET = api(async (ctx, { regId }) => NextResponse.json(await getRegistry(ctx, regId!)));
 
-export const PATCH = api(async (ctx, { regId }) => NextResponse.json(await updateRegistry(ctx, regId!, await readJson(ctx.req))));
+export const PATCH = api(async (ctx, { regId }) =>
+  NextResponse.json(await updateRegistry(ctx, regId!, await readJson(ctx.req))),
+);
 
 export const DELETE = api(async (ctx, { regId }) => {
   await deleteRegistry(ctx, regId!);

@@ -9,4 +9,6 @@ export const POST = api(async (ctx, { orgId, clusterId }) => {
   return NextResponse.json(queued, { status: 202, headers: { Location: location } });
 });
 
-export const GET = api(async (ctx, { clusterId }) => NextResponse.json(await getSyncStatus(ctx, clusterId!, ctx.req.nextUrl.searchParams.get("run"))));
+export const GET = api(async (ctx, { clusterId }) =>
+  NextResponse.json(await getSyncStatus(ctx, clusterId!, ctx.req.nextUrl.searchParams.get("run"))),
+);
