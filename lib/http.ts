@@ -66,7 +66,9 @@ export async function readJson(req: NextRequest): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new AppError("INVALID_JSON", `The request body is not valid JSON: ${jsonProblem(text, err)}.`);
+    throw new AppError("INVALID_JSON", `The request body is not valid JSON: ${jsonProblem(text, err)}.`, {
+      cause: err,
+    });
   }
 }
 

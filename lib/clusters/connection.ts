@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { type Keyring, open } from "../crypto/secret-box";
 import { env } from "../env";
+import { describeError, log } from "../log";
 import { connect, failingClient, type KubeClient, type KubeConnectConfig, type KubeResult } from "../integrations/kube";
 import { testConnection } from "./connection-test";
 import type { ClusterRow } from "./repo";
@@ -28,7 +29,8 @@ export function clientForCluster(keyring: Keyring, row: ClusterRow, opts: { time
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   try {
     return connect(connectionOf(keyring, row), { timeoutMs });
-  } catch {
+  } catch (err) {
+    log.warn("a cluster's stored credentials could not be opened", { cluster: row.id, ...describeError(err) });
     return failingClient(row.server, "the stored credentials could not be decrypted (was the encryption key changed?)");
   }
 }

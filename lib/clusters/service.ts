@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { isUniqueViolation } from "@/db/errors";
 import { clusters } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
@@ -59,7 +60,9 @@ function parseKubeconfigDoc(text: string): unknown {
 export function extractOrThrow(doc: unknown, context?: string | null): Extracted {
   const extracted = extractContext(doc, context);
   if (!extracted.ok)
-    throw new AppError("VALIDATION_FAILED", extracted.message, { [extracted.field]: extracted.message });
+    throw new AppError("VALIDATION_FAILED", extracted.message, {
+      fields: { [extracted.field]: extracted.message },
+    });
   return extracted.value;
 }
 
@@ -68,17 +71,17 @@ export function inspectKubeconfig(ctx: Ctx, body: unknown): KubeconfigSummary {
   authorize(ctx.actor, "admin");
   const input = parseWith(KubeconfigInspect, body);
   const summary = summarizeKubeconfig(parseKubeconfigDoc(input.kubeconfig));
-  if (!summary.ok) throw new AppError("VALIDATION_FAILED", summary.message, { kubeconfig: summary.message });
+  if (!summary.ok)
+    throw new AppError("VALIDATION_FAILED", summary.message, {
+      fields: { kubeconfig: summary.message },
+    });
   return summary.value;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.cause?.code === "23505";
-}
-
 const nameTaken = (name: string) =>
-  new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, { name: "is already taken" });
+  new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, {
+    fields: { name: "is already taken" },
+  });
 
 async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {
   const clash = await findClusterByName(ctx.db, ctx.actor.orgId, name);

@@ -2,8 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, syncRuns } from "@/db/schema";
-import { log } from "@/lib/log";
-import { errorFields } from "./log-fields";
+import { describeError, log } from "@/lib/log";
 import * as repo from "./repo";
 import { inProcessController } from "./runtime";
 
@@ -40,7 +39,7 @@ export async function notifyRegistryChange(
       org: orgId,
       registry: registryId,
       change,
-      ...errorFields(err),
+      ...describeError(err),
     });
   }
 }
@@ -70,6 +69,6 @@ export async function notifyClusterSettingsChange(
       });
     await inProcessController()?.kick(cluster.id, "settings");
   } catch (err) {
-    log.error("could not queue a sync after a cluster settings change", { cluster: cluster.id, ...errorFields(err) });
+    log.error("could not queue a sync after a cluster settings change", { cluster: cluster.id, ...describeError(err) });
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { EcrAuthError, getEcrAuthorization } from "../integrations/ecr";
+import { getEcrAuthorization } from "../integrations/ecr";
 import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
 import { numericHostSpelling, registryHost } from "../registries/host";
@@ -53,21 +53,19 @@ async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, sec
   const keys = { accessKeyId: input.creds?.username ?? "", secretAccessKey: input.creds?.password ?? "" };
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
-  let auth;
-  try {
-    auth = await getEcrAuthorization(input.cacheKey, keys, {
-      region,
-      endpoint: opts.ecrEndpoint,
-      timeoutMs: opts.timeoutMs,
-      now: opts.now,
-    });
-  } catch (err) {
-    if (!(err instanceof EcrAuthError)) throw err;
-    const { status, reason } = err.failure;
-    return outcome(status, `aws: GetAuthorizationToken in ${region} failed: ${reason}`, "aws", [
-      { step: "aws", ok: false, ms: ms(), detail: reason },
+  const minted = await getEcrAuthorization(input.cacheKey, keys, {
+    region,
+    endpoint: opts.ecrEndpoint,
+    timeoutMs: opts.timeoutMs,
+    now: opts.now,
+  });
+  if (!minted.ok) {
+    const { kind, message } = minted.error;
+    return outcome(kind, `aws: GetAuthorizationToken in ${region} failed: ${message}`, "aws", [
+      { step: "aws", ok: false, ms: ms(), detail: message },
     ]);
   }
+  const auth = minted.value;
   secrets.push(auth.password, Buffer.from(`AWS:${auth.password}`).toString("base64"));
   const expiresAt = auth.expiresAt.toISOString();
   const past =

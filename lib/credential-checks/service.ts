@@ -95,8 +95,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const registry = input.registry ?? stored?.registry;
   if (!type || !registry)
     throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", {
-      ...(type ? {} : { type: "is required" }),
-      ...(registry ? {} : { registry: "is required" }),
+      fields: { ...(type ? {} : { type: "is required" }), ...(registry ? {} : { registry: "is required" }) },
     });
   const secrets = input.secrets ?? stored?.secrets ?? null;
   const row = {

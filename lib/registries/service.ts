@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import { registries } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import type { Actor } from "../auth/actor";
@@ -29,20 +30,15 @@ function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCre
   return seal(keyring, JSON.stringify(creds), registryCredsAad(orgId, id));
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.cause?.code === "23505";
-}
-
 async function assertNoClash(db: Db, orgId: string, id: string | null, registry: string): Promise<void> {
   const clash = await findClash(db, orgId, id, registry);
   if (!clash) return;
   if (id && clash.id === id)
     throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, {
-      id: "is already taken",
+      fields: { id: "is already taken" },
     });
   throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, {
-    registry: "is already registered",
+    fields: { registry: "is already registered" },
   });
 }
 
@@ -114,7 +110,7 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
     throw new AppError(
       "VALIDATION_FAILED",
       `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`,
-      { id: "does not match the path" },
+      { fields: { id: "does not match the path" } },
     );
   }
   const row = await requireRegistry(ctx, id);

@@ -4,6 +4,7 @@ import { type ClusterRow, scopeOf } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeResult } from "@/lib/integrations/kube";
 import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/lib/integrations/kube/admission";
+import { describeError, log } from "@/lib/log";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
 import {
   buildWebhookConfiguration,
@@ -23,7 +24,11 @@ function admissionFor(
   if (opts.admission) return opts.admission;
   try {
     return connectAdmission(connectionOf(keyring, cluster), { timeoutMs: opts.timeoutMs });
-  } catch {
+  } catch (err) {
+    log.warn("webhook: a cluster's stored credentials could not be opened", {
+      cluster: cluster.id,
+      ...describeError(err),
+    });
     return {
       ok: false,
       error: {

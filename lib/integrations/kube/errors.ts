@@ -1,5 +1,6 @@
 import "server-only";
 import type { KubeError, KubeErrorKind } from "./types";
+import { describeError, log } from "../../log";
 
 const networkCodes: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -71,5 +72,6 @@ export function toKubeError(err: unknown, timeoutMs: number): KubeError {
   if (code?.startsWith("ERR_TLS") || code?.startsWith("ERR_SSL") || code?.includes("CERT"))
     return { kind: "unreachable", message: `TLS error (${code})` };
   if (code) return { kind: "unreachable", message: `network error (${code})` };
+  log.warn("a Kubernetes request failed in a way not recognised", describeError(err));
   return { kind: "unreachable", message: "request failed" };
 }
