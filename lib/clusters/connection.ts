@@ -6,6 +6,7 @@ import { authorize } from "../auth/authenticate";
 import { type Keyring, open } from "../crypto/secret-box";
 import { env } from "../env";
 import { describeError, log } from "../log";
+import { DEFAULT_NAMESPACE } from "../sync/labels";
 import { connect, failingClient, type KubeClient, type KubeConnectConfig, type KubeResult } from "../integrations/kube";
 import { testConnection } from "./connection-test";
 import type { ClusterRow } from "./repo";
@@ -37,7 +38,7 @@ export function clientForCluster(keyring: Keyring, row: ClusterRow, opts: { time
 
 /** Where Regcred's own objects (its lease) live in this cluster. */
 export function homeNamespaceOf(row: ClusterRow): string {
-  return row.defaultNamespace ?? "default";
+  return row.defaultNamespace ?? DEFAULT_NAMESPACE;
 }
 
 /** "Test connection": records the outcome as the cluster's last test. Unreachable clusters are a result, not an error. */

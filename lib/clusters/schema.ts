@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AuthKinds } from "./kubeconfig";
 import { DEFAULT_EXCLUDED_NAMESPACES, parseLabelSelector } from "./scope";
+import { WiringModes } from "../sync/wiring-modes";
 import { WebhookAuthMode } from "./webhook-auth";
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,7 +46,7 @@ const ContextName = z
   .min(1, "must not be empty")
   .max(253, "must be at most 253 characters");
 
-export const WiringModes = ["serviceaccount", "webhook", "podtemplate"] as const;
+export { WiringModes };
 export const WiringMode = z.enum(WiringModes, { error: `must be one of ${WiringModes.join(", ")}` });
 export type WiringMode = z.infer<typeof WiringMode>;
 

@@ -1,11 +1,11 @@
+import { IGNORE_LABEL } from "../sync/labels";
 import type { ExclusionReason, ScopedNamespaces } from "./schema";
 
 export type { ExclusionReason, ScopedNamespaces };
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
 
-/** A namespace carrying this label with the value "true" is never touched by Regcred. */
-export const IGNORE_LABEL = "regcred.dev/ignore";
+export { IGNORE_LABEL };
 
 export type NamespaceScope = { namespaceSelector: string | null; excludeNamespaces: readonly string[] };
 

@@ -9,7 +9,7 @@ import { configuredEgressPolicy } from "../net/egress-policy";
 import { destinationChanges, rebindErrors } from "../registries/destination";
 import { registryHost } from "../registries/host";
 import { findRegistryRow, type RegistryRow } from "../registries/repo";
-import { RegistryPatch } from "../registries/schema";
+import { loginUsername, RegistryPatch } from "../registries/schema";
 import { type Ctx, openCreds, requireRegistry } from "../registries/service";
 import { parseWith, validationError } from "../validation";
 import { clientForCluster } from "../clusters/connection";
@@ -119,7 +119,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   }
   const reuse = stored?.credsSealed && changes.length === 0 ? openCreds(ctx.keyring, stored) : null;
   const merged = {
-    username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined),
+    username: loginUsername(type, input.creds?.username || reuse?.username),
     password: input.creds?.password || reuse?.password,
   };
   const creds = merged.username || merged.password ? merged : null;

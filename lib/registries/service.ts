@@ -14,7 +14,7 @@ import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toRespo
 import { destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
 import { notifyRegistryChange } from "../controller/notify";
-import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
+import { loginUsername, RegistryPatch, RegistryRequestShape, type RegistryResponse, type RegistryType } from "./schema";
 
 export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
 export type StoredCreds = { username?: string; password?: string; expires?: string };
@@ -66,8 +66,8 @@ export async function getRegistry(ctx: Ctx, id: string): Promise<RegistryRespons
 export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryResponse> {
   authorize(ctx.actor, "manager");
   const input = parseWith(RegistryRequestShape, body);
-  const creds =
-    input.type === "google_gcr" && input.creds ? { username: "_json_key", ...input.creds } : (input.creds ?? null);
+  const username = loginUsername(input.type, input.creds?.username);
+  const creds = input.creds ? { ...input.creds, ...(username ? { username } : {}) } : null;
   const errors = checkRegistryRules({ ...input, creds });
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const { orgId } = ctx.actor;
@@ -162,13 +162,18 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
     );
 }
 
-function mergeCreds(stored: StoredCreds | null, given: StoredCreds | undefined, type: string): StoredCreds | null {
+function mergeCreds(
+  stored: StoredCreds | null,
+  given: StoredCreds | undefined,
+  type: RegistryType,
+): StoredCreds | null {
   if (type === "public" || type === "secret_ref") return given && (given.username || given.password) ? given : null;
   const merged: StoredCreds = { ...(stored ?? {}) };
   if (given?.username) merged.username = given.username;
   if (given?.password) merged.password = given.password;
   if (given?.expires !== undefined) merged.expires = given.expires;
-  if (type === "google_gcr" && !merged.username) merged.username = "_json_key";
+  const username = loginUsername(type, merged.username);
+  if (username) merged.username = username;
   return merged.username || merged.password ? merged : null;
 }
 

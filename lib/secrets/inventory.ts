@@ -2,7 +2,8 @@ import "server-only";
 import type { KubeClient, KubeError, KubeSecret } from "../integrations/kube";
 import { podSpecOf, type Workload } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
-import { DOCKERCONFIGJSON, type PullSecretUser, type SecretObject, type WorkloadObject } from "./rows";
+import { DOCKERCONFIGJSON_TYPE } from "../images/dockerconfig";
+import type { PullSecretUser, SecretObject, WorkloadObject } from "./rows";
 
 export type Inventory = {
   secrets: SecretObject[];
@@ -13,11 +14,11 @@ export type Inventory = {
 export type InventoryResult = { ok: true; value: Inventory } | { ok: false; error: string };
 
 /** Every dockerconfigjson secret (regcred-* ones are picked later), across all namespaces. */
-export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON}` };
+export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON_TYPE}` };
 /** Regcred's secrets of other types (secret_ref copies keep their source's type). */
 export const OTHER_MANAGED_SELECTOR = {
   labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REGISTRY_LABEL}`,
-  fieldSelector: `type!=${DOCKERCONFIGJSON}`,
+  fieldSelector: `type!=${DOCKERCONFIGJSON_TYPE}`,
 };
 
 const kindWords: Record<KubeError["kind"], string> = {

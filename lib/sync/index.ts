@@ -44,7 +44,7 @@ export type {
 } from "./workload-images";
 export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "./credentials";
 export type { EcrToken, SecretRefTarget, SecretSource, StoredCredentials, SyncCredential } from "./credentials";
-export { computeDesiredState, DOCKERCONFIGJSON_TYPE } from "./desired";
+export { computeDesiredState } from "./desired";
 export type {
   DesiredSecret,
   DesiredServiceAccount,
@@ -59,12 +59,12 @@ export type {
 export { hasWrites, planSecretSync } from "./plan";
 export type { ActualSecret, PlanInput, SecretAction, SyncConflict, SyncPlan } from "./plan";
 export { groupServiceAccounts, mergePullSecrets, planPullSecretWiring } from "./wiring";
+export { plannedWiringMode, type PlannedWiringMode, type WiringMode, WiringModes } from "./wiring-modes";
 export type {
   ActualServiceAccount,
   ServiceAccountPatch,
   Wiring,
   WiringFacts,
-  WiringMode,
   WiringWarning,
   WorkloadPatch,
 } from "./wiring";

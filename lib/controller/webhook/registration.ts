@@ -5,16 +5,11 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeResult } from "@/lib/integrations/kube";
 import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/lib/integrations/kube/admission";
 import { describeError, log } from "@/lib/log";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
-import {
-  buildWebhookConfiguration,
-  CLUSTER_ID_LABEL,
-  type WebhookEndpoint,
-  webhookConfigurationName,
-} from "./configuration";
+import { CLUSTER_ID_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
+import type { WiringMode } from "@/lib/sync/wiring-modes";
+import { buildWebhookConfiguration, type WebhookEndpoint, webhookConfigurationName } from "./configuration";
 
 export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods };
-export type WiringMode = "serviceaccount" | "podtemplate" | "webhook";
 
 function admissionFor(
   keyring: Keyring,

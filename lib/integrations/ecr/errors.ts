@@ -1,3 +1,4 @@
+import { parseJsonOrNull } from "@/lib/json";
 import type { Failure } from "@/lib/result";
 
 /**
@@ -33,17 +34,16 @@ type AwsErrorLike = { name?: unknown; code?: unknown; message?: unknown; $metada
 /** Code and message from an AWS error body: JSON (`__type`, `message`) or query/XML (`<Code>`, `<Message>`). */
 export function parseAwsErrorBody(body: string | undefined): { code?: string; message?: string } {
   if (!body) return {};
-  try {
-    const json = JSON.parse(body) as { __type?: unknown; message?: unknown; Message?: unknown };
+  const json = parseJsonOrNull(body) as { __type?: unknown; message?: unknown; Message?: unknown } | null;
+  if (json && typeof json === "object") {
     const code = typeof json.__type === "string" ? json.__type.split("#").pop() : undefined;
     const message =
       typeof json.message === "string" ? json.message : typeof json.Message === "string" ? json.Message : undefined;
     return { code, message };
-  } catch {
-    const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-    return { code, message };
   }
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+  return { code, message };
 }
 
 function clean(message: string, secrets: string[]): string {

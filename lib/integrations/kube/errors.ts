@@ -1,5 +1,6 @@
 import "server-only";
 import type { KubeError, KubeErrorKind } from "./types";
+import { parseJsonOrNull } from "../../json";
 import { describeError, log } from "../../log";
 
 const networkCodes: Record<string, string> = {
@@ -34,17 +35,9 @@ function statusKind(status: number): KubeErrorKind {
 }
 
 function statusMessage(body: unknown): string | null {
-  const parsed = typeof body === "string" ? safeJson(body) : body;
+  const parsed = typeof body === "string" ? parseJsonOrNull(body) : body;
   const message = (parsed as { message?: unknown } | null)?.message;
   return typeof message === "string" && message ? message.slice(0, 300) : null;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 function causeCode(err: unknown): string | null {

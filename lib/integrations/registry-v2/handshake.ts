@@ -1,6 +1,7 @@
 import "server-only";
 import type { EgressPolicy } from "../../net/egress";
 import { type Challenge, describeChallenge, parseWwwAuthenticate, pickChallenge } from "./challenge";
+import { parseJsonOrNull } from "../../json";
 import { fail, ok, type Result } from "../../result";
 import { httpGet, type HttpGetFailure, type HttpGetResponse } from "./http-get";
 
@@ -112,23 +113,20 @@ function tokenUrl(ctx: Ctx, challenge: Challenge): URL | null {
 }
 
 function readToken(body: string): { token: string; expiresIn: number } | null {
-  try {
-    const json = JSON.parse(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    const token =
-      typeof json.token === "string" && json.token
-        ? json.token
-        : typeof json.access_token === "string" && json.access_token
-          ? json.access_token
-          : null;
-    if (!token) return null;
-    const expiresIn = Number(json.expires_in);
-    return {
-      token,
-      expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
-    };
-  } catch {
-    return null;
-  }
+  const json = parseJsonOrNull(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown } | null;
+  if (!json || typeof json !== "object") return null;
+  const token =
+    typeof json.token === "string" && json.token
+      ? json.token
+      : typeof json.access_token === "string" && json.access_token
+        ? json.access_token
+        : null;
+  if (!token) return null;
+  const expiresIn = Number(json.expires_in);
+  return {
+    token,
+    expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
+  };
 }
 
 /** The registry token from the realm, or the check's outcome when there is none. */
