@@ -1,6 +1,8 @@
 "use server";
 
-import { withActor } from "../action";
+import type { z } from "zod";
+import { withActor, withInput } from "../action";
+import { RegistryPatch } from "../registries/schema";
 import type { ActionResult } from "../result";
 import { testStoredRegistry, testUnsavedRegistry } from "./service";
 import type { CheckResult } from "./types";
@@ -9,6 +11,8 @@ export async function testRegistryAction(id: string): Promise<ActionResult<Check
   return withActor("testRegistry", (ctx) => testStoredRegistry(ctx, id));
 }
 
-export async function testUnsavedRegistryAction(body: unknown): Promise<ActionResult<CheckResult>> {
-  return withActor("testUnsavedRegistry", (ctx) => testUnsavedRegistry(ctx, body));
+export async function testUnsavedRegistryAction(
+  input: z.input<typeof RegistryPatch>,
+): Promise<ActionResult<CheckResult>> {
+  return withInput("testUnsavedRegistry", RegistryPatch, input, testUnsavedRegistry);
 }
