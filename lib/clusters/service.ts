@@ -52,8 +52,8 @@ type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces
 
 function parseKubeconfigDoc(text: string): unknown {
   const parsed = parseYamlText(text);
-  if (!parsed.ok) throw validationError({ kubeconfig: `is not valid YAML or JSON: ${parsed.message}` });
-  return parsed.doc;
+  if (!parsed.ok) throw validationError({ kubeconfig: `is not valid YAML or JSON: ${parsed.error.message}` });
+  return parsed.value;
 }
 
 /** Picks one context from a parsed kubeconfig; a 400 names the problem (unknown context, exec plugin, missing data…). */

@@ -3,6 +3,7 @@ import type { KubeClient, KubeError, KubeSecret } from "../integrations/kube";
 import { podSpecOf, type Workload } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
 import { DOCKERCONFIGJSON_TYPE } from "../images/dockerconfig";
+import type { Result } from "../result";
 import type { PullSecretUser, SecretObject, WorkloadObject } from "./rows";
 
 export type Inventory = {
@@ -11,7 +12,7 @@ export type Inventory = {
   workloads: WorkloadObject[];
   warnings: string[];
 };
-export type InventoryResult = { ok: true; value: Inventory } | { ok: false; error: string };
+export type InventoryResult = Result<Inventory, string>;
 
 /** Every dockerconfigjson secret (regcred-* ones are picked later), across all namespaces. */
 export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON_TYPE}` };
