@@ -343,7 +343,6 @@ describe("network and TLS failures", () => {
         failedStep: "tls",
         summary: "tls: TLS handshake timed out after 300 ms",
       });
-      expect(r.steps.at(-1)!.ms).toBeGreaterThanOrEqual(290);
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
