@@ -9,7 +9,7 @@ import { ensureInstallation } from "@/lib/installation/repo";
 import { log } from "@/lib/log";
 import { errorFields } from "./log-fields";
 import { ClusterManager, type ManagerOptions } from "./manager";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 
 export type ControllerOptions = Omit<ManagerOptions, "cluster" | "client" | "installation"> & {
   /** How a cluster is reached (default: its stored connection); benches inject request counters here. */

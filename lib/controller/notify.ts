@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { clusters, syncRuns } from "@/db/schema";
 import { log } from "@/lib/log";
 import { errorFields } from "./log-fields";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 import { inProcessController } from "./runtime";
 
 export type RegistryChange = "created" | "updated" | "deleted";

@@ -4,7 +4,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { type Env, env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { Controller, type ControllerOptions, defaultInstanceId } from "./controller";
-import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "./webhook";
+import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "@/lib/webhook";
 
 // On globalThis so every bundle layer of the Next.js server sees the one in-process controller.
 const key = Symbol.for("regcred.controller");

@@ -13,8 +13,8 @@ import {
   startWebhookServer,
   unregisterWebhook,
   type WebhookServer,
-} from "@/lib/controller/webhook";
-import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
+} from "@/lib/webhook";
+import { parseWebhookSettings } from "@/lib/webhook/settings";
 import { clientForCluster } from "@/lib/clusters/connection";
 import { createRegistry } from "@/lib/registries/service";
 import { createTestPki, freePort, type TestPki } from "@/test/peers";

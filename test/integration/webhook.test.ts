@@ -5,7 +5,7 @@ import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { clientForCluster } from "@/lib/clusters/connection";
-import { ensureClusterSync, updateClusterSync } from "@/lib/controller/repo";
+import { ensureClusterSync, updateClusterSync } from "@/lib/sync/repo";
 import {
   reconcileWebhookRegistration,
   registerWebhook,
@@ -15,8 +15,8 @@ import {
   unregisterWebhook,
   webhookConfigurationName,
   type WebhookServer,
-} from "@/lib/controller/webhook";
-import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
+} from "@/lib/webhook";
+import { parseWebhookSettings } from "@/lib/webhook/settings";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { createRegistry } from "@/lib/registries/service";

@@ -10,7 +10,7 @@ import { describeError, log } from "@/lib/log";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
 import { extractWorkloadImages, type Pod, type WorkloadImages } from "@/lib/sync/workload-images";
 import { secretNameFor } from "@/lib/sync/labels";
-import type { ClusterSyncRow } from "../repo";
+import type { ClusterSyncRow } from "@/lib/sync/repo";
 import { ensurePullSecrets, type EnsureOutcome } from "./ensure";
 import { knownSecretsIn } from "./known";
 import { type JsonPatchOp, type PodAdmission, pullSecretPatch } from "./review";

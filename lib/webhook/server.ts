@@ -17,7 +17,7 @@ import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
 import { authenticateCaller, type CallerCredentials } from "./caller-auth";
 import { findWebhookTarget } from "./known";
 import type { WebhookEndpoint } from "./configuration";
-import { loadWebhookPki } from "./pki";
+import { loadWebhookPki } from "@/lib/crypto/pki";
 import { admissionResponse, parseAdmissionReview } from "./review";
 import type { WebhookSettings } from "./settings";
 

@@ -5,7 +5,7 @@ import { listClusterRows, type ClusterRow } from "@/lib/clusters/repo";
 import { type Ctx, requireCluster } from "@/lib/clusters/service";
 import { isUuid } from "@/lib/validation";
 import * as repo from "./repo";
-import { inProcessController } from "./runtime";
+import { inProcessController } from "@/lib/controller/runtime";
 import type { SyncClusterOverview, SyncNamespaceDto, SyncRequested, SyncRunDto, SyncStatusDto } from "./schema";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
