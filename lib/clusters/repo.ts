@@ -82,6 +82,11 @@ export async function listClusterRows(db: Db, orgId: string): Promise<ClusterRow
   return db.select().from(clusters).where(eq(clusters.orgId, orgId)).orderBy(asc(clusters.name));
 }
 
+export async function listClusterIds(db: Db, orgId: string): Promise<string[]> {
+  const rows = await db.select({ id: clusters.id }).from(clusters).where(eq(clusters.orgId, orgId));
+  return rows.map((r) => r.id);
+}
+
 /** Finds a cluster by id, or by name (the key secret_ref maps use). */
 export async function findClusterRow(db: Db, orgId: string, idOrName: string): Promise<ClusterRow | null> {
   const match = isUuid(idOrName)

@@ -8,7 +8,7 @@ import { kubeconfigAad } from "../crypto/aad";
 import { seal } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { parseWith, validationError } from "../validation";
 import {
   extractContext,
@@ -17,7 +17,7 @@ import {
   type MinimalKubeconfig,
   summarizeKubeconfig,
 } from "./kubeconfig";
-import { notifyClusterSettingsChange } from "../controller/notify";
+import { notifyClusterSettingsChange } from "../sync/notify";
 import {
   type ClusterRow,
   type ClusterSettings,
@@ -33,7 +33,6 @@ import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } 
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { webhookAuthValues } from "./webhook-settings";
 
-export type { Ctx };
 export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
 type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> &
   Partial<

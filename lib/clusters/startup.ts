@@ -27,7 +27,8 @@ import {
   suggestClusterName,
 } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
-import { type Ctx, extractOrThrow, insertCluster } from "./service";
+import { extractOrThrow, insertCluster } from "./service";
+import type { Ctx } from "../context";
 
 export const IN_CLUSTER_NAME = "in-cluster";
 

@@ -2,7 +2,7 @@ import "server-only";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { clusters } from "@/db/schema";
-import { clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";

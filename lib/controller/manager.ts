@@ -1,5 +1,5 @@
 import "server-only";
-import { homeNamespaceOf } from "@/lib/clusters/connection";
+import { homeNamespaceOf } from "@/lib/clusters/client";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";

@@ -3,31 +3,16 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { registries } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
-import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
-import { registryCredsAad } from "../crypto/aad";
-import { open, seal, type Keyring } from "../crypto/secret-box";
+import type { Ctx } from "../context";
 import { AppError } from "../errors";
 import { parseWith, validationError } from "../validation";
+import { openCreds, sealCreds, type StoredCreds } from "./creds";
 import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toResponse, toView } from "./repo";
 import { destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
-import { notifyRegistryChange } from "../controller/notify";
+import { notifyRegistryChange } from "../sync/notify";
 import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
-
-export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
-export type StoredCreds = { username?: string; password?: string; expires?: string };
-
-export function openCreds(keyring: Keyring, row: RegistryRow): StoredCreds | null {
-  return row.credsSealed
-    ? (JSON.parse(open(keyring, row.credsSealed, registryCredsAad(row.orgId, row.id))) as StoredCreds)
-    : null;
-}
-
-function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCreds | null): string | null {
-  if (!creds || (!creds.username && !creds.password)) return null;
-  return seal(keyring, JSON.stringify(creds), registryCredsAad(orgId, id));
-}
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };

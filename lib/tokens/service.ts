@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { randomToken, sha256 } from "../crypto/hash";
 import { AppError } from "../errors";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { parseWith } from "../validation";
 import { CreateTokenInput, type TokenView } from "./schema";
 

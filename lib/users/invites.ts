@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
 import { hashPassword, randomToken, sha256 } from "../crypto/hash";
 import { AppError } from "../errors";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { parseWith } from "../validation";
 import { AcceptInviteInput, type InviteResult, InviteUserInput } from "./schema";
 

@@ -5,7 +5,7 @@ import { memberships, users } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { AppError } from "../errors";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { isUuid, parseWith } from "../validation";
 import { ChangeRoleInput, type MemberView } from "./schema";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { TLSSocket } from "node:tls";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
-import { clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeClient } from "@/lib/integrations/kube";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Controller, ControllerOptions } from "@/lib/controller/controller";
-import { clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
 import { leaseNameFor } from "@/lib/controller/lease";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { type Clock, ClusterManager } from "@/lib/controller/manager";

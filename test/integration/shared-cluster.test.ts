@@ -12,7 +12,8 @@ import { findClusterRow } from "@/lib/clusters/repo";
 import { createCluster } from "@/lib/clusters/service";
 import { Controller } from "@/lib/controller/controller";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
-import { createRegistry, deleteRegistry, type Ctx, updateRegistry } from "@/lib/registries/service";
+import { createRegistry, deleteRegistry, updateRegistry } from "@/lib/registries/service";
+import type { Ctx } from "@/lib/context";
 import { actorFor } from "../helpers/db";
 import { eventually } from "./controller-fixture";
 

@@ -15,7 +15,7 @@ import {
   type WebhookServer,
 } from "@/lib/webhook";
 import { parseWebhookSettings } from "@/lib/webhook/settings";
-import { clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
 import { createRegistry } from "@/lib/registries/service";
 import { createTestPki, freePort, type TestPki } from "@/test/peers";
 import { startOwnKube } from "../helpers/kube";

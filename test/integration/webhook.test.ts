@@ -4,7 +4,7 @@ import path from "node:path";
 import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
 import { ensureClusterSync, updateClusterSync } from "@/lib/sync/repo";
 import {
   reconcileWebhookRegistration,
