@@ -10,13 +10,7 @@ import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
 import type { Ctx } from "../context";
 import { parseWith, validationError } from "../validation";
-import {
-  extractContext,
-  type KubeconfigContext,
-  type KubeconfigSummary,
-  type MinimalKubeconfig,
-  summarizeKubeconfig,
-} from "./kubeconfig";
+import { extractContext, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
 import { notifyClusterSettingsChange } from "../sync/notify";
 import {
   type ClusterRow,
@@ -29,7 +23,14 @@ import {
   saveClusterSettings,
   toResponse,
 } from "./repo";
-import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
+import {
+  ClusterCreate,
+  ClusterPatch,
+  type ClusterResponse,
+  KubeconfigInspect,
+  type KubeconfigContext,
+  type KubeconfigSummary,
+} from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { webhookAuthValues } from "./webhook-settings";
 
