@@ -1,12 +1,10 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { clusters } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import type { KubeResult } from "../integrations/kube";
 import { clientForCluster, homeNamespaceOf } from "./client";
 import { testConnection } from "./connection-test";
-import { scopeOf } from "./repo";
+import { scopeOf, updateClusterRow } from "./repo";
 import type { ClusterTestResult } from "./schema";
 import { filterNamespaces, type ScopedNamespaces } from "./scope";
 import { requireCluster } from "./service";
@@ -17,18 +15,15 @@ export async function testCluster(ctx: Ctx, idOrName: string): Promise<ClusterTe
   authorize(ctx.actor, "admin");
   const row = await requireCluster(ctx, idOrName);
   const result = await testConnection(clientForCluster(ctx.keyring, row), { homeNamespace: homeNamespaceOf(row) });
-  await ctx.db
-    .update(clusters)
-    .set({
-      lastTest: {
-        status: result.status,
-        version: result.version,
-        summary: result.summary,
-        missing: result.missing,
-        testedAt: result.tested_at,
-      },
-    })
-    .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)));
+  await updateClusterRow(ctx.db, row.orgId, row.id, {
+    lastTest: {
+      status: result.status,
+      version: result.version,
+      summary: result.summary,
+      missing: result.missing,
+      testedAt: result.tested_at,
+    },
+  });
   await recordAudit(ctx.db, ctx.actor, "cluster.test", row.name, {
     status: result.status,
     version: result.version,

@@ -134,3 +134,40 @@ export async function saveClusterSettings(
     .returning(settingsColumns);
   return row!;
 }
+
+export async function insertClusterRow(db: Db, values: typeof clusters.$inferInsert): Promise<ClusterRow> {
+  const [row] = await db.insert(clusters).values(values).returning();
+  return row!;
+}
+
+/** Inserts a cluster unless one of its name exists; null when it did. */
+export async function insertClusterRowIfAbsent(
+  db: Db,
+  values: typeof clusters.$inferInsert,
+): Promise<ClusterRow | null> {
+  const [row] = await db.insert(clusters).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function updateClusterRow(
+  db: Db,
+  orgId: string,
+  id: string,
+  values: Partial<typeof clusters.$inferInsert>,
+): Promise<ClusterRow> {
+  const [row] = await db
+    .update(clusters)
+    .set(values)
+    .where(and(eq(clusters.orgId, orgId), eq(clusters.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deleteClusterRow(db: Db, orgId: string, id: string): Promise<void> {
+  await db.delete(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.id, id)));
+}
+
+/** Every cluster of every org (the controller manages them all). */
+export async function listAllClusterRows(db: Db): Promise<ClusterRow[]> {
+  return db.select().from(clusters);
+}

@@ -1,9 +1,8 @@
 import "server-only";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import { clusters } from "@/db/schema";
 import { clientForCluster } from "@/lib/clusters/client";
-import type { ClusterRow } from "@/lib/clusters/repo";
+import { type ClusterRow, listAllClusterRows } from "@/lib/clusters/repo";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { log } from "@/lib/log";
@@ -86,7 +85,7 @@ export class Controller {
 
   private async rescan(): Promise<void> {
     const installation = this.installation ?? (this.installation = await ensureInstallation(this.o.db));
-    const rows = (await this.o.db.select().from(clusters)).filter((r) => this.o.clusterFilter?.(r) ?? true);
+    const rows = (await listAllClusterRows(this.o.db)).filter((r) => this.o.clusterFilter?.(r) ?? true);
     const seen = new Set<string>();
     for (const row of rows) {
       seen.add(row.id);

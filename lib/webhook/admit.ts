@@ -13,7 +13,7 @@ import { extractWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-
 import { secretNameFor } from "@/lib/sync/labels";
 import type { ClusterSyncRow } from "@/lib/sync/repo";
 import { ensurePullSecrets, type EnsureOutcome } from "./ensure";
-import { knownSecretsIn } from "./known";
+import { knownSecretsIn } from "./repo";
 import { type JsonPatchOp, type PodAdmission, pullSecretPatch } from "./review";
 
 export type AdmitDeps = {

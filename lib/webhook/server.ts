@@ -15,7 +15,7 @@ import { describeError, log } from "@/lib/log";
 import { consumePoint } from "@/lib/rate-limit";
 import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
 import { authenticateCaller, type CallerCredentials } from "./caller-auth";
-import { findWebhookTarget } from "./known";
+import { findWebhookTarget } from "./repo";
 import type { WebhookEndpoint } from "./configuration";
 import { loadWebhookPki } from "@/lib/crypto/pki";
 import { admissionResponse, parseAdmissionReview } from "./review";
