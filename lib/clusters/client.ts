@@ -1,9 +1,19 @@
 import "server-only";
 import { kubeconfigAad } from "../crypto/aad";
-import { type Keyring, open } from "../crypto/secret-box";
+import { type Keyring, open, seal } from "../crypto/secret-box";
 import { env } from "../env";
 import { connect, failingClient, type KubeClient, type KubeConnectConfig } from "../integrations/kube";
+import type { MinimalKubeconfig } from "./kubeconfig";
 import type { ClusterRow } from "./repo";
+
+/** The sealed form of a cluster's kubeconfig, bound to the org and cluster id (opened by connectionOf). */
+export function sealKubeconfig(
+  keyring: Keyring,
+  cluster: { orgId: string; id: string },
+  kubeconfig: MinimalKubeconfig,
+): string {
+  return seal(keyring, JSON.stringify(kubeconfig), kubeconfigAad(cluster.orgId, cluster.id));
+}
 
 /** The connection details of a stored cluster, unsealed; server-side only, never logged. */
 export function connectionOf(keyring: Keyring, row: ClusterRow): KubeConnectConfig {

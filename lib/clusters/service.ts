@@ -2,12 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
-import { kubeconfigAad } from "../crypto/aad";
-import { seal } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
 import type { Ctx } from "../context";
 import { parseWith, validationError } from "../validation";
+import { sealKubeconfig } from "./client";
 import { extractContext, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
 import { notifyClusterSettingsChange } from "../sync/notify";
 import {
@@ -149,7 +148,7 @@ export async function insertCluster(
         authKind: context.authKind ?? "token",
         insecureSkipTlsVerify: context.insecureSkipTlsVerify,
         defaultNamespace: context.namespace,
-        kubeconfigSealed: seal(ctx.keyring, JSON.stringify(extracted.kubeconfig), kubeconfigAad(orgId, id)),
+        kubeconfigSealed: sealKubeconfig(ctx.keyring, { orgId, id }, extracted.kubeconfig),
         ...scopeValues(scope),
         createdBy: ctx.actor.label,
       });
@@ -212,7 +211,7 @@ function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
     authKind: context.authKind ?? row.authKind,
     insecureSkipTlsVerify: context.insecureSkipTlsVerify,
     defaultNamespace: context.namespace,
-    kubeconfigSealed: seal(ctx.keyring, JSON.stringify(kubeconfig), kubeconfigAad(row.orgId, row.id)),
+    kubeconfigSealed: sealKubeconfig(ctx.keyring, row, kubeconfig),
     lastTest: null,
   };
 }
