@@ -5,7 +5,6 @@ import type { z } from "zod";
 import { withActor, withInput } from "../action";
 import type { ActionResult } from "../result";
 import { testCluster } from "./connection";
-import type { KubeconfigSummary } from "./kubeconfig";
 import {
   ClusterCreate,
   ClusterImport,
@@ -13,6 +12,7 @@ import {
   type ClusterResponse,
   type ClusterTestResult,
   KubeconfigInspect,
+  type KubeconfigSummary,
 } from "./schema";
 import { createCluster, deleteCluster, inspectKubeconfig, listClusters, updateCluster } from "./service";
 import { importCluster, type ImportableContexts, listImportableContexts } from "./startup";

@@ -5,7 +5,7 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import { describeError, log } from "@/lib/log";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
-import { openCreds } from "@/lib/registries/service";
+import { openCreds } from "@/lib/registries/creds";
 import {
   buildRegistrySecretData,
   copySecretCredential,

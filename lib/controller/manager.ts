@@ -1,5 +1,5 @@
 import "server-only";
-import { homeNamespaceOf } from "@/lib/clusters/connection";
+import { homeNamespaceOf } from "@/lib/clusters/client";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { describeError, log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
@@ -7,7 +7,7 @@ import { LEGACY_LEASE_NAME, LeaseElector, leaseNameFor } from "./lease";
 import { auditLeaseAdoption } from "./ownership";
 import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 import { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 import { WatchSet } from "./watch-set";
 

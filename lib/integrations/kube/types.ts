@@ -1,5 +1,5 @@
-import type { Failure, Result } from "@/lib/result";
-import type { Workload, WorkloadKind } from "@/lib/sync/workload-images";
+import type { Failure, Result } from "../../result";
+import type { Workload, WorkloadKind } from "./workloads";
 
 export type KubeErrorKind = "unreachable" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "invalid";
 
