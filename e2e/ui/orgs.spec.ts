@@ -57,7 +57,7 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/settings");
   const newcomer = `newcomer-${uid}@e2e.test`;
-  await page.getByRole("button", { name: `Add a member to ${org}` }).click();
+  await page.getByRole("button", { name: `Add member to ${org}` }).click();
   const add = page.getByRole("dialog", { name: `Add a member to ${org}` });
   await add.getByLabel("Email").fill(newcomer);
   await add.getByRole("button", { name: "Invite" }).click();
