@@ -134,6 +134,12 @@ export async function seedOrg(api: APIRequestContext, uid: string): Promise<Seed
     },
     { id: `pub-${uid}`, registry: `ghcr.io/pub-${uid}`, type: "public" },
     {
+      id: `glob-${uid}`,
+      registry: `*.mirror-${uid}.example.com`,
+      type: "basic",
+      creds: { username: "robot", password: "pw" },
+    },
+    {
       id: `ref-${uid}`,
       registry: `ref-${uid}.example.com`,
       type: "secret_ref",

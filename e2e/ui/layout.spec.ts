@@ -361,6 +361,16 @@ function dialogCases(u: string, uid: string): DialogCase[] {
       "Azure ACR",
       "Secret reference",
     ].map(typeDialog),
+    {
+      what: "host to test for a registry with a wildcard, with its error",
+      page: "/registries",
+      opener: rowButton(`Test credentials of glob-${u}`),
+      steps: async (dialog) => {
+        await dialog.getByRole("button", { name: "Test", exact: true }).tap();
+        await expect(dialog.locator("[aria-invalid=true]")).toBeVisible();
+      },
+      cancel: "Cancel",
+    },
     { what: "edit registry", page: "/registries", opener: rowButton(`Edit hub-${u}`), cancel: "Cancel" },
     { what: "delete registry", page: "/registries", opener: rowButton(`Delete hub-${u}`), cancel: "Cancel" },
     {

@@ -1,5 +1,5 @@
 import type { FieldErrors } from "../errors";
-import { registryHost } from "./host";
+import { registryDestinationHost } from "./host";
 import { ecrRegion, type RegistryType, typesWithCreds } from "./schema";
 
 /** Where a registry's credentials are sent: its type, host, (ECR) region and trusted CA. */
@@ -19,8 +19,7 @@ function pem(ca: string | null | undefined): string | null {
 export function destinationChanges(stored: Destination, next: Destination): DestinationField[] {
   const changes: DestinationField[] = [];
   if (stored.type !== next.type) changes.push("type");
-  if ((registryHost(stored.registry) ?? stored.registry) !== (registryHost(next.registry) ?? next.registry))
-    changes.push("registry");
+  if (registryDestinationHost(stored.registry) !== registryDestinationHost(next.registry)) changes.push("registry");
   if (effectiveRegion(stored) !== effectiveRegion(next)) changes.push("region");
   if (pem(stored.caCert) !== pem(next.caCert)) changes.push("ca_cert");
   return changes;
@@ -36,7 +35,7 @@ const names: Record<DestinationField, string> = {
 /** Why the credentials must come again: one sentence naming what changed and where stored ones may go. */
 export function rebindReason(changes: DestinationField[], stored: Destination): string {
   const what = changes.map((c) => names[c]).join(", ");
-  const host = registryHost(stored.registry) ?? stored.registry;
+  const host = registryDestinationHost(stored.registry);
   return `is required because the ${what} changed: stored credentials are only sent to the destination they were saved for (${stored.type} at ${host})`;
 }
 

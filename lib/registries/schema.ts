@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
 
 export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
 export type RegistryType = (typeof RegistryTypes)[number];
@@ -6,12 +7,9 @@ export type RegistryType = (typeof RegistryTypes)[number];
 export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const hostLabel = "(?:\\*|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)";
-const registryPattern = new RegExp(
-  `^${hostLabel}(?:\\.${hostLabel})*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`,
-);
-export const ecrHostPattern = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const awsRegionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
+export { ecrHostPattern, ecrRegion, ecrRegistryPattern } from "../images/ecr-host";
+// Every partition's regions: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, eusc-de-east-1, …
+const awsRegionPattern = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 export const RegistryId = z
   .string({ error: "must be a string" })
@@ -19,15 +17,16 @@ export const RegistryId = z
   .max(63, "must be at most 63 characters")
   .regex(registryIdPattern, "must match ^[a-z0-9][a-z0-9-]+[a-z0-9]$ (lowercase letters, digits and dashes)");
 
+/** A key the kubelet's keyring parses and matches: host (labels may hold *, or [IPv6]:port), port, path prefix. */
 export const RegistryUrl = z
   .string({ error: "must be a string" })
   .min(1, "is required")
   .max(255, "must be at most 255 characters")
-  .refine((v) => !v.includes("://"), "must not include a scheme such as https://")
-  .regex(
-    registryPattern,
-    "must be {domain} or {domain}/{path}, for example 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-  );
+  .superRefine((value, ctx) => {
+    const problem = registryKeyProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .regex(registryKeyPattern, "must be {domain} or {domain}/{path}, for example registry.example.com/team");
 
 export const RegistryCreds = z.strictObject({
   username: z.string({ error: "must be a string" }).max(1024, "must be at most 1024 characters").optional(),
@@ -111,8 +110,3 @@ export const typeLabels: Record<RegistryType, string> = {
 };
 
 export const typesWithCreds: readonly RegistryType[] = ["basic", "amazon_ecr", "google_gcr", "azure_acr"];
-
-export function ecrRegion(registry: string): string | null {
-  const host = registry.split("/")[0] ?? "";
-  return ecrHostPattern.exec(host)?.[2] ?? null;
-}

@@ -31,15 +31,12 @@ export function htpasswd(users: Record<string, string>): string {
     .join("");
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.get(
-      { host: "127.0.0.1", port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(true);
-      },
-    );
+    const req = https.get({ host: address, port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
     req.once("error", () => resolve(false));
     req.once("timeout", () => req.destroy());
   });
@@ -47,7 +44,7 @@ function answers(port: number): Promise<boolean> {
 
 async function writeConfig(
   dir: string,
-  port: number,
+  hostPort: string,
   tls: { certPath: string; keyPath: string },
   auth: RegistryAuth,
 ): Promise<string> {
@@ -67,7 +64,7 @@ async function writeConfig(
     log: { level: "warn", accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: path.join(dir, "data") }, delete: { enabled: true } },
     http: {
-      addr: `127.0.0.1:${port}`,
+      addr: hostPort,
       secret: randomBytes(16).toString("hex"),
       tls: { certificate: tls.certPath, key: tls.keyPath },
     },
@@ -79,18 +76,24 @@ async function writeConfig(
   return file;
 }
 
-/** Starts a registry on a free 127.0.0.1 port serving TLS with the given certificate; retries once on a port clash. */
+/**
+ * Starts a registry on a free port of 127.0.0.1 (or `address`, such as "::1") serving TLS with the given certificate;
+ * retries on a port clash. `host` is "127.0.0.1:<port>" or "[::1]:<port>".
+ */
 export async function startRegistry(opts: {
   name?: string;
   tls: { certPath: string; keyPath: string };
   auth: RegistryAuth;
+  address?: string;
 }): Promise<RegistryPeer> {
+  const address = opts.address ?? "127.0.0.1";
+  const literal = address.includes(":") ? `[${address}]` : address;
   const bin = registryBin();
   const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-registry-"));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const config = await writeConfig(dir, port, opts.tls, opts.auth);
+    const config = await writeConfig(dir, `${literal}:${port}`, opts.tls, opts.auth);
     try {
       const peer = await startProcess({
         name: `docker-registry ${opts.name ?? ""}`.trim(),
@@ -98,14 +101,14 @@ export async function startRegistry(opts: {
         args: ["serve", config],
         logFile: path.join(dir, "registry.log"),
         env: { PATH: process.env.PATH, HOME: dir },
-        ready: () => answers(port),
+        ready: () => answers(address, port),
         timeoutMs: 20_000,
       });
       const stop = async () => {
         await peer.stop();
         await rm(dir, { recursive: true, force: true });
       };
-      return { ...peer, stop, host: `127.0.0.1:${port}`, port, url: `https://127.0.0.1:${port}` };
+      return { ...peer, stop, host: `${literal}:${port}`, port, url: `https://${literal}:${port}` };
     } catch (err) {
       lastError = err;
       if (!String(err).includes("address already in use")) break;
