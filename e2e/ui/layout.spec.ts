@@ -112,37 +112,55 @@ test.describe("[layout] at 390 px", () => {
     }
   });
 
-  test("[layout] every dialog fits 390 px, is axe-clean, and gives focus back to its opener, light and dark", async ({
-    page,
-    uid,
-  }) => {
-    test.setTimeout(300_000);
-    const u = seeded.uid;
-    const problems: string[] = [];
-    for (const c of dialogCases(u, uid)) {
-      await page.goto(c.page);
-      await settle(page);
-      for (const scheme of schemes) {
-        await page.emulateMedia({ colorScheme: scheme });
-        const opener = c.opener(page);
-        await opener.tap();
-        const dialog = page.getByRole("dialog");
-        await expect(dialog, c.what).toBeVisible();
-        await c.steps?.(dialog, page, scheme);
-        await expect(dialog, c.what).toBeVisible();
-        await expectInsideViewport(page, dialog, `${c.what} (${scheme})`);
-        problems.push(...(await axeViolations(page, `${c.what} (${scheme})`, "dialog")));
-        // Escape in light, the dialog's own button in dark: focus goes back to the opener either way.
-        if (scheme === "light") await page.keyboard.press("Escape");
-        else await dialog.getByRole("button", { name: c.cancel, exact: true }).tap();
-        await expect(dialog, `${c.what} closes`).toHaveCount(0);
-        await expect(
-          opener,
-          `${c.what}: focus back on the opener after ${scheme === "light" ? "Escape" : c.cancel}`,
-        ).toBeFocused();
+  for (const screen of ["registries", "clusters", "secrets", "settings"]) {
+    test(`[layout] every dialog of ${screen} fits 390 px, is axe-clean, and gives focus back to its opener, light and dark`, async ({
+      page,
+    }) => {
+      test.setTimeout(180_000);
+      const problems: string[] = [];
+      const cases = dialogCases(seeded.uid).filter((c) => c.page.startsWith(`/${screen}`));
+      expect(cases.length).toBeGreaterThan(0);
+      for (const c of cases) {
+        await page.goto(c.page);
+        await settle(page);
+        for (const scheme of schemes) {
+          await page.emulateMedia({ colorScheme: scheme });
+          const opener = c.opener(page);
+          await opener.tap();
+          const dialog = page.getByRole("dialog");
+          await expect(dialog, c.what).toBeVisible();
+          await c.steps?.(dialog, page, scheme);
+          await expect(dialog, c.what).toBeVisible();
+          await expectInsideViewport(page, dialog, `${c.what} (${scheme})`);
+          problems.push(...(await axeViolations(page, `${c.what} (${scheme})`, "dialog")));
+          // Escape in light, the dialog's own button in dark: focus goes back to the opener either way.
+          if (scheme === "light") await page.keyboard.press("Escape");
+          else await dialog.getByRole("button", { name: c.cancel, exact: true }).tap();
+          await expect(dialog, `${c.what} closes`).toHaveCount(0);
+          await expect(
+            opener,
+            `${c.what}: focus back on the opener after ${scheme === "light" ? "Escape" : c.cancel}`,
+          ).toBeFocused();
+        }
       }
-    }
-    expect(problems).toEqual([]);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  test("[layout] a tall dialog on a short phone screen scrolls inside itself and keeps its buttons in reach", async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 375, height: 600 });
+    await page.goto("/registries");
+    await page.getByRole("button", { name: "Add registry", exact: true }).tap();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Amazon ECR" }).tap();
+    await dialog.getByText("Private CA certificate").tap();
+    await expectInsideViewport(page, dialog, "ECR dialog at 375×600");
+    await expect(dialog.getByRole("button", { name: "Save" })).toBeInViewport({ ratio: 1 });
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeInViewport({ ratio: 1 });
+    await dialog.getByLabel("CA certificate (PEM)").scrollIntoViewIfNeeded();
+    await expect(dialog.getByLabel("CA certificate (PEM)")).toBeInViewport();
   });
 
   test("[layout] the phone menu opens, moves focus into itself, is keyboard-navigable and closes with Escape", async ({
@@ -337,7 +355,7 @@ type DialogCase = {
   cancel: string;
 };
 
-function dialogCases(u: string, uid: string): DialogCase[] {
+function dialogCases(u: string): DialogCase[] {
   const addRegistry = (page: Page) => page.getByRole("button", { name: "Add registry", exact: true });
   const typeDialog = (label: string): DialogCase => ({
     what: `Add registry: ${label}, with field errors`,
@@ -397,7 +415,7 @@ function dialogCases(u: string, uid: string): DialogCase[] {
       page: "/settings",
       opener: rowButton("Create token"),
       steps: async (dialog, _page, scheme) => {
-        await dialog.getByLabel("Name").fill(`once-${uid}-${scheme}`);
+        await dialog.getByLabel("Name").fill(`once-${u}-${scheme}`);
         await dialog.getByRole("button", { name: "Create token" }).tap();
         await expect(dialog.getByTestId("secret-once")).toBeVisible();
       },

@@ -48,6 +48,8 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
 
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto("/registries");
+  // On a phone the switcher sits in the menu.
+  await page.getByRole("button", { name: "Menu" }).click();
   await expect(select).toBeVisible();
   await select.selectOption(ORG);
   await switcher.getByRole("button", { name: "Switch" }).click();
