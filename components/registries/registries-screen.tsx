@@ -100,7 +100,7 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
               expanded={results[r.id] ? <CheckResultView result={results[r.id]!} /> : null}
               expandedLabel={`Credential test of ${r.id}`}
             >
-              <td className="mono">{r.id}</td>
+              <td className="mono nowrap">{r.id}</td>
               <td className="mono">{r.registry}</td>
               <td>
                 <TypeLabel type={r.type} />
