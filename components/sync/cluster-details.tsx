@@ -4,9 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Ago } from "./ago";
 import { Spinner } from "@/components/ui/spinner";
-import { getSyncStatusAction } from "@/lib/controller/actions";
-import { syncKeys, syncPollInterval, unwrap } from "@/lib/controller/queries";
-import type { SyncNamespaceDto, SyncStatusDto } from "@/lib/controller/schema";
+import { getSyncStatusAction } from "@/lib/sync/actions";
+import { syncKeys, syncPollInterval, unwrap } from "@/lib/sync/queries";
+import type { SyncNamespaceDto, SyncStatusDto } from "@/lib/sync/schema";
 import { NamespaceBadge } from "./outcome";
 
 const stuckPodAction: Record<SyncNamespaceDto["stuck_pods"][number]["action"], string> = {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, utimes, writeFile } from "node:fs/promises";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +11,13 @@ export type RegistryAuth =
   | { htpasswd: Record<string, string> }
   | { token: { realm: string; service: string; issuer: string; rootCertBundlePath: string } };
 
-export type RegistryPeer = Peer & { host: string; port: number; url: string };
+export type RegistryPeer = Peer & {
+  host: string;
+  port: number;
+  url: string;
+  /** htpasswd registries: replaces the users (the registry re-reads its htpasswd file when it changes). */
+  setUsers: (users: Record<string, string>) => Promise<void>;
+};
 
 /** Debian's docker-registry (distribution 2.8): REGISTRY_BIN, else the path scripts/peers/install.sh uses. */
 export function registryBin(): string {
@@ -42,6 +48,20 @@ function answers(address: string, port: number): Promise<boolean> {
   });
 }
 
+let lastWrite = 0;
+
+/**
+ * Written beside and renamed into place, so the registry never reads half a file. The registry re-reads the
+ * file when its modification time changes: each write gets a later one, even two writes in one clock tick.
+ */
+async function writeHtpasswd(dir: string, users: Record<string, string>): Promise<void> {
+  const tmp = path.join(dir, `htpasswd.${randomBytes(4).toString("hex")}`);
+  await writeFile(tmp, htpasswd(users));
+  lastWrite = Math.max(Date.now(), lastWrite + 1000);
+  await utimes(tmp, lastWrite / 1000, lastWrite / 1000);
+  await rename(tmp, path.join(dir, "htpasswd"));
+}
+
 async function writeConfig(
   dir: string,
   hostPort: string,
@@ -51,7 +71,7 @@ async function writeConfig(
   let authConfig: Record<string, unknown>;
   if ("htpasswd" in auth) {
     const file = path.join(dir, "htpasswd");
-    await writeFile(file, htpasswd(auth.htpasswd));
+    await writeHtpasswd(dir, auth.htpasswd);
     authConfig = { htpasswd: { realm: "regcred-test", path: file } };
   } else {
     const t = auth.token;
@@ -108,7 +128,11 @@ export async function startRegistry(opts: {
         await peer.stop();
         await rm(dir, { recursive: true, force: true });
       };
-      return { ...peer, stop, host: `${literal}:${port}`, port, url: `https://${literal}:${port}` };
+      const setUsers = async (users: Record<string, string>) => {
+        if (!("htpasswd" in opts.auth)) throw new Error("setUsers needs an htpasswd registry");
+        await writeHtpasswd(dir, users);
+      };
+      return { ...peer, stop, setUsers, host: `${literal}:${port}`, port, url: `https://${literal}:${port}` };
     } catch (err) {
       lastError = err;
       if (!String(err).includes("address already in use")) break;
