@@ -53,7 +53,8 @@ export function Shell({ menu, children }: Props) {
             Menu
           </button>
         </div>
-        <div id={panelId} ref={panel} className="sidebar-panel" data-open={open}>
+        {/* Switching org or signing out reloads the frame: the menu closes as on a link. */}
+        <div id={panelId} ref={panel} className="sidebar-panel" data-open={open} onSubmit={() => setOpen(false)}>
           {menu}
         </div>
       </header>

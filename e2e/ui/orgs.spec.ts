@@ -53,6 +53,11 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   await expect(select).toBeVisible();
   await select.selectOption(ORG);
   await switcher.getByRole("button", { name: "Switch" }).click();
+  // Switching reloads the frame and closes the menu; open it again to read the switcher.
+  const menu = page.getByRole("button", { name: "Menu" });
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await page.waitForLoadState("networkidle");
+  await menu.click();
   await expect(select).toHaveValue(ORG);
 
   // From the e2e org, the Orgs panel adds a member to the new org.
