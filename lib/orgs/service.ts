@@ -44,7 +44,10 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
       .values({ id: input.id, name: input.name })
       .onConflictDoNothing()
       .returning();
-    if (!created) throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, { id: "is taken" });
+    if (!created)
+      throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, {
+        id: `An org with ID "${input.id}" already exists: choose another ID`,
+      });
     await tx.insert(memberships).values({ orgId: input.id, userId: caller.userId!, role: "admin" });
     await recordAudit(tx, { ...caller, orgId: input.id }, "org.create", input.id, { name: input.name });
     return { id: created.id, name: created.name, role: "admin" as const };

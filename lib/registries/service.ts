@@ -39,10 +39,10 @@ async function assertNoClash(db: Db, orgId: string, id: string | null, registry:
   if (!clash) return;
   if (id && clash.id === id)
     throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, {
-      id: "is already taken",
+      id: `A registry with ID "${id}" already exists: choose another ID`,
     });
   throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, {
-    registry: "is already registered",
+    registry: `Registry "${clash.id}" already uses this URL`,
   });
 }
 
@@ -113,8 +113,8 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   if (patch.id !== undefined && patch.id !== id) {
     throw new AppError(
       "VALIDATION_FAILED",
-      `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`,
-      { id: "does not match the path" },
+      `ID "${patch.id}" does not match the registry in the path ("${id}"): IDs cannot change.`,
+      { id: `ID cannot change: it must stay "${id}"` },
     );
   }
   const row = await requireRegistry(ctx, id);

@@ -46,7 +46,7 @@ export async function inviteUser(ctx: UserCtx, body: unknown): Promise<InviteRes
       .limit(1);
     if (member && member.inviteTokenHash === null && user!.hash) {
       throw new AppError("CONFLICT", `${input.email} is already a member of this org.`, {
-        email: "is already a member",
+        email: `${input.email} is already a member of this org`,
       });
     }
     if (member)

@@ -396,22 +396,27 @@ describe("clusters against a real kube-apiserver", () => {
     expect(JSON.stringify(audit)).not.toContain(rotated.webhook_token!);
 
     let err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls" }));
-    expect(err.fields).toEqual({ webhook_client_ca: "is required when webhook_auth is mtls" });
+    expect(err.fields).toEqual({
+      webhook_client_ca: "Client CA is required for client-certificate (mTLS) authentication",
+    });
     err = await rejection(
       updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: "not a certificate" }),
     );
     expect(err.fields).toEqual({
-      webhook_client_ca: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)",
+      webhook_client_ca: "Client CA must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)",
     });
     err = await rejection(
       updateCluster(ctx, "hooked", { webhook_auth: "sometimes" as never, secret_ref_namespaces: ["Bad_NS"] }),
     );
     expect(err.fields).toMatchObject({
-      webhook_auth: "must be one of token, mtls, none",
-      "secret_ref_namespaces.0": "must be a namespace name (lowercase RFC 1123 label)",
+      webhook_auth: "Webhook caller authentication must be one of token, mtls, none",
+      "secret_ref_namespaces.0":
+        'secret_ref source namespaces: "Bad_NS" is not a namespace name (lowercase letters, digits and hyphens)',
     });
     err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "none", rotate_webhook_token: true }));
-    expect(err.fields).toEqual({ rotate_webhook_token: "only applies when webhook_auth is token" });
+    expect(err.fields).toEqual({
+      rotate_webhook_token: "A new webhook token only applies to bearer-token authentication",
+    });
 
     const ca = fs.readFileSync(kube.KUBE_CA_FILE, "utf8");
     const mtls = await updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: ca });
