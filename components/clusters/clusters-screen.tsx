@@ -200,7 +200,8 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
                       ) : null}
                     </td>
                   </tr>
-                  {results[c.id] ? (
+                  {/* Only while it is the row's last test: a new kubeconfig resets the test and hides it. */}
+                  {results[c.id] && c.last_test && c.last_test.tested_at >= results[c.id]!.tested_at ? (
                     <tr>
                       <td colSpan={6} aria-label={`Connection test of ${c.name}`}>
                         <ClusterTestResultView result={results[c.id]!} />
@@ -213,7 +214,9 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
           </table>
         </div>
       )}
-      {open?.kind === "create" ? <ClusterDialog mode="create" onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "create" ? (
+        <ClusterDialog mode="create" clusters={clusters} onClose={close} onSaved={saved} />
+      ) : null}
       {open?.kind === "edit" ? (
         <ClusterDialog mode="edit" existing={open.cluster} onClose={close} onSaved={saved} />
       ) : null}

@@ -144,7 +144,8 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
                       ) : null}
                     </td>
                   </tr>
-                  {results[r.id] ? (
+                  {/* Only while it is the row's last test: an edit that resets the test hides it. */}
+                  {results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
                     <tr>
                       <td colSpan={7} aria-label={`Credential test of ${r.id}`}>
                         <CheckResultView result={results[r.id]!} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Spinner } from "@/components/ui/spinner";
 import { testRegistryAction, testUnsavedRegistryAction } from "@/lib/credential-checks/actions";
@@ -8,8 +8,9 @@ import type { CheckResult } from "@/lib/credential-checks/types";
 import { toRequestBody, type RegistryFormValues } from "@/lib/registries/form";
 import { CheckResultView } from "./check-result";
 
+/** A short toast: the result panel under the row carries the summary and what to check. */
 function announce(label: string, result: CheckResult): void {
-  const text = `${label}: ${result.status} — ${result.summary}`;
+  const text = `Credential test of ${label}: ${result.status}`;
   if (result.status === "valid") toast.success(text);
   else if (result.status === "unsupported") toast.info(text);
   else toast.error(text);
@@ -39,10 +40,19 @@ export function TestRowButton({ id, onResult }: { id: string; onResult: (r: Chec
   );
 }
 
-/** Dialog section: checks what is typed, before saving. */
+/**
+ * Dialog section: checks what is typed, before saving. The result is scrolled into view inside the dialog,
+ * and goes away once a field it was tested with changes.
+ */
 export function TestUnsaved({ values }: { values: RegistryFormValues }) {
   const [pending, start] = useTransition();
-  const [result, setResult] = useState<CheckResult | null>(null);
+  const [tested, setTested] = useState<{ body: string; result: CheckResult } | null>(null);
+  const body = JSON.stringify(toRequestBody(values));
+  const result = tested?.body === body ? tested.result : null;
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (tested) shown.current?.scrollIntoView({ block: "nearest" });
+  }, [tested]);
   return (
     <div className="stack" style={{ gap: 8 }}>
       <button
@@ -52,17 +62,17 @@ export function TestUnsaved({ values }: { values: RegistryFormValues }) {
         disabled={pending || !values.registry.trim()}
         onClick={() =>
           start(async () => {
-            setResult(null);
-            const res = await testUnsavedRegistryAction(toRequestBody(values));
+            setTested(null);
+            const res = await testUnsavedRegistryAction(JSON.parse(body));
             if (!res.ok) return void toast.error(res.error.message);
-            setResult(res.data);
+            setTested({ body, result: res.data });
           })
         }
       >
         {pending ? <Spinner label="Testing credentials" /> : null}
         {pending ? "Testing credentials…" : "Test credentials"}
       </button>
-      {result ? <CheckResultView result={result} /> : null}
+      {result ? <CheckResultView result={result} ref={shown} /> : null}
     </div>
   );
 }
