@@ -300,7 +300,7 @@ describe("clusters against a real kube-apiserver", () => {
     expect(err.fields).toEqual({ context: 'Context "nope" is not in the kubeconfig; it has "admin@regcred-test".' });
 
     err = await rejection(createCluster(ctx, { name: "x", kubeconfig: "clusters: [unclosed" }));
-    expect(err.fields?.kubeconfig).toMatch(/^is not valid YAML or JSON: .* at line 1, column \d+$/);
+    expect(err.fields?.kubeconfig).toMatch(/^Kubeconfig is not valid YAML or JSON: .* at line 1, column \d+$/);
 
     err = await rejection(
       createCluster(ctx, { name: "Not_Valid", kubeconfig: adminText, namespace_selector: "env in (" }),
@@ -340,7 +340,7 @@ describe("clusters against a real kube-apiserver", () => {
     expect(renamed.last_test?.status).toBe("ok");
 
     const err = await rejection(updateCluster(ctx, "after", { context: "admin@regcred-test" }));
-    expect(err.fields).toEqual({ context: "can only change together with a new kubeconfig" });
+    expect(err.fields).toEqual({ context: "Context can only change together with a new kubeconfig" });
 
     const replaced = await updateCluster(ctx, "after", { kubeconfig: limitedText });
     expect(replaced).toMatchObject({
