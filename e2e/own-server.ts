@@ -18,6 +18,41 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `next start` on 127.0.0.1:`port`, its output appended to `logFile`; the caller stops it. */
+export function spawnAppServer(port: number, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const log = fs.openSync(logFile, "a");
+  // Idle connections stay open longer than any test, so a client never reuses one the server is closing (ECONNRESET).
+  const args = ["start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "120000"];
+  const child = spawn(path.join("node_modules", ".bin", "next"), args, {
+    env,
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  return child;
+}
+
+/** Resolves once GET /login answers; throws (naming the log) if the process exits first or the deadline passes. */
+export async function waitForAppServer(
+  url: string,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logFile}`);
+    if (
+      await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not answer within ${timeoutMs} ms; see ${logFile}`);
+}
+
 export function tempDataDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `regcred-${prefix}-`));
 }

@@ -47,8 +47,8 @@ function bearerOf(req: NextRequest): string | null {
   return match[1].trim();
 }
 
-/** Reads the body as JSON whatever its Content-Type (Humanitec's curl examples send none). */
-export async function readJson(req: NextRequest): Promise<unknown> {
+/** Reads the body as JSON whatever its Content-Type (Humanitec's curl examples send none); `optional`: none reads as {}. */
+export async function readJson(req: NextRequest, opts: { optional?: boolean } = {}): Promise<unknown> {
   const limit = env().REGCRED_MAX_BODY_BYTES;
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
@@ -62,6 +62,7 @@ export async function readJson(req: NextRequest): Promise<unknown> {
     }
   }
   const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "" && opts.optional) return {};
   if (text.trim() === "") throw new AppError("INVALID_JSON", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

@@ -39,7 +39,7 @@ describe("field errors speak the user's language and name the field", () => {
       "a URL with a scheme",
       RegistryRequestShape,
       { id: "abc", registry: "https://ghcr.io", type: "public" },
-      { registry: expect.stringMatching(/^Registry URL must not start with https:\/\//) },
+      { registry: expect.stringMatching(/^Registry URL must not include a scheme such as https:\/\//) },
     ],
     [
       "an unknown type",

@@ -119,6 +119,7 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
                         <div className="row-actions">
                           <TestRowButton
                             id={r.id}
+                            registry={r.registry}
                             onResult={(result) => {
                               setResults((m) => ({ ...m, [r.id]: result }));
                               void refresh();

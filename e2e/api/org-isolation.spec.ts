@@ -24,6 +24,7 @@ const bodies: Record<string, unknown> = {
   updateRegistry: { enable_ci: true },
   updateCluster: { exclude_namespaces: ["kube-system"] },
   changeUserRole: { role: "viewer" },
+  testRegistry: {},
 };
 
 /** Operations without {orgId} and what a caller of org B gets from them. */

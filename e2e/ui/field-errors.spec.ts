@@ -43,7 +43,7 @@ test("[errors] the registry dialog names each field in plain words, and a correc
   await expect(dialog.getByRole("alert").filter({ hasText: /^ID / })).toHaveCount(0);
 
   await url.fill("https://123456789012.dkr.ecr.eu-west-1.amazonaws.com");
-  await expect(dialog.getByText(/^Registry URL must not start with https:\/\//)).toBeVisible();
+  await expect(dialog.getByText(/^Registry URL must not include a scheme such as https:\/\//)).toBeVisible();
   await url.fill("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
   await expect(dialog.getByRole("alert").filter({ hasText: /^Registry URL/ })).toHaveCount(0);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RegistryPatch } from "../registries/schema";
 
 export const CheckStatuses = ["valid", "invalid", "unreachable", "unsupported"] as const;
 export type CheckStatus = (typeof CheckStatuses)[number];
@@ -46,3 +47,17 @@ export const CheckResult = z.object({
   checkedAt: z.string(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
+
+/** The concrete host[:port] a registry whose host has a glob is tested against (it must match the glob). */
+export const TestHost = z
+  .string({ error: "Host to test must be text" })
+  .max(255, "Host to test must be at most 255 characters")
+  .describe("For a registry whose host has the wildcard *: one host[:port] it matches, which the test connects to");
+
+/** POST …/registries/{regId}/test: an optional body. */
+export const StoredTestRequest = z.strictObject({ test_host: TestHost.optional() });
+export type StoredTestRequest = z.infer<typeof StoredTestRequest>;
+
+/** POST …/registries/test: a RegistryPatch, plus the host to test for a registry with a glob. */
+export const UnsavedTestRequest = RegistryPatch.extend({ test_host: TestHost.optional() });
+export type UnsavedTestRequest = z.infer<typeof UnsavedTestRequest>;

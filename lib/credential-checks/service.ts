@@ -6,16 +6,18 @@ import { authorize } from "../auth/authenticate";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { configuredEgressPolicy } from "../net/egress-policy";
+import { registryMatchesHost } from "../images/matching";
+import { registryHostPart } from "../images/registry-key";
 import { destinationChanges, rebindErrors } from "../registries/destination";
-import { registryHost } from "../registries/host";
+import { registryDestinationHost, registryHost, testHostProblem } from "../registries/host";
 import { findRegistryRow, type RegistryRow } from "../registries/repo";
-import { RegistryPatch } from "../registries/schema";
 import { type Ctx, openCreds, requireRegistry } from "../registries/service";
 import { parseWith, validationError } from "../validation";
 import { clientForCluster } from "../clusters/connection";
 import { listClusterRows } from "../clusters/repo";
 import { checkRegistryCredentials } from "./check";
 import { checkSecretRef } from "./secret-ref";
+import { StoredTestRequest, UnsavedTestRequest } from "./schema";
 import type { CheckResult } from "./types";
 
 function checkOptions() {
@@ -28,6 +30,7 @@ function checkOptions() {
 }
 
 type CheckedRow = Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id" | "secrets">;
+type Refusal = { status: "refused"; failedStep: null; refused: string };
 type Creds = ReturnType<typeof openCreds>;
 /** Whose credentials a check sends: the stored ones, ones in the request body, or none. */
 type CredsSource = "stored" | "given" | "none";
@@ -57,12 +60,15 @@ async function auditTest(
   saved: boolean,
   credentials: CredsSource,
   outcome: { status: string; failedStep: string | null; refused?: string },
+  testHost?: string,
 ): Promise<void> {
+  const tested = testHost && outcome.status !== "refused" ? registryHost(testHost) : null;
   await recordAudit(ctx.db, ctx.actor, "registry.test", target, {
     saved,
     type: row.type,
     registry: row.registry,
-    host: registryHost(row.registry) ?? row.registry,
+    host: tested ?? registryDestinationHost(row.registry),
+    ...(testHost ? { testHost } : {}),
     credentials,
     status: outcome.status,
     failedStep: outcome.failedStep,
@@ -70,16 +76,39 @@ async function auditTest(
   });
 }
 
+/** The row a check connects for: with a test host (a registry whose host has a glob), that host and the registry's path. */
+function concrete<T extends CheckedRow>(row: T, testHost: string | undefined): T {
+  return testHost
+    ? { ...row, registry: `${testHost}${row.registry.slice(registryHostPart(row.registry).length)}` }
+    : row;
+}
+
+function refused(field: string): Refusal {
+  return { status: "refused", failedStep: null, refused: field };
+}
+
 /** Checks a saved registry's stored credentials and records the outcome as its last check. */
-export async function testStoredRegistry(ctx: Ctx, id: string): Promise<CheckResult> {
+export async function testStoredRegistry(ctx: Ctx, id: string, body: unknown = {}): Promise<CheckResult> {
   authorize(ctx.actor, "manager");
   const row = await requireRegistry(ctx, id);
-  const result = await runCheck(ctx, row, openCreds(ctx.keyring, row), `${ctx.actor.orgId}/${row.id}`);
+  const { test_host: testHost } = parseWith(StoredTestRequest, body);
+  const credentials: CredsSource = row.credsSealed ? "stored" : "none";
+  const problem = testHostProblem(row.registry, testHost);
+  if (problem) {
+    await auditTest(ctx, id, row, true, credentials, refused("test_host"), testHost);
+    throw validationError({ test_host: problem });
+  }
+  const result = await runCheck(
+    ctx,
+    concrete(row, testHost),
+    openCreds(ctx.keyring, row),
+    `${ctx.actor.orgId}/${row.id}`,
+  );
   await ctx.db
     .update(registries)
     .set({ lastCheck: { status: result.status, summary: result.summary, checkedAt: result.checkedAt } })
     .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)));
-  await auditTest(ctx, id, row, true, row.credsSealed ? "stored" : "none", result);
+  await auditTest(ctx, id, row, true, credentials, result, testHost);
   return result;
 }
 
@@ -89,7 +118,7 @@ export async function testStoredRegistry(ctx: Ctx, id: string): Promise<CheckRes
  */
 export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<CheckResult> {
   authorize(ctx.actor, "manager");
-  const input = parseWith(RegistryPatch, body);
+  const { test_host: testHost, ...input } = parseWith(UnsavedTestRequest, body);
   const stored = input.id ? await findRegistryRow(ctx.db, ctx.actor.orgId, input.id) : null;
   const type = input.type ?? stored?.type;
   const registry = input.registry ?? stored?.registry;
@@ -109,16 +138,24 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   };
   const target = stored ? stored.id : "unsaved";
   const changes = stored ? destinationChanges(stored, row) : [];
-  const refused = stored?.credsSealed ? rebindErrors(changes, stored, type, input.creds) : {};
-  if (Object.keys(refused).length > 0) {
-    await auditTest(ctx, target, row, false, "given", {
-      status: "refused",
-      failedStep: null,
-      refused: Object.keys(refused).join(","),
-    });
-    throw validationError(refused);
+  const rebind = stored?.credsSealed ? rebindErrors(changes, stored, type, input.creds) : {};
+  if (Object.keys(rebind).length > 0) {
+    await auditTest(ctx, target, row, false, "given", refused(Object.keys(rebind).join(",")), testHost);
+    throw validationError(rebind);
   }
-  const reuse = stored?.credsSealed && changes.length === 0 ? openCreds(ctx.keyring, stored) : null;
+  const reusable = Boolean(stored?.credsSealed && changes.length === 0);
+  // Stored credentials go only to a host the stored key matches, whatever the body says.
+  const problem =
+    testHostProblem(registry, testHost) ??
+    (reusable && testHost && !registryMatchesHost(stored!.registry, testHost)
+      ? `${testHost} is not matched by the stored registry ${stored!.registry}`
+      : null);
+  if (problem) {
+    const wouldSend: CredsSource = input.creds?.password ? "given" : reusable ? "stored" : "none";
+    await auditTest(ctx, target, row, false, wouldSend, refused("test_host"), testHost);
+    throw validationError({ test_host: problem });
+  }
+  const reuse = reusable ? openCreds(ctx.keyring, stored!) : null;
   const merged = {
     username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined),
     password: input.creds?.password || reuse?.password,
@@ -127,7 +164,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const source: CredsSource = input.creds?.password ? "given" : reuse?.password ? "stored" : "none";
   // Shares the stored registry's ECR token only when the stored keys and destination are the ones used.
   const cacheKey = reuse ? `${ctx.actor.orgId}/${stored!.id}` : `${ctx.actor.orgId}/unsaved/${target}`;
-  const result = await runCheck(ctx, row, creds, cacheKey);
-  await auditTest(ctx, target, row, false, source, result);
+  const result = await runCheck(ctx, concrete(row, testHost), creds, cacheKey);
+  await auditTest(ctx, target, row, false, source, result, testHost);
   return result;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDockerConfigJson, dockerConfigServerKey, hostsOf, parseDockerConfigJson } from "./dockerconfig";
+import { kubeletKey, urlsMatch } from "./matching";
 
 // kubectl create secret docker-registry: {"auths":{server:{username,password,auth}}}, email omitted when empty.
 function kubectlDockerConfig(server: string, username: string, password: string) {
@@ -27,6 +28,12 @@ const serverKeys: Array<[string, string]> = [
   ["localhost:5000", "localhost:5000"],
   ["docker.io:443", "docker.io:443"],
   ["mydocker.io", "mydocker.io"],
+  // Globs and IPv6 literals are keys the kubelet reads as they are: written as given.
+  ["*.docker.io", "*.docker.io"],
+  ["prefix.docker.c*", "prefix.docker.c*"],
+  ["*.*.example.com:5000/team", "*.*.example.com:5000/team"],
+  ["[::1]:5000", "[::1]:5000"],
+  ["[2001:db8::1]:443/ns", "[2001:db8::1]:443/ns"],
 ];
 
 const credentials: Array<[string, string, string]> = [
@@ -157,5 +164,22 @@ describe("parseDockerConfigJson", () => {
   it("never echoes credentials in its reasons", () => {
     const result = parseDockerConfigJson(entry({ auth: btoa("secret-user-without-colon") }));
     expect(result.ok ? "" : result.reason).not.toContain("secret");
+  });
+});
+
+describe("a secret for a registry with a glob or an IPv6 literal", () => {
+  it.each([
+    ["*.docker.io", "mirror.docker.io/library/nginx", "docker.io/library/nginx"],
+    ["prefix.docker.c*", "prefix.docker.com/app", "prefix.docker.io/app"],
+    ["*.*.example.com:5000/team", "a.b.example.com:5000/team/app", "a.b.example.com:5000/other/app"],
+    ["[::1]:5000", "[::1]:5000/app", "[::1]:5001/app"],
+  ])("%s: the kubelet reads the key from the secret and matches %s, not %s", (registry, hit, miss) => {
+    const config = buildDockerConfigJson([{ registry, username: "u", password: "p" }]);
+    const parsed = parseDockerConfigJson(JSON.stringify(config));
+    expect(parsed.ok && Object.keys(parsed.value.auths)).toEqual([registry]);
+    const key = kubeletKey(registry);
+    expect(key).toBe(registry);
+    expect(urlsMatch(key!, hit)).toBe(true);
+    expect(urlsMatch(key!, miss)).toBe(false);
   });
 });

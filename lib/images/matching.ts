@@ -27,12 +27,24 @@ export function urlsMatch(glob: string, target: string): boolean {
   const globUrl = parseGoUrl(`https://${glob}`);
   const targetUrl = parseGoUrl(`https://${target}`);
   if (!globUrl || !targetUrl) return false;
-  const globHost = splitHostPort(globUrl.host);
-  const targetHost = splitHostPort(targetUrl.host);
-  if (globHost.port !== targetHost.port || globHost.labels.length !== targetHost.labels.length) return false;
   // A string prefix, not a path-component prefix: upstream keyring_test expects "bar.example.com/pong" to match ".../pongz".
-  if (!targetUrl.path.startsWith(globUrl.path)) return false;
-  return globHost.labels.every((label, index) => globMatch(label, targetHost.labels[index] ?? ""));
+  return targetUrl.path.startsWith(globUrl.path) && hostsMatch(globUrl.host, targetUrl.host);
+}
+
+/** URLsMatch's host half: equal ports, as many labels, each target label matching its glob. */
+function hostsMatch(globHostPort: string, targetHostPort: string): boolean {
+  const glob = splitHostPort(globHostPort);
+  const target = splitHostPort(targetHostPort);
+  if (glob.port !== target.port || glob.labels.length !== target.labels.length) return false;
+  return glob.labels.every((label, index) => globMatch(label, target.labels[index] ?? ""));
+}
+
+/** Whether the kubelet would use the registry's secret for images on `host`, a concrete host[:port] without a path. */
+export function registryMatchesHost(registry: string, host: string): boolean {
+  const key = registryKubeletKey(registry);
+  const keyUrl = key === null ? null : parseGoUrl(`https://${key}`);
+  const hostUrl = parseGoUrl(`https://${host}`);
+  return keyUrl !== null && hostUrl !== null && hostUrl.path === "" && hostsMatch(keyUrl.host, hostUrl.host);
 }
 
 /** kubelet isDefaultRegistryMatch, applied to a repository name such as `docker.io/library/nginx`. */

@@ -1,7 +1,7 @@
-import { CheckResult } from "../credential-checks/schema";
+import { CheckResult, StoredTestRequest, UnsavedTestRequest } from "../credential-checks/schema";
 import { ResolvedImage } from "../images/schema";
 import {
-  ecrHostPattern,
+  ecrRegistryPattern,
   RegistryCredsResponse,
   RegistryId,
   RegistryPatch,
@@ -33,10 +33,7 @@ const credPair = {
 };
 const noCreds = { properties: { creds: { properties: { username: { maxLength: 0 }, password: { maxLength: 0 } } } } };
 const ecrHostOrRegion = {
-  anyOf: [
-    { properties: { registry: { pattern: `${ecrHostPattern.source.replace(/\$$/, "")}(?:/|$)` } } },
-    { required: ["region"] },
-  ],
+  anyOf: [{ properties: { registry: { pattern: ecrRegistryPattern.source } } }, { required: ["region"] }],
 };
 
 const typeRules: Record<RegistryType, JsonSchema[]> = {
@@ -96,6 +93,10 @@ const registryLinks = links(
   "regId",
 );
 
+function optionalBody<T extends { requestBody?: object }>(op: T): T {
+  return op.requestBody ? { ...op, requestBody: { ...op.requestBody, required: false } } : op;
+}
+
 const checked = ok(
   "The check ran; a failed check is a result (`status`, `failedStep`), not an error status.",
   ref("CheckResult"),
@@ -129,8 +130,8 @@ function paths() {
         id: "testRegistryBody",
         summary: "Check unsaved credentials (manager)",
         description:
-          "Takes a RegistryPatch; blank credentials fall back to the stored ones of the registry named by `id` only while type, registry host, region and CA are unchanged, else 400 naming `creds.password`: stored credentials are only sent where they were saved for. The server, not the browser, connects to the registry (or, for secret_ref, to the clusters), only to addresses the egress policy allows (a refused address is a result with failedStep `policy`) and to https token realms. Audited as registry.test.",
-        body: ref("RegistryPatch"),
+          "Takes a RegistryPatch plus `test_host`: a registry whose host has the wildcard * is tested against that one host, which its key must match (else 400 naming `test_host`); credentials go to no other host. Blank credentials fall back to the stored ones of the registry named by `id` only while type, registry host, region and CA are unchanged, else 400 naming `creds.password`: stored credentials are only sent where they were saved for. The server, not the browser, connects to the registry (or, for secret_ref, to the clusters), only to addresses the egress policy allows (a refused address is a result with failedStep `policy`) and to https token realms. Audited as registry.test.",
+        body: ref("RegistryTestRequest"),
         responses: { 200: checked, ...errors([400, 401, 403, 404, 413]) },
       }),
     },
@@ -165,13 +166,18 @@ function paths() {
       }),
     },
     "/api/orgs/{orgId}/registries/{regId}/test": {
-      post: operation({
-        tag,
-        id: "testRegistry",
-        summary: "Check a saved registry's stored credentials and record the outcome (manager)",
-        params: [regId],
-        responses: { 200: checked, ...errors([401, 403, 404]) },
-      }),
+      post: optionalBody(
+        operation({
+          tag,
+          id: "testRegistry",
+          summary: "Check a saved registry's stored credentials and record the outcome (manager)",
+          description:
+            "A registry whose host has the wildcard * names no single host: the body's `test_host` names the one to test, which the registry's key must match (else 400 naming `test_host`). Other registries need no body.",
+          params: [regId],
+          body: ref("StoredTestRequest"),
+          responses: { 200: checked, ...errors([400, 401, 403, 404, 413]) },
+        }),
+      ),
     },
     "/api/orgs/{orgId}/registries/{regId}/creds": {
       get: operation({
@@ -222,6 +228,11 @@ export function registriesPart(): ApiPart {
         description:
           "Any subset of RegistryRequest. It is merged into the stored registry (omitted credentials keep their stored values) and the result must satisfy RegistryRequest's per-type rules.",
       },
+      RegistryTestRequest: {
+        ...jsonSchema(UnsavedTestRequest, "input"),
+        description: "A RegistryPatch (merged into the stored registry named by `id`, if any) and `test_host`.",
+      },
+      StoredTestRequest: jsonSchema(StoredTestRequest, "input"),
       RegistryResponse: registryResponseSchema(),
       RegistryCredsResponse: jsonSchema(RegistryCredsResponse, "output"),
       CheckResult: jsonSchema(CheckResult, "output"),

@@ -50,6 +50,28 @@ describe("destinationChanges", () => {
     ],
     ["region on a non-ECR type is not a destination", basic, { ...basic, region: "us-east-1" }, []],
     ["host and CA together", basic, { ...basic, registry: "evil.example.com", caCert: null }, ["registry", "ca_cert"]],
+    [
+      "a glob: another path under the same glob",
+      { ...basic, registry: "*.example.com/team" },
+      { ...basic, registry: "*.example.com/other" },
+      [],
+    ],
+    ["a glob widened", { ...basic, registry: "*.example.com" }, { ...basic, registry: "*.*.com" }, ["registry"]],
+    ["a glob's case", { ...basic, registry: "*.example.com" }, { ...basic, registry: "*.Example.com" }, ["registry"]],
+    ["a host turned into a glob", basic, { ...basic, registry: "*.example.com/team" }, ["registry"]],
+    ["a glob narrowed to one host", { ...basic, registry: "*.example.com" }, basic, ["registry"]],
+    [
+      "an IPv6 literal and its port",
+      { ...basic, registry: "[::1]:5000" },
+      { ...basic, registry: "[::1]:5001" },
+      ["registry"],
+    ],
+    [
+      "ECR: a dual-stack host of the same registry names the same region",
+      ecr,
+      { ...ecr, registry: "123456789012.dkr-ecr.eu-west-1.on.aws", region: "eu-west-1" },
+      ["registry"],
+    ],
   ])("%s", (_name, stored, next, want) => expect(destinationChanges(stored, next)).toEqual(want));
 });
 

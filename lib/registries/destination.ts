@@ -1,5 +1,5 @@
 import type { FieldErrors } from "../errors";
-import { registryHost } from "./host";
+import { registryDestinationHost } from "./host";
 import { credentialLabels, ecrRegion, type RegistryType, typeLabels, typesWithCreds } from "./schema";
 
 /** Where a registry's credentials are sent: its type, host, (ECR) region and trusted CA. */
@@ -19,8 +19,7 @@ function pem(ca: string | null | undefined): string | null {
 export function destinationChanges(stored: Destination, next: Destination): DestinationField[] {
   const changes: DestinationField[] = [];
   if (stored.type !== next.type) changes.push("type");
-  if ((registryHost(stored.registry) ?? stored.registry) !== (registryHost(next.registry) ?? next.registry))
-    changes.push("registry");
+  if (registryDestinationHost(stored.registry) !== registryDestinationHost(next.registry)) changes.push("registry");
   if (effectiveRegion(stored) !== effectiveRegion(next)) changes.push("region");
   if (pem(stored.caCert) !== pem(next.caCert)) changes.push("ca_cert");
   return changes;
@@ -36,7 +35,7 @@ const names: Record<DestinationField, string> = {
 /** Why a credential field must be typed again: one sentence naming the field, what changed and where stored ones may go. */
 export function rebindReason(label: string, changes: DestinationField[], stored: Destination): string {
   const what = changes.map((c) => names[c]).join(" and ");
-  const host = registryHost(stored.registry) ?? stored.registry;
+  const host = registryDestinationHost(stored.registry);
   return `${label} is required again: the ${what} changed, and stored credentials are only sent where they were saved (${typeLabels[stored.type]} at ${host})`;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
 import { typeError } from "../validation";
 
 export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
@@ -7,12 +8,9 @@ export type RegistryType = (typeof RegistryTypes)[number];
 export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const hostLabel = "(?:\\*|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)";
-const registryPattern = new RegExp(
-  `^${hostLabel}(?:\\.${hostLabel})*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`,
-);
-export const ecrHostPattern = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const awsRegionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
+export { ecrHostPattern, ecrRegion, ecrRegistryPattern } from "../images/ecr-host";
+// Every partition's regions: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, eusc-de-east-1, …
+const awsRegionPattern = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 /** An id such as a registry's or an org's: `label` names it in the messages. */
 export const slugId = (label: string) =>
@@ -28,13 +26,17 @@ export const slugId = (label: string) =>
 
 export const RegistryId = slugId("ID");
 
+/** A key the kubelet's keyring parses and matches: host (labels may hold *, or [IPv6]:port), port, path prefix. */
 export const RegistryUrl = z
   .string({ error: typeError("Registry URL", "text") })
   .min(1, "Registry URL is required")
   .max(255, "Registry URL must be at most 255 characters")
-  .refine((v) => !v.includes("://"), "Registry URL must not start with https:// or another scheme: give the host")
+  .superRefine((value, ctx) => {
+    const problem = value === "" ? null : registryKeyProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `Registry URL ${problem}` });
+  })
   .regex(
-    registryPattern,
+    registryKeyPattern,
     "Registry URL must be a host, optionally with a path, such as registry.example.com or registry.example.com/team",
   );
 
@@ -158,8 +160,3 @@ export const credentialLabels: Partial<Record<RegistryType, { username: string |
 };
 
 export const typesWithCreds: readonly RegistryType[] = ["basic", "amazon_ecr", "google_gcr", "azure_acr"];
-
-export function ecrRegion(registry: string): string | null {
-  const host = registry.split("/")[0] ?? "";
-  return ecrHostPattern.exec(host)?.[2] ?? null;
-}

@@ -19,7 +19,8 @@ done
 RUN_DIR=$(resolve_run_dir "${ARGS[0]:-}")
 K=$RUN_DIR/kube
 [[ -f $K/apiserver.args && -f $K/ports ]] || die "no kube-up.sh state in $K"
-pid_alive "$K/etcd.pid" etcd || die "etcd is not running in $K; use kube-up.sh"
+ETCD_PORT=$(source "$K/ports" && echo "$ETCD_PORT")
+curl -sf --max-time 5 "http://127.0.0.1:$ETCD_PORT/health" >/dev/null || die "etcd is not healthy in $K; use kube-up.sh"
 
 T0=$(now_ms)
 if ((KILL)) && pid_alive "$K/kube-apiserver.pid" kube-apiserver; then

@@ -6,7 +6,7 @@
 #   scripts/peers/kube-up.sh [RUN_DIR]      # default ${REGCRED_PEERS_DIR:-/tmp/regcred-peers}
 #
 # Env: KUBE_PORT (apiserver port; default: the one used last time in RUN_DIR, else a
-# free port), ETCD_PORT (etcd client port; default free), KUBE_READY_TIMEOUT (120 s),
+# free port), ETCD_PORT (etcd client port; default free), KUBE_READY_TIMEOUT (120 s), ETCD_READY_TIMEOUT (60 s),
 # KUBE_ADMISSION_CONFIG_FILE (opt-in: passed as --admission-control-config-file, e.g. an
 # AdmissionConfiguration giving webhooks a kubeconfig with client-certificate or token),
 # KUBE_AUDIT_POLICY_FILE + KUBE_AUDIT_LOG (opt-in: --audit-policy-file/--audit-log-path, JSON lines).
@@ -157,14 +157,8 @@ if [[ -n ${KUBE_AUDIT_POLICY_FILE:-} ]]; then
   printf -- '--audit-policy-file=%s\n--audit-log-path=%s\n--audit-log-format=json\n' "$KUBE_AUDIT_POLICY_FILE" "$KUBE_AUDIT_LOG" >>"$K/apiserver.args"
 fi
 
-if ! etcd_running; then
-  tail -n 20 "$K/logs/etcd.log" >&2 || true
-  die "etcd exited; log: $K/logs/etcd.log"
-fi
-wait_for 30 "etcd health" curl -sf "http://127.0.0.1:$ETCD_PORT/health" || {
-  tail -n 20 "$K/logs/etcd.log" >&2
-  die "etcd not healthy"
-}
+await_healthy etcd "${ETCD_READY_TIMEOUT:-60}" "$K/logs/etcd.log" "$K/etcd.pid" "--data-dir $K/etcd-data( |$)" \
+  curl -sf --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" || die "etcd did not become healthy; log: $K/logs/etcd.log"
 
 if api_running; then
   log "kube-apiserver already running on 127.0.0.1:$KUBE_PORT"

@@ -59,9 +59,12 @@ pid_alive() {
   pid=$(<"$f")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -n $want ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$want" || return 1
-  fi
+  [[ -z $want || $(cmdline_of "$pid") == *"$want"* ]]
+}
+
+# cmdline_of PID -> its command line, arguments joined by spaces (empty once it has exited)
+cmdline_of() {
+  tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" || true
 }
 
 # start_daemon PIDFILE LOGFILE cmd... -> starts cmd detached in its own session
@@ -73,12 +76,14 @@ start_daemon() {
   # the daemon's own shell writes its pid, then becomes the daemon with exec.
   # shellcheck disable=SC2016
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
-  local i pid
-  # Wait until the pid is written and the command exec'd, so pid_alive's cmdline match holds.
+  local i pid cmdline
+  # Wait until the pid is written and the command exec'd, so pid_alive's cmdline match holds. Whether the
+  # peer then runs is for await_healthy to judge: this pid may be a wrapper's that exits at once.
   for ((i = 0; i < 500; i++)); do
     if [[ -s $pidfile ]]; then
       pid=$(<"$pidfile")
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q '^bash -c' && return 0
+      cmdline=$(cmdline_of "$pid")
+      [[ $cmdline == *"$1"* && $cmdline != "bash -c "* ]] && return 0
       kill -0 "$pid" 2>/dev/null || return 0
     fi
     sleep 0.02
@@ -116,6 +121,40 @@ wait_for() {
     fi
     sleep 0.25
   done
+}
+
+# await_healthy NAME TIMEOUT LOGFILE PIDFILE PATTERN cmd...
+# A peer is up once cmd (its health endpoint or port check) succeeds, whatever became of the pid that
+# start_daemon recorded: that pid may be a wrapper's, gone while the daemon it started serves. Fails, with
+# the log's tail, after TIMEOUT seconds, or sooner once no process whose command line matches PATTERN
+# (pgrep -f, an ERE) has been seen for 3 s. On success PIDFILE names a live process for stop_pidfile.
+await_healthy() {
+  local name=$1 timeout=$2 logfile=$3 pidfile=$4 pattern=$5
+  shift 5
+  local deadline=$((SECONDS + timeout)) missing=0 why=''
+  until "$@" >/dev/null 2>&1; do
+    if pgrep -f -- "$pattern" >/dev/null 2>&1; then missing=0; else missing=$((missing + 1)); fi
+    if ((missing >= 12)); then
+      why="exited (no process matches '$pattern')"
+    elif ((SECONDS >= deadline)); then
+      why="not healthy after ${timeout}s"
+    fi
+    if [[ -n $why ]]; then
+      log "$name $why; last lines of $logfile:"
+      tail -n 30 "$logfile" 2>/dev/null | sed 's/^/    /' >&2 || true
+      return 1
+    fi
+    sleep 0.25
+  done
+  record_pid "$pidfile" "$pattern"
+}
+
+# record_pid PIDFILE PATTERN -> keeps a live recorded pid, else records the oldest process matching PATTERN
+record_pid() {
+  local f=$1 pattern=$2 pid
+  if [[ -s $f ]] && kill -0 "$(<"$f")" 2>/dev/null; then return 0; fi
+  pid=$(pgrep -o -f -- "$pattern") || return 0
+  echo "$pid" >"$f"
 }
 
 # now_ms -> milliseconds since epoch
@@ -165,19 +204,11 @@ kube_start_apiserver() {
   start_daemon "$k/kube-apiserver.pid" "$k/logs/kube-apiserver.log" "$KUBE_APISERVER_BIN" "${args[@]}"
 }
 
-# kube_wait_ready KUBE_DIR [timeout] -> polls /readyz; fails early if the process died
+# kube_wait_ready KUBE_DIR [timeout] -> polls /readyz (see await_healthy); dies with the log's tail on failure
 kube_wait_ready() {
-  local k=$1 timeout=${2:-${KUBE_READY_TIMEOUT:-120}}
-  local deadline=$((SECONDS + timeout))
-  until kube_readyz "$k"; do
-    if ! pid_alive "$k/kube-apiserver.pid" kube-apiserver; then
-      tail -n 30 "$k/logs/kube-apiserver.log" >&2 || true
-      die "kube-apiserver exited; log: $k/logs/kube-apiserver.log"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 30 "$k/logs/kube-apiserver.log" >&2 || true
-      die "kube-apiserver not ready after ${timeout}s; log: $k/logs/kube-apiserver.log"
-    fi
-    sleep 0.5
-  done
+  local k=$1 timeout=${2:-${KUBE_READY_TIMEOUT:-120}} port
+  port=$(kube_port "$k") || die "no port recorded in $k/ports"
+  await_healthy kube-apiserver "$timeout" "$k/logs/kube-apiserver.log" "$k/kube-apiserver.pid" \
+    "--secure-port=$port( |$)" kube_readyz "$k" ||
+    die "kube-apiserver did not become ready; log: $k/logs/kube-apiserver.log"
 }

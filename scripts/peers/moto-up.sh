@@ -34,12 +34,8 @@ else
   log "starting moto_server on 127.0.0.1:$MOTO_PORT"
   echo "=== $(date -Is) starting moto_server" >>"$M/moto.log"
   start_daemon "$M/moto.pid" "$M/moto.log" "$MOTO_SERVER_BIN" -H 127.0.0.1 -p "$MOTO_PORT"
-  deadline=$((SECONDS + 60))
-  until moto_ok "$MOTO_PORT"; do
-    pid_alive "$M/moto.pid" moto_server || { tail -n 20 "$M/moto.log" >&2; die "moto_server exited"; }
-    ((SECONDS < deadline)) || { tail -n 20 "$M/moto.log" >&2; die "moto_server not answering after 60s"; }
-    sleep 0.25
-  done
+  await_healthy moto_server 60 "$M/moto.log" "$M/moto.pid" "moto_server -H 127.0.0.1 -p $MOTO_PORT( |$)" \
+    moto_ok "$MOTO_PORT" || die "moto_server did not start; log: $M/moto.log"
 fi
 
 cat >"$M/env.tmp" <<EOF2

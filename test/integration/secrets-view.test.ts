@@ -68,9 +68,13 @@ async function secret(
   await core.createNamespacedSecret({ namespace, body: { metadata: { name, labels }, type, data } });
 }
 
+// When the seeded secrets were created, and the instant their expiry labels count from.
+const seeded = { from: 0, to: 0 };
+
 async function seedCluster(): Promise<void> {
   for (const name of Object.values(ns)) await core.createNamespace({ body: { metadata: { name } } });
   const now = Date.now();
+  seeded.from = now;
   await secret(
     ns.a,
     `regcred-${ids.harbor}`,
@@ -95,6 +99,7 @@ async function seedCluster(): Promise<void> {
   await secret(ns.c, "regcred-manual", {}, dockerconfig("ghcr.io"));
   await secret(ns.c, "other-pull-secret", {});
   await secret(ns.c, "regcred-notes", {}, { note: b64("not a pull secret") }, "Opaque");
+  seeded.to = Date.now();
   await core.createNamespacedServiceAccount({
     namespace: ns.a,
     body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-${ids.harbor}` }] },
@@ -173,8 +178,11 @@ describe("secrets view against a real kube-apiserver", () => {
       references: { service_accounts: ["builder"], workloads: [{ kind: "Deployment", name: "api" }] },
       notes: [],
     });
-    expect(Date.parse(harbor.expires_at!) - Date.now()).toBeGreaterThan(29 * 24 * hour);
-    expect(Date.now() - Date.parse(harbor.created_at!)).toBeLessThan(10 * 60_000);
+    // The label holds whole seconds; the API server stamps creation in whole seconds.
+    const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+    expect(Date.parse(harbor.expires_at!)).toBe(second(seeded.from + 30 * 24 * hour));
+    expect(Date.parse(harbor.created_at!)).toBeGreaterThanOrEqual(second(seeded.from));
+    expect(Date.parse(harbor.created_at!)).toBeLessThanOrEqual(seeded.to);
     expect(find(view, ns.a, `regcred-${ids.ecr}`)).toMatchObject({
       status_reason: "less than 1 h of its credential's lifetime is left",
       references: { service_accounts: [], workloads: [{ kind: "Deployment", name: "api" }] },

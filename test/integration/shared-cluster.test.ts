@@ -1,9 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { AppsV1Api, CoordinationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { AppsV1Api, CoordinationV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, type Db, openDatabase } from "@/db/client";
@@ -13,94 +9,37 @@ import { createCluster } from "@/lib/clusters/service";
 import { Controller } from "@/lib/controller/controller";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
 import { createRegistry, deleteRegistry, type Ctx, updateRegistry } from "@/lib/registries/service";
+import { type AuditedKube, startAuditedKube } from "../helpers/audited-kube";
 import { actorFor } from "../helpers/db";
 import { eventually } from "./controller-fixture";
 
 // Two Regcred installations (separate databases) share one kube-apiserver whose audit log records every write.
-const root = path.resolve(import.meta.dirname, "../..");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-shared-"));
-const auditFile = path.join(dir, "audit.log");
 const TEST_LABEL = "regcred-test";
-let kc: KubeConfig;
+let kube: AuditedKube;
 let core: CoreV1Api;
 let apps: AppsV1Api;
 let leases: CoordinationV1Api;
-let server: string;
-let caData: string;
 const controllers: Controller[] = [];
 const databases: Database[] = [];
 
 beforeAll(() => {
-  const policy = path.join(dir, "audit-policy.yaml");
-  fs.writeFileSync(
-    policy,
-    [
-      "apiVersion: audit.k8s.io/v1",
-      "kind: Policy",
-      "omitStages: [RequestReceived]",
-      "rules:",
-      "- level: Request",
-      '  resources: [{group: "", resources: [serviceaccounts]}]',
-      "  verbs: [create, update, patch, delete]",
-      "- level: Metadata",
-      '  resources: [{group: "", resources: [secrets]}, {group: coordination.k8s.io, resources: [leases]}]',
-      "  verbs: [create, update, patch, delete]",
-      "- level: None",
-      "",
-    ].join("\n"),
-  );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REGCRED_PEERS_QUIET: "1",
-    KUBE_AUDIT_POLICY_FILE: policy,
-    KUBE_AUDIT_LOG: auditFile,
-  };
-  delete env.KUBE_PORT;
-  execFileSync(path.join(root, "scripts/peers/kube-up.sh"), [dir], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-    timeout: 180_000,
-  });
-  kc = new KubeConfig();
-  kc.loadFromFile(path.join(dir, "kube/admin.kubeconfig"));
-  core = kc.makeApiClient(CoreV1Api);
-  apps = kc.makeApiClient(AppsV1Api);
-  leases = kc.makeApiClient(CoordinationV1Api);
-  server = kc.getCurrentCluster()!.server;
-  caData = fs.readFileSync(path.join(dir, "kube/pki/ca.crt")).toString("base64");
+  kube = startAuditedKube("shared", [
+    "- level: Request",
+    '  resources: [{group: "", resources: [serviceaccounts]}]',
+    "  verbs: [create, update, patch, delete]",
+    "- level: Metadata",
+    '  resources: [{group: "", resources: [secrets]}, {group: coordination.k8s.io, resources: [leases]}]',
+    "  verbs: [create, update, patch, delete]",
+  ]);
+  ({ core, apps } = kube);
+  leases = kube.kc.makeApiClient(CoordinationV1Api);
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(controllers.map((c) => c.stop()));
   await Promise.all(databases.map((d) => d.close()));
-  execFileSync(path.join(root, "scripts/peers/kube-down.sh"), [dir, "--purge"], { stdio: "ignore", timeout: 60_000 });
-  fs.rmSync(dir, { recursive: true, force: true });
+  kube?.stop();
 });
-
-/** A cluster-admin ServiceAccount token, so the audit log tells the two installations' writes apart. */
-async function identityKubeconfig(user: string, home: string): Promise<string> {
-  await core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: user } } });
-  await kc.makeApiClient(RbacAuthorizationV1Api).createClusterRoleBinding({
-    body: {
-      metadata: { name: user },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
-      subjects: [{ kind: "ServiceAccount", name: user, namespace: "default" }],
-    },
-  });
-  const tr = await core.createNamespacedServiceAccountToken({
-    name: user,
-    namespace: "default",
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "c", cluster: { server, "certificate-authority-data": caData } }],
-    users: [{ name: user, user: { token: tr.status!.token } }],
-    contexts: [{ name: "c", context: { cluster: "c", user, namespace: home } }],
-    "current-context": "c",
-  });
-}
 
 async function namespace(name: string, label: string, sa = true): Promise<string> {
   await core.createNamespace({ body: { metadata: { name, labels: { [TEST_LABEL]: label } } } });
@@ -136,13 +75,13 @@ async function installation(opts: {
   const keyring = createKeyring(randomBytes(32));
   await db.insert(orgs).values({ id: opts.orgId, name: opts.orgId }).onConflictDoNothing();
   const ctx: Ctx = { db, keyring, actor: actorFor(opts.orgId, "admin") };
-  const kubeconfig = await identityKubeconfig(opts.user, opts.home);
+  const { username, kubeconfig } = await kube.identity("default", opts.user, opts.home);
   const created = await createCluster(ctx, {
     name: `shared-${opts.user}`,
     kubeconfig,
     namespace_selector: `${TEST_LABEL}=${opts.label}`,
   });
-  return { db, keyring, ctx, clusterId: created.id, user: `system:serviceaccount:default:${opts.user}` };
+  return { db, keyring, ctx, clusterId: created.id, user: username };
 }
 
 async function startController(i: Installation, instanceId: string): Promise<Controller> {
@@ -187,24 +126,8 @@ const pullSecrets = async (ns: string) =>
     (r) => r.name,
   );
 
-type AuditEvent = {
-  stage: string;
-  verb: string;
-  user: { username: string };
-  objectRef?: { resource?: string; namespace?: string; name?: string };
-  requestObject?: { imagePullSecrets?: Array<{ name: string }> };
-  responseStatus?: { code?: number };
-  requestReceivedTimestamp: string;
-};
-
-function auditEvents(namespaces: readonly string[]): AuditEvent[] {
-  return fs
-    .readFileSync(auditFile, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as AuditEvent)
-    .filter((e) => e.stage === "ResponseComplete" && namespaces.includes(e.objectRef?.namespace ?? ""))
-    .sort((a, b) => (a.requestReceivedTimestamp < b.requestReceivedTimestamp ? -1 : 1));
+function auditEvents(namespaces: readonly string[]) {
+  return kube.events().filter((e) => namespaces.includes(e.objectRef?.namespace ?? ""));
 }
 
 async function setLegacyLease(namespace: string, spec: Record<string, unknown>): Promise<void> {

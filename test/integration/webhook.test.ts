@@ -3,7 +3,6 @@ import os from "node:os";
 import path from "node:path";
 import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setTimeout as sleep } from "node:timers/promises";
 import { clientForCluster } from "@/lib/clusters/connection";
 import { ensureClusterSync, updateClusterSync } from "@/lib/controller/repo";
 import {
@@ -182,7 +181,6 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     expect(reviews.filter((r) => r.namespace === ns)).toMatchObject([
       { outcome: "ensured", patched: true, dryRun: false },
     ]);
-    expect(reviews.find((r) => r.namespace === ns)!.ms).toBeLessThan(8_000);
 
     const again = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:2`) });
     expect(pullSecrets(again)).toEqual([SECRET]);
@@ -289,9 +287,17 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
   it("answers within its budget with the patch while the secret is still being written", async () => {
     const real = clientForCluster(f.keyring, s.cluster, { timeoutMs: 10_000 });
+    // Reads of the secret in the test namespace wait until the Pod has been admitted: an answer that
+    // waited for them would come after the API server's own webhook timeout, and the Pod would carry no patch.
+    let admitted: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (admitted = resolve));
+    let held = "";
     const slowClient: KubeClient = {
       ...real,
-      getSecret: async (ns, name) => (await sleep(3_000), real.getSecret(ns, name)),
+      getSecret: async (ns, name) => {
+        if (ns === held) await gate;
+        return real.getSecret(ns, name);
+      },
     };
     const slowReviews: ReviewEvent[] = [];
     const settings = parseWebhookSettings({ REGCRED_WEBHOOK_PORT: "0" });
@@ -317,13 +323,15 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
 
       const ns = await s.namespace("slow");
       await known(ns, SECRET);
-      const started = Date.now();
+      held = ns;
       const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
-      expect(Date.now() - started).toBeLessThan(2_500);
       expect(pullSecrets(created)).toEqual([SECRET]);
       expect(slowReviews.filter((r) => r.namespace === ns)).toMatchObject([{ outcome: "timeout", patched: true }]);
+      expect(await readSecret(f, ns, SECRET)).toBeNull();
+      admitted();
       await eventually(() => readSecret(f, ns, SECRET), "the secret written after the answer");
     } finally {
+      admitted();
       expect(await registerWebhook(f.keyring, s.cluster, server!.endpoint, await ensureInstallation(f.db))).toEqual({
         ok: true,
         value: "updated",
@@ -355,11 +363,9 @@ describe("webhook wiring mode against a real kube-apiserver", () => {
     await server!.close();
     server = null;
     const ns = await s.namespace("down");
-    const started = Date.now();
     const created = await f.core.createNamespacedPod({ namespace: ns, body: podBody(`${REGISTRY}/team/app:1`) });
     expect(created.metadata?.uid).toBeTruthy();
     expect(created.spec?.imagePullSecrets).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(10_000);
 
     // Restarted from the same data dir it serves with the same CA, so the registration stays valid.
     server = await startServer();

@@ -193,3 +193,26 @@ export async function setupEcrIdentities(url: string): Promise<EcrIdentities> {
   if (!decoded.startsWith("AWS:")) throw new Error("moto's GetAuthorizationToken returned no AWS:<password> token");
   return { ecrUser, noPolicyUser, registryPassword: decoded.slice(4), proxyEndpoint: data?.proxyEndpoint ?? "" };
 }
+
+/**
+ * Keys of a new IAM user allowed ecr:* in the partition of `region`: moto, like AWS, keeps IAM apart per partition
+ * (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc…), so keys of one are unknown in another. Auth stays on:
+ * the three IAM calls are the unauthenticated budget of POST /moto-api/reset-auth.
+ */
+export async function setupEcrKeysInPartition(url: string, partitionRegion: string): Promise<AwsKeys> {
+  const userName = `regcred-ecr-${partitionRegion}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const iam = new IAMClient({ region: partitionRegion, endpoint: url, credentials: bootstrapKeys, maxAttempts: 1 });
+  const document = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }],
+  });
+  await resetAuth(url, 3);
+  try {
+    await iam.send(new CreateUserCommand({ UserName: userName }));
+    await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: "ecr-all", PolicyDocument: document }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  } finally {
+    await resetAuth(url, 0);
+  }
+}

@@ -11,7 +11,7 @@ export type KeyPair = { certPath: string; keyPath: string; cert: string; key: st
 export type TestPki = {
   dir: string;
   ca: KeyPair;
-  /** SAN IP:127.0.0.1, DNS:localhost */
+  /** SAN IP:127.0.0.1, IP:::1, DNS:localhost */
   server: KeyPair;
   /** SAN DNS:wrong-host.regcred.test only: a hostname mismatch for 127.0.0.1 */
   wrongHost: KeyPair;
@@ -91,7 +91,7 @@ export async function createTestPki(): Promise<TestPki> {
   ];
   const [ca, server, wrongHost, signer, client] = await Promise.all([
     read(dir, "ca"),
-    issue(dir, "server", "127.0.0.1", ec, leaf("IP:127.0.0.1,DNS:localhost")),
+    issue(dir, "server", "127.0.0.1", ec, leaf("IP:127.0.0.1,IP:::1,DNS:localhost")),
     issue(dir, "wrong-host", "wrong-host.regcred.test", ec, leaf("DNS:wrong-host.regcred.test")),
     issue(
       dir,

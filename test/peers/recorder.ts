@@ -26,6 +26,8 @@ export type RecorderOptions = {
   tls?: { cert: string; key: string };
   /** 127.0.0.1 unless given (any 127.0.0.0/8 address works on Linux) */
   address?: string;
+  /** a free one unless given (the same port on another 127.0.0.0/8 address, say) */
+  port?: number;
   /** the answer to each request; by default 401 with a Basic challenge, like a registry's /v2/ */
   reply?: (req: Recorded) => RecorderReply;
 };
@@ -69,7 +71,7 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recorde
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, opts.address ?? "127.0.0.1", resolve);
+    server.listen(opts.port ?? 0, opts.address ?? "127.0.0.1", resolve);
   });
   const { port, address } = server.address() as AddressInfo;
   const host = `${address}:${port}`;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, utimes, writeFile } from "node:fs/promises";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +11,13 @@ export type RegistryAuth =
   | { htpasswd: Record<string, string> }
   | { token: { realm: string; service: string; issuer: string; rootCertBundlePath: string } };
 
-export type RegistryPeer = Peer & { host: string; port: number; url: string };
+export type RegistryPeer = Peer & {
+  host: string;
+  port: number;
+  url: string;
+  /** htpasswd registries: replaces the users (the registry re-reads its htpasswd file when it changes). */
+  setUsers: (users: Record<string, string>) => Promise<void>;
+};
 
 /** Debian's docker-registry (distribution 2.8): REGISTRY_BIN, else the path scripts/peers/install.sh uses. */
 export function registryBin(): string {
@@ -31,30 +37,41 @@ export function htpasswd(users: Record<string, string>): string {
     .join("");
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.get(
-      { host: "127.0.0.1", port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(true);
-      },
-    );
+    const req = https.get({ host: address, port, path: "/v2/", rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
     req.once("error", () => resolve(false));
     req.once("timeout", () => req.destroy());
   });
 }
 
+let lastWrite = 0;
+
+/**
+ * Written beside and renamed into place, so the registry never reads half a file. The registry re-reads the
+ * file when its modification time changes: each write gets a later one, even two writes in one clock tick.
+ */
+async function writeHtpasswd(dir: string, users: Record<string, string>): Promise<void> {
+  const tmp = path.join(dir, `htpasswd.${randomBytes(4).toString("hex")}`);
+  await writeFile(tmp, htpasswd(users));
+  lastWrite = Math.max(Date.now(), lastWrite + 1000);
+  await utimes(tmp, lastWrite / 1000, lastWrite / 1000);
+  await rename(tmp, path.join(dir, "htpasswd"));
+}
+
 async function writeConfig(
   dir: string,
-  port: number,
+  hostPort: string,
   tls: { certPath: string; keyPath: string },
   auth: RegistryAuth,
 ): Promise<string> {
   let authConfig: Record<string, unknown>;
   if ("htpasswd" in auth) {
     const file = path.join(dir, "htpasswd");
-    await writeFile(file, htpasswd(auth.htpasswd));
+    await writeHtpasswd(dir, auth.htpasswd);
     authConfig = { htpasswd: { realm: "regcred-test", path: file } };
   } else {
     const t = auth.token;
@@ -67,7 +84,7 @@ async function writeConfig(
     log: { level: "warn", accesslog: { disabled: true } },
     storage: { filesystem: { rootdirectory: path.join(dir, "data") }, delete: { enabled: true } },
     http: {
-      addr: `127.0.0.1:${port}`,
+      addr: hostPort,
       secret: randomBytes(16).toString("hex"),
       tls: { certificate: tls.certPath, key: tls.keyPath },
     },
@@ -79,18 +96,24 @@ async function writeConfig(
   return file;
 }
 
-/** Starts a registry on a free 127.0.0.1 port serving TLS with the given certificate; retries once on a port clash. */
+/**
+ * Starts a registry on a free port of 127.0.0.1 (or `address`, such as "::1") serving TLS with the given certificate;
+ * retries on a port clash. `host` is "127.0.0.1:<port>" or "[::1]:<port>".
+ */
 export async function startRegistry(opts: {
   name?: string;
   tls: { certPath: string; keyPath: string };
   auth: RegistryAuth;
+  address?: string;
 }): Promise<RegistryPeer> {
+  const address = opts.address ?? "127.0.0.1";
+  const literal = address.includes(":") ? `[${address}]` : address;
   const bin = registryBin();
   const dir = await mkdtemp(path.join(os.tmpdir(), "regcred-registry-"));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const config = await writeConfig(dir, port, opts.tls, opts.auth);
+    const config = await writeConfig(dir, `${literal}:${port}`, opts.tls, opts.auth);
     try {
       const peer = await startProcess({
         name: `docker-registry ${opts.name ?? ""}`.trim(),
@@ -98,14 +121,18 @@ export async function startRegistry(opts: {
         args: ["serve", config],
         logFile: path.join(dir, "registry.log"),
         env: { PATH: process.env.PATH, HOME: dir },
-        ready: () => answers(port),
+        ready: () => answers(address, port),
         timeoutMs: 20_000,
       });
       const stop = async () => {
         await peer.stop();
         await rm(dir, { recursive: true, force: true });
       };
-      return { ...peer, stop, host: `127.0.0.1:${port}`, port, url: `https://127.0.0.1:${port}` };
+      const setUsers = async (users: Record<string, string>) => {
+        if (!("htpasswd" in opts.auth)) throw new Error("setUsers needs an htpasswd registry");
+        await writeHtpasswd(dir, users);
+      };
+      return { ...peer, stop, setUsers, host: `${literal}:${port}`, port, url: `https://${literal}:${port}` };
     } catch (err) {
       lastError = err;
       if (!String(err).includes("address already in use")) break;
