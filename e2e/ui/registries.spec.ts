@@ -43,7 +43,7 @@ test.describe("[registries] screen", () => {
     await openAddDialog(page, "Amazon ECR");
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByText("ID is required")).toBeVisible();
+    await expect(dialog.getByText("ID is required", { exact: true })).toBeVisible();
     await dialog.getByRole("textbox", { name: "ID", exact: true }).fill(id);
     await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(host);
     await dialog.getByLabel("Access key id").fill(keys.accessKeyId);
