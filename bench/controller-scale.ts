@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
 import { openDatabase } from "@/db/client";
 import { orgs } from "@/db/schema";
-import { connectionOf } from "@/lib/clusters/connection";
+import { connectionOf } from "@/lib/clusters/client";
 import { findClusterRow } from "@/lib/clusters/repo";
 import { createCluster } from "@/lib/clusters/service";
 import { type Clock, ClusterManager } from "@/lib/controller/manager";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "./auth/actor";
 import { getSessionActor } from "./auth/current";
-import type { Ctx } from "./registries/service";
+import type { Ctx } from "./context";
 import { AppError, isAppError } from "./errors";
 import { describeError, log } from "./log";
 import type { ActionError, ActionResult } from "./result";

@@ -29,6 +29,8 @@ step "lint"
 npm run lint
 step "format (prettier --check)"
 npm run format:check
+step "import graph (dependency-cruiser)"
+npm run deps:check
 step "unit and integration tests (vitest)"
 npx vitest run
 step "build"

@@ -4,7 +4,7 @@ import { useRef, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
 import { inspectKubeconfigAction } from "@/lib/clusters/actions";
-import type { KubeconfigSummary } from "@/lib/clusters/kubeconfig";
+import type { KubeconfigSummary } from "@/lib/clusters/schema";
 import { authKindLabels } from "@/lib/clusters/schema";
 
 type Inspection =

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { SyncNamespaceDto, SyncRunStatus, SyncRunSummary } from "@/lib/controller/schema";
+import type { SyncNamespaceDto, SyncRunStatus, SyncRunSummary } from "@/lib/sync/schema";
 import type { SecretStatus } from "@/lib/secrets/schema";
 
 const runTones: Record<SyncRunStatus, "ok" | "bad" | "warn" | "neutral"> = {

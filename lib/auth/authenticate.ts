@@ -1,10 +1,9 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { apiTokens, memberships } from "@/db/schema";
 import { sha256 } from "../crypto/hash";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
+import { findAcceptedRole, findActiveToken, markTokenUsed } from "./repo";
 import { type Role, roleAtLeast } from "./roles";
 import { findSession } from "./session";
 
@@ -12,17 +11,13 @@ export type Credentials = { bearer: string | null; sessionToken: string | null }
 
 /** The token's actor in `orgId` (404 for another org), or in the token's own org when `orgId` is null. */
 async function actorFromToken(db: Db, bearer: string, orgId: string | null): Promise<Actor> {
-  const [token] = await db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)))
-    .limit(1);
+  const token = await findActiveToken(db, sha256(bearer));
   if (!token) throw new AppError("UNAUTHENTICATED", "The API token is invalid or revoked.");
   if (orgId !== null && token.orgId !== orgId)
     throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   // last_used_at is minute-grained, so a busy CI token costs one write a minute, not one per call.
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
+    await markTokenUsed(db, token.id);
   }
   return {
     orgId: token.orgId,
@@ -39,17 +34,11 @@ type Session = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 
 /** The actor of an already-found session in one org (404 unless the user has accepted a membership there). */
 export async function actorForSession(db: Db, session: Session, orgId: string): Promise<Actor> {
-  const [membership] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(
-      and(eq(memberships.orgId, orgId), eq(memberships.userId, session.userId), isNull(memberships.inviteTokenHash)),
-    )
-    .limit(1);
-  if (!membership) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+  const role = await findAcceptedRole(db, orgId, session.userId);
+  if (!role) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
   return {
     orgId,
-    role: membership.role,
+    role,
     kind: "user",
     userId: session.userId,
     tokenId: null,

@@ -6,7 +6,8 @@ import { isAppError } from "../errors";
 import { runtime } from "../runtime";
 import type { Actor } from "./actor";
 import { actorForSession } from "./authenticate";
-import { activeOrgIds, setSessionOrg } from "../orgs/session-org";
+import { activeOrgIds } from "../orgs/repo";
+import { setSessionOrg } from "../orgs/session-org";
 import { findSession, SESSION_COOKIE } from "./session";
 import { REQUESTED_PATH_HEADER, signInUrlFor } from "./sign-in-redirect";
 

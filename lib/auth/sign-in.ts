@@ -1,13 +1,12 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { users } from "@/db/schema";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "../crypto/hash";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { SignInInput } from "../users/schema";
 import { firstOrgOf } from "../users/service";
 import { parseWith } from "../validation";
+import { findLogin, replacePasswordHash } from "./repo";
 import { countSignInAttempt, resetAccountAttempts } from "./sign-in-limit";
 
 export type SignInClient = { address: string };
@@ -15,10 +14,7 @@ export type SignInClient = { address: string };
 // Matching on the old hash keeps a concurrent password change from being overwritten.
 async function upgradeHash(db: Db, userId: string, oldHash: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  await db
-    .update(users)
-    .set({ passwordHash })
-    .where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)));
+  await replacePasswordHash(db, userId, oldHash, passwordHash);
   log.info("password hash upgraded to the current cost", { userId });
 }
 
@@ -30,11 +26,7 @@ async function upgradeHash(db: Db, userId: string, oldHash: string, password: st
 export async function signIn(db: Db, body: unknown, client: SignInClient): Promise<{ userId: string; orgId: string }> {
   const input = parseWith(SignInInput, body);
   await countSignInAttempt(input.email, client.address);
-  const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.email, input.email))
-    .limit(1);
+  const user = await findLogin(db, input.email);
   const stored = user?.passwordHash ?? null;
   const ok = stored ? await verifyPassword(input.password, stored) : await verifyDummyPassword(input.password);
   if (!user || !stored || !ok) throw new AppError("UNAUTHENTICATED", "Wrong email or password.");

@@ -4,8 +4,7 @@ import { revalidatePath } from "next/cache";
 import { withActor } from "../action";
 import type { ActionResult } from "../result";
 import { testCluster } from "./connection";
-import type { KubeconfigSummary } from "./kubeconfig";
-import type { ClusterResponse, ClusterTestResult } from "./schema";
+import type { ClusterResponse, ClusterTestResult, KubeconfigSummary } from "./schema";
 import { createCluster, deleteCluster, inspectKubeconfig, listClusters, updateCluster } from "./service";
 import { importCluster, type ImportableContexts, listImportableContexts } from "./startup";
 

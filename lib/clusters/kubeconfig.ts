@@ -1,7 +1,4 @@
-import type { KubeconfigContext, KubeconfigSummary } from "./schema";
-
-export const AuthKinds = ["client-certificate", "token", "basic", "in-cluster"] as const;
-export type AuthKind = (typeof AuthKinds)[number];
+import type { AuthKind, KubeconfigContext, KubeconfigSummary } from "./schema";
 
 /** What Regcred stores (sealed): a single-context kubeconfig with every credential embedded. */
 export type MinimalKubeconfig = {
@@ -12,8 +9,6 @@ export type MinimalKubeconfig = {
   contexts: [{ name: string; context: { cluster: string; user: string; namespace?: string } }];
   "current-context": string;
 };
-
-export type { KubeconfigContext, KubeconfigSummary };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; field: "kubeconfig" | "context" };
 

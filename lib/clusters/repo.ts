@@ -82,6 +82,11 @@ export async function listClusterRows(db: Db, orgId: string): Promise<ClusterRow
   return db.select().from(clusters).where(eq(clusters.orgId, orgId)).orderBy(asc(clusters.name));
 }
 
+export async function listClusterIds(db: Db, orgId: string): Promise<string[]> {
+  const rows = await db.select({ id: clusters.id }).from(clusters).where(eq(clusters.orgId, orgId));
+  return rows.map((r) => r.id);
+}
+
 /** Finds a cluster by id, or by name (the key secret_ref maps use). */
 export async function findClusterRow(db: Db, orgId: string, idOrName: string): Promise<ClusterRow | null> {
   const match = isUuid(idOrName)
@@ -128,4 +133,41 @@ export async function saveClusterSettings(
     .onConflictDoUpdate({ target: clusterSync.clusterId, set: { ...values, updatedAt: new Date() } })
     .returning(settingsColumns);
   return row!;
+}
+
+export async function insertClusterRow(db: Db, values: typeof clusters.$inferInsert): Promise<ClusterRow> {
+  const [row] = await db.insert(clusters).values(values).returning();
+  return row!;
+}
+
+/** Inserts a cluster unless one of its name exists; null when it did. */
+export async function insertClusterRowIfAbsent(
+  db: Db,
+  values: typeof clusters.$inferInsert,
+): Promise<ClusterRow | null> {
+  const [row] = await db.insert(clusters).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function updateClusterRow(
+  db: Db,
+  orgId: string,
+  id: string,
+  values: Partial<typeof clusters.$inferInsert>,
+): Promise<ClusterRow> {
+  const [row] = await db
+    .update(clusters)
+    .set(values)
+    .where(and(eq(clusters.orgId, orgId), eq(clusters.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deleteClusterRow(db: Db, orgId: string, id: string): Promise<void> {
+  await db.delete(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.id, id)));
+}
+
+/** Every cluster of every org (the controller manages them all). */
+export async function listAllClusterRows(db: Db): Promise<ClusterRow[]> {
+  return db.select().from(clusters);
 }

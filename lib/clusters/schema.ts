@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { typeError } from "../validation";
-import { AuthKinds } from "./kubeconfig";
-import { DEFAULT_EXCLUDED_NAMESPACES, parseLabelSelector } from "./scope";
+import { ExclusionReasons, parseLabelSelector, type ScopedNamespaces as Scoped } from "./scope";
 import { WebhookAuthMode } from "./webhook-auth";
+
+export const AuthKinds = ["client-certificate", "token", "basic", "in-cluster"] as const;
+export type AuthKind = (typeof AuthKinds)[number];
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -280,15 +282,11 @@ export type ImportableContext = z.infer<typeof ImportableContext>;
 export const ImportableContexts = z.object({ files: z.array(z.string()), contexts: z.array(ImportableContext) });
 export type ImportableContexts = z.infer<typeof ImportableContexts>;
 
-export const ExclusionReasons = ["excluded", "ignored", "selector"] as const;
-export type ExclusionReason = (typeof ExclusionReasons)[number];
-
 /** GET /clusters/{id}/namespaces: the namespaces Regcred manages, and why the others are left alone. */
 export const ScopedNamespaces = z.object({
   included: z.array(z.string()),
   excluded: z.array(z.object({ name: z.string(), reason: z.enum(ExclusionReasons) })),
-});
-export type ScopedNamespaces = z.infer<typeof ScopedNamespaces>;
+}) satisfies z.ZodType<Scoped>;
 
 export const authKindLabels: Record<(typeof AuthKinds)[number], string> = {
   "client-certificate": "Client certificate",
@@ -309,5 +307,3 @@ export function suggestClusterName(context: string): string {
     .replace(/[^a-z0-9]+$/, "");
   return cleaned || "cluster";
 }
-
-export { DEFAULT_EXCLUDED_NAMESPACES };

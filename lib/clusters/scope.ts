@@ -1,6 +1,7 @@
-import type { ExclusionReason, ScopedNamespaces } from "./schema";
-
-export type { ExclusionReason, ScopedNamespaces };
+export const ExclusionReasons = ["excluded", "ignored", "selector"] as const;
+export type ExclusionReason = (typeof ExclusionReasons)[number];
+/** The namespaces Regcred manages in a cluster, and why the others are left alone. */
+export type ScopedNamespaces = { included: string[]; excluded: { name: string; reason: ExclusionReason }[] };
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
 

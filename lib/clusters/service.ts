@@ -1,39 +1,39 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { clusters } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
-import { kubeconfigAad } from "../crypto/aad";
-import { seal } from "../crypto/secret-box";
 import { AppError } from "../errors";
 import { parseYamlText } from "../integrations/kube";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { parseWith, validationError } from "../validation";
-import {
-  extractContext,
-  type KubeconfigContext,
-  type KubeconfigSummary,
-  type MinimalKubeconfig,
-  summarizeKubeconfig,
-} from "./kubeconfig";
-import { notifyClusterSettingsChange } from "../controller/notify";
+import { sealKubeconfig } from "./client";
+import { extractContext, type MinimalKubeconfig, summarizeKubeconfig } from "./kubeconfig";
+import { notifyClusterSettingsChange } from "../sync/notify";
 import {
   type ClusterRow,
   type ClusterSettings,
   DEFAULT_CLUSTER_SETTINGS,
+  deleteClusterRow,
   findClusterByName,
   findClusterRow,
   findClusterSettings,
+  insertClusterRow,
   listClusterRows,
   saveClusterSettings,
   toResponse,
+  updateClusterRow,
 } from "./repo";
-import { ClusterCreate, ClusterPatch, type ClusterResponse, KubeconfigInspect } from "./schema";
+import {
+  ClusterCreate,
+  ClusterPatch,
+  type ClusterResponse,
+  KubeconfigInspect,
+  type KubeconfigContext,
+  type KubeconfigSummary,
+} from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
 import { webhookAuthValues } from "./webhook-settings";
 
-export type { Ctx };
 export type Extracted = { context: KubeconfigContext; kubeconfig: MinimalKubeconfig };
 type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces"> &
   Partial<
@@ -140,32 +140,29 @@ export async function insertCluster(
   const webhook = webhookAuthValues(ctx.keyring, { id, orgId }, scope, null);
   try {
     return await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(clusters)
-        .values({
-          id,
-          orgId,
-          name,
-          source: "kubeconfig",
-          server: context.server ?? "",
-          contextName: context.name,
-          authKind: context.authKind ?? "token",
-          insecureSkipTlsVerify: context.insecureSkipTlsVerify,
-          defaultNamespace: context.namespace,
-          kubeconfigSealed: seal(ctx.keyring, JSON.stringify(extracted.kubeconfig), kubeconfigAad(orgId, id)),
-          ...scopeValues(scope),
-          createdBy: ctx.actor.label,
-        })
-        .returning();
-      const settings = await saveClusterSettings(tx, row!, { ...settingsValues(scope), ...webhook.values });
+      const row = await insertClusterRow(tx, {
+        id,
+        orgId,
+        name,
+        source: "kubeconfig",
+        server: context.server ?? "",
+        contextName: context.name,
+        authKind: context.authKind ?? "token",
+        insecureSkipTlsVerify: context.insecureSkipTlsVerify,
+        defaultNamespace: context.namespace,
+        kubeconfigSealed: sealKubeconfig(ctx.keyring, { orgId, id }, extracted.kubeconfig),
+        ...scopeValues(scope),
+        createdBy: ctx.actor.label,
+      });
+      const settings = await saveClusterSettings(tx, row, { ...settingsValues(scope), ...webhook.values });
       await recordAudit(tx, ctx.actor, action, name, {
-        server: row!.server,
-        authKind: row!.authKind,
+        server: row.server,
+        authKind: row.authKind,
         context: context.name,
         wiring: settings.wiring,
-        ...securityAudit(settings, row!, webhook.token !== null),
+        ...securityAudit(settings, row, webhook.token !== null),
       });
-      return toResponse(row!, settings, webhook.token ?? undefined);
+      return toResponse(row, settings, webhook.token ?? undefined);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(name);
@@ -218,7 +215,7 @@ function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
     authKind: context.authKind ?? row.authKind,
     insecureSkipTlsVerify: context.insecureSkipTlsVerify,
     defaultNamespace: context.namespace,
-    kubeconfigSealed: seal(ctx.keyring, JSON.stringify(kubeconfig), kubeconfigAad(row.orgId, row.id)),
+    kubeconfigSealed: sealKubeconfig(ctx.keyring, row, kubeconfig),
     lastTest: null,
   };
 }
@@ -235,11 +232,12 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
   let response: ClusterResponse;
   try {
     response = await ctx.db.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(clusters)
-        .set({ name: patch.name ?? row.name, ...scopeValues(patch, row), ...connection, updatedAt: new Date() })
-        .where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)))
-        .returning();
+      const updated = await updateClusterRow(tx, row.orgId, row.id, {
+        name: patch.name ?? row.name,
+        ...scopeValues(patch, row),
+        ...connection,
+        updatedAt: new Date(),
+      });
       const settings = await saveClusterSettings(tx, row, { ...settingsValues(patch), ...webhook.values });
       const fields = Object.keys(patch)
         .filter((k) => k !== "kubeconfig")
@@ -250,10 +248,10 @@ export async function updateCluster(ctx: Ctx, idOrName: string, body: unknown): 
         kubeconfigReplaced: patch.kubeconfig !== undefined,
         previousName: row.name,
         wiring: settings.wiring,
-        ...securityAudit(settings, updated!, webhook.token !== null),
+        ...securityAudit(settings, updated, webhook.token !== null),
       };
-      await recordAudit(tx, ctx.actor, "cluster.update", updated!.name, audit);
-      return toResponse(updated!, settings, webhook.token ?? undefined);
+      await recordAudit(tx, ctx.actor, "cluster.update", updated.name, audit);
+      return toResponse(updated, settings, webhook.token ?? undefined);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(patch.name ?? row.name);
@@ -275,7 +273,7 @@ export async function deleteCluster(ctx: Ctx, idOrName: string): Promise<void> {
   authorize(ctx.actor, "admin");
   const row = await requireCluster(ctx, idOrName);
   await ctx.db.transaction(async (tx) => {
-    await tx.delete(clusters).where(and(eq(clusters.orgId, row.orgId), eq(clusters.id, row.id)));
+    await deleteClusterRow(tx, row.orgId, row.id);
     await recordAudit(tx, ctx.actor, "cluster.delete", row.name, { server: row.server });
   });
 }

@@ -1,7 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusters } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
@@ -18,7 +16,7 @@ import {
 import { describeError, log } from "../log";
 import { parseWith } from "../validation";
 import { embedFileReferences, mergeKubeconfigDocs, summarizeKubeconfig } from "./kubeconfig";
-import { findClusterByName, listClusterRows, toResponse } from "./repo";
+import { findClusterByName, insertClusterRowIfAbsent, listClusterRows, toResponse, updateClusterRow } from "./repo";
 import {
   ClusterImport,
   type ClusterResponse,
@@ -27,7 +25,8 @@ import {
   suggestClusterName,
 } from "./schema";
 import { DEFAULT_EXCLUDED_NAMESPACES } from "./scope";
-import { type Ctx, extractOrThrow, insertCluster } from "./service";
+import { extractOrThrow, insertCluster } from "./service";
+import type { Ctx } from "../context";
 
 export const IN_CLUSTER_NAME = "in-cluster";
 
@@ -72,29 +71,25 @@ async function registerInCluster(db: Db, orgId: string, environment: KubeEnviron
   }
   if (existing) {
     if (existing.server === info.server && existing.defaultNamespace === info.namespace) return toResponse(existing);
-    const [row] = await db
-      .update(clusters)
-      .set({ server: info.server, defaultNamespace: info.namespace, updatedAt: new Date() })
-      .where(and(eq(clusters.orgId, orgId), eq(clusters.id, existing.id)))
-      .returning();
-    return toResponse(row!);
-  }
-  const [row] = await db
-    .insert(clusters)
-    .values({
-      orgId,
-      name: IN_CLUSTER_NAME,
-      source: "in-cluster",
+    const row = await updateClusterRow(db, orgId, existing.id, {
       server: info.server,
-      contextName: IN_CLUSTER_NAME,
-      authKind: "in-cluster",
       defaultNamespace: info.namespace,
-      kubeconfigSealed: null,
-      excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES],
-      createdBy: "system",
-    })
-    .onConflictDoNothing()
-    .returning();
+      updatedAt: new Date(),
+    });
+    return toResponse(row);
+  }
+  const row = await insertClusterRowIfAbsent(db, {
+    orgId,
+    name: IN_CLUSTER_NAME,
+    source: "in-cluster",
+    server: info.server,
+    contextName: IN_CLUSTER_NAME,
+    authKind: "in-cluster",
+    defaultNamespace: info.namespace,
+    kubeconfigSealed: null,
+    excludeNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES],
+    createdBy: "system",
+  });
   if (!row) return null;
   await recordAudit(db, systemActor(orgId), "cluster.register-in-cluster", IN_CLUSTER_NAME, { server: info.server });
   log.info("registered the in-cluster connection", { org: orgId, server: info.server });

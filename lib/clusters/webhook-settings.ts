@@ -1,6 +1,6 @@
 import "server-only";
 import type { Keyring } from "../crypto/secret-box";
-import { clientCaProblem, generateWebhookToken } from "../controller/webhook/caller-auth";
+import { clientCaProblem, generateWebhookToken } from "../webhook/caller-auth";
 import type { FieldErrors } from "../errors";
 import { validationError } from "../validation";
 import type { ClusterSettings } from "./repo";

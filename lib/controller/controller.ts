@@ -1,15 +1,14 @@
 import "server-only";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import { clusters } from "@/db/schema";
-import { clientForCluster } from "@/lib/clusters/connection";
-import type { ClusterRow } from "@/lib/clusters/repo";
+import { clientForCluster } from "@/lib/clusters/client";
+import { type ClusterRow, listAllClusterRows } from "@/lib/clusters/repo";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { log } from "@/lib/log";
 import { errorFields } from "./log-fields";
 import { ClusterManager, type ManagerOptions } from "./manager";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 
 export type ControllerOptions = Omit<ManagerOptions, "cluster" | "client" | "installation"> & {
   /** How a cluster is reached (default: its stored connection); benches inject request counters here. */
@@ -86,7 +85,7 @@ export class Controller {
 
   private async rescan(): Promise<void> {
     const installation = this.installation ?? (this.installation = await ensureInstallation(this.o.db));
-    const rows = (await this.o.db.select().from(clusters)).filter((r) => this.o.clusterFilter?.(r) ?? true);
+    const rows = (await listAllClusterRows(this.o.db)).filter((r) => this.o.clusterFilter?.(r) ?? true);
     const seen = new Set<string>();
     for (const row of rows) {
       seen.add(row.id);

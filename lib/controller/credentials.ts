@@ -4,7 +4,7 @@ import { EcrAuthError, getEcrAuthorization } from "@/lib/integrations/ecr";
 import type { KubeClient } from "@/lib/integrations/kube";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
-import { openCreds } from "@/lib/registries/service";
+import { openCreds } from "@/lib/registries/creds";
 import {
   buildRegistrySecretData,
   copySecretCredential,

@@ -1,5 +1,5 @@
 import "server-only";
-import { homeNamespaceOf } from "@/lib/clusters/connection";
+import { homeNamespaceOf } from "@/lib/clusters/client";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
@@ -8,7 +8,7 @@ import { errorFields } from "./log-fields";
 import { auditLeaseAdoption } from "./ownership";
 import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 import { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 import { WatchSet } from "./watch-set";
 

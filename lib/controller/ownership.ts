@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { recordAudit } from "@/lib/audit/repo";
 import type { Actor } from "@/lib/auth/actor";
 import type { KubeSecret } from "@/lib/integrations/kube";
-import { homeNamespaceOf } from "@/lib/clusters/connection";
+import { homeNamespaceOf } from "@/lib/clusters/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import { log } from "@/lib/log";
 import { isManagedSecret } from "@/lib/sync/labels";

@@ -15,7 +15,7 @@ import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } f
 import { resolveCredentials } from "./credentials";
 import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
 import { auditAdoptions, type Ownership, secretNamer } from "./ownership";
-import * as repo from "./repo";
+import * as repo from "@/lib/sync/repo";
 import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
 import { handleStuckPods } from "./stuck-pods";
 

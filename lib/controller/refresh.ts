@@ -1,4 +1,4 @@
-import type { KubeLabels } from "@/lib/sync/workload-images";
+import type { KubeLabels } from "@/lib/integrations/kube/workloads";
 import { EXPIRES_LABEL, parseExpiryLabel, REGISTRY_LABEL } from "@/lib/sync/labels";
 import { nextRefreshAt, planRefreshFailure, REFRESH_FRACTION, type Rng } from "@/lib/sync/schedule";
 

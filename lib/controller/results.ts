@@ -1,4 +1,4 @@
-import type { NamespaceResultRow } from "./repo";
+import type { NamespaceResultRow } from "@/lib/sync/repo";
 import type { SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
 import type { DesiredState } from "@/lib/sync/desired";
 import type { SecretAction, SyncPlan } from "@/lib/sync/plan";

@@ -4,15 +4,12 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { type Env, env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { Controller, type ControllerOptions, defaultInstanceId } from "./controller";
-import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "./webhook";
+import { setControllerSignals } from "@/lib/sync/signal";
+import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "@/lib/webhook";
 
 // On globalThis so every bundle layer of the Next.js server sees the one in-process controller.
 const key = Symbol.for("regcred.controller");
 type Holder = { [key]?: Controller };
-
-export function inProcessController(): Controller | null {
-  return (globalThis as Holder)[key] ?? null;
-}
 
 export function controllerOptions(db: Db, keyring: Keyring, e: Env = env()): ControllerOptions {
   return {
@@ -44,6 +41,10 @@ export async function startController(
   if (holder[key]) return holder[key];
   const controller = new Controller({ ...controllerOptions(db, keyring, e), ...opts.overrides });
   holder[key] = controller;
+  setControllerSignals({
+    cluster: (clusterId, trigger) => controller.kick(clusterId, trigger),
+    org: (orgId, trigger) => controller.kickOrg(orgId, trigger),
+  });
   await controller.start();
   // Every replica serves the admission webhook; only lease holders register it.
   await startWebhookRuntime(db, keyring);
@@ -59,6 +60,7 @@ export async function stopController(): Promise<void> {
   const holder = globalThis as Holder;
   const controller = holder[key];
   holder[key] = undefined;
+  setControllerSignals(null);
   await controller?.stop();
   await stopWebhookRuntime();
 }

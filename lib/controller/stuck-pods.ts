@@ -4,7 +4,7 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import type { MatchableRegistry } from "@/lib/images/matching";
 import { findStuckPods, type PodPullState, type StuckPod } from "@/lib/sync/stuck-pods";
 import { LeadershipLost } from "./apply";
-import type { NamespaceResultRow } from "./repo";
+import type { NamespaceResultRow } from "@/lib/sync/repo";
 import { outcomeOf } from "./results";
 
 export type StuckPodDeps = {

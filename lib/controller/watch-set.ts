@@ -1,7 +1,8 @@
 import "server-only";
 import { toWorkload } from "@/lib/integrations/kube/mappers";
 import type { KubeClient, KubeError, WatchEvent, WatchHandle, WatchKind } from "@/lib/integrations/kube";
-import { extractWorkloadImages, type WorkloadImages, type WorkloadKind } from "@/lib/sync/workload-images";
+import type { WorkloadKind } from "@/lib/integrations/kube/workloads";
+import { extractWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-images";
 import { MANAGED_SELECTOR } from "./observe";
 import type { ClusterState } from "./observe";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { namespaceOutcomes, syncRunStatuses, syncTriggers, wiringModes } from "@/db/schema/sync";
-import type { SyncRequested as SyncRequestedDto, SyncStatusDto } from "../controller/schema";
+import type { SyncRequested as SyncRequestedDto, SyncStatusDto } from "../sync/schema";
 import { clusterId } from "./clusters";
 import { type ApiPart, errors, jsonSchema, ok, operation, queryParam, ref } from "./common";
 
-// lib/controller/schema.ts describes these DTOs as TypeScript types; these zod mirrors document them,
+// lib/sync/schema.ts describes these DTOs as TypeScript types; these zod mirrors document them,
 // and the type assertions below fail to compile when the two drift apart.
 const SyncChange = z.object({
   op: z.enum(["create", "update", "recreate", "delete", "mark-unused", "patch-sa", "patch-workload", "restart-pod"]),

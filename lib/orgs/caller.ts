@@ -1,11 +1,10 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { orgs } from "@/db/schema";
 import type { Actor } from "../auth/actor";
 import { actorForToken, authenticate, type Credentials } from "../auth/authenticate";
 import { findSession } from "../auth/session";
 import { AppError, isAppError } from "../errors";
+import { findOrg } from "./repo";
 import { isInstanceAdmin } from "./service";
 
 /** /api/orgs has no org in its path: a token acts in its own org, a session as its user in the session's org. */
@@ -40,7 +39,7 @@ export async function authenticateMemberAdmin(db: Db, creds: Credentials, orgId:
   } catch (err) {
     if (!isAppError(err) || err.code !== "NOT_FOUND" || creds.bearer || !creds.sessionToken) throw err;
     const session = await findSession(db, creds.sessionToken);
-    const [org] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.id, orgId)).limit(1);
+    const org = await findOrg(db, orgId);
     if (!session || !org || !(await isInstanceAdmin(db, session.userId))) throw err;
     return {
       orgId,

@@ -1,17 +1,16 @@
 import "server-only";
-import { and, asc, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { memberships, orgs, users } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
 import type { Actor } from "../auth/actor";
 import { AppError } from "../errors";
+import { addMember } from "../users/repo";
 import { parseWith } from "../validation";
+import * as repo from "./repo";
 import { CreateOrgInput, type OrgSummary, type OrgView } from "./schema";
 
 export async function isInstanceAdmin(db: Db, userId: string | null): Promise<boolean> {
   if (!userId) return false;
-  const [user] = await db.select({ flag: users.instanceAdmin }).from(users).where(eq(users.id, userId)).limit(1);
-  return user?.flag === true;
+  return repo.isInstanceAdminUser(db, userId);
 }
 
 async function requireInstanceAdmin(db: Db, caller: Actor): Promise<void> {
@@ -23,15 +22,10 @@ async function requireInstanceAdmin(db: Db, caller: Actor): Promise<void> {
 /** The orgs the caller can see: a token its own org, a user every org they have accepted a membership in. */
 export async function listOrgs(db: Db, caller: Actor): Promise<OrgView[]> {
   if (caller.kind === "token") {
-    const [org] = await db.select().from(orgs).where(eq(orgs.id, caller.orgId)).limit(1);
+    const org = await repo.findOrg(db, caller.orgId);
     return org ? [{ id: org.id, name: org.name, role: caller.role }] : [];
   }
-  return db
-    .select({ id: orgs.id, name: orgs.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(orgs, eq(orgs.id, memberships.orgId))
-    .where(and(eq(memberships.userId, caller.userId!), isNull(memberships.inviteTokenHash)))
-    .orderBy(asc(memberships.createdAt));
+  return repo.listAcceptedOrgs(db, caller.userId!);
 }
 
 /** Creates an org (instance admins only); its creator becomes its first admin. */
@@ -39,16 +33,12 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
   await requireInstanceAdmin(db, caller);
   const input = parseWith(CreateOrgInput, body);
   return db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(orgs)
-      .values({ id: input.id, name: input.name })
-      .onConflictDoNothing()
-      .returning();
+    const created = await repo.insertOrg(tx, { id: input.id, name: input.name });
     if (!created)
       throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, {
         id: `An org with ID "${input.id}" already exists: choose another ID`,
       });
-    await tx.insert(memberships).values({ orgId: input.id, userId: caller.userId!, role: "admin" });
+    await addMember(tx, input.id, caller.userId!, "admin");
     await recordAudit(tx, { ...caller, orgId: input.id }, "org.create", input.id, { name: input.name });
     return { id: created.id, name: created.name, role: "admin" as const };
   });
@@ -57,24 +47,5 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
 /** Every org with its member and signed-up admin counts, for the instance admin's Orgs panel. */
 export async function listAllOrgs(db: Db, caller: Actor): Promise<OrgSummary[]> {
   await requireInstanceAdmin(db, caller);
-  const rows = await db
-    .select({
-      id: orgs.id,
-      name: orgs.name,
-      createdAt: orgs.createdAt,
-      members: count(memberships.userId),
-      admins: sql<number>`count(*) filter (where ${and(eq(memberships.role, "admin"), isNull(memberships.inviteTokenHash), isNotNull(users.passwordHash))})`,
-    })
-    .from(orgs)
-    .leftJoin(memberships, eq(memberships.orgId, orgs.id))
-    .leftJoin(users, eq(users.id, memberships.userId))
-    .groupBy(orgs.id)
-    .orderBy(asc(orgs.id));
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    members: Number(r.members),
-    admins: Number(r.admins),
-    createdAt: r.createdAt.toISOString(),
-  }));
+  return repo.listOrgSummaries(db);
 }

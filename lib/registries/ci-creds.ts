@@ -4,7 +4,9 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { getEcrAuthorization } from "../integrations/ecr";
 import { ecrRegion, type RegistryCredsResponse } from "./schema";
-import { type Ctx, openCreds, requireRegistry } from "./service";
+import { requireRegistry } from "./service";
+import type { Ctx } from "../context";
+import { openCreds } from "./creds";
 
 type CredsResponse = typeof RegistryCredsResponse._output;
 

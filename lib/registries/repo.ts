@@ -77,3 +77,26 @@ export async function findClash(db: Db, orgId: string, id: string | null, regist
     .limit(1);
   return row ?? null;
 }
+
+export async function insertRegistryRow(db: Db, values: typeof registries.$inferInsert): Promise<RegistryRow> {
+  const [row] = await db.insert(registries).values(values).returning();
+  return row!;
+}
+
+export async function updateRegistryRow(
+  db: Db,
+  orgId: string,
+  id: string,
+  values: Partial<typeof registries.$inferInsert>,
+): Promise<RegistryRow> {
+  const [row] = await db
+    .update(registries)
+    .set(values)
+    .where(and(eq(registries.orgId, orgId), eq(registries.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deleteRegistryRow(db: Db, orgId: string, id: string): Promise<void> {
+  await db.delete(registries).where(and(eq(registries.orgId, orgId), eq(registries.id, id)));
+}

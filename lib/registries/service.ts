@@ -1,33 +1,26 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { registries } from "@/db/schema";
 import { recordAudit } from "../audit/repo";
-import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
-import { registryCredsAad } from "../crypto/aad";
-import { open, seal, type Keyring } from "../crypto/secret-box";
+import type { Ctx } from "../context";
 import { AppError } from "../errors";
 import { parseWith, validationError } from "../validation";
-import { findClash, findRegistryRow, listRegistryRows, type RegistryRow, toResponse, toView } from "./repo";
+import { openCreds, sealCreds, type StoredCreds } from "./creds";
+import {
+  deleteRegistryRow,
+  findClash,
+  findRegistryRow,
+  insertRegistryRow,
+  listRegistryRows,
+  type RegistryRow,
+  toResponse,
+  toView,
+  updateRegistryRow,
+} from "./repo";
 import { destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
-import { notifyRegistryChange } from "../controller/notify";
+import { notifyRegistryChange } from "../sync/notify";
 import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
-
-export type Ctx = { db: Db; keyring: Keyring; actor: Actor };
-export type StoredCreds = { username?: string; password?: string; expires?: string };
-
-export function openCreds(keyring: Keyring, row: RegistryRow): StoredCreds | null {
-  return row.credsSealed
-    ? (JSON.parse(open(keyring, row.credsSealed, registryCredsAad(row.orgId, row.id))) as StoredCreds)
-    : null;
-}
-
-function sealCreds(keyring: Keyring, orgId: string, id: string, creds: StoredCreds | null): string | null {
-  if (!creds || (!creds.username && !creds.password)) return null;
-  return seal(keyring, JSON.stringify(creds), registryCredsAad(orgId, id));
-}
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -79,23 +72,20 @@ export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryR
   try {
     return await ctx.db
       .transaction(async (tx) => {
-        const [row] = await tx
-          .insert(registries)
-          .values({
-            orgId,
-            id: input.id,
-            registry: input.registry,
-            type: input.type,
-            enableCi: input.enable_ci ?? false,
-            secrets: input.type === "secret_ref" ? (input.secrets ?? null) : null,
-            credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
-            region: input.region ?? null,
-            caCert: input.ca_cert ?? null,
-            createdBy: ctx.actor.label,
-          })
-          .returning();
+        const row = await insertRegistryRow(tx, {
+          orgId,
+          id: input.id,
+          registry: input.registry,
+          type: input.type,
+          enableCi: input.enable_ci ?? false,
+          secrets: input.type === "secret_ref" ? (input.secrets ?? null) : null,
+          credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
+          region: input.region ?? null,
+          caCert: input.ca_cert ?? null,
+          createdBy: ctx.actor.label,
+        });
         await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
-        return toResponse(row!);
+        return toResponse(row);
       })
       .then(
         async (created) => (await notifyRegistryChange(ctx.db, orgId, input.id, "created", ctx.actor.label), created),
@@ -135,21 +125,17 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   if (registry !== row.registry) await assertNoClash(ctx.db, ctx.actor.orgId, null, registry);
   return ctx.db
     .transaction(async (tx) => {
-      const [updated] = await tx
-        .update(registries)
-        .set({
-          registry,
-          type,
-          enableCi: patch.enable_ci ?? row.enableCi,
-          secrets: type === "secret_ref" ? secrets : null,
-          credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
-          region,
-          caCert,
-          lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)))
-        .returning();
+      const updated = await updateRegistryRow(tx, ctx.actor.orgId, id, {
+        registry,
+        type,
+        enableCi: patch.enable_ci ?? row.enableCi,
+        secrets: type === "secret_ref" ? secrets : null,
+        credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
+        region,
+        caCert,
+        lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
+        updatedAt: new Date(),
+      });
       const changed = Object.keys(patch)
         .filter((k) => k !== "id")
         .sort()
@@ -159,7 +145,7 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
         credentialsChanged: Boolean(patch.creds),
         destinationChanged: changes.join(",") || null,
       });
-      return toResponse(updated!);
+      return toResponse(updated);
     })
     .then(
       async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved),
@@ -180,7 +166,7 @@ export async function deleteRegistry(ctx: Ctx, id: string): Promise<void> {
   authorize(ctx.actor, "manager");
   await requireRegistry(ctx, id);
   await ctx.db.transaction(async (tx) => {
-    await tx.delete(registries).where(and(eq(registries.orgId, ctx.actor.orgId), eq(registries.id, id)));
+    await deleteRegistryRow(tx, ctx.actor.orgId, id);
     await recordAudit(tx, ctx.actor, "registry.delete", id);
   });
   await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "deleted", ctx.actor.label);

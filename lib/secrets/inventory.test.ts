@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type KubeClient, type KubeSecret, stubClient } from "../integrations/kube";
-import type { Workload } from "../sync/workload-images";
+import type { Workload } from "@/lib/integrations/kube/workloads";
 import { OTHER_MANAGED_SELECTOR, PULL_SECRETS_SELECTOR, readInventory, readInventoryWithin } from "./inventory";
 
 const secret = (name: string): KubeSecret => ({

@@ -1,6 +1,7 @@
 import "server-only";
 import type { KubeClient, KubeError, KubeSecret } from "../integrations/kube";
-import { podSpecOf, type Workload } from "../sync/workload-images";
+import type { Workload } from "@/lib/integrations/kube/workloads";
+import { podSpecOf } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
 import { DOCKERCONFIGJSON, type PullSecretUser, type SecretObject, type WorkloadObject } from "./rows";
 

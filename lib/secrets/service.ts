@@ -1,11 +1,11 @@
 import "server-only";
 import { authorize } from "../auth/authenticate";
-import { clientForCluster } from "../clusters/connection";
+import { clientForCluster } from "../clusters/client";
 import { type ClusterRow, listClusterRows } from "../clusters/repo";
 import { env } from "../env";
 import type { KubeClient } from "../integrations/kube";
 import { listRegistryRows } from "../registries/repo";
-import type { Ctx } from "../registries/service";
+import type { Ctx } from "../context";
 import { parseWith } from "../validation";
 import { readInventoryWithin } from "./inventory";
 import { buildSecretRows, type RegistryInfo } from "./rows";

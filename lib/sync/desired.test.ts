@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SyncCredential } from "./credentials";
 import { computeDesiredState, type DesiredStateInput, type SyncRegistry } from "./desired";
-import { extractWorkloadImages, type Workload, type WorkloadImages } from "./workload-images";
+import type { Workload } from "@/lib/integrations/kube/workloads";
+import { extractWorkloadImages, type WorkloadImages } from "./workload-images";
 
 const expiresAt = new Date("2026-03-01T12:00:00Z");
 const registries: SyncRegistry[] = [

@@ -5,7 +5,6 @@ import { encodeBase64Utf8, hashSecretContent } from "./content";
 import type { SecretRefTarget, SyncCredential } from "./credentials";
 import * as L from "./labels";
 import { type Owner, ownerLabels } from "./ownership";
-import { groupServiceAccounts } from "./wiring";
 import type { WorkloadImages } from "./workload-images";
 
 export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "./credentials";
@@ -144,6 +143,18 @@ function buildDesiredSecret(
     annotations,
     contentHash,
   };
+}
+
+/** The ServiceAccounts the workloads run as, each with the secrets its workloads need. */
+export function groupServiceAccounts(workloads: readonly DesiredWorkload[]): DesiredServiceAccount[] {
+  const groups = new Map<string, DesiredServiceAccount>();
+  for (const w of workloads.filter((w) => w.secretNames.length > 0)) {
+    const key = `${w.namespace}/${w.serviceAccountName}`;
+    const sa = groups.get(key) ?? { namespace: w.namespace, name: w.serviceAccountName, secretNames: [] };
+    sa.secretNames = [...new Set([...sa.secretNames, ...w.secretNames])].sort();
+    groups.set(key, sa);
+  }
+  return [...groups.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
 }
 
 /** What should exist in a cluster: one `regcred-<id>` secret per namespace and registry its workloads use. */

@@ -21,30 +21,10 @@ export {
 export type { EnvironmentInput, ObjectLabels } from "./labels";
 export { decodeBase64Utf8, encodeBase64Utf8, hashSecretContent, sha256Hex } from "./content";
 export { extractAllWorkloadImages, extractWorkloadImages, podSpecOf } from "./workload-images";
-export type {
-  Container,
-  CronJob,
-  DaemonSet,
-  Deployment,
-  Job,
-  LocalObjectReference,
-  Namespace,
-  ObjectMeta,
-  OwnerReference,
-  Pod,
-  PodSpec,
-  PodTemplateSpec,
-  ReplicaSet,
-  Secret,
-  ServiceAccount,
-  StatefulSet,
-  Workload,
-  WorkloadImages,
-  WorkloadKind,
-} from "./workload-images";
+export type { WorkloadImages } from "./workload-images";
 export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "./credentials";
 export type { EcrToken, SecretRefTarget, SecretSource, StoredCredentials, SyncCredential } from "./credentials";
-export { computeDesiredState, DOCKERCONFIGJSON_TYPE } from "./desired";
+export { computeDesiredState, DOCKERCONFIGJSON_TYPE, groupServiceAccounts } from "./desired";
 export type {
   DesiredSecret,
   DesiredServiceAccount,
@@ -58,7 +38,7 @@ export type {
 } from "./desired";
 export { hasWrites, planSecretSync } from "./plan";
 export type { ActualSecret, PlanInput, SecretAction, SyncConflict, SyncPlan } from "./plan";
-export { groupServiceAccounts, mergePullSecrets, planPullSecretWiring } from "./wiring";
+export { mergePullSecrets, planPullSecretWiring } from "./wiring";
 export type {
   ActualServiceAccount,
   ServiceAccountPatch,

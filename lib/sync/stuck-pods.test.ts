@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findStuckPods, podPullStates } from "./stuck-pods";
-import type { ContainerStatus, Pod, Workload } from "./workload-images";
+import type { ContainerStatus, Pod, Workload } from "@/lib/integrations/kube/workloads";
 
 const registries = [
   { id: "priv", registry: "priv.example.com", type: "basic" },

@@ -1,7 +1,7 @@
 import { type MatchableRegistry, resolveRegistry } from "@/lib/images/matching";
 import { parseImageReference } from "@/lib/images/reference";
 import { secretNameFor } from "./labels";
-import type { ContainerStatus, Pod, Workload } from "./workload-images";
+import type { ContainerStatus, Pod, Workload } from "@/lib/integrations/kube/workloads";
 
 export const STUCK_PULL_REASONS: readonly string[] = ["ImagePullBackOff", "ErrImagePull"];
 

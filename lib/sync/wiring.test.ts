@@ -3,7 +3,8 @@ import type { SyncCredential } from "./credentials";
 import { computeDesiredState } from "./desired";
 import { type ActualSecret, planSecretSync, type PlanInput } from "./plan";
 import { mergePullSecrets } from "./wiring";
-import { extractWorkloadImages, type LocalObjectReference, type Workload } from "./workload-images";
+import type { LocalObjectReference, Workload } from "@/lib/integrations/kube/workloads";
+import { extractWorkloadImages } from "./workload-images";
 
 const now = new Date("2026-01-10T00:00:00Z");
 const refs = (...names: string[]): LocalObjectReference[] => names.map((name) => ({ name }));

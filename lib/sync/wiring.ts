@@ -1,5 +1,5 @@
-import type { DesiredServiceAccount, DesiredState, DesiredWorkload } from "./desired";
-import type { LocalObjectReference, WorkloadKind } from "./workload-images";
+import { type DesiredServiceAccount, type DesiredState, type DesiredWorkload, groupServiceAccounts } from "./desired";
+import type { LocalObjectReference, WorkloadKind } from "@/lib/integrations/kube/workloads";
 
 export type WiringMode = "serviceaccount" | "podtemplate";
 export type ActualServiceAccount = {
@@ -65,17 +65,6 @@ export function mergePullSecrets(
 
 const sameNames = (a: readonly LocalObjectReference[], b: readonly LocalObjectReference[]) =>
   a.length === b.length && a.every((ref, i) => ref.name === b[i]?.name);
-
-export function groupServiceAccounts(workloads: readonly DesiredWorkload[]): DesiredServiceAccount[] {
-  const groups = new Map<string, DesiredServiceAccount>();
-  for (const w of workloads.filter((w) => w.secretNames.length > 0)) {
-    const key = `${w.namespace}/${w.serviceAccountName}`;
-    const sa = groups.get(key) ?? { namespace: w.namespace, name: w.serviceAccountName, secretNames: [] };
-    sa.secretNames = [...new Set([...sa.secretNames, ...w.secretNames])].sort();
-    groups.set(key, sa);
-  }
-  return [...groups.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
-}
 
 function planServiceAccounts(
   wants: readonly DesiredServiceAccount[],

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  extractAllWorkloadImages,
-  extractWorkloadImages,
-  type PodSpec,
-  type Workload,
-  type WorkloadImages,
-} from "./workload-images";
+import type { PodSpec, Workload } from "@/lib/integrations/kube/workloads";
+import { extractAllWorkloadImages, extractWorkloadImages, type WorkloadImages } from "./workload-images";
 
 const meta = { name: "app", namespace: "team-a" };
 const spec: PodSpec = {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import https from "node:https";
-import type { WebhookServer } from "@/lib/controller/webhook";
+import type { WebhookServer } from "@/lib/webhook";
 
 export type Forged = { status: number; body: string };
 export type Sender = { bearer?: string; cert?: { cert: string; key: string } };

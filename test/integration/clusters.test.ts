@@ -8,7 +8,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import { testCluster, listScopedNamespaces, clientForCluster } from "@/lib/clusters/connection";
+import { clientForCluster } from "@/lib/clusters/client";
+import { testCluster, listScopedNamespaces } from "@/lib/clusters/connection";
 import { testConnection } from "@/lib/clusters/connection-test";
 import { requiredPermissions } from "@/lib/clusters/permissions";
 import { findClusterRow } from "@/lib/clusters/repo";
@@ -17,7 +18,7 @@ import { importCluster, listImportableContexts, registerInClusterIfPresent } fro
 import { createKeyring, type Keyring, open } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { connect, type KubeEnvironment } from "@/lib/integrations/kube";
-import type { Ctx } from "@/lib/registries/service";
+import type { Ctx } from "@/lib/context";
 import { actorFor, createOrg, queryRows, sql, uniqueId } from "../helpers/db";
 import { type ClusterFixture, openClusterFixture } from "../helpers/cluster-fixture";
 import type { KubeEnv } from "../helpers/kube";

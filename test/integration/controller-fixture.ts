@@ -5,7 +5,7 @@ import type { Database, Db } from "@/db/client";
 import { findClusterRow, type ClusterRow } from "@/lib/clusters/repo";
 import { createCluster } from "@/lib/clusters/service";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
-import type { Ctx } from "@/lib/registries/service";
+import type { Ctx } from "@/lib/context";
 import { actorFor, backends, createOrg, uniqueId } from "../helpers/db";
 import { ensureKube, type KubeEnv } from "../helpers/kube";
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { connect } from "@/lib/integrations/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileCluster, type ReconcileDeps } from "@/lib/controller/reconcile";
-import { listNamespaceResults } from "@/lib/controller/repo";
+import { listNamespaceResults } from "@/lib/sync/repo";
 import { createRegistry } from "@/lib/registries/service";
 import { findClusterRow } from "@/lib/clusters/repo";
 import { updateCluster } from "@/lib/clusters/service";

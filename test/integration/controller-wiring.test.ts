@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { V1ContainerStatus } from "@kubernetes/client-node";
-import { findClusterSync, recentRuns } from "@/lib/controller/repo";
+import { findClusterSync, recentRuns } from "@/lib/sync/repo";
 import { startController, stopController } from "@/lib/controller/runtime";
-import { getSyncStatus, requestSync } from "@/lib/controller/service";
+import { getSyncStatus, requestSync } from "@/lib/sync/service";
 import { getCluster, updateCluster } from "@/lib/clusters/service";
 import { AppError } from "@/lib/errors";
 import { createRegistry } from "@/lib/registries/service";

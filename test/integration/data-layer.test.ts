@@ -10,15 +10,9 @@ import { createSession } from "@/lib/auth/session";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { findRegistryRow } from "@/lib/registries/repo";
-import {
-  type Ctx,
-  createRegistry,
-  deleteRegistry,
-  getRegistry,
-  listRegistries,
-  openCreds,
-  updateRegistry,
-} from "@/lib/registries/service";
+import { createRegistry, deleteRegistry, getRegistry, listRegistries, updateRegistry } from "@/lib/registries/service";
+import type { Ctx } from "@/lib/context";
+import { openCreds } from "@/lib/registries/creds";
 import { createToken, revokeToken } from "@/lib/tokens/service";
 import { actorFor, backends, createOrg, queryRows, sql, uniqueId } from "../helpers/db";
 

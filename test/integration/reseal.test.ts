@@ -3,13 +3,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, Db } from "@/db/client";
 import { clusters, clusterSync, registries } from "@/db/schema";
-import { connectionOf } from "@/lib/clusters/connection";
+import { connectionOf } from "@/lib/clusters/client";
 import { findClusterRow } from "@/lib/clusters/repo";
 import { kubeconfigAad, webhookTokenAad } from "@/lib/crypto/aad";
 import { findMissingKeys, resealAll } from "@/lib/crypto/reseal";
 import { createKeyring, type Keyring, open, seal, sealedKeyId } from "@/lib/crypto/secret-box";
 import { findRegistryRow } from "@/lib/registries/repo";
-import { createRegistry, openCreds } from "@/lib/registries/service";
+import { createRegistry } from "@/lib/registries/service";
+import { openCreds } from "@/lib/registries/creds";
 import { actorFor, backends, createOrg } from "../helpers/db";
 
 const keyA = randomBytes(32);

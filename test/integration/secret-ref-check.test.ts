@@ -6,7 +6,8 @@ import { createCluster } from "@/lib/clusters/service";
 import { testStoredRegistry, testUnsavedRegistry } from "@/lib/credential-checks/service";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import type { Keyring } from "@/lib/crypto/secret-box";
-import { createRegistry, type Ctx } from "@/lib/registries/service";
+import { createRegistry } from "@/lib/registries/service";
+import type { Ctx } from "@/lib/context";
 import { createTestPki, freePort, type RegistryPeer, startRegistry, type TestPki } from "@/test/peers";
 import { actorFor, createOrg } from "../helpers/db";
 import { type ClusterFixture, openClusterFixture } from "../helpers/cluster-fixture";
@@ -209,12 +210,13 @@ describe("secret_ref credential check against a real kube-apiserver and registry
     ]);
   });
 
-  it("[finding] an all-digit host (2130706433 is 127.0.0.1) does not get the source's Docker Hub credentials: only the registry's own auths entry is used", async () => {
+  it("[finding] an all-digit host (2130706433 is 127.0.0.1) cannot be registered, so it never reaches the source's Docker Hub credentials", async () => {
     const ctx = await orgWith(["prod"]);
-    const r = await check(ctx, { "*": ref("pull-hub") }, { registry: "2130706433" });
-    expect(r).toMatchObject({ status: "invalid", failedStep: "secret" });
-    expect(r.summary).toContain("has no auths entry for 2130706433");
-    expect(r.steps.map((s) => s.step)).toEqual(["secret"]);
+    // "2130706433/app" is docker.io/2130706433/app to the kubelet: the key names no host, and is refused as such.
+    await expect(check(ctx, { "*": ref("pull-hub") }, { registry: "2130706433" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      fields: { registry: expect.stringContaining("names no image host") },
+    });
   });
 
   it("a source namespace outside a cluster's secret_ref allow-list is not read and is reported for that cluster", async () => {

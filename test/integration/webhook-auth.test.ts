@@ -13,9 +13,9 @@ import {
   startWebhookServer,
   unregisterWebhook,
   type WebhookServer,
-} from "@/lib/controller/webhook";
-import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
-import { clientForCluster } from "@/lib/clusters/connection";
+} from "@/lib/webhook";
+import { parseWebhookSettings } from "@/lib/webhook/settings";
+import { clientForCluster } from "@/lib/clusters/client";
 import { createRegistry } from "@/lib/registries/service";
 import { createTestPki, freePort, type TestPki } from "@/test/peers";
 import { startOwnKube } from "../helpers/kube";

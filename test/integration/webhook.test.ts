@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { AdmissionregistrationV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientForCluster } from "@/lib/clusters/connection";
-import { ensureClusterSync, updateClusterSync } from "@/lib/controller/repo";
+import { clientForCluster } from "@/lib/clusters/client";
+import { ensureClusterSync, updateClusterSync } from "@/lib/sync/repo";
 import {
   reconcileWebhookRegistration,
   registerWebhook,
@@ -14,8 +14,8 @@ import {
   unregisterWebhook,
   webhookConfigurationName,
   type WebhookServer,
-} from "@/lib/controller/webhook";
-import { parseWebhookSettings } from "@/lib/controller/webhook/settings";
+} from "@/lib/webhook";
+import { parseWebhookSettings } from "@/lib/webhook/settings";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { createRegistry } from "@/lib/registries/service";

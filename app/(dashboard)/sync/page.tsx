@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { SyncScreen } from "@/components/sync/sync-screen";
 import { requireActor } from "@/lib/auth/current";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { getSyncOverview } from "@/lib/controller/service";
+import { getSyncOverview } from "@/lib/sync/service";
 import { runtime } from "@/lib/runtime";
 
 export const metadata: Metadata = { title: "Sync" };

@@ -1,6 +1,6 @@
 import "server-only";
 import type { V1ServiceAccount } from "@kubernetes/client-node";
-import type { Workload } from "@/lib/sync/workload-images";
+import type { Workload } from "./workloads";
 import { toServiceAccount, toWorkload } from "./mappers";
 import type { RawQuery, RawSender } from "./raw";
 import { pathFor, WORKLOAD_KINDS } from "./resources";

@@ -18,7 +18,7 @@ import type {
   PodStatus,
   PodTemplateSpec,
   Workload,
-} from "@/lib/sync/workload-images";
+} from "./workloads";
 import type { KubeLease, KubeNamespace, KubeSecret, KubeServiceAccount } from "./types";
 
 const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);

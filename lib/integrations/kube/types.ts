@@ -1,4 +1,4 @@
-import type { Workload, WorkloadKind } from "@/lib/sync/workload-images";
+import type { Workload, WorkloadKind } from "./workloads";
 
 export type KubeErrorKind = "unreachable" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "invalid";
 

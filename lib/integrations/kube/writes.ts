@@ -1,6 +1,6 @@
 import "server-only";
 import type { V1Lease, V1Secret, V1ServiceAccount } from "@kubernetes/client-node";
-import type { WorkloadKind } from "@/lib/sync/workload-images";
+import type { WorkloadKind } from "./workloads";
 import type { Runner } from "./lists";
 import { toLease, toSecret, toServiceAccount } from "./mappers";
 import type { RawSender } from "./raw";

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { getSyncStatus, requestSync } from "@/lib/controller/service";
+import { getSyncStatus, requestSync } from "@/lib/sync/service";
 import { api } from "@/lib/http";
 
 /** Sync now: 202 with the queued pass's id; follow it with GET …/sync?run=<id>. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { connectionOf } from "@/lib/clusters/connection";
+import { connectionOf } from "@/lib/clusters/client";
 import { type ClusterRow, scopeOf } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeResult } from "@/lib/integrations/kube";

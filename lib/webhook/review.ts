@@ -1,4 +1,4 @@
-import type { LocalObjectReference, Pod, PodSpec } from "@/lib/sync/workload-images";
+import type { LocalObjectReference, Pod, PodSpec } from "@/lib/integrations/kube/workloads";
 
 /** The parts of an admission.k8s.io/v1 AdmissionRequest the webhook reads. */
 export type PodAdmission = {

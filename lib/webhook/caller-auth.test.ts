@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createKeyring } from "@/lib/crypto/secret-box";
 import { authenticateCaller, type CallerSettings, clientCaProblem, generateWebhookToken } from "./caller-auth";
-import { issueCertificate } from "./x509";
+import { issueCertificate } from "@/lib/crypto/x509";
 
 const now = new Date("2026-06-01T00:00:00Z");
 const day = 86_400_000;

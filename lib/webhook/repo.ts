@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { clusters, clusterSync, syncNamespaces } from "@/db/schema";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import { isUuid } from "@/lib/validation";
-import type { ClusterSyncRow } from "../repo";
+import type { ClusterSyncRow } from "@/lib/sync/repo";
 
 /** The cluster a review names and its controller settings (webhook caller auth among them), or null. */
 export async function findWebhookTarget(

@@ -1,13 +1,21 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusters, syncRuns } from "@/db/schema";
-import { log } from "@/lib/log";
-import { errorFields } from "./log-fields";
+import { listClusterIds } from "@/lib/clusters/repo";
+import { describeError, log } from "@/lib/log";
 import * as repo from "./repo";
-import { inProcessController } from "./runtime";
+import { signalController, signalControllerForOrg } from "./signal";
 
 export type RegistryChange = "created" | "updated" | "deleted";
+
+async function queuePass(
+  db: Db,
+  cluster: { id: string; orgId: string },
+  trigger: repo.SyncTrigger,
+  requestedBy: string,
+): Promise<void> {
+  if (await repo.hasQueuedRun(db, cluster.id)) return;
+  await repo.createRun(db, { orgId: cluster.orgId, clusterId: cluster.id, trigger, status: "queued", requestedBy });
+}
 
 /**
  * After a registry is created, changed or deleted: queue one pass per cluster of the org (a controller in
@@ -24,23 +32,14 @@ export async function notifyRegistryChange(
   try {
     if (change === "deleted") await repo.addTombstone(db, orgId, registryId);
     if (change === "created") await repo.removeTombstone(db, orgId, registryId);
-    const rows = await db.select({ id: clusters.id }).from(clusters).where(eq(clusters.orgId, orgId));
-    for (const { id } of rows) {
-      const [queued] = await db
-        .select({ id: syncRuns.id })
-        .from(syncRuns)
-        .where(and(eq(syncRuns.clusterId, id), eq(syncRuns.status, "queued")))
-        .limit(1);
-      if (!queued)
-        await repo.createRun(db, { orgId, clusterId: id, trigger: "registry", status: "queued", requestedBy });
-    }
-    inProcessController()?.kickOrg(orgId, "registry");
+    for (const id of await listClusterIds(db, orgId)) await queuePass(db, { id, orgId }, "registry", requestedBy);
+    signalControllerForOrg(orgId, "registry");
   } catch (err) {
     log.error("could not queue a sync after a registry change", {
       org: orgId,
       registry: registryId,
       change,
-      ...errorFields(err),
+      ...describeError(err),
     });
   }
 }
@@ -55,21 +54,9 @@ export async function notifyClusterSettingsChange(
   requestedBy: string,
 ): Promise<void> {
   try {
-    const [queued] = await db
-      .select({ id: syncRuns.id })
-      .from(syncRuns)
-      .where(and(eq(syncRuns.clusterId, cluster.id), eq(syncRuns.status, "queued")))
-      .limit(1);
-    if (!queued)
-      await repo.createRun(db, {
-        orgId: cluster.orgId,
-        clusterId: cluster.id,
-        trigger: "settings",
-        status: "queued",
-        requestedBy,
-      });
-    await inProcessController()?.kick(cluster.id, "settings");
+    await queuePass(db, cluster, "settings", requestedBy);
+    await signalController(cluster.id, "settings");
   } catch (err) {
-    log.error("could not queue a sync after a cluster settings change", { cluster: cluster.id, ...errorFields(err) });
+    log.error("could not queue a sync after a cluster settings change", { cluster: cluster.id, ...describeError(err) });
   }
 }

@@ -2,10 +2,11 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/repo";
 import { authorize } from "@/lib/auth/authenticate";
 import { listClusterRows, type ClusterRow } from "@/lib/clusters/repo";
-import { type Ctx, requireCluster } from "@/lib/clusters/service";
+import { requireCluster } from "@/lib/clusters/service";
+import type { Ctx } from "@/lib/context";
 import { isUuid } from "@/lib/validation";
 import * as repo from "./repo";
-import { inProcessController } from "./runtime";
+import { signalController } from "./signal";
 import type { SyncClusterOverview, SyncNamespaceDto, SyncRequested, SyncRunDto, SyncStatusDto } from "./schema";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -76,7 +77,7 @@ export async function requestSync(ctx: Ctx, idOrName: string): Promise<SyncReque
     requestedBy: ctx.actor.label,
   });
   await recordAudit(ctx.db, ctx.actor, "cluster.sync", row.name, { run: id });
-  await inProcessController()?.kick(row.id);
+  await signalController(row.id, "manual");
   return { id, status: "queued", cluster_id: row.id };
 }
 

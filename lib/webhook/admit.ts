@@ -8,11 +8,12 @@ import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { describeError, log } from "@/lib/log";
 import { listRegistryRows, type RegistryRow } from "@/lib/registries/repo";
-import { extractWorkloadImages, type Pod, type WorkloadImages } from "@/lib/sync/workload-images";
+import type { Pod } from "@/lib/integrations/kube/workloads";
+import { extractWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-images";
 import { secretNameFor } from "@/lib/sync/labels";
-import type { ClusterSyncRow } from "../repo";
+import type { ClusterSyncRow } from "@/lib/sync/repo";
 import { ensurePullSecrets, type EnsureOutcome } from "./ensure";
-import { knownSecretsIn } from "./known";
+import { knownSecretsIn } from "./repo";
 import { type JsonPatchOp, type PodAdmission, pullSecretPatch } from "./review";
 
 export type AdmitDeps = {

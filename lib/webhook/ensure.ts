@@ -9,7 +9,7 @@ import { computeDesiredState } from "@/lib/sync/desired";
 import { secretNameFor } from "@/lib/sync/labels";
 import { isLegacySecret, isOwnedBy, type Owner } from "@/lib/sync/ownership";
 import type { WorkloadImages } from "@/lib/sync/workload-images";
-import { resolveCredentials } from "../credentials";
+import { resolveCredentials } from "@/lib/controller/credentials";
 
 export type EnsureDeps = {
   keyring: Keyring;

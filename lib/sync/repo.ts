@@ -45,6 +45,15 @@ export async function createRun(
   return row!.id;
 }
 
+export async function hasQueuedRun(db: Db, clusterId: string): Promise<boolean> {
+  const [queued] = await db
+    .select({ id: syncRuns.id })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.clusterId, clusterId), eq(syncRuns.status, "queued")))
+    .limit(1);
+  return Boolean(queued);
+}
+
 /** Queued runs of a cluster ("Sync now" requests), oldest first. */
 export async function queuedRuns(db: Db, clusterId: string): Promise<SyncRunRow[]> {
   return db

@@ -1,0 +1,28 @@
+import type { SyncTrigger } from "./repo";
+
+/** How this process's controller hears about queued work; its runtime registers them at start. */
+export type ControllerSignals = {
+  /** A pass is queued for the cluster: its manager starts it at once (a cluster it has not seen yet is looked up first). */
+  cluster: (clusterId: string, trigger: SyncTrigger) => Promise<void>;
+  /** Every cluster of the org needs a pass. */
+  org: (orgId: string, trigger: SyncTrigger) => void;
+};
+
+// On globalThis so every bundle layer of the Next.js server reaches the one in-process controller.
+const key = Symbol.for("regcred.controller-signals");
+type Holder = { [key]?: ControllerSignals };
+
+/** Registers (or, with null, removes) the in-process controller's handlers. */
+export function setControllerSignals(signals: ControllerSignals | null): void {
+  (globalThis as Holder)[key] = signals ?? undefined;
+}
+
+/** Tells this process's controller, if one runs here, that a pass of the cluster is queued; otherwise a no-op. */
+export async function signalController(clusterId: string, trigger: SyncTrigger): Promise<void> {
+  await (globalThis as Holder)[key]?.cluster(clusterId, trigger);
+}
+
+/** Tells this process's controller, if one runs here, that every cluster of the org needs a pass. */
+export function signalControllerForOrg(orgId: string, trigger: SyncTrigger): void {
+  (globalThis as Holder)[key]?.org(orgId, trigger);
+}
