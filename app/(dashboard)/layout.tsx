@@ -1,7 +1,8 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/layout/nav";
 import { OrgSwitcher } from "@/components/layout/org-switcher";
+import { Shell } from "@/components/layout/shell";
+import { Button } from "@/components/ui/button";
 import { signOutAction } from "@/lib/auth/actions";
 import { requireActor } from "@/lib/auth/current";
 import { listOrgs } from "@/lib/orgs/service";
@@ -11,36 +12,27 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const actor = await requireActor();
   const orgs = await listOrgs((await runtime()).database.db, actor);
   return (
-    <div className="shell">
-      <aside className="sidebar">
-        <Link href="/registries" className="brand">
-          <span
-            aria-hidden="true"
-            className="type-icon"
-            style={{ background: "var(--accent)", color: "var(--accent-contrast)" }}
-          >
-            rc
-          </span>
-          Regcred
-        </Link>
-        <OrgSwitcher current={actor.orgId} orgs={orgs} />
-        <Nav />
-        <div className="sidebar-foot">
-          <span>
-            {actor.label}
-            <br />
-            org <strong>{actor.orgId}</strong> · {actor.role}
-          </span>
-          <form action={signOutAction}>
-            <button type="submit" className="btn btn-sm">
-              Sign out
-            </button>
-          </form>
-        </div>
-      </aside>
-      <main className="main" id="main">
-        {children}
-      </main>
-    </div>
+    <Shell
+      menu={
+        <>
+          <OrgSwitcher current={actor.orgId} orgs={orgs} />
+          <Nav />
+          <div className="sidebar-foot">
+            <span>
+              {actor.label}
+              <br />
+              org <strong>{actor.orgId}</strong> · {actor.role}
+            </span>
+            <form action={signOutAction}>
+              <Button type="submit" size="sm">
+                Sign out
+              </Button>
+            </form>
+          </div>
+        </>
+      }
+    >
+      {children}
+    </Shell>
   );
 }

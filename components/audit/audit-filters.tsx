@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { type AuditFilters, localInputToIso, noAuditFilters } from "@/lib/audit/filters";
 import styles from "./audit.module.css";
+import { Button } from "@/components/ui/button";
 
 const knownActions = [
   "cluster.delete",
@@ -100,12 +101,10 @@ export function AuditFilterForm({ applied, onApply }: Props) {
         />
       </Field>
       <div className={`row ${styles.buttons}`}>
-        <button type="submit" className="btn btn-primary">
+        <Button type="submit" variant="primary">
           Apply filters
-        </button>
-        <button type="button" className="btn" onClick={clear}>
-          Clear
-        </button>
+        </Button>
+        <Button onClick={clear}>Clear</Button>
       </div>
     </form>
   );

@@ -9,6 +9,7 @@ import { type AuditFilters, auditParamsOf, noAuditFilters } from "@/lib/audit/fi
 import { auditKeys, unwrap } from "@/lib/audit/queries";
 import { AuditFilterForm } from "./audit-filters";
 import { AuditTable } from "./audit-table";
+import { Button } from "@/components/ui/button";
 
 const filterNames = ["action", "actor", "target", "since", "until"] as const;
 
@@ -57,11 +58,7 @@ export function AuditScreen({ orgId, initialFilters }: { orgId: string; initialF
         filtered ? (
           <EmptyState
             title="No entries match these filters"
-            action={
-              <button type="button" className="btn" onClick={() => apply(noAuditFilters)}>
-                Clear filters
-              </button>
-            }
+            action={<Button onClick={() => apply(noAuditFilters)}>Clear filters</Button>}
           >
             Filters are exact matches over the whole log: check the action, actor and target as written, and the time
             range.
@@ -79,14 +76,9 @@ export function AuditScreen({ orgId, initialFilters }: { orgId: string; initialF
               {shown}
             </span>
             {query.hasNextPage ? (
-              <button
-                type="button"
-                className="btn"
-                onClick={() => void query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-              >
+              <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
                 {query.isFetchingNextPage ? "Loading…" : "Load more"}
-              </button>
+              </Button>
             ) : (
               <span className="muted">This is the oldest entry.</span>
             )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { RelativeTime } from "@/components/ui/relative-time";
+import { type Column, DataTable, Row } from "@/components/ui/table";
 import type { AuditEntry } from "@/lib/audit/schema";
 import styles from "./audit.module.css";
 
@@ -18,42 +19,30 @@ function Details({ details }: { details: AuditEntry["details"] }) {
   );
 }
 
+const columns: Column[] = [
+  { label: "When" },
+  { label: "Actor" },
+  { label: "Action" },
+  { label: "Target" },
+  { label: "Details" },
+];
+
 export function AuditTable({ entries, caption }: { entries: AuditEntry[]; caption: string }) {
   return (
-    <div className="table-wrap">
-      <table className={styles.table}>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-audit-id={e.id}>
-              <td data-label="When" className={styles.when}>
-                <RelativeTime iso={e.created_at} />
-              </td>
-              <td data-label="Actor" className={styles.breakable}>
-                {e.actor}
-              </td>
-              <td data-label="Action" className="mono">
-                {e.action}
-              </td>
-              <td data-label="Target" className={`mono ${styles.breakable}`}>
-                {e.target}
-              </td>
-              <td data-label="Details">
-                <Details details={e.details} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={columns}>
+      {entries.map((e) => (
+        <Row key={e.id} data-audit-id={e.id}>
+          <td className="nowrap">
+            <RelativeTime iso={e.created_at} />
+          </td>
+          <td className={styles.breakable}>{e.actor}</td>
+          <td className="mono">{e.action}</td>
+          <td className={`mono ${styles.breakable}`}>{e.target}</td>
+          <td>
+            <Details details={e.details} />
+          </td>
+        </Row>
+      ))}
+    </DataTable>
   );
 }

@@ -1,12 +1,14 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
-import { Dialog } from "@/components/ui/dialog";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import { deleteClusterAction, listClustersAction, listImportableContextsAction } from "@/lib/clusters/actions";
 import { clusterKeys, unwrap } from "@/lib/clusters/queries";
 import { authKindLabels, type ClusterResponse, type ClusterTestResult } from "@/lib/clusters/schema";
@@ -17,6 +19,15 @@ import { TestClusterButton } from "./test-button";
 import { ClusterTestResultView, testTones } from "./test-result";
 
 type Props = { orgId: string; canWrite: boolean; initial: ClusterResponse[]; importable: ImportableContexts | null };
+const columns: Column[] = [
+  { label: "Name" },
+  { label: "Server" },
+  { label: "Auth" },
+  { label: "Scope" },
+  { label: "Last test" },
+  { label: "Actions", hideLabel: true },
+];
+
 type Open =
   { kind: "create" } | { kind: "edit"; cluster: ClusterResponse } | { kind: "delete"; cluster: ClusterResponse } | null;
 
@@ -44,36 +55,28 @@ function DeleteClusterDialog({
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const [pending, setPending] = useState(false);
-  const remove = async () => {
-    setPending(true);
-    const result = await deleteClusterAction(cluster.id);
-    setPending(false);
-    if (!result.ok) return void toast.error(result.error.message);
-    toast.success(`Cluster ${cluster.name} deleted`);
-    onDeleted();
-  };
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <ConfirmDialog
       title={`Delete cluster ${cluster.name}?`}
       description="Regcred forgets this cluster and its stored credentials. Secrets already in the cluster stay until you remove them."
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} autoFocus>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger-solid" disabled={pending} onClick={() => void remove()}>
-            {pending ? "Deleting…" : "Delete"}
-          </button>
-        </>
-      }
+      confirmLabel="Delete"
+      pendingLabel="Deleting…"
+      onClose={onClose}
+      onConfirm={async () => {
+        const result = await deleteClusterAction(cluster.id);
+        if (!result.ok) {
+          toast.error(result.error.message);
+          return false;
+        }
+        toast.success(`Cluster ${cluster.name} deleted`);
+        onDeleted();
+        return false;
+      }}
     >
       <p style={{ margin: 0 }}>
         Registries whose <code>secrets</code> map uses the key <code>{cluster.name}</code> will no longer match it.
       </p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -99,9 +102,9 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
     refresh();
   };
   const add = (
-    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+    <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
       Add cluster
-    </button>
+    </Button>
   );
 
   return (
@@ -119,9 +122,9 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
           title="No clusters yet"
           action={
             canWrite ? (
-              <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+              <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
                 Add your first cluster
-              </button>
+              </Button>
             ) : undefined
           }
         >
@@ -129,90 +132,72 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
           pull secrets of your registries in its namespaces.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Clusters in org {orgId}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Server</th>
-                <th scope="col">Auth</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Last test</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {clusters.map((c) => (
-                <Fragment key={c.id}>
-                  <tr data-cluster-name={c.name}>
-                    <td>
-                      <span className="mono">{c.name}</span>
-                      <br />
-                      <span className="muted">
-                        context <span className="mono">{c.context}</span>
-                      </span>
-                    </td>
-                    <td className="mono">
-                      {c.server}
-                      {c.insecure_skip_tls_verify ? (
-                        <>
-                          <br />
-                          <Badge tone="warn">TLS not verified</Badge>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{authKindLabels[c.auth_kind]}</td>
-                    <td>{c.scope.description}</td>
-                    <td>
-                      <LastTest test={c.last_test} />
-                    </td>
-                    <td>
-                      {canWrite ? (
-                        <div className="row-actions">
-                          <TestClusterButton
-                            id={c.id}
-                            name={c.name}
-                            onResult={(r) => {
-                              setResults((m) => ({ ...m, [c.id]: r }));
-                              refresh();
-                            }}
-                          />
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            aria-label={`Edit ${c.name}`}
-                            onClick={() => setOpen({ kind: "edit", cluster: c })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-danger"
-                            aria-label={`Delete ${c.name}`}
-                            onClick={() => setOpen({ kind: "delete", cluster: c })}
-                          >
-                            Delete
-                          </button>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                  {/* Only while it is the row's last test: a new kubeconfig resets the test and hides it. */}
-                  {results[c.id] && c.last_test && c.last_test.tested_at >= results[c.id]!.tested_at ? (
-                    <tr>
-                      <td colSpan={6} aria-label={`Connection test of ${c.name}`}>
-                        <ClusterTestResultView result={results[c.id]!} />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Clusters in org ${orgId}`} columns={columns}>
+          {clusters.map((c) => (
+            <Row
+              key={c.id}
+              data-cluster-name={c.name}
+              // Only while it is the row's last test: a new kubeconfig resets the test and hides it.
+              expanded={
+                results[c.id] && c.last_test && c.last_test.tested_at >= results[c.id]!.tested_at ? (
+                  <ClusterTestResultView result={results[c.id]!} />
+                ) : null
+              }
+              expandedLabel={`Connection test of ${c.name}`}
+            >
+              <td>
+                <span className="mono">{c.name}</span>
+                <br />
+                <span className="muted">
+                  context <span className="mono">{c.context}</span>
+                </span>
+              </td>
+              <td className="mono">
+                {c.server}
+                {c.insecure_skip_tls_verify ? (
+                  <>
+                    <br />
+                    <Badge tone="warn">TLS not verified</Badge>
+                  </>
+                ) : null}
+              </td>
+              <td>{authKindLabels[c.auth_kind]}</td>
+              <td>{c.scope.description}</td>
+              <td>
+                <LastTest test={c.last_test} />
+              </td>
+              <td>
+                {canWrite ? (
+                  <RowActions>
+                    <TestClusterButton
+                      id={c.id}
+                      name={c.name}
+                      onResult={(r) => {
+                        setResults((m) => ({ ...m, [c.id]: r }));
+                        refresh();
+                      }}
+                    />
+                    <Button
+                      size="sm"
+                      aria-label={`Edit ${c.name}`}
+                      onClick={() => setOpen({ kind: "edit", cluster: c })}
+                    >
+                      Edit
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      aria-label={`Delete ${c.name}`}
+                      onClick={() => setOpen({ kind: "delete", cluster: c })}
+                    >
+                      Delete
+                    </Button>
+                  </RowActions>
+                ) : null}
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       )}
       {open?.kind === "create" ? (
         <ClusterDialog mode="create" clusters={clusters} onClose={close} onSaved={saved} />

@@ -3,6 +3,7 @@
 import { useTransition } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { importClusterAction } from "@/lib/clusters/actions";
 import { authKindLabels } from "@/lib/clusters/schema";
 import type { ImportableContexts } from "@/lib/clusters/startup";
@@ -10,9 +11,8 @@ import type { ImportableContexts } from "@/lib/clusters/startup";
 function ImportButton({ context, name, onImported }: { context: string; name: string; onImported: () => void }) {
   const [pending, start] = useTransition();
   return (
-    <button
-      type="button"
-      className="btn btn-sm"
+    <Button
+      size="sm"
       aria-label={`Import context ${context}`}
       disabled={pending}
       onClick={() =>
@@ -25,7 +25,7 @@ function ImportButton({ context, name, onImported }: { context: string; name: st
       }
     >
       {pending ? "Importing…" : "Import"}
-    </button>
+    </Button>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { testClusterAction } from "@/lib/clusters/actions";
 import type { ClusterTestResult } from "@/lib/clusters/schema";
@@ -18,9 +19,8 @@ export function TestClusterButton({
 }) {
   const [pending, start] = useTransition();
   return (
-    <button
-      type="button"
-      className="btn btn-sm"
+    <Button
+      size="sm"
       aria-label={`Test connection of ${name}`}
       disabled={pending}
       onClick={() =>
@@ -37,6 +37,6 @@ export function TestClusterButton({
     >
       {pending ? <Spinner label={`Testing ${name}`} /> : null}
       {pending ? "Testing…" : "Test connection"}
-    </button>
+    </Button>
   );
 }

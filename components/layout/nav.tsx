@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const items: Array<{ href: string; label: string; soon?: boolean }> = [
+const items: Array<{ href: string; label: string }> = [
   { href: "/registries", label: "Registries" },
   { href: "/clusters", label: "Clusters" },
   { href: "/secrets", label: "Secrets" },
@@ -15,23 +15,17 @@ const items: Array<{ href: string; label: string; soon?: boolean }> = [
 export function Nav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" style={{ display: "grid", gap: 2 }}>
-      {items.map((item) =>
-        item.soon ? (
-          <span key={item.href} className="nav-link muted" aria-disabled="true">
-            {item.label} <span className="nav-soon">soon</span>
-          </span>
-        ) : (
-          <Link
-            key={item.href}
-            href={item.href}
-            className="nav-link"
-            aria-current={pathname.startsWith(item.href) ? "page" : undefined}
-          >
-            {item.label}
-          </Link>
-        ),
-      )}
+    <nav aria-label="Main" className="nav">
+      {items.map((item) => (
+        <Link
+          key={item.href}
+          href={item.href}
+          className="nav-link"
+          aria-current={pathname.startsWith(item.href) ? "page" : undefined}
+        >
+          {item.label}
+        </Link>
+      ))}
     </nav>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { listRegistriesAction } from "@/lib/registries/actions";
 import { registryKeys } from "@/lib/registries/queries";
@@ -18,6 +20,16 @@ import { TestRowButton, TestUnsaved } from "./test-credentials";
 import { TypeLabel } from "./type-icon";
 
 type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
+const columns: Column[] = [
+  { label: "ID" },
+  { label: "URL" },
+  { label: "Type" },
+  { label: "CI" },
+  { label: "Created" },
+  { label: "Last credential test" },
+  { label: "Actions", hideLabel: true },
+];
+
 type Open = { kind: "create" } | { kind: "edit"; registry: RegistryView } | { kind: "delete"; id: string } | null;
 
 function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
@@ -59,9 +71,9 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
           <p>Where your images live, and the credentials Regcred hands to the workloads that pull them.</p>
         </div>
         {canWrite ? (
-          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+          <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
             Add registry
-          </button>
+          </Button>
         ) : null}
       </header>
       {registries.length === 0 ? (
@@ -69,9 +81,9 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
           title="No registries yet"
           action={
             canWrite ? (
-              <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+              <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
                 Add your first registry
-              </button>
+              </Button>
             ) : undefined
           }
         >
@@ -80,84 +92,65 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
           whose workloads use those images.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Registries in org {orgId}</caption>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">URL</th>
-                <th scope="col">Type</th>
-                <th scope="col">CI</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last credential test</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {registries.map((r) => (
-                <Fragment key={r.id}>
-                  <tr data-registry-id={r.id}>
-                    <td className="mono">{r.id}</td>
-                    <td className="mono">{r.registry}</td>
-                    <td>
-                      <TypeLabel type={r.type} />
-                    </td>
-                    <td>{r.enableCi ? <Badge tone="ok">available</Badge> : <span className="muted">off</span>}</td>
-                    <td>
-                      <RelativeTime iso={r.createdAt} />
-                      <br />
-                      <span className="muted">by {r.createdBy}</span>
-                    </td>
-                    <td>
-                      <LastCheck check={r.lastCheck} />
-                    </td>
-                    <td>
-                      {canWrite ? (
-                        <div className="row-actions">
-                          <TestRowButton
-                            id={r.id}
-                            registry={r.registry}
-                            onResult={(result) => {
-                              setResults((m) => ({ ...m, [r.id]: result }));
-                              void refresh();
-                            }}
-                          />
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            aria-label={`Edit ${r.id}`}
-                            onClick={() => setOpen({ kind: "edit", registry: r })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-danger"
-                            aria-label={`Delete ${r.id}`}
-                            onClick={() => setOpen({ kind: "delete", id: r.id })}
-                          >
-                            Delete
-                          </button>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                  {/* Only while it is the row's last test: an edit that resets the test hides it. */}
-                  {results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
-                    <tr>
-                      <td colSpan={7} aria-label={`Credential test of ${r.id}`}>
-                        <CheckResultView result={results[r.id]!} />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Registries in org ${orgId}`} columns={columns}>
+          {registries.map((r) => (
+            <Row
+              key={r.id}
+              data-registry-id={r.id}
+              // Only while it is the row's last test: an edit that resets the test hides it.
+              expanded={
+                results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
+                  <CheckResultView result={results[r.id]!} />
+                ) : null
+              }
+              expandedLabel={`Credential test of ${r.id}`}
+            >
+              <td className="mono nowrap">{r.id}</td>
+              <td className="mono">{r.registry}</td>
+              <td>
+                <TypeLabel type={r.type} />
+              </td>
+              <td>{r.enableCi ? <Badge tone="ok">available</Badge> : <span className="muted">off</span>}</td>
+              <td>
+                <RelativeTime iso={r.createdAt} />
+                <br />
+                <span className="muted">by {r.createdBy}</span>
+              </td>
+              <td>
+                <LastCheck check={r.lastCheck} />
+              </td>
+              <td>
+                {canWrite ? (
+                  <RowActions>
+                    <TestRowButton
+                      id={r.id}
+                      registry={r.registry}
+                      onResult={(result) => {
+                        setResults((m) => ({ ...m, [r.id]: result }));
+                        void refresh();
+                      }}
+                    />
+                    <Button
+                      size="sm"
+                      aria-label={`Edit ${r.id}`}
+                      onClick={() => setOpen({ kind: "edit", registry: r })}
+                    >
+                      Edit
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      aria-label={`Delete ${r.id}`}
+                      onClick={() => setOpen({ kind: "delete", id: r.id })}
+                    >
+                      Delete
+                    </Button>
+                  </RowActions>
+                ) : null}
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       )}
       <ImageResolver registries={registries} />
       {open?.kind === "create" ? (

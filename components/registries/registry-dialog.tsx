@@ -2,6 +2,7 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
@@ -104,6 +105,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
         onClose={onClose}
         title="Add a registry"
         description="Pick the kind of registry; the next step asks for what it needs."
+        footer={<Button onClick={onClose}>Cancel</Button>}
       >
         <ul className="type-grid">
           {RegistryTypes.map((t) => (

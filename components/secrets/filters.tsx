@@ -11,6 +11,7 @@ import {
 } from "@/lib/secrets/schema";
 import type { Filters } from "@/lib/secrets/url";
 import { statusTones } from "./status-badge";
+import { Button } from "@/components/ui/button";
 
 const sortLabels: Record<SecretSort, string> = {
   name: "Cluster, namespace, name",
@@ -62,9 +63,9 @@ export function StatusChips({
     onChange(selected.includes(s) ? selected.filter((x) => x !== s) : [...selected, s]);
   return (
     <div role="group" aria-label="Filter by status" className="row" style={{ flexWrap: "wrap" }}>
-      <button type="button" className="btn btn-sm" aria-pressed={selected.length === 0} onClick={() => onChange([])}>
+      <Button size="sm" aria-pressed={selected.length === 0} onClick={() => onChange([])}>
         All <strong>{counts.total}</strong>
-      </button>
+      </Button>
       {SecretStatuses.map((s) => (
         <button
           key={s}
@@ -112,13 +113,8 @@ export function FilterBar({
   onChange: (f: Partial<Filters>) => void;
 }) {
   return (
-    <div
-      className="card"
-      role="search"
-      aria-label="Filter secrets"
-      style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(160px, 1fr))", padding: 14 }}
-    >
-      <Field label="Search">
+    <div className="card filter-bar" role="search" aria-label="Filter secrets">
+      <Field label="Search" className="filter-wide">
         <input
           type="search"
           value={filters.q}
@@ -149,7 +145,7 @@ export function FilterBar({
         all="All registries"
         onChange={(registry) => onChange({ registry })}
       />
-      <Field label="Sort by">
+      <Field label="Sort by" className="filter-sort">
         <select value={filters.sort} onChange={(e) => onChange({ sort: e.target.value as SecretSort })}>
           {Object.entries(sortLabels).map(([value, label]) => (
             <option key={value} value={value}>

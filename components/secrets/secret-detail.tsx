@@ -6,6 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import type { SecretRow } from "@/lib/secrets/schema";
 import { StatusBadge } from "./status-badge";
 import { Age, Expiry } from "./times";
+import { Button } from "@/components/ui/button";
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -51,9 +52,9 @@ export function SecretDetail({ row, onClose }: { row: SecretRow; onClose: () => 
         </>
       }
       footer={
-        <button type="button" className="btn" onClick={onClose} autoFocus>
+        <Button onClick={onClose} autoFocus>
           Close
-        </button>
+        </Button>
       }
     >
       <dl style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "8px 16px", margin: 0 }}>

@@ -14,6 +14,7 @@ import { type Filters, noFilters, searchOfFilters } from "@/lib/secrets/url";
 import { FilterBar, StatusChips, StatusLegend } from "./filters";
 import { SecretDetail } from "./secret-detail";
 import { SecretsTable } from "./secrets-table";
+import { Button, buttonClass } from "@/components/ui/button";
 
 type Props = { orgId: string; clusterCount: number; initialFilters: Filters };
 
@@ -88,11 +89,7 @@ function Results({
       {secrets.length === 0 ? (
         <EmptyState
           title="No secrets match these filters"
-          action={
-            <button type="button" className="btn" onClick={() => setFilters(noFilters)}>
-              Clear filters
-            </button>
-          }
+          action={<Button onClick={() => setFilters(noFilters)}>Clear filters</Button>}
         >
           {all.length} regcred secrets exist, but none matches the current cluster, namespace, registry, status and
           search.
@@ -141,9 +138,9 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
                 Updated <RelativeTime iso={new Date(dataUpdatedAt).toISOString()} />
               </span>
             ) : null}
-            <button type="button" className="btn" onClick={() => void refetch()} disabled={isFetching}>
+            <Button onClick={() => void refetch()} disabled={isFetching}>
               {isFetching ? "Refreshing…" : "Refresh"}
-            </button>
+            </Button>
           </div>
         ) : null}
       </header>
@@ -151,7 +148,7 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
         <EmptyState
           title="No clusters yet"
           action={
-            <Link href="/clusters" className="btn btn-primary">
+            <Link href="/clusters" className={buttonClass("primary")}>
               Go to Clusters
             </Link>
           }

@@ -1,21 +1,13 @@
 "use client";
 
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { type Column, DataTable, Row } from "@/components/ui/table";
 import type { SecretRow } from "@/lib/secrets/schema";
 import { StatusBadge } from "./status-badge";
 import { Age, Expiry } from "./times";
 
 const shown = 3;
-const linkButton = {
-  background: "none",
-  border: 0,
-  padding: 0,
-  color: "var(--accent)",
-  textDecoration: "underline",
-  cursor: "pointer",
-  textAlign: "left" as const,
-};
-
 function ReferencesCell({ row }: { row: SecretRow }) {
   const refs = [
     ...row.references.service_accounts.map((n) => `ServiceAccount/${n}`),
@@ -64,66 +56,59 @@ function RegistryCell({ row }: { row: SecretRow }) {
   );
 }
 
+const columns: Column[] = [
+  { label: "Namespace / cluster" },
+  { label: "Name" },
+  { label: "Registry" },
+  { label: "Expires" },
+  { label: "Status" },
+  { label: "Age" },
+  { label: "Referenced by" },
+];
+
 export function SecretsTable({ rows, onOpen }: { rows: SecretRow[]; onOpen: (row: SecretRow) => void }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">Regcred secrets, {rows.length} shown</caption>
-        <thead>
-          <tr>
-            <th scope="col">Namespace / cluster</th>
-            <th scope="col">Name</th>
-            <th scope="col">Registry</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">Age</th>
-            <th scope="col">Referenced by</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr
-              key={`${row.cluster_id}/${row.namespace}/${row.name}`}
-              data-secret={`${row.cluster}/${row.namespace}/${row.name}`}
-              data-status={row.status}
+    <DataTable caption={`Regcred secrets, ${rows.length} shown`} columns={columns}>
+      {rows.map((row) => (
+        <Row
+          key={`${row.cluster_id}/${row.namespace}/${row.name}`}
+          data-secret={`${row.cluster}/${row.namespace}/${row.name}`}
+          data-status={row.status}
+        >
+          <td>
+            <span className="mono">{row.namespace}</span>
+            <br />
+            <span className="muted mono" style={{ fontSize: 12 }}>
+              {row.cluster}
+            </span>
+          </td>
+          <td>
+            <Button
+              variant="link"
+              className="mono"
+              aria-label={`Details of ${row.namespace}/${row.name} in ${row.cluster}`}
+              onClick={() => onOpen(row)}
             >
-              <td>
-                <span className="mono">{row.namespace}</span>
-                <br />
-                <span className="muted mono" style={{ fontSize: 12 }}>
-                  {row.cluster}
-                </span>
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="mono"
-                  style={linkButton}
-                  aria-label={`Details of ${row.namespace}/${row.name} in ${row.cluster}`}
-                  onClick={() => onOpen(row)}
-                >
-                  {row.name}
-                </button>
-              </td>
-              <td>
-                <RegistryCell row={row} />
-              </td>
-              <td style={{ whiteSpace: "nowrap" }}>
-                <Expiry iso={row.expires_at} />
-              </td>
-              <td>
-                <StatusBadge status={row.status} reason={row.status_reason} />
-              </td>
-              <td style={{ whiteSpace: "nowrap" }}>
-                <Age iso={row.created_at} />
-              </td>
-              <td>
-                <ReferencesCell row={row} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              {row.name}
+            </Button>
+          </td>
+          <td>
+            <RegistryCell row={row} />
+          </td>
+          <td className="nowrap">
+            <Expiry iso={row.expires_at} />
+          </td>
+          <td>
+            <StatusBadge status={row.status} reason={row.status_reason} />
+          </td>
+          <td className="nowrap">
+            <Age iso={row.created_at} />
+          </td>
+          <td>
+            <ReferencesCell row={row} />
+          </td>
+        </Row>
+      ))}
+    </DataTable>
   );
 }

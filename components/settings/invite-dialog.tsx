@@ -11,15 +11,16 @@ import type { ActionResult } from "@/lib/result";
 import { inviteUserAction } from "@/lib/users/actions";
 import type { InviteResult } from "@/lib/users/schema";
 import { SecretOnce } from "./secret-once";
+import { Button } from "@/components/ui/button";
 
 type Invite = (body: { email: string; role: Role }) => Promise<ActionResult<InviteResult>>;
 type Props = { onClose: () => void; onInvited: () => void; invite?: Invite; title?: string };
 
 export function InviteDone({ result, onClose }: { result: InviteResult; onClose: () => void }) {
   const done = (
-    <button type="button" className="btn btn-primary" onClick={onClose} autoFocus={!result.inviteToken}>
+    <Button variant="primary" onClick={onClose} autoFocus={!result.inviteToken}>
       Done
-    </button>
+    </Button>
   );
   if (!result.inviteToken) {
     return (

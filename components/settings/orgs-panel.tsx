@@ -5,8 +5,10 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormDialog } from "@/components/ui/form-dialog";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import type { FieldErrors } from "@/lib/errors";
 import { addOrgMemberAction, createOrgAction, listAllOrgsAction } from "@/lib/orgs/actions";
 import type { OrgSummary } from "@/lib/orgs/schema";
@@ -14,6 +16,13 @@ import { unwrap } from "@/lib/result";
 import { InviteUserDialog } from "./invite-dialog";
 
 const orgKeys = { all: ["orgs", "all"] as const };
+const columns: Column[] = [
+  { label: "Id" },
+  { label: "Name" },
+  { label: "Members" },
+  { label: "Admins who can sign in" },
+  { label: "Actions", hideLabel: true },
+];
 type Open = { kind: "create" } | { kind: "add"; org: OrgSummary } | null;
 
 function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
@@ -95,48 +104,27 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
             to.
           </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+        <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
           Create org
-        </button>
+        </Button>
       </header>
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Every org of this installation</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Name</th>
-              <th scope="col">Members</th>
-              <th scope="col">Admins who can sign in</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {orgs.map((o) => (
-              <tr key={o.id} data-org-id={o.id}>
-                <td className="mono">{o.id}</td>
-                <td>{o.name}</td>
-                <td>{o.members}</td>
-                <td>{o.admins === 0 ? <Badge tone="bad">none</Badge> : o.admins}</td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      aria-label={`Add a member to ${o.id}`}
-                      onClick={() => setOpen({ kind: "add", org: o })}
-                    >
-                      Add member
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Every org of this installation" columns={columns}>
+        {orgs.map((o) => (
+          <Row key={o.id} data-org-id={o.id}>
+            <td className="mono">{o.id}</td>
+            <td>{o.name}</td>
+            <td>{o.members}</td>
+            <td>{o.admins === 0 ? <Badge tone="bad">none</Badge> : o.admins}</td>
+            <td>
+              <RowActions>
+                <Button size="sm" aria-label={`Add member to ${o.id}`} onClick={() => setOpen({ kind: "add", org: o })}>
+                  Add member
+                </Button>
+              </RowActions>
+            </td>
+          </Row>
+        ))}
+      </DataTable>
       {open?.kind === "create" ? (
         <CreateOrgDialog
           onClose={close}

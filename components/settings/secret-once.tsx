@@ -2,6 +2,7 @@
 
 import { useId, useRef } from "react";
 import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
 
 type Props = { label: string; value: string; notice: string };
 
@@ -37,9 +38,9 @@ export function SecretOnce({ label, value, notice }: Props) {
         <code ref={ref} className="secret-once" data-testid="secret-once" style={{ flex: 1 }}>
           {value}
         </code>
-        <button type="button" className="btn" onClick={copy} autoFocus aria-label={`Copy ${label.toLowerCase()}`}>
+        <Button onClick={copy} autoFocus aria-label={`Copy ${label.toLowerCase()}`}>
           Copy
-        </button>
+        </Button>
       </div>
       <p id={noticeId} className="callout" role="note" style={{ margin: 0 }}>
         <strong>You won&apos;t see it again.</strong> {notice}

@@ -9,6 +9,7 @@ import { type Role, roleDescriptions, Roles } from "@/lib/auth/roles";
 import type { FieldErrors } from "@/lib/errors";
 import { createTokenAction } from "@/lib/tokens/actions";
 import { SecretOnce } from "./secret-once";
+import { Button } from "@/components/ui/button";
 
 type Props = { onClose: () => void; onCreated: () => void };
 
@@ -47,9 +48,9 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
         title={`Token ${created.name} created`}
         description="Send it as the header Authorization: Bearer <token>."
         footer={
-          <button type="button" className="btn btn-primary" onClick={onClose}>
+          <Button variant="primary" onClick={onClose}>
             Done
-          </button>
+          </Button>
         }
       >
         <SecretOnce

@@ -4,8 +4,10 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import { unwrap } from "@/lib/result";
 import { listTokensAction, revokeTokenAction } from "@/lib/tokens/actions";
 import { tokenKeys } from "@/lib/tokens/queries";
@@ -13,13 +15,24 @@ import type { TokenView } from "@/lib/tokens/schema";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CreateTokenDialog } from "./token-dialog";
 
+const columns: Column[] = [
+  { label: "Name" },
+  { label: "Prefix" },
+  { label: "Role" },
+  { label: "CI scope" },
+  { label: "Created" },
+  { label: "Last used" },
+  { label: "Status" },
+  { label: "Actions", hideLabel: true },
+];
+
 type Props = { orgId: string; initial: TokenView[] };
 type Open = { kind: "create" } | { kind: "revoke"; token: TokenView } | null;
 
 function TokenRow({ token, onRevoke }: { token: TokenView; onRevoke: () => void }) {
   const revoked = token.revokedAt !== null;
   return (
-    <tr data-token-id={token.id}>
+    <Row data-token-id={token.id}>
       <td>{token.name}</td>
       <td className="mono">{token.prefix}…</td>
       <td>{token.role}</td>
@@ -31,19 +44,14 @@ function TokenRow({ token, onRevoke }: { token: TokenView; onRevoke: () => void 
       <td>{revoked ? <Badge tone="bad">revoked</Badge> : <Badge tone="ok">active</Badge>}</td>
       <td>
         {revoked ? null : (
-          <div className="row-actions">
-            <button
-              type="button"
-              className="btn btn-sm btn-danger"
-              aria-label={`Revoke token ${token.name}`}
-              onClick={onRevoke}
-            >
+          <RowActions>
+            <Button size="sm" variant="danger" aria-label={`Revoke token ${token.name}`} onClick={onRevoke}>
               Revoke
-            </button>
-          </div>
+            </Button>
+          </RowActions>
         )}
       </td>
-    </tr>
+    </Row>
   );
 }
 
@@ -58,9 +66,9 @@ export function TokensPanel({ orgId, initial }: Props) {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: tokenKeys.all(orgId) });
   const close = () => setOpen(null);
   const create = (
-    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "create" })}>
+    <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
       Create token
-    </button>
+    </Button>
   );
 
   const revoke = async (token: TokenView) => {
@@ -90,30 +98,11 @@ export function TokensPanel({ orgId, initial }: Props) {
           Create a token for each CI system or script, so you can revoke one without breaking the others.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">API tokens in org {orgId}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Role</th>
-                <th scope="col">CI scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <TokenRow key={t.id} token={t} onRevoke={() => setOpen({ kind: "revoke", token: t })} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`API tokens in org ${orgId}`} columns={columns}>
+          {tokens.map((t) => (
+            <TokenRow key={t.id} token={t} onRevoke={() => setOpen({ kind: "revoke", token: t })} />
+          ))}
+        </DataTable>
       )}
       {open?.kind === "create" ? <CreateTokenDialog onClose={close} onCreated={refresh} /> : null}
       {open?.kind === "revoke" ? (

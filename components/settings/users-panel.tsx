@@ -5,8 +5,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import { type Role, Roles } from "@/lib/auth/roles";
 import { unwrap } from "@/lib/result";
 import { changeRoleAction, inviteUserAction, listMembersAction, removeMemberAction } from "@/lib/users/actions";
@@ -14,6 +16,14 @@ import { memberKeys } from "@/lib/users/queries";
 import type { InviteResult, MemberView } from "@/lib/users/schema";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { InviteDone, InviteUserDialog } from "./invite-dialog";
+
+const columns: Column[] = [
+  { label: "Email" },
+  { label: "Name" },
+  { label: "Role" },
+  { label: "Joined" },
+  { label: "Actions", hideLabel: true },
+];
 
 type Props = { orgId: string; currentUserId: string | null; initial: MemberView[] };
 type Open = { kind: "invite" } | { kind: "remove"; member: MemberView } | { kind: "link"; result: InviteResult } | null;
@@ -54,9 +64,9 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: memberKeys.all(orgId) });
   const close = () => setOpen(null);
   const invite = (
-    <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: "invite" })}>
+    <Button variant="primary" onClick={() => setOpen({ kind: "invite" })}>
       Invite user
-    </button>
+    </Button>
   );
 
   const changeRole = async (member: MemberView, role: Role) => {
@@ -111,70 +121,49 @@ export function UsersPanel({ orgId, currentUserId, initial }: Props) {
           Invite the people who manage registries and clusters.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Users in org {orgId}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.userId} data-user-id={m.userId}>
-                  <td>
-                    <span className="row" style={{ flexWrap: "wrap" }}>
-                      {m.email}
-                      {m.userId === currentUserId ? <span className="muted">(you)</span> : null}
-                      {m.pending ? (
-                        <Badge tone="warn" title="Has not accepted the invite to this org yet">
-                          invite pending
-                        </Badge>
-                      ) : null}
-                    </span>
-                  </td>
-                  <td>{m.name || <span className="muted">—</span>}</td>
-                  <td>
-                    <RoleSelect member={m} onChange={(role) => changeRole(m, role)} />
-                  </td>
-                  <td>
-                    <RelativeTime iso={m.createdAt} />
-                  </td>
-                  <td>
-                    {m.userId === currentUserId ? null : (
-                      <div className="row-actions">
-                        {m.pending ? (
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            aria-label={`New invite link for ${m.email}`}
-                            onClick={() => void relink(m)}
-                          >
-                            New link
-                          </button>
-                        ) : null}
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-danger"
-                          aria-label={`Remove ${m.email}`}
-                          onClick={() => setOpen({ kind: "remove", member: m })}
-                        >
-                          Remove
-                        </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Users in org ${orgId}`} columns={columns}>
+          {members.map((m) => (
+            <Row key={m.userId} data-user-id={m.userId}>
+              <td>
+                <span className="row" style={{ flexWrap: "wrap" }}>
+                  {m.email}
+                  {m.userId === currentUserId ? <span className="muted">(you)</span> : null}
+                  {m.pending ? (
+                    <Badge tone="warn" title="Has not accepted the invite to this org yet">
+                      invite pending
+                    </Badge>
+                  ) : null}
+                </span>
+              </td>
+              <td>{m.name || <span className="muted">—</span>}</td>
+              <td>
+                <RoleSelect member={m} onChange={(role) => changeRole(m, role)} />
+              </td>
+              <td>
+                <RelativeTime iso={m.createdAt} />
+              </td>
+              <td>
+                {m.userId === currentUserId ? null : (
+                  <RowActions>
+                    {m.pending ? (
+                      <Button size="sm" aria-label={`New invite link for ${m.email}`} onClick={() => void relink(m)}>
+                        New invite link
+                      </Button>
+                    ) : null}
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      aria-label={`Remove ${m.email}`}
+                      onClick={() => setOpen({ kind: "remove", member: m })}
+                    >
+                      Remove
+                    </Button>
+                  </RowActions>
+                )}
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       )}
       {open?.kind === "link" ? <InviteDone result={open.result} onClose={close} /> : null}
       {open?.kind === "invite" ? <InviteUserDialog onClose={close} onInvited={() => void refresh()} /> : null}

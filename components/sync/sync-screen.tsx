@@ -2,9 +2,11 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
+import { Button, buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import { Ago } from "./ago";
 import { getSyncOverviewAction, requestSyncAction } from "@/lib/sync/actions";
 import { syncKeys, syncPollInterval, unwrap } from "@/lib/sync/queries";
@@ -12,6 +14,14 @@ import type { SyncClusterOverview } from "@/lib/sync/schema";
 import { ClusterDetails } from "./cluster-details";
 import { describeSummary, RunBadge } from "./outcome";
 import { ProgressBar } from "./progress-bar";
+
+const columns: Column[] = [
+  { label: "Cluster" },
+  { label: "Sync" },
+  { label: "Last result" },
+  { label: "Namespaces" },
+  { label: "Actions", hideLabel: true },
+];
 
 type Props = { orgId: string; canSync: boolean; initial: SyncClusterOverview[] };
 
@@ -83,7 +93,7 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
         <EmptyState
           title="No clusters to sync"
           action={
-            <Link className="btn btn-primary" href="/clusters">
+            <Link className={buttonClass("primary")} href="/clusters">
               Add a cluster
             </Link>
           }
@@ -91,94 +101,79 @@ export function SyncScreen({ orgId, canSync, initial }: Props) {
           Add a cluster first: Regcred then watches its workloads and writes the pull secrets they need.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Sync status per cluster</caption>
-            <thead>
-              <tr>
-                <th scope="col">Cluster</th>
-                <th scope="col">Sync</th>
-                <th scope="col">Last result</th>
-                <th scope="col">Namespaces</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {clusters.map((c) => {
-                const busy = c.state !== "idle" || pending[c.cluster.id];
-                const label =
-                  c.state === "running"
-                    ? "Syncing…"
-                    : c.state === "queued" || pending[c.cluster.id]
-                      ? "Queued…"
-                      : "Sync now";
-                const detailsId = `sync-details-${c.cluster.id}`;
-                return (
-                  <Fragment key={c.cluster.id}>
-                    <tr data-cluster-name={c.cluster.name}>
-                      <td>
-                        <span className="mono">{c.cluster.name}</span>
-                        <br />
-                        <span className="muted mono" style={{ fontSize: 12 }}>
-                          {c.server}
-                        </span>
-                      </td>
-                      <td aria-live="polite">
-                        <State c={c} />
-                      </td>
-                      <td>
-                        {c.last ? describeSummary(c.last.summary) || c.last.error : <span className="muted">—</span>}
-                        {c.last_error && c.state === "idle" ? (
-                          <>
-                            <br />
-                            <span style={{ color: "var(--danger)" }}>{c.last_error}</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td>
-                        <Counts c={c} />
-                      </td>
-                      <td>
-                        <div className="row-actions">
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            aria-expanded={Boolean(open[c.cluster.id])}
-                            aria-controls={detailsId}
-                            aria-label={`${open[c.cluster.id] ? "Hide details" : "Details"} of ${c.cluster.name}`}
-                            onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}
-                          >
-                            {open[c.cluster.id] ? "Hide details" : "Details"}
-                          </button>
-                          {canSync ? (
-                            <button
-                              type="button"
-                              className="btn btn-sm btn-primary"
-                              disabled={busy}
-                              aria-label={`${label} ${c.cluster.name}`}
-                              onClick={() => void syncNow(c)}
-                            >
-                              {label}
-                            </button>
-                          ) : null}
-                        </div>
-                      </td>
-                    </tr>
-                    {open[c.cluster.id] ? (
-                      <tr id={detailsId}>
-                        <td colSpan={5}>
-                          <ClusterDetails orgId={orgId} clusterId={c.cluster.id} clusterName={c.cluster.name} />
-                        </td>
-                      </tr>
+        <DataTable caption="Sync status per cluster" columns={columns}>
+          {clusters.map((c) => {
+            const busy = c.state !== "idle" || pending[c.cluster.id];
+            const label =
+              c.state === "running"
+                ? "Syncing…"
+                : c.state === "queued" || pending[c.cluster.id]
+                  ? "Queued…"
+                  : "Sync now";
+            const detailsId = `sync-details-${c.cluster.id}`;
+            const expanded = Boolean(open[c.cluster.id]);
+            return (
+              <Row
+                key={c.cluster.id}
+                data-cluster-name={c.cluster.name}
+                expanded={
+                  expanded ? (
+                    <ClusterDetails orgId={orgId} clusterId={c.cluster.id} clusterName={c.cluster.name} />
+                  ) : null
+                }
+                expandedId={detailsId}
+                expandedLabel={`Details of ${c.cluster.name}`}
+              >
+                <td>
+                  <span className="mono">{c.cluster.name}</span>
+                  <br />
+                  <span className="muted mono" style={{ fontSize: 12 }}>
+                    {c.server}
+                  </span>
+                </td>
+                <td aria-live="polite">
+                  <State c={c} />
+                </td>
+                <td>
+                  {c.last ? describeSummary(c.last.summary) || c.last.error : <span className="muted">—</span>}
+                  {c.last_error && c.state === "idle" ? (
+                    <>
+                      <br />
+                      <span style={{ color: "var(--danger)" }}>{c.last_error}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  <Counts c={c} />
+                </td>
+                <td>
+                  <RowActions>
+                    <Button
+                      size="sm"
+                      aria-expanded={expanded}
+                      aria-controls={expanded ? detailsId : undefined}
+                      aria-label={`${expanded ? "Hide details" : "Details"} of ${c.cluster.name}`}
+                      onClick={() => setOpen((o) => ({ ...o, [c.cluster.id]: !o[c.cluster.id] }))}
+                    >
+                      {expanded ? "Hide details" : "Details"}
+                    </Button>
+                    {canSync ? (
+                      <Button
+                        size="sm"
+                        variant="primary"
+                        disabled={busy}
+                        aria-label={`${label} ${c.cluster.name}`}
+                        onClick={() => void syncNow(c)}
+                      >
+                        {label}
+                      </Button>
                     ) : null}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                  </RowActions>
+                </td>
+              </Row>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

@@ -1,7 +1,8 @@
 "use client";
 
 import { type ReactNode, useTransition } from "react";
-import { Dialog } from "@/components/ui/dialog";
+import { Button } from "./button";
+import { Dialog } from "./dialog";
 
 type Props = {
   title: string;
@@ -25,12 +26,11 @@ export function ConfirmDialog({ title, description, confirmLabel, pendingLabel, 
       description={description}
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose} autoFocus>
+          <Button onClick={onClose} autoFocus>
             Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger-solid"
+          </Button>
+          <Button
+            variant="danger-solid"
             disabled={pending}
             onClick={() =>
               start(async () => {
@@ -39,7 +39,7 @@ export function ConfirmDialog({ title, description, confirmLabel, pendingLabel, 
             }
           >
             {pending ? pendingLabel : confirmLabel}
-          </button>
+          </Button>
         </>
       }
     >

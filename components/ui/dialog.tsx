@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId, useLayoutEffect, useRef } from "react";
 
 type Props = {
   open: boolean;
@@ -11,16 +11,34 @@ type Props = {
   footer?: ReactNode;
 };
 
-/** A modal on the native <dialog>: focus is trapped, Escape closes, and the title labels it. */
+/** The element that had focus before the dialog opened, or the page's main region if it is gone. */
+function returnFocus(opener: Element | null) {
+  const target =
+    opener instanceof HTMLElement && opener.isConnected && opener !== document.body
+      ? opener
+      : document.querySelector<HTMLElement>("main");
+  target?.focus({ preventScroll: true });
+}
+
+/**
+ * A modal on the native <dialog>: focus is trapped, Escape closes, the title labels it, and focus goes back
+ * to the element that opened it when it closes or unmounts.
+ */
 export function Dialog({ open, onClose, title, description, children, footer }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
   const titleId = useId();
   const descId = useId();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    if (open && !el.open) el.showModal();
-    if (!open && el.open) el.close();
+    if (!el || !open) return;
+    // Read before showModal moves focus into the dialog.
+    opener.current = document.activeElement;
+    if (!el.open) el.showModal();
+    return () => {
+      if (el.open) el.close();
+      returnFocus(opener.current);
+    };
   }, [open]);
   return (
     <dialog

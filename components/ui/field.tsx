@@ -5,17 +5,18 @@ type Props = {
   hint?: ReactNode;
   error?: string | undefined;
   required?: boolean;
+  className?: string;
   children: ReactElement<Record<string, unknown>>;
 };
 
 /** Label, control, hint and error wired together for screen readers. */
-export function Field({ label, hint, error, required, children }: Props) {
+export function Field({ label, hint, error, required, className, children }: Props) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field">
+    <div className={className ? `field ${className}` : "field"}>
       <label htmlFor={id}>
         {label}
         {required ? <span aria-hidden="true"> *</span> : null}

@@ -1,6 +1,7 @@
 "use client";
 
 import { type ReactNode, useId } from "react";
+import { Button } from "./button";
 import { Dialog } from "./dialog";
 
 type Props = {
@@ -34,12 +35,10 @@ export function FormDialog({
       description={description}
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" form={formId} variant="primary" disabled={pending}>
             {pending ? pendingLabel : submitLabel}
-          </button>
+          </Button>
         </>
       }
     >

@@ -48,16 +48,23 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
 
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto("/registries");
+  // On a phone the switcher sits in the menu.
+  await page.getByRole("button", { name: "Menu" }).click();
   await expect(select).toBeVisible();
   await select.selectOption(ORG);
   await switcher.getByRole("button", { name: "Switch" }).click();
+  // Switching reloads the frame and closes the menu; open it again to read the switcher.
+  const menu = page.getByRole("button", { name: "Menu" });
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await page.waitForLoadState("networkidle");
+  await menu.click();
   await expect(select).toHaveValue(ORG);
 
   // From the e2e org, the Orgs panel adds a member to the new org.
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/settings");
   const newcomer = `newcomer-${uid}@e2e.test`;
-  await page.getByRole("button", { name: `Add a member to ${org}` }).click();
+  await page.getByRole("button", { name: `Add member to ${org}` }).click();
   const add = page.getByRole("dialog", { name: `Add a member to ${org}` });
   await add.getByLabel("Email").fill(newcomer);
   await add.getByRole("button", { name: "Invite" }).click();
