@@ -17,14 +17,21 @@ export type ErrorCode = keyof typeof ErrorCodes;
 
 export type FieldErrors = Record<string, string>;
 
+/** `cause` is what went wrong underneath (an SDK or driver error, a failure value): logged, never shown to a client. */
+export type AppErrorOptions = { fields?: FieldErrors; cause?: unknown };
+
+/** An expected failure with a code the boundaries map to an HTTP status or an ActionResult; its message is for users. */
 export class AppError extends Error {
+  readonly fields?: FieldErrors;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly fields?: FieldErrors,
+    opts: AppErrorOptions = {},
   ) {
-    super(message);
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
+    if (opts.fields) this.fields = opts.fields;
   }
 
   get status(): number {

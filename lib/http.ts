@@ -67,7 +67,9 @@ export async function readJson(req: NextRequest, opts: { optional?: boolean } = 
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new AppError("INVALID_JSON", `The request body is not valid JSON: ${jsonProblem(text, err)}.`);
+    throw new AppError("INVALID_JSON", `The request body is not valid JSON: ${jsonProblem(text, err)}.`, {
+      cause: err,
+    });
   }
 }
 

@@ -50,13 +50,13 @@ export function describeFieldErrors(fields: FieldErrors): string {
 }
 
 export function validationError(fields: FieldErrors): AppError {
-  return new AppError("VALIDATION_FAILED", describeFieldErrors(fields), fields);
+  return new AppError("VALIDATION_FAILED", describeFieldErrors(fields), { fields });
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new AppError("VALIDATION_FAILED", "The request body must be a JSON object.", {
-      body: "The request body must be a JSON object",
+      fields: { body: "The request body must be a JSON object" },
     });
   }
   const parsed = schema.safeParse(input);

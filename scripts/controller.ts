@@ -2,8 +2,7 @@
 // `--conditions=react-server`. Replicas coordinate through one Lease per cluster.
 import { startController, stopController } from "@/lib/controller/runtime";
 import { EnvError, env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { errorFields } from "@/lib/controller/log-fields";
+import { describeError, log } from "@/lib/log";
 import { runtime } from "@/lib/runtime";
 
 // Replicas starting together race on migrations and first-start set-up; the loser retries.
@@ -13,7 +12,7 @@ async function openRuntime(): ReturnType<typeof runtime> {
       return await runtime();
     } catch (err) {
       if (err instanceof EnvError || attempt >= 5) throw err;
-      log.warn("start-up failed; retrying", { attempt, ...errorFields(err) });
+      log.warn("start-up failed; retrying", { attempt, ...describeError(err) });
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1500));
     }
   }
@@ -55,6 +54,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  log.error("controller crashed", errorFields(err));
+  log.error("controller crashed", describeError(err));
   process.exit(1);
 });

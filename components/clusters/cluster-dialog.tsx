@@ -311,9 +311,10 @@ export function ClusterDialog({ mode, existing, clusters = [], onClose, onSaved 
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     start(async () => {
-      const body = toClusterBody(values, mode);
       const result =
-        mode === "create" ? await createClusterAction(body) : await updateClusterAction(existing!.id, body);
+        mode === "create"
+          ? await createClusterAction(toClusterBody(values, "create"))
+          : await updateClusterAction(existing!.id, toClusterBody(values, "edit"));
       if (result.ok) {
         toast.success(mode === "create" ? `Cluster ${result.data.name} added` : `Cluster ${result.data.name} saved`);
         if (result.data.webhook_token) setIssued({ name: result.data.name, token: result.data.webhook_token });

@@ -3,6 +3,7 @@
 import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { deleteRegistryAction } from "@/lib/registries/actions";
+import { secretNameFor } from "@/lib/sync/labels";
 
 export function DeleteRegistryDialog({
   id,
@@ -16,7 +17,7 @@ export function DeleteRegistryDialog({
   return (
     <ConfirmDialog
       title={`Delete registry ${id}?`}
-      description={`Its stored credentials are erased, and the regcred-${id} secrets Regcred manages will be removed from your clusters.`}
+      description={`Its stored credentials are erased, and the ${secretNameFor(id)} secrets Regcred manages will be removed from your clusters.`}
       confirmLabel="Delete"
       pendingLabel="Deleting…"
       onClose={onClose}

@@ -1,10 +1,9 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { WebhookAuthModes } from "../../lib/clusters/webhook-auth";
+import { WiringModes } from "../../lib/sync/wiring-modes";
 import { clusters } from "./clusters";
 import { orgs } from "./orgs";
 
-export const wiringModes = ["serviceaccount", "podtemplate", "webhook"] as const;
-/** How the admission webhook authenticates the API server calling it. */
-export const webhookAuthModes = ["mtls", "token", "none"] as const;
 export const syncTriggers = [
   "manual",
   "watch",
@@ -69,10 +68,10 @@ export const clusterSync = pgTable("cluster_sync", {
   orgId: text("org_id")
     .notNull()
     .references(() => orgs.id, { onDelete: "cascade" }),
-  wiring: text("wiring", { enum: wiringModes }).notNull().default("serviceaccount"),
+  wiring: text("wiring", { enum: WiringModes }).notNull().default("serviceaccount"),
   environmentLabel: text("environment_label"),
   restartStuckPods: boolean("restart_stuck_pods").notNull().default(false),
-  webhookAuth: text("webhook_auth", { enum: webhookAuthModes }).notNull().default("none"),
+  webhookAuth: text("webhook_auth", { enum: WebhookAuthModes }).notNull().default("none"),
   /** mtls: PEM of the CA that signs the API server's client certificate. */
   webhookClientCa: text("webhook_client_ca"),
   /** token: the bearer token the API server presents, sealed like every credential. */

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { FieldErrors } from "../errors";
 
 /** A page request over the audit log: newest first, every filter applied in the SQL query. */
@@ -16,8 +17,19 @@ export type AuditQuery = {
 
 export const AUDIT_DEFAULT_LIMIT = 200;
 export const AUDIT_MAX_LIMIT = 500;
-export const auditQueryParams = ["limit", "cursor", "action", "actor", "target", "since", "until"] as const;
-export type AuditParams = Partial<Record<(typeof auditQueryParams)[number], string>>;
+const param = z.string({ error: "must be a string" }).optional();
+/** GET /audit's query parameters, as strings; the audit screen's server action sends the same. */
+export const AuditParams = z.strictObject({
+  limit: param,
+  cursor: param,
+  action: param,
+  actor: param,
+  target: param,
+  since: param,
+  until: param,
+});
+export type AuditParams = z.infer<typeof AuditParams>;
+export const auditQueryParams = AuditParams.keyof().options;
 
 const cursorPrefix = "a1:";
 const isoDateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;

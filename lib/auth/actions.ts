@@ -2,15 +2,17 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { z } from "zod";
 import { toActionError } from "../action";
 import { clientOf } from "../net/peer";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
 import { deleteSession, SESSION_COOKIE } from "./session";
 import { startSession } from "./session-cookie";
+import type { SignInInput } from "../users/schema";
 import { signIn } from "./sign-in";
 
-export async function signInAction(input: { email: string; password: string }): Promise<ActionResult<null>> {
+export async function signInAction(input: z.input<typeof SignInInput>): Promise<ActionResult<null>> {
   try {
     const { database } = await runtime();
     const { userId, orgId } = await signIn(database.db, input, clientOf(await headers()));

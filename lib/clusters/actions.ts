@@ -1,10 +1,19 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { withActor } from "../action";
+import type { z } from "zod";
+import { withActor, withInput } from "../action";
 import type { ActionResult } from "../result";
 import { testCluster } from "./connection";
-import type { ClusterResponse, ClusterTestResult, KubeconfigSummary } from "./schema";
+import {
+  ClusterCreate,
+  ClusterImport,
+  ClusterPatch,
+  type ClusterResponse,
+  type ClusterTestResult,
+  KubeconfigInspect,
+  type KubeconfigSummary,
+} from "./schema";
 import { createCluster, deleteCluster, inspectKubeconfig, listClusters, updateCluster } from "./service";
 import { importCluster, type ImportableContexts, listImportableContexts } from "./startup";
 
@@ -17,12 +26,19 @@ export async function listClustersAction(): Promise<ActionResult<ClusterResponse
   return withActor("listClusters", (ctx) => listClusters(ctx));
 }
 
-export async function createClusterAction(body: unknown): Promise<ActionResult<ClusterResponse>> {
-  return revalidated(await withActor("createCluster", (ctx) => createCluster(ctx, body)));
+export async function createClusterAction(
+  input: z.input<typeof ClusterCreate>,
+): Promise<ActionResult<ClusterResponse>> {
+  return revalidated(await withInput("createCluster", ClusterCreate, input, createCluster));
 }
 
-export async function updateClusterAction(id: string, body: unknown): Promise<ActionResult<ClusterResponse>> {
-  return revalidated(await withActor("updateCluster", (ctx) => updateCluster(ctx, id, body)));
+export async function updateClusterAction(
+  id: string,
+  input: z.input<typeof ClusterPatch>,
+): Promise<ActionResult<ClusterResponse>> {
+  return revalidated(
+    await withInput("updateCluster", ClusterPatch, input, (ctx, patch) => updateCluster(ctx, id, patch)),
+  );
 }
 
 export async function deleteClusterAction(id: string): Promise<ActionResult<null>> {
@@ -39,13 +55,17 @@ export async function testClusterAction(id: string): Promise<ActionResult<Cluste
 }
 
 export async function inspectKubeconfigAction(kubeconfig: string): Promise<ActionResult<KubeconfigSummary>> {
-  return withActor("inspectKubeconfig", async (ctx) => inspectKubeconfig(ctx, { kubeconfig }));
+  return withInput("inspectKubeconfig", KubeconfigInspect, { kubeconfig }, async (ctx, input) =>
+    inspectKubeconfig(ctx, input),
+  );
 }
 
 export async function listImportableContextsAction(): Promise<ActionResult<ImportableContexts>> {
   return withActor("listImportableContexts", (ctx) => listImportableContexts(ctx));
 }
 
-export async function importClusterAction(body: unknown): Promise<ActionResult<ClusterResponse>> {
-  return revalidated(await withActor("importCluster", (ctx) => importCluster(ctx, body)));
+export async function importClusterAction(
+  input: z.input<typeof ClusterImport>,
+): Promise<ActionResult<ClusterResponse>> {
+  return revalidated(await withInput("importCluster", ClusterImport, input, importCluster));
 }

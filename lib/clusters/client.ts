@@ -3,6 +3,8 @@ import { kubeconfigAad } from "../crypto/aad";
 import { type Keyring, open, seal } from "../crypto/secret-box";
 import { env } from "../env";
 import { connect, failingClient, type KubeClient, type KubeConnectConfig } from "../integrations/kube";
+import { describeError, log } from "../log";
+import { DEFAULT_NAMESPACE } from "../sync/labels";
 import type { MinimalKubeconfig } from "./kubeconfig";
 import type { ClusterRow } from "./repo";
 
@@ -29,12 +31,13 @@ export function clientForCluster(keyring: Keyring, row: ClusterRow, opts: { time
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   try {
     return connect(connectionOf(keyring, row), { timeoutMs });
-  } catch {
+  } catch (err) {
+    log.warn("a cluster's stored credentials could not be opened", { cluster: row.id, ...describeError(err) });
     return failingClient(row.server, "the stored credentials could not be decrypted (was the encryption key changed?)");
   }
 }
 
 /** Where Regcred's own objects (its lease) live in this cluster. */
 export function homeNamespaceOf(row: ClusterRow): string {
-  return row.defaultNamespace ?? "default";
+  return row.defaultNamespace ?? DEFAULT_NAMESPACE;
 }

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { FieldErrors } from "../errors";
 import { fieldErrorsOf } from "../validation";
 import { ClusterCreate, ClusterPatch, type ClusterResponse, type WiringMode } from "./schema";
@@ -66,9 +67,15 @@ export function splitNamespaces(text: string): string[] {
     .filter(Boolean);
 }
 
+export type ClusterCreateBody = z.input<typeof ClusterCreate>;
+export type ClusterPatchBody = z.input<typeof ClusterPatch>;
+
 /** The REST body for the form; in edit mode the kubeconfig is only sent when a new one was pasted. */
-export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+export function toClusterBody(v: ClusterFormValues, mode: "create"): ClusterCreateBody;
+export function toClusterBody(v: ClusterFormValues, mode: "edit"): ClusterPatchBody;
+export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): ClusterCreateBody | ClusterPatchBody;
+export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): ClusterCreateBody | ClusterPatchBody {
+  const body: ClusterPatchBody = {
     name: v.name.trim(),
     namespace_selector: v.scopeMode === "selector" ? v.selector.trim() : null,
     exclude_namespaces: splitNamespaces(v.exclude),
@@ -82,11 +89,9 @@ export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Re
     if (v.webhookAuth === "mtls") body.webhook_client_ca = v.webhookClientCa;
     if (v.webhookAuth === "token" && v.rotateWebhookToken) body.rotate_webhook_token = true;
   }
-  if (mode === "create" || v.kubeconfig.trim()) {
-    body.kubeconfig = v.kubeconfig;
-    if (v.context) body.context = v.context;
-  }
-  return body;
+  const connection = v.context ? { kubeconfig: v.kubeconfig, context: v.context } : { kubeconfig: v.kubeconfig };
+  if (mode === "create") return { ...body, name: v.name.trim(), ...connection };
+  return v.kubeconfig.trim() ? { ...body, ...connection } : body;
 }
 
 /** Same checks as the server, so errors show next to fields before submitting. */

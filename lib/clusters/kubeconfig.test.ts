@@ -10,8 +10,8 @@ const TOKEN = "eyJhbGciOiJSUzI1NiJ9.secret-token-value";
 
 function yaml(text: string): unknown {
   const parsed = parseYamlText(text);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return parsed.doc;
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
 }
 
 const multi = yaml(`
@@ -259,8 +259,8 @@ describe("parseYamlText", () => {
     const parsed = parseYamlText(`users:\n- name: u\n  user:\n    token: ${TOKEN}\n  bad: [unclosed\n`);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
-      expect(parsed.message).toMatch(/line \d+, column \d+/);
-      expect(parsed.message).not.toContain(TOKEN);
+      expect(parsed.error.message).toMatch(/line \d+, column \d+/);
+      expect(parsed.error.message).not.toContain(TOKEN);
     }
   });
 });

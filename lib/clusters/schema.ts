@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { typeError } from "../validation";
 import { ExclusionReasons, parseLabelSelector, type ScopedNamespaces as Scoped } from "./scope";
+import { WiringModes } from "../sync/wiring-modes";
 import { WebhookAuthMode } from "./webhook-auth";
 
 export const AuthKinds = ["client-certificate", "token", "basic", "in-cluster"] as const;
@@ -53,7 +54,7 @@ const ContextName = z
   .min(1, "Context is required")
   .max(253, "Context must be at most 253 characters");
 
-export const WiringModes = ["serviceaccount", "webhook", "podtemplate"] as const;
+export { WiringModes };
 export const WiringMode = z.enum(WiringModes, { error: typeError("Wiring", `one of ${WiringModes.join(", ")}`) });
 export type WiringMode = z.infer<typeof WiringMode>;
 

@@ -1,3 +1,5 @@
+import { IGNORE_LABEL } from "../sync/labels";
+
 export const ExclusionReasons = ["excluded", "ignored", "selector"] as const;
 export type ExclusionReason = (typeof ExclusionReasons)[number];
 /** The namespaces Regcred manages in a cluster, and why the others are left alone. */
@@ -5,8 +7,7 @@ export type ScopedNamespaces = { included: string[]; excluded: { name: string; r
 
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
 
-/** A namespace carrying this label with the value "true" is never touched by Regcred. */
-export const IGNORE_LABEL = "regcred.dev/ignore";
+export { IGNORE_LABEL };
 
 export type NamespaceScope = { namespaceSelector: string | null; excludeNamespaces: readonly string[] };
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "@/db/errors";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import { AppError } from "../errors";
@@ -51,15 +52,18 @@ type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces
 
 function parseKubeconfigDoc(text: string): unknown {
   const parsed = parseYamlText(text);
-  if (!parsed.ok) throw validationError({ kubeconfig: `Kubeconfig is not valid YAML or JSON: ${parsed.message}` });
-  return parsed.doc;
+  if (!parsed.ok)
+    throw validationError({ kubeconfig: `Kubeconfig is not valid YAML or JSON: ${parsed.error.message}` });
+  return parsed.value;
 }
 
 /** Picks one context from a parsed kubeconfig; a 400 names the problem (unknown context, exec plugin, missing data…). */
 export function extractOrThrow(doc: unknown, context?: string | null): Extracted {
   const extracted = extractContext(doc, context);
   if (!extracted.ok)
-    throw new AppError("VALIDATION_FAILED", extracted.message, { [extracted.field]: extracted.message });
+    throw new AppError("VALIDATION_FAILED", extracted.message, {
+      fields: { [extracted.field]: extracted.message },
+    });
   return extracted.value;
 }
 
@@ -68,18 +72,16 @@ export function inspectKubeconfig(ctx: Ctx, body: unknown): KubeconfigSummary {
   authorize(ctx.actor, "admin");
   const input = parseWith(KubeconfigInspect, body);
   const summary = summarizeKubeconfig(parseKubeconfigDoc(input.kubeconfig));
-  if (!summary.ok) throw new AppError("VALIDATION_FAILED", summary.message, { kubeconfig: summary.message });
+  if (!summary.ok)
+    throw new AppError("VALIDATION_FAILED", summary.message, {
+      fields: { kubeconfig: summary.message },
+    });
   return summary.value;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.cause?.code === "23505";
 }
 
 const nameTaken = (name: string) =>
   new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, {
-    name: `A cluster named "${name}" already exists: choose another name`,
+    fields: { name: `A cluster named "${name}" already exists: choose another name` },
   });
 
 async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {

@@ -102,10 +102,10 @@ function startupKubeconfig(environment: KubeEnvironment): { doc: unknown; files:
   const docs = files.flatMap((file) => {
     const parsed = parseYamlText(file.text);
     if (!parsed.ok) {
-      log.warn("skipping an unreadable KUBECONFIG file", { file: file.path, problem: parsed.message });
+      log.warn("skipping an unreadable KUBECONFIG file", { file: file.path, problem: parsed.error.message });
       return [];
     }
-    return [embedFileReferences(parsed.doc, (ref) => readReferencedFile(file.path, ref))];
+    return [embedFileReferences(parsed.value, (ref) => readReferencedFile(file.path, ref))];
   });
   return docs.length > 0 ? { doc: mergeKubeconfigDocs(docs), files: files.map((f) => f.path) } : null;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SyncChange, SyncConflictEntry } from "@/db/schema/sync";
 import type { KubeClient, KubeError, KubeSecret, SecretWrite } from "@/lib/integrations/kube";
+import { describeError, log } from "@/lib/log";
 import type { DesiredSecret } from "@/lib/sync/desired";
 import * as L from "@/lib/sync/labels";
 import {
@@ -62,6 +63,8 @@ export function secretWrite(d: DesiredSecret, existing?: KubeSecret): SecretWrit
 }
 
 const describe = (e: KubeError) => e.message;
+const isKubeError = (err: unknown): err is KubeError =>
+  typeof (err as KubeError | null)?.kind === "string" && typeof (err as KubeError).message === "string";
 
 async function createSecret(ctx: ApplyContext, d: DesiredSecret, out: NamespaceApply): Promise<boolean> {
   const created = await ctx.client.createSecret(secretWrite(d));
@@ -231,8 +234,9 @@ export async function applyNamespace(
       else if (step.creates) out.missing.add(step.creates);
     } catch (err) {
       if (step.creates) out.missing.add(step.creates);
-      const e = err as KubeError;
-      const message = typeof e?.message === "string" ? describe(e) : "write failed";
+      const e = isKubeError(err) ? err : null;
+      if (!e) log.error("sync write failed unexpectedly", { target: step.change.target, ...describeError(err) });
+      const message = e ? describe(e) : "write failed; the server log has the details";
       // Conflicts and outages pass; a retry with backoff settles them.
       if (e?.kind === "conflict" || e?.kind === "unreachable") out.retry = true;
       out.changes.push({ ...step.change, ok: false, error: message });

@@ -5,8 +5,7 @@ import { clientForCluster } from "@/lib/clusters/client";
 import { type ClusterRow, listAllClusterRows } from "@/lib/clusters/repo";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { ensureInstallation } from "@/lib/installation/repo";
-import { log } from "@/lib/log";
-import { errorFields } from "./log-fields";
+import { describeError, log } from "@/lib/log";
 import { ClusterManager, type ManagerOptions } from "./manager";
 import * as repo from "@/lib/sync/repo";
 
@@ -78,7 +77,7 @@ export class Controller {
   async scan(): Promise<void> {
     if (this.scanning || this.stopped) return this.scanning ?? undefined;
     this.scanning = this.rescan()
-      .catch((err) => log.error("controller: could not read clusters", errorFields(err)))
+      .catch((err) => log.error("controller: could not read clusters", describeError(err)))
       .finally(() => (this.scanning = null));
     return this.scanning;
   }
@@ -117,7 +116,7 @@ export class Controller {
           await repo.failQueuedRuns(this.o.db, clusterId, new Date(Date.now() - QUEUED_TIMEOUT_MS), m.leaseError()!);
       }
     } catch (err) {
-      log.error("controller: could not poll queued syncs", errorFields(err));
+      log.error("controller: could not poll queued syncs", describeError(err));
     }
   }
 }

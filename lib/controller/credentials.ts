@@ -1,7 +1,8 @@
 import "server-only";
 import type { Keyring } from "@/lib/crypto/secret-box";
-import { EcrAuthError, getEcrAuthorization } from "@/lib/integrations/ecr";
+import { getEcrAuthorization } from "@/lib/integrations/ecr";
 import type { KubeClient } from "@/lib/integrations/kube";
+import { describeError, log } from "@/lib/log";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
 import { openCreds } from "@/lib/registries/creds";
@@ -52,27 +53,22 @@ async function ecrCredential(
     secretAccessKey: creds?.password ?? "",
     region: row.region ?? ecrRegion(row.registry),
   };
-  try {
-    const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, {
-      timeoutMs: opts.timeoutMs,
-      endpoint: opts.ecrEndpoint,
-      now: opts.now,
-    });
-    const token = {
-      authorizationToken: encodeBase64Utf8(`${auth.username}:${auth.password}`),
-      expiresAt: auth.expiresAt,
-    };
-    return { cred: buildRegistrySecretData(row, token), minted: !auth.reused };
-  } catch (err) {
-    const reason = err instanceof EcrAuthError ? err.message : "GetAuthorizationToken failed";
-    return { cred: unavailable(`ECR token could not be minted: ${reason}`), minted: false };
-  }
+  const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, {
+    timeoutMs: opts.timeoutMs,
+    endpoint: opts.ecrEndpoint,
+    now: opts.now,
+  });
+  if (!auth.ok) return { cred: unavailable(`ECR token could not be minted: ${auth.error.message}`), minted: false };
+  const { username, password, expiresAt, reused } = auth.value;
+  const token = { authorizationToken: encodeBase64Utf8(`${username}:${password}`), expiresAt };
+  return { cred: buildRegistrySecretData(row, token), minted: !reused };
 }
 
 function safeOpen(keyring: Keyring, row: RegistryRow): ReturnType<typeof openCreds> | "sealed" {
   try {
     return openCreds(keyring, row);
-  } catch {
+  } catch (err) {
+    log.warn("a registry's stored credentials could not be opened", { registry: row.id, ...describeError(err) });
     return "sealed";
   }
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { KubeClient, KubeError, KubeLease } from "@/lib/integrations/kube";
+import { describeError, log } from "@/lib/log";
 
 export { leaseNameFor } from "@/lib/sync/ownership";
 
@@ -86,7 +87,13 @@ export class LeaseElector {
   }
 
   private async cycle(): Promise<void> {
-    const ok = await this.tryAcquireOrRenew().catch(() => false);
+    const ok = await this.tryAcquireOrRenew().catch((err: unknown) => {
+      log.warn("lease: could not take or renew", {
+        lease: `${this.o.namespace}/${this.o.name}`,
+        ...describeError(err),
+      });
+      return false;
+    });
     if (this.stopped) return;
     if (ok) {
       this.lastRenew = this.now();

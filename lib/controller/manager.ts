@@ -1,10 +1,9 @@
 import "server-only";
 import { homeNamespaceOf } from "@/lib/clusters/client";
 import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
-import { log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
 import { LEGACY_LEASE_NAME, LeaseElector, leaseNameFor } from "./lease";
-import { errorFields } from "./log-fields";
 import { auditLeaseAdoption } from "./ownership";
 import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
@@ -166,7 +165,7 @@ export class ClusterManager {
       };
       void takeOver()
         .catch((err) =>
-          log.warn("could not record the lease holder", { cluster: this.cluster.id, ...errorFields(err) }),
+          log.warn("could not record the lease holder", { cluster: this.cluster.id, ...describeError(err) }),
         )
         .finally(() => this.request("startup"));
     } else {
@@ -182,10 +181,14 @@ export class ClusterManager {
     if (this.leading || this.leaseReported === message) return;
     this.leaseReported = message;
     const error = `cannot take the lease in namespace ${homeNamespaceOf(this.cluster)}: ${message}`;
-    await repo.ensureClusterSync(this.o.db, this.cluster).catch(() => undefined);
-    await repo
-      .updateClusterSync(this.o.db, this.cluster.id, { lastStatus: "failed", lastError: error })
-      .catch(() => undefined);
+    try {
+      await repo.ensureClusterSync(this.o.db, this.cluster);
+      await repo.updateClusterSync(this.o.db, this.cluster.id, { lastStatus: "failed", lastError: error });
+    } catch (err) {
+      // Not recorded: the next lease error tries again.
+      this.leaseReported = null;
+      log.error("could not record why the lease cannot be taken", { cluster: this.cluster.id, ...describeError(err) });
+    }
   }
 
   private tick(): void {
@@ -255,9 +258,11 @@ export class ClusterManager {
         ...result.summary,
       });
       await this.afterPass(result);
-      await this.o.onPass?.(fresh).catch(() => undefined);
+      await this.o
+        .onPass?.(fresh)
+        .catch((err: unknown) => log.error("after-pass hook failed", { cluster: fresh.id, ...describeError(err) }));
     } catch (err) {
-      log.error("sync pass failed", { cluster: this.cluster.id, ...errorFields(err) });
+      log.error("sync pass failed", { cluster: this.cluster.id, ...describeError(err) });
       this.schedule.afterError(this.clock.now());
     }
   }

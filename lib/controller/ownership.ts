@@ -5,12 +5,11 @@ import type { Actor } from "@/lib/auth/actor";
 import type { KubeSecret } from "@/lib/integrations/kube";
 import { homeNamespaceOf } from "@/lib/clusters/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
-import { log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import { isManagedSecret } from "@/lib/sync/labels";
 import { chooseSecretName, type NameClaim, type Owner } from "@/lib/sync/ownership";
 import { claimOf } from "@/lib/sync/plan";
 import { LEGACY_LEASE_NAME } from "./lease";
-import { errorFields } from "./log-fields";
 
 /** This installation and org, the previous release's secrets recorded as held here, and the org's registry ids. */
 export type Ownership = { owner: Owner; adoptable: ReadonlySet<string>; known: ReadonlySet<string> };
@@ -75,6 +74,6 @@ export async function auditLeaseAdoption(
 ): Promise<void> {
   const target = `lease/${homeNamespaceOf(cluster)}/${LEGACY_LEASE_NAME}`;
   await auditAdoption(db, cluster, installation, target, { instance }).catch((err) =>
-    log.warn("could not record the Lease adoption", { cluster: cluster.id, ...errorFields(err) }),
+    log.warn("could not record the Lease adoption", { cluster: cluster.id, ...describeError(err) }),
   );
 }

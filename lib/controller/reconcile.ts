@@ -11,6 +11,7 @@ import { ensureInstallation } from "@/lib/installation/repo";
 import * as L from "@/lib/sync/labels";
 import type { Owner } from "@/lib/sync/ownership";
 import { planSecretSync, type SyncPlan } from "@/lib/sync/plan";
+import { plannedWiringMode } from "@/lib/sync/wiring-modes";
 import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } from "./apply";
 import { resolveCredentials } from "./credentials";
 import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
@@ -271,7 +272,7 @@ export async function reconcileCluster(
     now: deps.now(),
     gracePeriodMs: deps.gracePeriodMs,
     deletedRegistryIds: deleted,
-    wiring: settings.wiring === "podtemplate" ? "podtemplate" : "serviceaccount",
+    wiring: plannedWiringMode(settings.wiring),
   });
   const plan = settings.wiring === "webhook" ? removalsOnly(planned) : planned;
   const extras = {

@@ -1,9 +1,9 @@
 import "server-only";
-import { EcrAuthError, getEcrAuthorization } from "../integrations/ecr";
+import { getEcrAuthorization } from "../integrations/ecr";
 import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
 import { numericHostSpelling, registryHost } from "../registries/host";
-import { ecrRegion } from "../registries/schema";
+import { ecrRegion, loginUsername } from "../registries/schema";
 import { redactDeep, secretsOf } from "./redact";
 import type { CheckInput, CheckOptions, CheckResult, CheckStep } from "./types";
 
@@ -35,7 +35,7 @@ function fromV2(v2: V2Outcome): Outcome {
 }
 
 async function checkWithPassword(input: CheckInput, host: string, opts: CheckOptions): Promise<Outcome> {
-  const username = input.creds?.username || (input.type === "google_gcr" ? "_json_key" : "");
+  const username = loginUsername(input.type, input.creds?.username);
   const password = input.creds?.password ?? "";
   if (!username || !password)
     return outcome("invalid", "no credentials to check: a username and a password are both needed", "auth");
@@ -53,22 +53,20 @@ async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, sec
   const keys = { accessKeyId: input.creds?.username ?? "", secretAccessKey: input.creds?.password ?? "" };
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
-  let auth;
-  try {
-    auth = await getEcrAuthorization(input.cacheKey, keys, {
-      region,
-      endpoint: opts.ecrEndpoint,
-      timeoutMs: opts.timeoutMs,
-      now: opts.now,
-    });
-  } catch (err) {
-    if (!(err instanceof EcrAuthError)) throw err;
-    const { status, reason } = err.failure;
-    return outcome(status, `aws: GetAuthorizationToken in ${region} failed: ${reason}`, "aws", [
-      { step: "aws", ok: false, ms: ms(), detail: reason },
+  const minted = await getEcrAuthorization(input.cacheKey, keys, {
+    region,
+    endpoint: opts.ecrEndpoint,
+    timeoutMs: opts.timeoutMs,
+    now: opts.now,
+  });
+  if (!minted.ok) {
+    const { kind, message } = minted.error;
+    return outcome(kind, `aws: GetAuthorizationToken in ${region} failed: ${message}`, "aws", [
+      { step: "aws", ok: false, ms: ms(), detail: message },
     ]);
   }
-  secrets.push(auth.password, Buffer.from(`AWS:${auth.password}`).toString("base64"));
+  const auth = minted.value;
+  secrets.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64"));
   const expiresAt = auth.expiresAt.toISOString();
   const past =
     auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
@@ -78,7 +76,7 @@ async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, sec
     ms: ms(),
     detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}`,
   };
-  const v2 = await checkV2Access(host, { username: "AWS", password: auth.password }, v2Options(input, opts));
+  const v2 = await checkV2Access(host, { username: auth.username, password: auth.password }, v2Options(input, opts));
   const steps = [awsStep, ...v2.steps];
   if (v2.status === "valid" && v2.proven) {
     return {

@@ -1,15 +1,13 @@
+import { parseJsonOrNull } from "../json";
+
 const minSecretLength = 4;
 
 /** The strings a check must never echo: the password, its Basic header form, and a service-account key's private key. */
 export function secretsOf(creds: { username?: string; password?: string } | null): string[] {
   if (!creds?.password) return [];
   const out = [creds.password, Buffer.from(`${creds.username ?? ""}:${creds.password}`, "utf8").toString("base64")];
-  try {
-    const json = JSON.parse(creds.password) as { private_key?: unknown };
-    if (typeof json.private_key === "string") out.push(json.private_key, JSON.stringify(json.private_key).slice(1, -1));
-  } catch {
-    // not JSON: a plain password
-  }
+  const key = (parseJsonOrNull(creds.password) as { private_key?: unknown } | null)?.private_key;
+  if (typeof key === "string") out.push(key, JSON.stringify(key).slice(1, -1));
   return out;
 }
 

@@ -1,6 +1,12 @@
 import "server-only";
 import type { ClusterRow } from "../clusters/repo";
-import { parseDockerConfigJson, type DockerConfigCredential } from "../images/dockerconfig";
+import {
+  type DockerConfigCredential,
+  DOCKERCONFIGJSON_KEY,
+  DOCKERCONFIGJSON_TYPE,
+  dockerHubHosts,
+  parseDockerConfigJson,
+} from "../images/dockerconfig";
 import { isDefaultRegistryMatch, kubeletKey, urlsMatch } from "../images/matching";
 import { parseImageReference } from "../images/reference";
 import type { KubeClient } from "../integrations/kube";
@@ -33,7 +39,6 @@ type Outcome = {
   proven: string | null;
 };
 
-const DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
 const severity: Record<CheckStatus, number> = { invalid: 3, unreachable: 2, unsupported: 1, valid: 0 };
 
 /** Which clusters the `secrets` map covers: a cluster's own key beats `*`, and `*` covers every cluster; keys naming no cluster are listed. */
@@ -52,8 +57,6 @@ export function coverClusters(
   return { covered, unknownKeys };
 }
 
-const dockerHubAliases = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-
 /**
  * An image name the registry string stands for (`*` host labels become a concrete label), or null when its first
  * component is not a registry host (an image under `1572395042` comes from Docker Hub, which is not that host).
@@ -63,7 +66,7 @@ function probeImage(registry: string): string | null {
   const parsed = parseImageReference(`${concrete}/regcred-probe`);
   if (!parsed.ok) return null;
   const first = concrete.split("/")[0]!.toLowerCase();
-  return parsed.value.domain === first || dockerHubAliases.has(first) ? parsed.value.name : null;
+  return parsed.value.domain === first || dockerHubHosts.has(first) ? parsed.value.name : null;
 }
 
 /**
@@ -123,22 +126,22 @@ async function checkCluster(
       ms,
     );
   }
-  if (got.value.type !== DOCKERCONFIGJSON)
+  if (got.value.type !== DOCKERCONFIGJSON_TYPE)
     return fail(
       "invalid",
       "secret",
       cluster,
-      `source secret ${where} is of type ${got.value.type}, not ${DOCKERCONFIGJSON}`,
+      `source secret ${where} is of type ${got.value.type}, not ${DOCKERCONFIGJSON_TYPE}`,
       ms,
     );
-  const text = decodeBase64Utf8(got.value.data[".dockerconfigjson"] ?? "");
+  const text = decodeBase64Utf8(got.value.data[DOCKERCONFIGJSON_KEY] ?? "");
   const parsed = text === null ? null : parseDockerConfigJson(text);
   if (!parsed?.ok)
     return fail(
       "invalid",
       "secret",
       cluster,
-      `source secret ${where}: .dockerconfigjson ${parsed ? `does not parse: ${parsed.reason}` : "is missing or not base64"}`,
+      `source secret ${where}: ${DOCKERCONFIGJSON_KEY} ${parsed ? `does not parse: ${parsed.reason}` : "is missing or not base64"}`,
       ms,
     );
   for (const c of Object.values(parsed.value.auths))
@@ -178,7 +181,7 @@ async function checkCluster(
     step: "secret",
     ok: true,
     ms,
-    detail: `${cluster}: ${where} is ${DOCKERCONFIGJSON}; auths entry "${pick.server}" matches ${reg.registry}`,
+    detail: `${cluster}: ${where} is ${DOCKERCONFIGJSON_TYPE}; auths entry "${pick.server}" matches ${reg.registry}`,
   };
   const host = registryHost(reg.registry);
   if (!host)

@@ -11,6 +11,7 @@ import { registryHostPart } from "../images/registry-key";
 import { destinationChanges, rebindErrors } from "../registries/destination";
 import { registryDestinationHost, registryHost, testHostProblem } from "../registries/host";
 import { findRegistryRow, type RegistryRow } from "../registries/repo";
+import { loginUsername } from "../registries/schema";
 import { requireRegistry } from "../registries/service";
 import type { Ctx } from "../context";
 import { openCreds } from "../registries/creds";
@@ -126,8 +127,10 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const registry = input.registry ?? stored?.registry;
   if (!type || !registry)
     throw new AppError("VALIDATION_FAILED", "Type and registry URL are required to test credentials.", {
-      ...(type ? {} : { type: "Type is required" }),
-      ...(registry ? {} : { registry: "Registry URL is required" }),
+      fields: {
+        ...(type ? {} : { type: "Type is required" }),
+        ...(registry ? {} : { registry: "Registry URL is required" }),
+      },
     });
   const secrets = input.secrets ?? stored?.secrets ?? null;
   const row = {
@@ -159,7 +162,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   }
   const reuse = reusable ? openCreds(ctx.keyring, stored!) : null;
   const merged = {
-    username: input.creds?.username || reuse?.username || (type === "google_gcr" ? "_json_key" : undefined),
+    username: loginUsername(type, input.creds?.username || reuse?.username),
     password: input.creds?.password || reuse?.password,
   };
   const creds = merged.username || merged.password ? merged : null;

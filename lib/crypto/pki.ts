@@ -69,10 +69,10 @@ function loadOrCreateCa(dir: string, now: Date): Pair {
     // A new CA never replaces one another process has just made: link fails if the file appeared meanwhile.
     if (fs.existsSync(file)) fs.renameSync(tmp, file);
     else fs.linkSync(tmp, file);
-  } catch {
+  } catch (err) {
     const winner = readPair(file);
     if (winner) return winner;
-    throw new Error("the webhook CA could not be stored");
+    throw new Error("the webhook CA could not be stored", { cause: err });
   } finally {
     fs.rmSync(tmp, { force: true });
   }

@@ -7,8 +7,15 @@ export type DockerConfigCredential = { username: string; password: string; email
 export type ParsedDockerConfig = { auths: Record<string, DockerConfigCredential> };
 export type DockerConfigParseResult = { ok: true; value: ParsedDockerConfig } | { ok: false; reason: string };
 
+/** The Secret type and data key the kubelet reads pull credentials from, and the legacy pair before them. */
+export const DOCKERCONFIGJSON_TYPE = "kubernetes.io/dockerconfigjson";
+export const DOCKERCONFIGJSON_KEY = ".dockerconfigjson";
+export const DOCKERCFG_TYPE = "kubernetes.io/dockercfg";
+export const DOCKERCFG_KEY = ".dockercfg";
+
 export const dockerHubServerKey = "https://index.docker.io/v1/";
-const dockerHubHosts = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+/** The names Docker Hub goes by in registry strings and `auths` keys. */
+export const dockerHubHosts: ReadonlySet<string> = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const entryFields = ["username", "password", "email", "auth"] as const;
 

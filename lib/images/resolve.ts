@@ -1,3 +1,4 @@
+import { secretNameFor } from "../sync/labels";
 import { parseImageReference } from "./reference";
 import { type MatchableRegistry, resolveRegistry } from "./matching";
 import type { ResolvedImage } from "./schema";
@@ -19,6 +20,6 @@ export function resolveImage(image: string, registries: ReadonlyArray<MatchableR
     normalized: ref.normalized,
     familiar: ref.familiar,
     registry: winner ? { id: winner.id, registry: winner.registry, type: winner.type } : null,
-    secret: winner && winner.type !== "public" ? `regcred-${winner.id}` : null,
+    secret: winner && winner.type !== "public" ? secretNameFor(winner.id) : null,
   };
 }

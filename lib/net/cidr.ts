@@ -14,8 +14,8 @@ export function parseCidrList(text: string | undefined): Cidr[] {
         if (entry.includes("/")) return ipaddr.parseCIDR(entry);
         const addr = ipaddr.parse(entry);
         return [addr, addr.kind() === "ipv4" ? 32 : 128] as Cidr;
-      } catch {
-        throw new Error(`"${entry}" is not an IP address or CIDR range`);
+      } catch (err) {
+        throw new Error(`"${entry}" is not an IP address or CIDR range`, { cause: err });
       }
     });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { namespaceOutcomes, syncRunStatuses, syncTriggers, wiringModes } from "@/db/schema/sync";
+import { namespaceOutcomes, syncRunStatuses, syncTriggers } from "@/db/schema/sync";
+import { WiringModes } from "@/lib/sync/wiring-modes";
 import type { SyncRequested as SyncRequestedDto, SyncStatusDto } from "../sync/schema";
 import { clusterId } from "./clusters";
 import { type ApiPart, errors, jsonSchema, ok, operation, queryParam, ref } from "./common";
@@ -84,7 +85,7 @@ export const SyncStatus = z.object({
   last_status: z.enum(syncRunStatuses).nullable(),
   last_error: z.string().nullable(),
   lease_holder: z.string().nullable(),
-  wiring: z.enum(wiringModes),
+  wiring: z.enum(WiringModes),
   credential_issues: z
     .array(CredentialIssue)
     .describe("registries whose credential could not be produced; their secrets are kept until they expire"),

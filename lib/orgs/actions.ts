@@ -2,13 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { withActor } from "../action";
+import type { z } from "zod";
+import { withActor, withInput } from "../action";
 import { AppError } from "../errors";
 import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
 import { inviteUser } from "../users/invites";
-import type { InviteResult } from "../users/schema";
-import type { OrgSummary, OrgView } from "./schema";
+import { type InviteResult, InviteUserInput } from "../users/schema";
+import { CreateOrgInput, type OrgSummary, type OrgView } from "./schema";
 import { createOrg, isInstanceAdmin, listAllOrgs } from "./service";
 import { currentSession, setSessionOrg } from "./session-org";
 
@@ -26,8 +27,8 @@ export async function switchOrgAction(form: FormData): Promise<void> {
   redirect(samePage.test(back) && !back.startsWith("//") ? back : "/registries");
 }
 
-export async function createOrgAction(body: unknown): Promise<ActionResult<OrgView>> {
-  const result = await withActor("createOrg", (ctx) => createOrg(ctx.db, ctx.actor, body));
+export async function createOrgAction(input: z.input<typeof CreateOrgInput>): Promise<ActionResult<OrgView>> {
+  const result = await withInput("createOrg", CreateOrgInput, input, (ctx, body) => createOrg(ctx.db, ctx.actor, body));
   if (result.ok) revalidatePath("/", "layout");
   return result;
 }
@@ -37,8 +38,11 @@ export async function listAllOrgsAction(): Promise<ActionResult<OrgSummary[]>> {
 }
 
 /** An instance admin adds a member to any org, whether or not they belong to it. */
-export async function addOrgMemberAction(orgId: string, body: unknown): Promise<ActionResult<InviteResult>> {
-  return withActor("addOrgMember", async (ctx) => {
+export async function addOrgMemberAction(
+  orgId: string,
+  input: z.input<typeof InviteUserInput>,
+): Promise<ActionResult<InviteResult>> {
+  return withInput("addOrgMember", InviteUserInput, input, async (ctx, body) => {
     if (!(await isInstanceAdmin(ctx.db, ctx.actor.userId)))
       throw new AppError("FORBIDDEN", "Only an instance admin can add members to another org.");
     const orgs = await listAllOrgs(ctx.db, ctx.actor);

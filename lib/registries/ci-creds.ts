@@ -38,13 +38,13 @@ export async function readCiCreds(ctx: Ctx, id: string): Promise<CredsResponse> 
         region: row.region ?? ecrRegion(row.registry) ?? "",
       },
       { endpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR, timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS },
-    ).catch((err: unknown) => {
-      throw new AppError(
-        "UPSTREAM_FAILED",
-        `AWS did not issue an ECR token: ${err instanceof AppError ? err.message : "request failed"}.`,
-      );
-    });
-    body = { ...base, username: auth.username, password: auth.password, expires: auth.expiresAt.toISOString() };
+    );
+    if (!auth.ok)
+      throw new AppError("UPSTREAM_FAILED", `AWS did not issue an ECR token: ${auth.error.message}.`, {
+        cause: auth.error,
+      });
+    const { username, password, expiresAt } = auth.value;
+    body = { ...base, username, password, expires: expiresAt.toISOString() };
   } else if (row.type !== "public") {
     const creds = openCreds(ctx.keyring, row);
     body = {

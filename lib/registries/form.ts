@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { FieldErrors } from "../errors";
 import { describeFieldErrors, fieldErrorsOf } from "../validation";
 import { type Destination, destinationChanges, rebindErrors } from "./destination";
@@ -32,15 +33,12 @@ export function emptyForm(type: RegistryType): RegistryFormValues {
   };
 }
 
+export type RegistryBody = z.input<typeof RegistryRequestShape>;
+
 /** The REST body for the form; blank credentials are left out so stored ones are kept. */
-export function toRequestBody(v: RegistryFormValues): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    id: v.id.trim(),
-    registry: v.registry.trim(),
-    type: v.type,
-    enable_ci: v.enableCi,
-  };
-  const creds: Record<string, string> = {};
+export function toRequestBody(v: RegistryFormValues): RegistryBody {
+  const body: RegistryBody = { id: v.id.trim(), registry: v.registry.trim(), type: v.type, enable_ci: v.enableCi };
+  const creds: NonNullable<RegistryBody["creds"]> = {};
   if (v.username.trim()) creds.username = v.username.trim();
   if (v.password) creds.password = v.password;
   if (Object.keys(creds).length > 0) body.creds = creds;
@@ -78,12 +76,12 @@ export function validateRegistryForm(
   const body = toRequestBody(v);
   const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
   const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error, body);
-  const creds = (body.creds as { username?: string; password?: string } | undefined) ?? null;
+  const creds = body.creds ?? null;
   const rules = checkRegistryRules({
     type: v.type,
     registry: v.registry.trim(),
     creds,
-    secrets: body.secrets as never,
+    secrets: body.secrets,
     region: v.region.trim() || null,
   });
   const changes = stored

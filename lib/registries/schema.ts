@@ -5,6 +5,14 @@ import { typeError } from "../validation";
 export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
 export type RegistryType = (typeof RegistryTypes)[number];
 
+/** The user Google's registries (GCR, Artifact Registry) take with a service-account JSON key as the password. */
+export const GCR_JSON_KEY_USER = "_json_key";
+
+/** The username to log in with: the one given, else the one the type implies (google_gcr: `_json_key`). */
+export function loginUsername(type: RegistryType, given: string | null | undefined): string | undefined {
+  return given || (type === "google_gcr" ? GCR_JSON_KEY_USER : undefined);
+}
+
 export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import { recordAudit } from "../audit/repo";
 import { authorize } from "../auth/authenticate";
 import type { Ctx } from "../context";
@@ -20,22 +21,17 @@ import {
 import { destinationChanges, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
 import { notifyRegistryChange } from "../sync/notify";
-import { RegistryPatch, RegistryRequestShape, type RegistryResponse } from "./schema";
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.cause?.code === "23505";
-}
+import { loginUsername, RegistryPatch, RegistryRequestShape, type RegistryResponse, type RegistryType } from "./schema";
 
 async function assertNoClash(db: Db, orgId: string, id: string | null, registry: string): Promise<void> {
   const clash = await findClash(db, orgId, id, registry);
   if (!clash) return;
   if (id && clash.id === id)
     throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, {
-      id: `A registry with ID "${id}" already exists: choose another ID`,
+      fields: { id: `A registry with ID "${id}" already exists: choose another ID` },
     });
   throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, {
-    registry: `Registry "${clash.id}" already uses this URL`,
+    fields: { registry: `Registry "${clash.id}" already uses this URL` },
   });
 }
 
@@ -63,8 +59,8 @@ export async function getRegistry(ctx: Ctx, id: string): Promise<RegistryRespons
 export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryResponse> {
   authorize(ctx.actor, "manager");
   const input = parseWith(RegistryRequestShape, body);
-  const creds =
-    input.type === "google_gcr" && input.creds ? { username: "_json_key", ...input.creds } : (input.creds ?? null);
+  const username = loginUsername(input.type, input.creds?.username);
+  const creds = input.creds ? { ...input.creds, ...(username ? { username } : {}) } : null;
   const errors = checkRegistryRules({ ...input, creds });
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const { orgId } = ctx.actor;
@@ -104,7 +100,7 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
     throw new AppError(
       "VALIDATION_FAILED",
       `ID "${patch.id}" does not match the registry in the path ("${id}"): IDs cannot change.`,
-      { id: `ID cannot change: it must stay "${id}"` },
+      { fields: { id: `ID cannot change: it must stay "${id}"` } },
     );
   }
   const row = await requireRegistry(ctx, id);
@@ -152,13 +148,18 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
     );
 }
 
-function mergeCreds(stored: StoredCreds | null, given: StoredCreds | undefined, type: string): StoredCreds | null {
+function mergeCreds(
+  stored: StoredCreds | null,
+  given: StoredCreds | undefined,
+  type: RegistryType,
+): StoredCreds | null {
   if (type === "public" || type === "secret_ref") return given && (given.username || given.password) ? given : null;
   const merged: StoredCreds = { ...(stored ?? {}) };
   if (given?.username) merged.username = given.username;
   if (given?.password) merged.password = given.password;
   if (given?.expires !== undefined) merged.expires = given.expires;
-  if (type === "google_gcr" && !merged.username) merged.username = "_json_key";
+  const username = loginUsername(type, merged.username);
+  if (username) merged.username = username;
   return merged.username || merged.password ? merged : null;
 }
 

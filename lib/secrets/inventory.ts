@@ -3,7 +3,9 @@ import type { KubeClient, KubeError, KubeSecret } from "../integrations/kube";
 import type { Workload } from "@/lib/integrations/kube/workloads";
 import { podSpecOf } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
-import { DOCKERCONFIGJSON, type PullSecretUser, type SecretObject, type WorkloadObject } from "./rows";
+import { DOCKERCONFIGJSON_TYPE } from "../images/dockerconfig";
+import type { Result } from "../result";
+import type { PullSecretUser, SecretObject, WorkloadObject } from "./rows";
 
 export type Inventory = {
   secrets: SecretObject[];
@@ -11,14 +13,14 @@ export type Inventory = {
   workloads: WorkloadObject[];
   warnings: string[];
 };
-export type InventoryResult = { ok: true; value: Inventory } | { ok: false; error: string };
+export type InventoryResult = Result<Inventory, string>;
 
 /** Every dockerconfigjson secret (regcred-* ones are picked later), across all namespaces. */
-export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON}` };
+export const PULL_SECRETS_SELECTOR = { fieldSelector: `type=${DOCKERCONFIGJSON_TYPE}` };
 /** Regcred's secrets of other types (secret_ref copies keep their source's type). */
 export const OTHER_MANAGED_SELECTOR = {
   labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${REGISTRY_LABEL}`,
-  fieldSelector: `type!=${DOCKERCONFIGJSON}`,
+  fieldSelector: `type!=${DOCKERCONFIGJSON_TYPE}`,
 };
 
 const kindWords: Record<KubeError["kind"], string> = {

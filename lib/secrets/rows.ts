@@ -1,12 +1,17 @@
-import { hostsOf, parseDockerConfigJson } from "../images/dockerconfig";
+import {
+  DOCKERCFG_KEY,
+  DOCKERCFG_TYPE,
+  DOCKERCONFIGJSON_KEY,
+  DOCKERCONFIGJSON_TYPE,
+  hostsOf,
+  parseDockerConfigJson,
+} from "../images/dockerconfig";
+import { parseJsonOrNull } from "../json";
 import type { RegistryType } from "../registries/schema";
 import { decodeBase64Utf8 } from "../sync/content";
 import { EXPIRES_LABEL, isManagedSecret, parseExpiryLabel, REGISTRY_LABEL, SECRET_NAME_PREFIX } from "../sync/labels";
 import type { SecretRow, WorkloadRef } from "./schema";
 import { secretStatus } from "./status";
-
-export const DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
-const DOCKERCFG = "kubernetes.io/dockercfg";
 
 export type SecretObject = {
   namespace: string;
@@ -30,34 +35,26 @@ export type ClusterInventory = {
 
 /** Regcred's own secrets (by label, any type) and any other dockerconfigjson secret named regcred-*. */
 export function isRegcredSecret(s: Pick<SecretObject, "name" | "type" | "labels">): boolean {
-  return isManagedSecret(s) || (s.type === DOCKERCONFIGJSON && s.name.startsWith(SECRET_NAME_PREFIX));
+  return isManagedSecret(s) || (s.type === DOCKERCONFIGJSON_TYPE && s.name.startsWith(SECRET_NAME_PREFIX));
 }
 
 /** The registry hosts a pull secret holds credentials for, or why they cannot be read; never a credential. */
 export function pullSecretHosts(s: Pick<SecretObject, "type" | "data">): { hosts: string[]; problem: string | null } {
-  const key = s.type === DOCKERCFG ? ".dockercfg" : ".dockerconfigjson";
+  const key = s.type === DOCKERCFG_TYPE ? DOCKERCFG_KEY : DOCKERCONFIGJSON_KEY;
   const raw = s.data[key];
   if (raw === undefined) return { hosts: [], problem: `it has no ${key} key` };
   const text = decodeBase64Utf8(raw);
   if (text === null) return { hosts: [], problem: `its ${key} is not base64 UTF-8` };
-  if (s.type === DOCKERCFG) {
-    const legacy = parseDockerConfigJson(JSON.stringify({ auths: safeJson(text) }));
+  if (s.type === DOCKERCFG_TYPE) {
+    const legacy = parseDockerConfigJson(JSON.stringify({ auths: parseJsonOrNull(text) }));
     return legacy.ok
       ? { hosts: hostsOf(legacy.value), problem: null }
-      : { hosts: [], problem: `its .dockercfg does not parse: ${legacy.reason}` };
+      : { hosts: [], problem: `its ${DOCKERCFG_KEY} does not parse: ${legacy.reason}` };
   }
   const parsed = parseDockerConfigJson(text);
   return parsed.ok
     ? { hosts: hostsOf(parsed.value), problem: null }
-    : { hosts: [], problem: `its .dockerconfigjson does not parse: ${parsed.reason}` };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+    : { hosts: [], problem: `its ${DOCKERCONFIGJSON_KEY} does not parse: ${parsed.reason}` };
 }
 
 type Users = { serviceAccounts: string[]; workloads: WorkloadRef[] };

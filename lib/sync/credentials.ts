@@ -1,5 +1,5 @@
-import { buildDockerConfigJson } from "@/lib/images/dockerconfig";
-import type { RegistryType } from "@/lib/registries/schema";
+import { buildDockerConfigJson, DOCKERCONFIGJSON_KEY, DOCKERCONFIGJSON_TYPE } from "@/lib/images/dockerconfig";
+import { loginUsername, type RegistryType } from "@/lib/registries/schema";
 import { decodeBase64Utf8 } from "./content";
 
 export type SecretRefTarget = { namespace: string; secret: string };
@@ -53,12 +53,10 @@ export function buildRegistrySecretData(
       : unavailable("only ECR registries use minted tokens");
   }
   if (registry.type === "amazon_ecr") return unavailable("no ECR token was minted for this registry");
-  const username = creds?.username || (registry.type === "google_gcr" ? "_json_key" : "");
+  const username = loginUsername(registry.type, creds?.username);
   if (!username || !creds?.password) return unavailable("no username and password are stored for this registry");
   return dockerconfig(registry.registry, username, creds.password, creds.expiresAt ?? null);
 }
-
-export const DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
 
 /** Why a secret_ref source may not be read in a cluster, or null: its namespace must be on the cluster's allow-list (set by an admin). */
 export function secretRefRefusal(ref: SecretRefTarget, allowedNamespaces: readonly string[]): string | null {
@@ -71,11 +69,11 @@ export function copySecretCredential(source: SecretSource | null, ref: SecretRef
   if (!ref) return unavailable("no source secret is configured for this cluster (and no * entry)");
   const where = `${ref.namespace}/${ref.secret}`;
   if (!source) return unavailable(`the source secret ${where} was not found in this cluster`);
-  if (source.type !== DOCKERCONFIGJSON)
+  if (source.type !== DOCKERCONFIGJSON_TYPE)
     return unavailable(
-      `the source secret ${where} is of type ${source.type || "Opaque"}, not ${DOCKERCONFIGJSON}; nothing is copied`,
+      `the source secret ${where} is of type ${source.type || "Opaque"}, not ${DOCKERCONFIGJSON_TYPE}; nothing is copied`,
     );
-  const config = source.data?.[".dockerconfigjson"];
-  if (!config) return unavailable(`the source secret ${where} has no .dockerconfigjson`);
-  return { kind: "copy", sourceType: DOCKERCONFIGJSON, data: { ".dockerconfigjson": config } };
+  const config = source.data?.[DOCKERCONFIGJSON_KEY];
+  if (!config) return unavailable(`the source secret ${where} has no ${DOCKERCONFIGJSON_KEY}`);
+  return { kind: "copy", sourceType: DOCKERCONFIGJSON_TYPE, data: { [DOCKERCONFIGJSON_KEY]: config } };
 }

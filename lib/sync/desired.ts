@@ -1,3 +1,4 @@
+import { DOCKERCONFIGJSON_KEY, DOCKERCONFIGJSON_TYPE } from "@/lib/images/dockerconfig";
 import { type MatchableRegistry, resolveRegistry } from "@/lib/images/matching";
 import { parseImageReference } from "@/lib/images/reference";
 import type { RegistryType } from "@/lib/registries/schema";
@@ -8,8 +9,6 @@ import { type Owner, ownerLabels } from "./ownership";
 import type { WorkloadImages } from "./workload-images";
 
 export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "./credentials";
-
-export const DOCKERCONFIGJSON_TYPE = "kubernetes.io/dockerconfigjson";
 
 export type SyncRegistry = {
   id: string;
@@ -114,7 +113,9 @@ function buildDesiredSecret(
 ): DesiredSecret {
   const type = cred.kind === "dockerconfig" ? DOCKERCONFIGJSON_TYPE : cred.sourceType;
   const data =
-    cred.kind === "dockerconfig" ? { ".dockerconfigjson": encodeBase64Utf8(cred.dockerconfigjson) } : { ...cred.data };
+    cred.kind === "dockerconfig"
+      ? { [DOCKERCONFIGJSON_KEY]: encodeBase64Utf8(cred.dockerconfigjson) }
+      : { ...cred.data };
   const environment = L.environmentValue({
     clusterName: input.clusterName,
     namespace: namespace.name,

@@ -24,7 +24,7 @@ export { extractAllWorkloadImages, extractWorkloadImages, podSpecOf } from "./wo
 export type { WorkloadImages } from "./workload-images";
 export { buildRegistrySecretData, copySecretCredential, secretRefSource } from "./credentials";
 export type { EcrToken, SecretRefTarget, SecretSource, StoredCredentials, SyncCredential } from "./credentials";
-export { computeDesiredState, DOCKERCONFIGJSON_TYPE, groupServiceAccounts } from "./desired";
+export { computeDesiredState, groupServiceAccounts } from "./desired";
 export type {
   DesiredSecret,
   DesiredServiceAccount,
@@ -39,12 +39,12 @@ export type {
 export { hasWrites, planSecretSync } from "./plan";
 export type { ActualSecret, PlanInput, SecretAction, SyncConflict, SyncPlan } from "./plan";
 export { mergePullSecrets, planPullSecretWiring } from "./wiring";
+export { plannedWiringMode, type PlannedWiringMode, type WiringMode, WiringModes } from "./wiring-modes";
 export type {
   ActualServiceAccount,
   ServiceAccountPatch,
   Wiring,
   WiringFacts,
-  WiringMode,
   WiringWarning,
   WorkloadPatch,
 } from "./wiring";

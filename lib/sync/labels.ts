@@ -16,6 +16,16 @@ export const UNUSED_SINCE_ANNOTATION = `${LABEL_PREFIX}unused-since`;
 export const ARGOCD_COMPARE_ANNOTATION = "argocd.argoproj.io/compare-options";
 export const ARGOCD_COMPARE_VALUE = "IgnoreExtraneous";
 export const SECRET_NAME_PREFIX = "regcred-";
+/** A namespace carrying this label with the value "true" is never touched by Regcred. */
+export const IGNORE_LABEL = `${LABEL_PREFIX}ignore`;
+/** On the MutatingWebhookConfiguration Regcred registers: the cluster it serves. */
+export const CLUSTER_ID_LABEL = `${LABEL_PREFIX}cluster-id`;
+
+/** Set by Kubernetes on every namespace: its name (selectable, unlike metadata.name). */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+/** Kubernetes' defaults for an object without a namespace and a pod without a ServiceAccount. */
+export const DEFAULT_NAMESPACE = "default";
+export const DEFAULT_SERVICE_ACCOUNT = "default";
 
 /** The label keys Regcred owns on its secrets; the planner compares exactly these. */
 export const OWN_LABEL_KEYS = [

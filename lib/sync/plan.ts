@@ -2,13 +2,8 @@ import { hashSecretContent } from "./content";
 import type { DesiredSecret, DesiredState, HeldSecret } from "./desired";
 import * as L from "./labels";
 import { isLegacySecret, isOwnedBy, type Owner, ownerLabels, recordedPullSecrets } from "./ownership";
-import {
-  type ActualServiceAccount,
-  planPullSecretWiring,
-  type Wiring,
-  type WiringFacts,
-  type WiringMode,
-} from "./wiring";
+import { type ActualServiceAccount, planPullSecretWiring, type Wiring, type WiringFacts } from "./wiring";
+import type { PlannedWiringMode } from "./wiring-modes";
 
 export type ActualSecret = {
   namespace: string;
@@ -39,7 +34,7 @@ export type PlanInput = {
   now: Date;
   gracePeriodMs: number;
   deletedRegistryIds?: readonly string[];
-  wiring?: WiringMode;
+  wiring?: PlannedWiringMode;
   /** This installation and org: only secrets and ServiceAccount entries carrying it are updated or deleted. */
   owner?: Owner;
   /**

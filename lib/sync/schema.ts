@@ -1,8 +1,16 @@
-import type { CredentialIssue, StuckPodEntry, SyncChange, SyncConflictEntry, SyncRunSummary } from "@/db/schema/sync";
+import type {
+  CredentialIssue,
+  StuckPodEntry,
+  SyncChange,
+  SyncConflictEntry,
+  SyncRunSummary,
+  syncRunStatuses,
+} from "@/db/schema/sync";
+import type { WiringMode } from "@/lib/sync/wiring-modes";
 
 export type { CredentialIssue, StuckPodEntry, SyncChange, SyncConflictEntry, SyncRunSummary };
 
-export type SyncRunStatus = "queued" | "running" | "succeeded" | "partial" | "failed";
+export type SyncRunStatus = (typeof syncRunStatuses)[number];
 export type SyncState = "idle" | "queued" | "running";
 
 /** One pass over a cluster. */
@@ -48,7 +56,7 @@ export type SyncStatusDto = {
   last_status: SyncRunStatus | null;
   last_error: string | null;
   lease_holder: string | null;
-  wiring: "serviceaccount" | "podtemplate" | "webhook";
+  wiring: WiringMode;
   credential_issues: CredentialIssue[];
   namespaces: SyncNamespaceDto[];
   conflicts: Array<SyncConflictEntry & { namespace: string }>;

@@ -1,6 +1,6 @@
 import { type MatchableRegistry, resolveRegistry } from "@/lib/images/matching";
 import { parseImageReference } from "@/lib/images/reference";
-import { secretNameFor } from "./labels";
+import { DEFAULT_NAMESPACE, secretNameFor } from "./labels";
 import type { ContainerStatus, Pod, Workload } from "@/lib/integrations/kube/workloads";
 
 export const STUCK_PULL_REASONS: readonly string[] = ["ImagePullBackOff", "ErrImagePull"];
@@ -54,7 +54,7 @@ export function podPullStates(workloads: readonly Workload[]): PodPullState[] {
     const pullSecrets = (w.spec.imagePullSecrets ?? []).map((r) => r.name ?? "").filter(Boolean);
     return [
       {
-        namespace: w.metadata.namespace ?? "default",
+        namespace: w.metadata.namespace ?? DEFAULT_NAMESPACE,
         name: w.metadata.name,
         uid: w.metadata.uid,
         controlled,

@@ -1,7 +1,7 @@
 import { type DesiredServiceAccount, type DesiredState, type DesiredWorkload, groupServiceAccounts } from "./desired";
 import type { LocalObjectReference, WorkloadKind } from "@/lib/integrations/kube/workloads";
+import type { PlannedWiringMode } from "./wiring-modes";
 
-export type WiringMode = "serviceaccount" | "podtemplate";
 export type ActualServiceAccount = {
   namespace: string;
   name: string;
@@ -125,7 +125,7 @@ export function planPullSecretWiring(
   desired: DesiredState,
   serviceAccounts: readonly ActualServiceAccount[],
   facts: WiringFacts,
-  mode: WiringMode,
+  mode: PlannedWiringMode,
 ): Wiring {
   const templates = mode === "podtemplate";
   // Bare Pods and Jobs cannot have their templates patched, so their ServiceAccounts stay wired in podtemplate mode.

@@ -1,4 +1,5 @@
 import type { LocalObjectReference, PodSpec, Workload, WorkloadKind } from "@/lib/integrations/kube/workloads";
+import { DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT } from "./labels";
 
 export type WorkloadImages = {
   namespace: string;
@@ -40,10 +41,10 @@ export function extractWorkloadImages(workload: Workload): WorkloadImages {
   const spec = podSpecOf(workload);
   const controlled = (workload.metadata.ownerReferences ?? []).some((owner) => owner.controller === true);
   return {
-    namespace: workload.metadata.namespace ?? "default",
+    namespace: workload.metadata.namespace ?? DEFAULT_NAMESPACE,
     kind: workload.kind,
     name: workload.metadata.name,
-    serviceAccountName: spec.serviceAccountName || spec.serviceAccount || "default",
+    serviceAccountName: spec.serviceAccountName || spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT,
     images: imagesOf(spec, workload.kind === "Pod"),
     imagePullSecrets: [...(spec.imagePullSecrets ?? [])],
     controlled,

@@ -1,17 +1,20 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { withActor } from "../action";
+import type { z } from "zod";
+import { withActor, withInput } from "../action";
 import type { ActionResult } from "../result";
-import type { TokenView } from "./schema";
+import { CreateTokenInput, type TokenView } from "./schema";
 import { createToken, listTokens, revokeToken } from "./service";
 
 export async function listTokensAction(): Promise<ActionResult<TokenView[]>> {
   return withActor("listTokens", (ctx) => listTokens(ctx));
 }
 
-export async function createTokenAction(body: unknown): Promise<ActionResult<{ token: string; view: TokenView }>> {
-  const result = await withActor("createToken", (ctx) => createToken(ctx, body));
+export async function createTokenAction(
+  input: z.input<typeof CreateTokenInput>,
+): Promise<ActionResult<{ token: string; view: TokenView }>> {
+  const result = await withInput("createToken", CreateTokenInput, input, createToken);
   if (result.ok) revalidatePath("/settings");
   return result;
 }

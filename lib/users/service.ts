@@ -34,7 +34,9 @@ export async function changeRole(ctx: UserCtx, userId: string, body: unknown): P
     input.role !== "admin" &&
     (await repo.activeAdminCount(ctx.db, ctx.actor.orgId)) <= 1
   ) {
-    throw new AppError("CONFLICT", LAST_ADMIN, { role: "would leave the org without an admin who can sign in" });
+    throw new AppError("CONFLICT", LAST_ADMIN, {
+      fields: { role: "would leave the org without an admin who can sign in" },
+    });
   }
   await repo.setMemberRole(ctx.db, ctx.actor.orgId, userId, input.role);
   await recordAudit(ctx.db, ctx.actor, "user.role", userId, { role: input.role });

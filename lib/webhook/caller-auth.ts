@@ -4,6 +4,7 @@ import type { WebhookAuthMode } from "@/lib/clusters/webhook-auth";
 import { webhookTokenAad } from "@/lib/crypto/aad";
 import { parseCertificates } from "@/lib/crypto/pem";
 import { type Keyring, open, seal } from "@/lib/crypto/secret-box";
+import { describeError, log } from "@/lib/log";
 
 /** What the caller of POST /mutate/<clusterId> presented. */
 export type CallerCredentials = { bearer: string | null; certificate: X509Certificate | null };
@@ -53,7 +54,11 @@ function tokenMatches(keyring: Keyring, settings: CallerSettings, presented: str
   let expected: string;
   try {
     expected = open(keyring, settings.webhookTokenSealed, webhookTokenAad(settings.orgId, settings.clusterId));
-  } catch {
+  } catch (err) {
+    log.warn("webhook: the cluster's webhook token could not be opened", {
+      cluster: settings.clusterId,
+      ...describeError(err),
+    });
     return false;
   }
   const digest = (t: string) => createHash("sha256").update(t).digest();

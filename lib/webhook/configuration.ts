@@ -1,11 +1,9 @@
 import { IGNORE_LABEL, type NamespaceScope, parseLabelSelector, type Requirement } from "@/lib/clusters/scope";
 import type { LabelSelectorRequirement, MutatingWebhookConfigurationWrite } from "@/lib/integrations/kube/admission";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
+import { CLUSTER_ID_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, NAMESPACE_NAME_LABEL } from "@/lib/sync/labels";
 import { type Owner, ownerLabels } from "@/lib/sync/ownership";
 
-export const CLUSTER_ID_LABEL = "regcred.dev/cluster-id";
 export const WEBHOOK_TIMEOUT_SECONDS = 10;
-const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 export function webhookConfigurationName(clusterId: string): string {
   return `regcred-${clusterId.replace(/-/g, "").slice(0, 12)}`;

@@ -6,7 +6,7 @@ import type { KubeClient, KubeNamespace } from "@/lib/integrations/kube";
 import { log } from "@/lib/log";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { computeDesiredState } from "@/lib/sync/desired";
-import { secretNameFor } from "@/lib/sync/labels";
+import { NAMESPACE_NAME_LABEL, secretNameFor } from "@/lib/sync/labels";
 import { isLegacySecret, isOwnedBy, type Owner } from "@/lib/sync/ownership";
 import type { WorkloadImages } from "@/lib/sync/workload-images";
 import { resolveCredentials } from "@/lib/controller/credentials";
@@ -45,7 +45,7 @@ export type EnsureOutcome = {
 type Existing = { present: string[]; missing: RegistryRow[]; foreign: string[]; unknown: string[] };
 
 async function readNamespace(client: KubeClient, name: string): Promise<KubeNamespace | null> {
-  const listed = await client.listNamespaces(`kubernetes.io/metadata.name=${name}`);
+  const listed = await client.listNamespaces(`${NAMESPACE_NAME_LABEL}=${name}`);
   return listed.ok ? (listed.value.find((ns) => ns.name === name) ?? null) : null;
 }
 

@@ -4,16 +4,12 @@ import { type ClusterRow, scopeOf } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeResult } from "@/lib/integrations/kube";
 import { type AdmissionMethods, type ApplyOutcome, connectAdmission } from "@/lib/integrations/kube/admission";
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
-import {
-  buildWebhookConfiguration,
-  CLUSTER_ID_LABEL,
-  type WebhookEndpoint,
-  webhookConfigurationName,
-} from "./configuration";
+import { describeError, log } from "@/lib/log";
+import { CLUSTER_ID_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "@/lib/sync/labels";
+import type { WiringMode } from "@/lib/sync/wiring-modes";
+import { buildWebhookConfiguration, type WebhookEndpoint, webhookConfigurationName } from "./configuration";
 
 export type RegistrationOptions = { timeoutMs?: number; admission?: AdmissionMethods };
-export type WiringMode = "serviceaccount" | "podtemplate" | "webhook";
 
 function admissionFor(
   keyring: Keyring,
@@ -23,7 +19,11 @@ function admissionFor(
   if (opts.admission) return opts.admission;
   try {
     return connectAdmission(connectionOf(keyring, cluster), { timeoutMs: opts.timeoutMs });
-  } catch {
+  } catch (err) {
+    log.warn("webhook: a cluster's stored credentials could not be opened", {
+      cluster: cluster.id,
+      ...describeError(err),
+    });
     return {
       ok: false,
       error: {

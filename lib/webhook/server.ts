@@ -11,6 +11,7 @@ import type { ClusterRow } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import type { KubeClient } from "@/lib/integrations/kube";
 import { env } from "@/lib/env";
+import { parseJsonOrNull } from "@/lib/json";
 import { describeError, log } from "@/lib/log";
 import { consumePoint } from "@/lib/rate-limit";
 import { type AdmitDeps, type AdmitResult, admitPod } from "./admit";
@@ -92,14 +93,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 const RATE_LIMITED_WARNING =
   "regcred: the webhook is rate limited for this cluster; imagePullSecrets were not added to this Pod";
 
@@ -145,7 +138,7 @@ async function review(c: Context, clusterId: string, req: IncomingMessage, res: 
   const text = await readBody(req);
   if (text === null)
     return sendJson(res, 413, { error: "PAYLOAD_TOO_LARGE", message: "the AdmissionReview is too large" });
-  const parsed = parseAdmissionReview(parseJson(text));
+  const parsed = parseAdmissionReview(parseJsonOrNull(text));
   if (!parsed.ok) return sendJson(res, 400, { error: "BAD_REQUEST", message: parsed.reason });
   const { request } = parsed;
   let result: AdmitResult | null = null;

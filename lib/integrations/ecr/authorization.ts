@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { EcrAuthError } from "./errors";
+import { fail, ok, type Result } from "@/lib/result";
+import type { EcrFailure } from "./errors";
 import { type AwsKeys, type MintedToken, mintEcrToken } from "./mint";
 import { TokenCache } from "./token-cache";
 
@@ -25,13 +26,13 @@ export type EcrAuthorizationOptions = {
   onMint?: (key: string) => void;
 };
 
-type Store = { cache: TokenCache<MintedToken>; mints: number };
+type Store = { cache: TokenCache<MintedToken, EcrFailure>; mints: number };
 
 // On globalThis so that every bundle layer of the Next.js server shares one cache.
 const storeKey = Symbol.for("regcred.ecr.authorization");
 function store(): Store {
   const g = globalThis as { [storeKey]?: Store };
-  g[storeKey] ??= { cache: new TokenCache<MintedToken>(0.75), mints: 0 };
+  g[storeKey] ??= { cache: new TokenCache<MintedToken, EcrFailure>(0.75), mints: 0 };
   return g[storeKey];
 }
 
@@ -45,25 +46,25 @@ function fingerprint(keys: AwsKeys, region: string, endpoint: string | undefined
 /**
  * An ECR pull credential for one registry (`key`, e.g. "<org>/<registry id>"): minted with
  * GetAuthorizationToken once, then reused until 75% of its lifetime; concurrent callers share one
- * mint; other credentials for the same key mint anew. Throws EcrAuthError (invalid vs unreachable).
+ * mint; other credentials for the same key mint anew. A failure (invalid vs unreachable) is the result.
  */
 export async function getEcrAuthorization(
   key: string,
   creds: EcrCredentials,
   opts: EcrAuthorizationOptions,
-): Promise<EcrAuthorization> {
+): Promise<Result<EcrAuthorization, EcrFailure>> {
   const region = opts.region || creds.region;
   if (!region)
-    throw new EcrAuthError({
-      status: "invalid",
+    return fail({
+      kind: "invalid",
       code: "NoRegion",
-      reason: "no AWS region: the registry host does not name one and none is set",
+      message: "no AWS region: the registry host does not name one and none is set",
     });
   if (!creds.accessKeyId || !creds.secretAccessKey) {
-    throw new EcrAuthError({
-      status: "invalid",
+    return fail({
+      kind: "invalid",
       code: "NoCredentials",
-      reason: "an access key id and a secret access key are both required",
+      message: "an access key id and a secret access key are both required",
     });
   }
   const s = store();
@@ -73,19 +74,16 @@ export async function getEcrAuthorization(
     opts.onMint?.(key);
     return mintEcrToken(keys, { region, endpoint: opts.endpoint, timeoutMs: opts.timeoutMs });
   };
-  const { value, reused } = await s.cache.get(
-    key,
-    fingerprint(keys, region, opts.endpoint),
-    mint,
-    opts.now ?? (() => new Date()),
-  );
-  return {
+  const got = await s.cache.get(key, fingerprint(keys, region, opts.endpoint), mint, opts.now ?? (() => new Date()));
+  if (!got.ok) return got;
+  const { value, reused } = got.value;
+  return ok({
     username: "AWS",
     password: value.password,
     expiresAt: value.expiresAt,
     proxyEndpoint: value.proxyEndpoint,
     reused,
-  };
+  });
 }
 
 /** How many GetAuthorizationToken calls this process has made (for tests and benches). */

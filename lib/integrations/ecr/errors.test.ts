@@ -93,10 +93,10 @@ describe("classifyEcrError", () => {
       /no answer \(Unknown\)$/,
     ],
   ];
-  it.each(cases)("%s", (_name, err, body, status, reason) => {
+  it.each(cases)("%s", (_name, err, body, kind, message) => {
     const got = classifyEcrError(err, body, [SECRET], "http://127.0.0.1:1");
-    expect(got.status).toBe(status);
-    expect(got.reason).toMatch(reason);
+    expect(got.kind).toBe(kind);
+    expect(got.message).toMatch(message);
   });
 
   it("removes the secret from AWS's message and caps its length", () => {
@@ -106,8 +106,8 @@ describe("classifyEcrError", () => {
       [SECRET],
       "e",
     );
-    expect(got.reason).not.toContain(SECRET);
-    expect(got.reason).toContain("[redacted]");
-    expect(got.reason.length).toBeLessThan(420);
+    expect(got.message).not.toContain(SECRET);
+    expect(got.message).toContain("[redacted]");
+    expect(got.message.length).toBeLessThan(420);
   });
 });

@@ -1,14 +1,11 @@
-import { AppError } from "@/lib/errors";
+import { parseJsonOrNull } from "@/lib/json";
+import type { Failure } from "@/lib/result";
 
-export type EcrFailure = { status: "invalid" | "unreachable"; code: string; reason: string };
-
-/** Thrown by getEcrAuthorization (an AppError UPSTREAM_FAILED); the message names the AWS error code and never carries the secret. */
-export class EcrAuthError extends AppError {
-  constructor(readonly failure: EcrFailure) {
-    super("UPSTREAM_FAILED", failure.reason);
-    this.name = "EcrAuthError";
-  }
-}
+/**
+ * Why no ECR token was issued: `invalid` (keys, permissions, region) or `unreachable` (network, throttling, AWS
+ * outage). `code` is AWS's error code or a network code; the message names it and never carries the secret.
+ */
+export type EcrFailure = Failure<"invalid" | "unreachable"> & { code: string };
 
 const explanations: Record<string, string> = {
   UnrecognizedClientException: "unknown access key id",
@@ -37,17 +34,16 @@ type AwsErrorLike = { name?: unknown; code?: unknown; message?: unknown; $metada
 /** Code and message from an AWS error body: JSON (`__type`, `message`) or query/XML (`<Code>`, `<Message>`). */
 export function parseAwsErrorBody(body: string | undefined): { code?: string; message?: string } {
   if (!body) return {};
-  try {
-    const json = JSON.parse(body) as { __type?: unknown; message?: unknown; Message?: unknown };
+  const json = parseJsonOrNull(body) as { __type?: unknown; message?: unknown; Message?: unknown } | null;
+  if (json && typeof json === "object") {
     const code = typeof json.__type === "string" ? json.__type.split("#").pop() : undefined;
     const message =
       typeof json.message === "string" ? json.message : typeof json.Message === "string" ? json.Message : undefined;
     return { code, message };
-  } catch {
-    const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-    return { code, message };
   }
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+  return { code, message };
 }
 
 function clean(message: string, secrets: string[]): string {
@@ -58,7 +54,7 @@ function clean(message: string, secrets: string[]): string {
 
 /**
  * Maps an @aws-sdk error (plus the raw error body, when the SDK could not parse it, as with moto's XML)
- * to invalid vs unreachable with a reason. `secrets` are removed from AWS's message.
+ * to invalid vs unreachable with a message. `secrets` are removed from AWS's message.
  */
 export function classifyEcrError(
   err: unknown,
@@ -74,9 +70,9 @@ export function classifyEcrError(
     const what =
       networkCodes[netCode] ?? (/timeout|abort/i.test(name) ? "timed out" : `no answer (${netCode || name})`);
     return {
-      status: "unreachable",
+      kind: "unreachable",
       code: netCode || name,
-      reason: `cannot reach the ECR endpoint ${endpointLabel}: ${what}`,
+      message: `cannot reach the ECR endpoint ${endpointLabel}: ${what}`,
     };
   }
   const body = parseAwsErrorBody(rawBody);
@@ -85,9 +81,9 @@ export function classifyEcrError(
     body.message ?? (name === "SyntaxError" ? undefined : typeof e.message === "string" ? e.message : undefined);
   const said = awsMessage ? ` (AWS: ${clean(awsMessage, secrets)})` : "";
   const explanation = explanations[code];
-  if (explanation) return { status: "invalid", code, reason: `${code}: ${explanation}${said}` };
+  if (explanation) return { kind: "invalid", code, message: `${code}: ${explanation}${said}` };
   if (httpStatus >= 500 || code === "ThrottlingException" || code === "ServerException") {
-    return { status: "unreachable", code, reason: `${code}: ECR answered ${httpStatus}${said}` };
+    return { kind: "unreachable", code, message: `${code}: ECR answered ${httpStatus}${said}` };
   }
-  return { status: "invalid", code, reason: `${code}: ECR refused GetAuthorizationToken (${httpStatus})${said}` };
+  return { kind: "invalid", code, message: `${code}: ECR refused GetAuthorizationToken (${httpStatus})${said}` };
 }

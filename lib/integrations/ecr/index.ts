@@ -6,5 +6,5 @@ export {
   forgetEcrAuthorization,
   getEcrAuthorization,
 } from "./authorization";
-export { EcrAuthError, type EcrFailure } from "./errors";
+export type { EcrFailure } from "./errors";
 export type { AwsKeys } from "./mint";

@@ -1,6 +1,7 @@
 import "server-only";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { classifyEcrError, EcrAuthError } from "./errors";
+import { fail, ok, type Result } from "@/lib/result";
+import { classifyEcrError, type EcrFailure } from "./errors";
 
 export type AwsKeys = { accessKeyId: string; secretAccessKey: string };
 export type MintOptions = { region: string; endpoint?: string; timeoutMs: number };
@@ -34,8 +35,8 @@ function decodeToken(token: string): { username: string; password: string } | nu
   return i > 0 ? { username: decoded.slice(0, i), password: decoded.slice(i + 1) } : null;
 }
 
-/** One GetAuthorizationToken call; throws EcrAuthError (invalid vs unreachable) on failure. */
-export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<MintedToken> {
+/** One GetAuthorizationToken call; a failure (invalid vs unreachable) is the result, not an exception. */
+export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Result<MintedToken, EcrFailure>> {
   const client = new ECRClient({
     region: opts.region,
     endpoint: opts.endpoint,
@@ -53,16 +54,19 @@ export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Mi
     const data = out.authorizationData?.[0];
     const decoded = data?.authorizationToken ? decodeToken(data.authorizationToken) : null;
     if (!data || !decoded || !data.expiresAt) {
-      throw new EcrAuthError({
-        status: "unreachable",
+      return fail({
+        kind: "unreachable",
         code: "EmptyAnswer",
-        reason: `the ECR endpoint ${endpointLabel} answered without an authorization token`,
+        message: `the ECR endpoint ${endpointLabel} answered without an authorization token`,
       });
     }
-    return { ...decoded, expiresAt: data.expiresAt, proxyEndpoint: data.proxyEndpoint ?? `https://${endpointLabel}` };
+    return ok({
+      ...decoded,
+      expiresAt: data.expiresAt,
+      proxyEndpoint: data.proxyEndpoint ?? `https://${endpointLabel}`,
+    });
   } catch (err) {
-    if (err instanceof EcrAuthError) throw err;
-    throw new EcrAuthError(classifyEcrError(err, sink.body, [keys.secretAccessKey], endpointLabel));
+    return fail(classifyEcrError(err, sink.body, [keys.secretAccessKey], endpointLabel));
   } finally {
     client.destroy();
   }

@@ -9,7 +9,7 @@ import {
   ServerConfiguration,
   VersionApi,
 } from "@kubernetes/client-node";
-import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
+import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner, USER_AGENT } from "./config";
 import { toNamespace, toSecret } from "./mappers";
 import { rawSender } from "./raw";
 import type {
@@ -33,7 +33,7 @@ function makeApis(kc: KubeConfig, timeoutMs: number, onRequest?: (info: KubeRequ
   const timeout: Middleware = {
     pre: async (ctx) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      ctx.setHeaderParam("User-Agent", "regcred");
+      ctx.setHeaderParam("User-Agent", USER_AGENT);
       onRequest?.({ method: String(ctx.getHttpMethod()), url: ctx.getUrl() });
       return ctx;
     },

@@ -4,6 +4,8 @@ import { toKubeError } from "./errors";
 import type { KubeConnectConfig, KubeResult } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Sent on every request, so API server audit logs show which client wrote. */
+export const USER_AGENT = "regcred";
 const SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 // Same as KubeConfig.loadFromCluster, with the server and directory passed in; the token file is re-read as it rotates.

@@ -1,5 +1,7 @@
 import "server-only";
 import type { KubeError, KubeErrorKind } from "./types";
+import { parseJsonOrNull } from "../../json";
+import { describeError, log } from "../../log";
 
 const networkCodes: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -33,17 +35,9 @@ function statusKind(status: number): KubeErrorKind {
 }
 
 function statusMessage(body: unknown): string | null {
-  const parsed = typeof body === "string" ? safeJson(body) : body;
+  const parsed = typeof body === "string" ? parseJsonOrNull(body) : body;
   const message = (parsed as { message?: unknown } | null)?.message;
   return typeof message === "string" && message ? message.slice(0, 300) : null;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 function causeCode(err: unknown): string | null {
@@ -71,5 +65,6 @@ export function toKubeError(err: unknown, timeoutMs: number): KubeError {
   if (code?.startsWith("ERR_TLS") || code?.startsWith("ERR_SSL") || code?.includes("CERT"))
     return { kind: "unreachable", message: `TLS error (${code})` };
   if (code) return { kind: "unreachable", message: `network error (${code})` };
+  log.warn("a Kubernetes request failed in a way not recognised", describeError(err));
   return { kind: "unreachable", message: "request failed" };
 }

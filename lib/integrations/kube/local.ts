@@ -1,6 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { describeError, log } from "../../log";
 
 const SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -49,7 +50,8 @@ export function readStartupKubeconfigs(e: KubeEnvironment = kubeEnvironment()): 
     .flatMap((file) => {
       try {
         return [{ path: path.resolve(file), text: fs.readFileSync(file, "utf8") }];
-      } catch {
+      } catch (err) {
+        log.warn("a KUBECONFIG file could not be read", { path: file, ...describeError(err) });
         return [];
       }
     });

@@ -1,5 +1,6 @@
 import "server-only";
 import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext } from "@kubernetes/client-node";
+import { USER_AGENT } from "./config";
 import type { KubeRequestInfo } from "./types";
 
 export type RawQuery = Record<string, string | number | boolean | undefined>;
@@ -43,7 +44,7 @@ export function rawSender(
     for (const [key, value] of Object.entries(req.query ?? {}))
       if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
     await kc.applySecurityAuthentication(ctx);
-    ctx.setHeaderParam("User-Agent", "regcred");
+    ctx.setHeaderParam("User-Agent", USER_AGENT);
     ctx.setHeaderParam("Accept", "application/json");
     ctx.setSignal(AbortSignal.timeout(timeoutMs));
     if (req.body !== undefined) {

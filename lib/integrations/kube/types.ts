@@ -1,11 +1,12 @@
+import type { Failure, Result } from "../../result";
 import type { Workload, WorkloadKind } from "./workloads";
 
 export type KubeErrorKind = "unreachable" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "invalid";
 
 /** A failed Kubernetes call as a value; the message never carries credentials. */
-export type KubeError = { kind: KubeErrorKind; message: string; status?: number };
+export type KubeError = Failure<KubeErrorKind> & { status?: number };
 
-export type KubeResult<T> = { ok: true; value: T } | { ok: false; error: KubeError };
+export type KubeResult<T> = Result<T, KubeError>;
 
 /** How to reach a cluster: a single-context kubeconfig (JSON or YAML text), or the pod's own service account. */
 export type KubeConnectConfig =

@@ -1,17 +1,18 @@
 import "server-only";
 import { loadYaml } from "@kubernetes/client-node";
+import { fail, type Failure, ok, type Result } from "../../result";
 
-export type YamlParse = { ok: true; doc: unknown } | { ok: false; message: string };
+export type YamlParse = Result<unknown, Failure<"invalid">>;
 
 /** Parses kubeconfig text (YAML or JSON); the error names the position only, never the text around it. */
 export function parseYamlText(text: string): YamlParse {
   try {
-    return { ok: true, doc: loadYaml<unknown>(text) };
+    return ok(loadYaml<unknown>(text));
   } catch (err) {
     const e = err as { reason?: unknown; mark?: { line?: number; column?: number } };
     const reason = typeof e.reason === "string" ? e.reason : "not valid YAML or JSON";
     const where =
       typeof e.mark?.line === "number" ? ` at line ${e.mark.line + 1}, column ${(e.mark.column ?? 0) + 1}` : "";
-    return { ok: false, message: `${reason}${where}` };
+    return fail({ kind: "invalid", message: `${reason}${where}` });
   }
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import type { EgressPolicy } from "../../net/egress";
 import { type Challenge, describeChallenge, parseWwwAuthenticate, pickChallenge } from "./challenge";
-import { httpGet, HttpGetFailure, type HttpGetResponse } from "./http-get";
+import { parseJsonOrNull } from "../../json";
+import { fail, ok, type Result } from "../../result";
+import { httpGet, type HttpGetFailure, type HttpGetResponse } from "./http-get";
 
 export type V2StepName = "dns" | "policy" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
 export type V2Step = { step: V2StepName; ok: boolean; ms: number; detail: string };
@@ -23,24 +25,14 @@ export type V2Options = {
 };
 
 type Ctx = { host: string; base: URL; creds: V2Credentials | null; opts: V2Options; steps: V2Step[] };
-type Got = { res: HttpGetResponse; ms: number } | { failure: HttpGetFailure; ms: number };
+type Got = Result<HttpGetResponse, HttpGetFailure> & { ms: number };
 
 const minTokenSeconds = 60;
 
 async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise<Got> {
   const t0 = performance.now();
-  try {
-    const res = await httpGet(url, {
-      headers,
-      ca: ctx.opts.ca,
-      timeoutMs: ctx.opts.timeoutMs,
-      egress: ctx.opts.egress,
-    });
-    return { res, ms: Math.round(performance.now() - t0) };
-  } catch (err) {
-    if (!(err instanceof HttpGetFailure)) throw err;
-    return { failure: err, ms: Math.round(performance.now() - t0) };
-  }
+  const got = await httpGet(url, { headers, ca: ctx.opts.ca, timeoutMs: ctx.opts.timeoutMs, egress: ctx.opts.egress });
+  return { ...got, ms: Math.round(performance.now() - t0) };
 }
 
 function end(
@@ -59,9 +51,9 @@ function step(ctx: Ctx, name: V2StepName, ok: boolean, ms: number, detail: strin
 
 /** A later request failed on the network: record the failed phase as its own step. */
 function networkFailure(ctx: Ctx, failure: HttpGetFailure): V2Outcome {
-  const { phase, ms, detail } = failure.failed;
-  step(ctx, phase, false, ms, detail);
-  return end(ctx, "unreachable", `${phase}: ${detail}`, phase);
+  const { kind, ms, message } = failure;
+  step(ctx, kind, false, ms, message);
+  return end(ctx, "unreachable", `${kind}: ${message}`, kind);
 }
 
 function basicAuthorization(creds: V2Credentials): string {
@@ -86,8 +78,8 @@ async function basicFlow(ctx: Ctx, challenge: Challenge): Promise<V2Outcome> {
   }
   const user = ctx.creds.username;
   const got = await get(ctx.base, { authorization: basicAuthorization(ctx.creds) }, ctx);
-  if ("failure" in got) return networkFailure(ctx, got.failure);
-  const { status } = got.res;
+  if (!got.ok) return networkFailure(ctx, got.error);
+  const { status } = got.value;
   if (status === 200) {
     step(ctx, "auth", true, got.ms, `GET /v2/ with Basic credentials for ${user} answered 200`);
     return end(
@@ -121,53 +113,51 @@ function tokenUrl(ctx: Ctx, challenge: Challenge): URL | null {
 }
 
 function readToken(body: string): { token: string; expiresIn: number } | null {
-  try {
-    const json = JSON.parse(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    const token =
-      typeof json.token === "string" && json.token
-        ? json.token
-        : typeof json.access_token === "string" && json.access_token
-          ? json.access_token
-          : null;
-    if (!token) return null;
-    const expiresIn = Number(json.expires_in);
-    return {
-      token,
-      expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
-    };
-  } catch {
-    return null;
-  }
+  const json = parseJsonOrNull(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown } | null;
+  if (!json || typeof json !== "object") return null;
+  const token =
+    typeof json.token === "string" && json.token
+      ? json.token
+      : typeof json.access_token === "string" && json.access_token
+        ? json.access_token
+        : null;
+  if (!token) return null;
+  const expiresIn = Number(json.expires_in);
+  return {
+    token,
+    expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
+  };
 }
 
-async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<{ token: string } | { outcome: V2Outcome }> {
+/** The registry token from the realm, or the check's outcome when there is none. */
+async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<Result<string, V2Outcome>> {
   const who = ctx.creds ? `the credentials for ${ctx.creds.username}` : "anonymous requests";
   const got = await get(url, ctx.creds ? { authorization: basicAuthorization(ctx.creds) } : {}, ctx);
-  if ("failure" in got) {
-    const { phase, detail } = got.failure.failed;
+  if (!got.ok) {
+    const { kind: phase, message: detail } = got.error;
     step(ctx, "token", false, got.ms, `${phase}: ${detail}`);
     const what =
       phase === "policy"
         ? `the egress policy refuses the token endpoint ${realm}`
         : `${phase} failed for the token endpoint ${realm}`;
-    return { outcome: end(ctx, "unreachable", `token: ${what}: ${detail}`, "token") };
+    return fail(end(ctx, "unreachable", `token: ${what}: ${detail}`, "token"));
   }
-  const { status } = got.res;
+  const { status } = got.value;
   if (status === 401 || status === 403) {
     step(ctx, "token", false, got.ms, `token endpoint answered ${status} to ${who}`);
     const summary = ctx.creds
       ? `token endpoint ${realm} rejected the credentials for ${ctx.creds.username} (${status})`
       : `token endpoint ${realm} refused an anonymous token (${status}); credentials are needed`;
-    return { outcome: end(ctx, "invalid", summary, "token") };
+    return fail(end(ctx, "invalid", summary, "token"));
   }
-  const parsed = status === 200 ? readToken(got.res.body) : null;
+  const parsed = status === 200 ? readToken(got.value.body) : null;
   if (!parsed) {
     const detail =
       status === 200
         ? "token endpoint answered 200 without a token or access_token"
         : `token endpoint answered ${status}`;
     step(ctx, "token", false, got.ms, detail);
-    return { outcome: end(ctx, "unreachable", `token: ${detail} (${realm})`, "token") };
+    return fail(end(ctx, "unreachable", `token: ${detail} (${realm})`, "token"));
   }
   step(
     ctx,
@@ -176,16 +166,16 @@ async function fetchToken(ctx: Ctx, url: URL, realm: string): Promise<{ token: s
     got.ms,
     `${ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token"} from ${realm}, valid ${parsed.expiresIn} s`,
   );
-  return { token: parsed.token };
+  return ok(parsed.token);
 }
 
 async function bearerFlow(ctx: Ctx, url: URL): Promise<V2Outcome> {
   const realm = `${url.origin}${url.pathname}`;
   const minted = await fetchToken(ctx, url, realm);
-  if ("outcome" in minted) return minted.outcome;
-  const got = await get(ctx.base, { authorization: `Bearer ${minted.token}` }, ctx);
-  if ("failure" in got) return networkFailure(ctx, got.failure);
-  const { status } = got.res;
+  if (!minted.ok) return minted.error;
+  const got = await get(ctx.base, { authorization: `Bearer ${minted.value}` }, ctx);
+  if (!got.ok) return networkFailure(ctx, got.error);
+  const { status } = got.value;
   const whose = ctx.creds ? `token for ${ctx.creds.username}` : "anonymous token";
   if (status === 200) {
     step(ctx, "auth", true, got.ms, "GET /v2/ with the Bearer token answered 200");
@@ -223,12 +213,12 @@ function anonymousOk(ctx: Ctx): V2Outcome {
 export async function checkV2Access(host: string, creds: V2Credentials | null, opts: V2Options): Promise<V2Outcome> {
   const ctx: Ctx = { host, base: new URL(`https://${host}/v2/`), creds, opts, steps: [] };
   const first = await get(ctx.base, {}, ctx);
-  if ("failure" in first) {
-    ctx.steps.push(...first.failure.phases.map((p) => ({ step: p.phase, ok: p.ok, ms: p.ms, detail: p.detail })));
-    const { phase, detail } = first.failure.failed;
-    return end(ctx, "unreachable", `${phase}: ${detail}`, phase);
+  if (!first.ok) {
+    ctx.steps.push(...first.error.phases.map((p) => ({ step: p.phase, ok: p.ok, ms: p.ms, detail: p.detail })));
+    const { kind, message } = first.error;
+    return end(ctx, "unreachable", `${kind}: ${message}`, kind);
   }
-  const { res } = first;
+  const res = first.value;
   const expected = res.status === 200 || res.status === 401;
   ctx.steps.push(
     ...res.phases.map((p) => ({ step: p.phase, ok: p.phase === "http" ? expected : p.ok, ms: p.ms, detail: p.detail })),

@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { chooseEgressTarget, type EgressPolicy } from "../../net/egress";
 import { configuredEgressPolicy } from "../../net/egress-policy";
 import { certificateBlocks, parseCertificates } from "../../crypto/pem";
+import { fail, type Failure, ok, type Result } from "../../result";
 import { describeNetFailure, type NetPhase, PhaseTimeout } from "./failures";
 
 export type PhaseRecord = { phase: NetPhase; ok: boolean; ms: number; detail: string };
@@ -26,15 +27,11 @@ export type HttpGetOptions = {
 
 const maxBodyBytes = 64 * 1024;
 
-/** A GET that failed in one phase; `phases` ends with the failed one. */
-export class HttpGetFailure extends Error {
-  constructor(readonly phases: PhaseRecord[]) {
-    super("request failed");
-  }
-  get failed(): PhaseRecord {
-    return this.phases[this.phases.length - 1]!;
-  }
-}
+/** A GET that failed in one phase: `kind` is that phase, `message` says why, `phases` ends with it. */
+export type HttpGetFailure = Failure<NetPhase> & { ms: number; phases: PhaseRecord[] };
+
+/** Ends the request at the phase just recorded as failed; caught in httpGet, never escapes it. */
+class PhaseFailed extends Error {}
 
 function withTimer<T>(
   timeoutMs: number,
@@ -102,8 +99,8 @@ function secureContextFor(ca: string | null | undefined): tls.SecureContext | un
     const blocks = certificateBlocks(ca);
     if (blocks.length === 0 || !parseCertificates(ca)) throw new Error("no readable certificate");
     return tls.createSecureContext({ ca: [...tls.rootCertificates, ...blocks] });
-  } catch {
-    throw Object.assign(new Error("bad CA"), { code: "REGCRED_BAD_CA" });
+  } catch (err) {
+    throw Object.assign(new Error("bad CA", { cause: err }), { code: "REGCRED_BAD_CA" });
   }
 }
 
@@ -196,13 +193,23 @@ async function phase<T>(
       ms: Math.round(performance.now() - t0),
       detail: describeNetFailure(name, err, names.host, names.target()),
     });
-    throw new HttpGetFailure(phases);
+    throw new PhaseFailed();
   }
 }
 
-/** GET over node:net/tls/http with a timeout and a timing per phase; throws HttpGetFailure naming the failed phase. */
-export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetResponse> {
+/** GET over node:net/tls/http with a timeout and a timing per phase; a failure names the phase it failed in. */
+export async function httpGet(url: URL, opts: HttpGetOptions): Promise<Result<HttpGetResponse, HttpGetFailure>> {
   const phases: PhaseRecord[] = [];
+  try {
+    return ok(await get(url, opts, phases));
+  } catch (err) {
+    if (!(err instanceof PhaseFailed)) throw err;
+    const failed = phases[phases.length - 1]!;
+    return fail({ kind: failed.phase, message: failed.detail, ms: failed.ms, phases });
+  }
+}
+
+async function get(url: URL, opts: HttpGetOptions, phases: PhaseRecord[]): Promise<HttpGetResponse> {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const secure = url.protocol === "https:";
   const port = Number(url.port) || (secure ? 443 : 80);
@@ -219,7 +226,7 @@ export async function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpGetRe
   const resolved = chooseEgressTarget(host, addresses, opts.egress ?? configuredEgressPolicy());
   if (!resolved.ok) {
     phases.push({ phase: "policy", ok: false, ms: 0, detail: resolved.detail });
-    throw new HttpGetFailure(phases);
+    throw new PhaseFailed();
   }
   target = resolved.family === 6 ? `[${resolved.address}]:${port}` : `${resolved.address}:${port}`;
   const socket = await phase(

@@ -11,13 +11,13 @@ export const GET = api(async (ctx) => {
   const image = ctx.req.nextUrl.searchParams.get("image");
   if (!image)
     throw new AppError("VALIDATION_FAILED", "Image reference is required (?image=REF)", {
-      image: "Image reference is required",
+      fields: { image: "Image reference is required" },
     });
   const rows = await listRegistryRows(ctx.db, ctx.actor.orgId);
   const result = resolveImage(image, rows);
   if (!result.ok) {
     const message = `Image reference is not valid: ${result.reason}`;
-    throw new AppError("VALIDATION_FAILED", message, { image: message });
+    throw new AppError("VALIDATION_FAILED", message, { fields: { image: message } });
   }
   const { ok: _ok, ...resolved } = result;
   return NextResponse.json(resolved satisfies ResolvedImage);
