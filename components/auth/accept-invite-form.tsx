@@ -11,6 +11,13 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<FieldErrors>({});
+  // A corrected field loses its error; the summary goes with the last one.
+  const edited = (name: string) => () => {
+    if (!fields[name]) return;
+    const { [name]: _, ...rest } = fields;
+    setFields(rest);
+    if (Object.keys(rest).length === 0) setError(null);
+  };
   return (
     <form
       className="stack"
@@ -21,8 +28,8 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
         const name = String(data.get("name") ?? "");
         const password = String(data.get("password") ?? "");
         const local: FieldErrors = {};
-        if (!name.trim()) local.name = "is required";
-        if (password.length < 12) local.password = "must be at least 12 characters";
+        if (!name.trim()) local.name = "Name is required";
+        if (password.length < 12) local.password = "Password must be at least 12 characters";
         setFields(local);
         setError(null);
         if (Object.keys(local).length > 0) return;
@@ -42,10 +49,16 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
         <input type="email" name="email" value={email} autoComplete="username" readOnly />
       </Field>
       <Field label="Your name" required error={fields.name}>
-        <input type="text" name="name" autoComplete="name" maxLength={120} autoFocus />
+        <input type="text" name="name" autoComplete="name" maxLength={120} autoFocus onChange={edited("name")} />
       </Field>
       <Field label="Password" required error={fields.password} hint="At least 12 characters.">
-        <input type="password" name="password" autoComplete="new-password" minLength={12} />
+        <input
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          minLength={12}
+          onChange={edited("password")}
+        />
       </Field>
       {error && !Object.keys(fields).length ? (
         <p role="alert" style={{ color: "var(--danger)", margin: 0 }}>

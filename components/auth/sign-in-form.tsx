@@ -5,11 +5,19 @@ import { useState, useTransition } from "react";
 import { Field } from "@/components/ui/field";
 import { signInAction } from "@/lib/auth/actions";
 
-export function SignInForm() {
+/** `next`: the page to open after sign-in, already checked to be a path on this site (safeNextPath). */
+export function SignInForm({ next }: { next: string }) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+  // A corrected field loses its error; the summary goes with the last one.
+  const edited = (name: string) => () => {
+    if (!fields[name]) return;
+    const { [name]: _, ...rest } = fields;
+    setFields(rest);
+    if (Object.keys(rest).length === 0) setError(null);
+  };
   return (
     <form
       className="stack"
@@ -22,7 +30,7 @@ export function SignInForm() {
             password: String(data.get("password") ?? ""),
           });
           if (result.ok) {
-            router.replace("/registries");
+            router.replace(next);
             router.refresh();
             return;
           }
@@ -32,10 +40,10 @@ export function SignInForm() {
       }}
     >
       <Field label="Email" error={fields.email}>
-        <input type="email" name="email" autoComplete="username" required autoFocus />
+        <input type="email" name="email" autoComplete="username" required autoFocus onChange={edited("email")} />
       </Field>
       <Field label="Password" error={fields.password}>
-        <input type="password" name="password" autoComplete="current-password" required />
+        <input type="password" name="password" autoComplete="current-password" required onChange={edited("password")} />
       </Field>
       {error && !Object.keys(fields).length ? (
         <p role="alert" className="error" style={{ color: "var(--danger)", margin: 0 }}>

@@ -6,12 +6,14 @@ import { SecretOnce } from "@/components/settings/secret-once";
 import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
+import { useCheckedForm } from "@/components/ui/use-checked-form";
 import { createClusterAction, updateClusterAction } from "@/lib/clusters/actions";
 import {
   type ClusterFormValues,
   clusterFormFrom,
   emptyClusterForm,
   toClusterBody,
+  uniqueClusterName,
   validateClusterForm,
 } from "@/lib/clusters/form";
 import { type ClusterResponse, suggestClusterName, WiringModes, wiringModeLabels } from "@/lib/clusters/schema";
@@ -20,7 +22,32 @@ import { webhookAuthLabels, WebhookAuthModes } from "@/lib/clusters/webhook-auth
 import type { FieldErrors } from "@/lib/errors";
 import { KubeconfigInput } from "./kubeconfig-input";
 
-type Props = { mode: "create" | "edit"; existing?: ClusterResponse; onClose: () => void; onSaved: () => void };
+type Props = {
+  mode: "create" | "edit";
+  existing?: ClusterResponse;
+  /** The org's clusters: a suggested name avoids theirs, and a context already added is pointed out. */
+  clusters?: readonly ClusterResponse[];
+  onClose: () => void;
+  onSaved: () => void;
+};
+
+/** The error keys an edit of each form value can fix or change. */
+const affects: Record<keyof ClusterFormValues, (key: string) => boolean> = {
+  name: (k) => k === "name",
+  nameEdited: () => false,
+  kubeconfig: (k) => k === "kubeconfig" || k === "context",
+  context: (k) => k === "context" || k === "kubeconfig" || k === "name",
+  scopeMode: (k) => k === "namespace_selector",
+  selector: (k) => k === "namespace_selector",
+  exclude: (k) => k.startsWith("exclude_namespaces"),
+  wiring: (k) => k === "wiring" || k.startsWith("webhook_") || k === "rotate_webhook_token",
+  environmentLabel: (k) => k === "environment_label",
+  restartStuckPods: (k) => k === "restart_stuck_pods",
+  secretRefNamespaces: (k) => k.startsWith("secret_ref_namespaces"),
+  webhookAuth: (k) => k.startsWith("webhook_") || k === "rotate_webhook_token",
+  webhookClientCa: (k) => k === "webhook_client_ca",
+  rotateWebhookToken: (k) => k === "rotate_webhook_token",
+};
 
 function ScopeFields({
   values,
@@ -256,17 +283,28 @@ function TokenIssued({ name, token, onDone }: { name: string; token: string; onD
   );
 }
 
-export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
-  const [values, setValues] = useState<ClusterFormValues>(existing ? clusterFormFrom(existing) : emptyClusterForm());
-  const [errors, setErrors] = useState<FieldErrors>({});
+/** Where the name came from, while the user has not typed one: the context, made unique among the clusters. */
+function suggestedNameHint(context: string, name: string): string {
+  const base = suggestClusterName(context);
+  const taken = base === name ? "" : ` (a cluster named ${base} exists, so ${name})`;
+  return `Suggested from the context ${context}${taken}; change it if you like. `;
+}
+
+export function ClusterDialog({ mode, existing, clusters = [], onClose, onSaved }: Props) {
+  const names = clusters.map((c) => c.name);
+  const form = useCheckedForm<ClusterFormValues>(
+    () => (existing ? clusterFormFrom(existing) : emptyClusterForm()),
+    (v) => validateClusterForm(v, mode),
+    (field, key) => affects[field](key),
+    (before, after) =>
+      after.context !== before.context && after.context && !before.nameEdited
+        ? { ...after, name: uniqueClusterName(suggestClusterName(after.context), names) }
+        : after,
+  );
+  const values = form.values!;
+  const { errors, set, setErrors } = form;
   const [pending, start] = useTransition();
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
-  const set = (patch: Partial<ClusterFormValues>) =>
-    setValues((v) => {
-      const next = { ...v, ...patch };
-      if (patch.context && !v.nameEdited) next.name = suggestClusterName(patch.context);
-      return next;
-    });
 
   const submit = () => {
     const found = validateClusterForm(values, mode);
@@ -295,6 +333,9 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
       kubeconfig={values.kubeconfig}
       context={values.context}
       errors={{ kubeconfig: errors.kubeconfig, context: errors.context }}
+      addedAs={(context, server) =>
+        clusters.find((c) => c.source === "kubeconfig" && c.context === context && c.server === server)?.name ?? null
+      }
       hint="Paste it or upload the file. Only the chosen context is kept, encrypted. Exec plugins and auth providers are not supported."
       onChange={set}
     />
@@ -318,7 +359,11 @@ export function ClusterDialog({ mode, existing, onClose, onSaved }: Props) {
         label="Name"
         required
         error={errors.name}
-        hint="The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'."
+        hint={`${
+          mode === "create" && !values.nameEdited && values.context
+            ? suggestedNameHint(values.context, values.name)
+            : ""
+        }The key secret_ref registries use for this cluster: lowercase letters, digits, '-' and '.'.`}
       >
         <input
           type="text"

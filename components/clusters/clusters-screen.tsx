@@ -137,7 +137,12 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
             <Row
               key={c.id}
               data-cluster-name={c.name}
-              expanded={results[c.id] ? <ClusterTestResultView result={results[c.id]!} /> : null}
+              // Only while it is the row's last test: a new kubeconfig resets the test and hides it.
+              expanded={
+                results[c.id] && c.last_test && c.last_test.tested_at >= results[c.id]!.tested_at ? (
+                  <ClusterTestResultView result={results[c.id]!} />
+                ) : null
+              }
               expandedLabel={`Connection test of ${c.name}`}
             >
               <td>
@@ -194,7 +199,9 @@ export function ClustersScreen({ orgId, canWrite, initial, importable: initialIm
           ))}
         </DataTable>
       )}
-      {open?.kind === "create" ? <ClusterDialog mode="create" onClose={close} onSaved={saved} /> : null}
+      {open?.kind === "create" ? (
+        <ClusterDialog mode="create" clusters={clusters} onClose={close} onSaved={saved} />
+      ) : null}
       {open?.kind === "edit" ? (
         <ClusterDialog mode="edit" existing={open.cluster} onClose={close} onSaved={saved} />
       ) : null}

@@ -15,6 +15,8 @@ type Props = {
   context: string;
   errors: { kubeconfig?: string; context?: string };
   hint: string;
+  /** The name of the cluster already added from this context of this server, or null. */
+  addedAs?: (context: string, server: string | null) => string | null;
   onChange: (patch: { kubeconfig?: string; context?: string }) => void;
 };
 
@@ -24,7 +26,7 @@ function firstUsable(summary: KubeconfigSummary): string {
 }
 
 /** Paste or upload a kubeconfig; the server lists its contexts (credentials never come back) and one is picked. */
-export function KubeconfigInput({ kubeconfig, context, errors, hint, onChange }: Props) {
+export function KubeconfigInput({ kubeconfig, context, errors, hint, addedAs, onChange }: Props) {
   const [inspection, setInspection] = useState<Inspection>({ state: "idle" });
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef("");
@@ -49,6 +51,7 @@ export function KubeconfigInput({ kubeconfig, context, errors, hint, onChange }:
 
   const contexts = inspection.state === "done" ? inspection.summary.contexts : [];
   const chosen = contexts.find((c) => c.name === context);
+  const added = chosen ? (addedAs?.(chosen.name, chosen.server) ?? null) : null;
   return (
     <>
       <Field
@@ -105,6 +108,12 @@ export function KubeconfigInput({ kubeconfig, context, errors, hint, onChange }:
             ))}
           </select>
         </Field>
+      ) : null}
+      {added ? (
+        <p className="callout" role="note" style={{ margin: 0 }}>
+          This context is already added as cluster <strong className="mono">{added}</strong>. Saving adds the same
+          cluster a second time, and both entries would sync it.
+        </p>
       ) : null}
     </>
   );

@@ -3,6 +3,7 @@
 import { Field } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/errors";
 import type { RegistryFormValues } from "@/lib/registries/form";
+import { credentialLabels } from "@/lib/registries/schema";
 
 type Props = {
   values: RegistryFormValues;
@@ -11,18 +12,12 @@ type Props = {
   set: (patch: Partial<RegistryFormValues>) => void;
 };
 
-const labels: Record<string, [string, string]> = {
-  basic: ["Username", "Password"],
-  azure_acr: ["Service principal ID", "Service principal secret"],
-  amazon_ecr: ["Access key id", "Secret access key"],
-};
-
 export function CredentialFields({ values, errors, stored, set }: Props) {
   const keep = stored ? "Stored and hidden. Leave blank to keep it." : undefined;
   if (values.type === "google_gcr") {
     return (
       <Field
-        label="Service-account JSON key"
+        label={credentialLabels.google_gcr!.password}
         required={!stored}
         error={errors["creds.password"]}
         hint={keep ?? "Paste the key or upload the .json file."}
@@ -36,12 +31,12 @@ export function CredentialFields({ values, errors, stored, set }: Props) {
       </Field>
     );
   }
-  const pair = labels[values.type];
-  if (!pair) return null;
+  const labels = credentialLabels[values.type];
+  if (!labels?.username) return null;
   return (
     <>
       <Field
-        label={pair[0]}
+        label={labels.username}
         required={!stored}
         error={errors["creds.username"]}
         hint={stored ? "Stored. Leave blank to keep it." : undefined}
@@ -55,7 +50,7 @@ export function CredentialFields({ values, errors, stored, set }: Props) {
           onChange={(e) => set({ username: e.target.value })}
         />
       </Field>
-      <Field label={pair[1]} required={!stored} error={errors["creds.password"]} hint={keep}>
+      <Field label={labels.password} required={!stored} error={errors["creds.password"]} hint={keep}>
         <input
           type="password"
           autoComplete="new-password"

@@ -97,7 +97,12 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
             <Row
               key={r.id}
               data-registry-id={r.id}
-              expanded={results[r.id] ? <CheckResultView result={results[r.id]!} /> : null}
+              // Only while it is the row's last test: an edit that resets the test hides it.
+              expanded={
+                results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
+                  <CheckResultView result={results[r.id]!} />
+                ) : null
+              }
               expandedLabel={`Credential test of ${r.id}`}
             >
               <td className="mono nowrap">{r.id}</td>

@@ -1,17 +1,17 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
-import type { FieldErrors } from "@/lib/errors";
+import { useCheckedForm } from "@/components/ui/use-checked-form";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
 import { destinationChanges } from "@/lib/registries/destination";
 import { emptyForm, type RegistryFormValues, toRequestBody, validateRegistryForm } from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
-import { type RegistryType, RegistryTypes, typeLabels } from "@/lib/registries/schema";
+import { type RegistryType, RegistryTypes, typeLabels, typeNouns } from "@/lib/registries/schema";
 import { CredentialFields, GcrUpload } from "./credential-fields";
 import { SecretRefRows } from "./secret-ref-rows";
 import { TypeIcon } from "./type-icon";
@@ -33,6 +33,19 @@ const placeholders: Record<RegistryType, string> = {
   secret_ref: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/project",
 };
 
+/** The error keys an edit of each form value can fix or change. */
+const affects: Record<keyof RegistryFormValues, (key: string) => boolean> = {
+  id: (k) => k === "id",
+  registry: (k) => ["registry", "region", "creds.username", "creds.password"].includes(k),
+  region: (k) => ["region", "registry", "creds.username", "creds.password"].includes(k),
+  username: (k) => k === "creds.username" || k === "creds",
+  password: (k) => k === "creds.password" || k === "creds",
+  caCert: (k) => k === "ca_cert",
+  enableCi: (k) => k === "enable_ci",
+  secrets: (k) => k.startsWith("secrets"),
+  type: () => false,
+};
+
 function fromView(v: RegistryView): RegistryFormValues {
   return {
     ...emptyForm(v.type),
@@ -47,11 +60,15 @@ function fromView(v: RegistryView): RegistryFormValues {
 }
 
 export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Props) {
-  const [values, setValues] = useState<RegistryFormValues | null>(existing ? fromView(existing) : null);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, start] = useTransition();
   const stored = mode === "edit" && Boolean(existing?.hasCredentials);
   const savedAt = existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined;
+  const form = useCheckedForm<RegistryFormValues>(
+    () => (existing ? fromView(existing) : null),
+    (v) => validateRegistryForm(v, mode, stored, savedAt),
+    (field, key) => affects[field](key),
+  );
+  const { values, errors, set, setErrors } = form;
   // Stored credentials only go where they were saved for: another host, type or region needs them typed again.
   const moved = Boolean(
     savedAt &&
@@ -61,7 +78,6 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
       { type: values.type, registry: values.registry.trim(), region: values.region.trim() || null, caCert: null },
     ).length > 0,
   );
-  const set = (patch: Partial<RegistryFormValues>) => setValues((v) => (v ? { ...v, ...patch } : v));
 
   const submit = () => {
     if (!values) return;
@@ -94,7 +110,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
         <ul className="type-grid">
           {RegistryTypes.map((t) => (
             <li key={t}>
-              <button type="button" className="type-option" onClick={() => setValues(emptyForm(t))}>
+              <button type="button" className="type-option" onClick={() => form.start(emptyForm(t))}>
                 <TypeIcon type={t} />
                 <span>{typeLabels[t]}</span>
               </button>
@@ -105,7 +121,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
     );
   }
 
-  const title = `${mode === "create" ? "Add" : "Edit"} ${typeLabels[values.type]} registry`;
+  const title = mode === "create" ? `Add ${typeNouns[values.type]}` : `Edit registry ${existing!.id}`;
   return (
     <FormDialog
       title={title}

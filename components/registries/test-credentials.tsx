@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Field } from "@/components/ui/field";
 import { FormDialog } from "@/components/ui/form-dialog";
@@ -12,8 +12,9 @@ import { toRequestBody, type RegistryFormValues } from "@/lib/registries/form";
 import type { ActionResult } from "@/lib/result";
 import { CheckResultView } from "./check-result";
 
+/** A short toast: the result panel under the row carries the summary and what to check. */
 function announce(label: string, result: CheckResult): void {
-  const text = `${label}: ${result.status} — ${result.summary}`;
+  const text = `Credential test of ${label}: ${result.status}`;
   if (result.status === "valid") toast.success(text);
   else if (result.status === "unsupported") toast.info(text);
   else toast.error(text);
@@ -106,20 +107,28 @@ export function TestRowButton({
   );
 }
 
-/** Dialog section: checks what is typed, before saving. */
+/**
+ * Dialog section: checks what is typed, before saving. The result is scrolled into view inside the dialog,
+ * and goes away once a field it was tested with changes.
+ */
 export function TestUnsaved({ values }: { values: RegistryFormValues }) {
   const [pending, start] = useTransition();
-  const [result, setResult] = useState<CheckResult | null>(null);
+  const [tested, setTested] = useState<{ body: string; result: CheckResult } | null>(null);
   const [testHost, setTestHost] = useState("");
   const [testHostError, setTestHostError] = useState<string | undefined>();
   const glob = hasHostGlob(values.registry.trim());
+  const body = JSON.stringify({ ...toRequestBody(values), ...(glob ? { test_host: testHost.trim() } : {}) });
+  const result = tested?.body === body ? tested.result : null;
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (tested) shown.current?.scrollIntoView({ block: "nearest" });
+  }, [tested]);
   const run = () =>
     start(async () => {
-      setResult(null);
+      setTested(null);
       setTestHostError(undefined);
-      const body = { ...toRequestBody(values), ...(glob ? { test_host: testHost.trim() } : {}) };
-      const res = await testUnsavedRegistryAction(body);
-      if (res.ok) return setResult(res.data);
+      const res = await testUnsavedRegistryAction(JSON.parse(body));
+      if (res.ok) return setTested({ body, result: res.data });
       if (res.error.fields?.test_host) setTestHostError(res.error.fields.test_host);
       toast.error(res.error.message);
     });
@@ -147,7 +156,7 @@ export function TestUnsaved({ values }: { values: RegistryFormValues }) {
         {pending ? <Spinner label="Testing credentials" /> : null}
         {pending ? "Testing credentials…" : "Test credentials"}
       </button>
-      {result ? <CheckResultView result={result} /> : null}
+      {result ? <CheckResultView result={result} ref={shown} /> : null}
     </div>
   );
 }

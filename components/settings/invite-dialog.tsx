@@ -59,7 +59,7 @@ export function InviteUserDialog({ onClose, onInvited, invite = inviteUserAction
 
   const submit = () => {
     if (!email.trim()) {
-      setErrors({ email: "is required" });
+      setErrors({ email: "Email is required" });
       return;
     }
     start(async () => {
@@ -88,7 +88,16 @@ export function InviteUserDialog({ onClose, onInvited, invite = inviteUserAction
       onClose={onClose}
     >
       <Field label="Email" required error={errors.email}>
-        <input type="email" value={email} autoComplete="off" autoFocus onChange={(e) => setEmail(e.target.value)} />
+        <input
+          type="email"
+          value={email}
+          autoComplete="off"
+          autoFocus
+          onChange={(e) => {
+            setEmail(e.target.value);
+            setErrors(({ email: _, ...rest }) => rest);
+          }}
+        />
       </Field>
       <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>

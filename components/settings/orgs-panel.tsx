@@ -53,10 +53,28 @@ function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreate
       onClose={onClose}
     >
       <Field label="Id" required error={errors.id} hint="Lowercase letters, digits and dashes; used in API paths.">
-        <input type="text" value={id} autoComplete="off" autoFocus onChange={(e) => setId(e.target.value)} />
+        <input
+          type="text"
+          value={id}
+          autoComplete="off"
+          autoFocus
+          onChange={(e) => {
+            setId(e.target.value);
+            setErrors(({ id: _, ...rest }) => rest);
+          }}
+        />
       </Field>
       <Field label="Name" error={errors.name}>
-        <input type="text" value={name} autoComplete="off" maxLength={120} onChange={(e) => setName(e.target.value)} />
+        <input
+          type="text"
+          value={name}
+          autoComplete="off"
+          maxLength={120}
+          onChange={(e) => {
+            setName(e.target.value);
+            setErrors(({ name: _, ...rest }) => rest);
+          }}
+        />
       </Field>
     </FormDialog>
   );

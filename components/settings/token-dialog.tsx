@@ -23,7 +23,7 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
 
   const submit = () => {
     if (!name.trim()) {
-      setErrors({ name: "is required" });
+      setErrors({ name: "Name is required" });
       return;
     }
     start(async () => {
@@ -79,7 +79,10 @@ export function CreateTokenDialog({ onClose, onCreated }: Props) {
           maxLength={80}
           autoComplete="off"
           autoFocus
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            setName(e.target.value);
+            setErrors(({ name: _, ...rest }) => rest);
+          }}
         />
       </Field>
       <Field label="Role" error={errors.role} hint={roleDescriptions[role]}>

@@ -1,12 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { StatusBadge } from "@/components/secrets/status-badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Ago } from "./ago";
 import { Spinner } from "@/components/ui/spinner";
 import { getSyncStatusAction } from "@/lib/sync/actions";
 import { syncKeys, syncPollInterval, unwrap } from "@/lib/sync/queries";
 import type { SyncNamespaceDto, SyncStatusDto } from "@/lib/sync/schema";
+import { getSecretsViewAction } from "@/lib/secrets/actions";
+import { SECRETS_REFETCH_MS, secretKeys } from "@/lib/secrets/queries";
+import type { SecretRow } from "@/lib/secrets/schema";
 import { NamespaceBadge } from "./outcome";
 
 const stuckPodAction: Record<SyncNamespaceDto["stuck_pods"][number]["action"], string> = {
@@ -54,10 +57,38 @@ function Changes({ ns }: { ns: SyncNamespaceDto }) {
       </ul>
       {ns.changed_at ? (
         <span className="muted" style={{ fontSize: 12 }}>
-          <Ago iso={ns.changed_at} />
+          <RelativeTime iso={ns.changed_at} />
         </span>
       ) : null}
     </div>
+  );
+}
+
+type LiveSecrets = ReadonlyMap<string, SecretRow>;
+const liveKey = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** The secrets a namespace holds after the last pass, each with its status now where that is not "valid". */
+function Secrets({ ns, live }: { ns: SyncNamespaceDto; live: LiveSecrets }) {
+  if (ns.secrets.length === 0)
+    // A namespace whose secret could not be written needs one: only a namespace without problems needs none.
+    return ns.errors.length > 0 ? <span>none written</span> : <span className="muted">none needed</span>;
+  return (
+    <ul style={{ margin: 0, paddingLeft: 0, listStyle: "none" }}>
+      {ns.secrets.map((name) => {
+        const now = live.get(liveKey(ns.namespace, name));
+        return (
+          <li key={name}>
+            <span className="mono">{name}</span>
+            {now && now.status !== "valid" ? (
+              <>
+                {" "}
+                <StatusBadge status={now.status} reason={now.status_reason} />
+              </>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -69,10 +100,11 @@ function CredentialIssues({ status }: { status: SyncStatusDto }) {
       <ul style={{ margin: "4px 0 0", paddingLeft: 16 }}>
         {status.credential_issues.map((i) => (
           <li key={i.registryId}>
-            <span className="mono">{i.registryId}</span>: {i.reason}. Retry <RelativeTime iso={i.retryAt} />
+            <span className="mono">{i.registryId}</span>: {i.reason}. Retry{" "}
+            <RelativeTime iso={i.retryAt} kind="deadline" />
             {i.keepUntil ? (
               <>
-                ; the existing secrets keep working until <RelativeTime iso={i.keepUntil} />
+                ; the existing secrets keep working until <RelativeTime iso={i.keepUntil} kind="deadline" />
               </>
             ) : (
               "; no working secret is left"
@@ -100,6 +132,16 @@ export function ClusterDetails({
     queryFn: async () => unwrap(await getSyncStatusAction(clusterId)),
     refetchInterval: (q) => syncPollInterval([q.state.data?.state ?? "idle"]),
   });
+  // The Secrets screen's view of the same secrets, so both screens agree on what is expired.
+  const { data: view } = useQuery({
+    queryKey: secretKeys.view(orgId),
+    queryFn: async () => unwrap(await getSecretsViewAction()),
+    staleTime: SECRETS_REFETCH_MS,
+    refetchInterval: SECRETS_REFETCH_MS,
+  });
+  const live: LiveSecrets = new Map(
+    (view?.secrets ?? []).filter((s) => s.cluster_id === clusterId).map((s) => [liveKey(s.namespace, s.name), s]),
+  );
   if (isPending) return <Spinner label={`Loading the sync details of ${clusterName}`} />;
   if (error)
     return (
@@ -136,14 +178,17 @@ export function ClusterDetails({
               <tr key={ns.namespace} data-namespace={ns.namespace}>
                 <td className="mono">{ns.namespace}</td>
                 <td>
-                  <NamespaceBadge outcome={ns.outcome} />
+                  <NamespaceBadge
+                    outcome={ns.outcome}
+                    statuses={ns.secrets.flatMap((name) => live.get(liveKey(ns.namespace, name))?.status ?? [])}
+                  />
                   <br />
                   <span className="muted" style={{ fontSize: 12 }}>
-                    <Ago iso={ns.synced_at} />
+                    <RelativeTime iso={ns.synced_at} />
                   </span>
                 </td>
-                <td className="mono">
-                  {ns.secrets.length > 0 ? ns.secrets.join(", ") : <span className="muted">none needed</span>}
+                <td>
+                  <Secrets ns={ns} live={live} />
                 </td>
                 <td>
                   <Changes ns={ns} />

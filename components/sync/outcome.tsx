@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { SyncNamespaceDto, SyncRunStatus, SyncRunSummary } from "@/lib/sync/schema";
+import type { SecretStatus } from "@/lib/secrets/schema";
 
 const runTones: Record<SyncRunStatus, "ok" | "bad" | "warn" | "neutral"> = {
   succeeded: "ok",
@@ -37,7 +38,23 @@ export function RunBadge({ status, title }: { status: SyncRunStatus | null; titl
   );
 }
 
-export function NamespaceBadge({ outcome }: { outcome: SyncNamespaceDto["outcome"] }) {
+/**
+ * The last pass's outcome in a namespace. Where the pass went well but a secret it keeps has expired since
+ * (the Secrets screen's status), the namespace is not in sync: pulls with that secret fail.
+ */
+export function NamespaceBadge({
+  outcome,
+  statuses = [],
+}: {
+  outcome: SyncNamespaceDto["outcome"];
+  statuses?: readonly SecretStatus[];
+}) {
+  if ((outcome === "ok" || outcome === "changed") && statuses.includes("expired"))
+    return (
+      <Badge tone="bad" title="A secret's credential has expired since the last pass wrote it">
+        expired
+      </Badge>
+    );
   return <Badge tone={nsTones[outcome]}>{nsLabels[outcome]}</Badge>;
 }
 

@@ -94,6 +94,8 @@ test("[audit] bad page and filter values answer 400 naming the parameter", async
     const body = (await res.json()) as { error: string; message: string; fields: Record<string, string> };
     expect(body.error, query).toBe("VALIDATION_FAILED");
     expect(Object.keys(body.fields), query).toEqual([field]);
-    expect(body.message, query).toContain(field);
+    // The one-line message carries the field's own message, which names it in words ("Limit must be …").
+    expect(body.message, query).toContain(body.fields[field]);
+    expect(body.fields[field], query).toMatch(new RegExp(`^${field}`, "i"));
   }
 });

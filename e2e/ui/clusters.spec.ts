@@ -87,10 +87,12 @@ test("[clusters] switching to webhook wiring shows the webhook token once; mTLS 
   await dialog.getByLabel("Webhook caller authentication").selectOption("mtls");
   await dialog.getByRole("textbox", { name: "secret_ref source namespaces" }).fill("ci, infra");
   await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog.getByText("is required when webhook_auth is mtls")).toBeVisible();
+  await expect(dialog.getByText("Client CA is required for client-certificate (mTLS) authentication")).toBeVisible();
   await dialog.getByLabel("Client CA (PEM)").fill("not a certificate");
   await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog.getByText("must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)")).toBeVisible();
+  await expect(
+    dialog.getByText("Client CA must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)"),
+  ).toBeVisible();
 
   await dialog.getByLabel("Webhook caller authentication").selectOption("token");
   await dialog.getByRole("button", { name: "Save" }).click();

@@ -27,7 +27,7 @@ test("[orgs] an instance admin creates an org in Settings and switches to it wit
   const dialog = page.getByRole("dialog", { name: "Create an org" });
   await dialog.getByLabel("Id").fill("Not An Id");
   await dialog.getByRole("button", { name: "Create org" }).click();
-  await expect(dialog.getByText(/must match/)).toBeVisible();
+  await expect(dialog.getByText("Org ID can only use lowercase letters, digits and hyphens")).toBeVisible();
   await dialog.getByLabel("Id").fill(org);
   await dialog.getByLabel("Name").fill(`UI ${uid}`);
   await dialog.getByRole("button", { name: "Create org" }).click();

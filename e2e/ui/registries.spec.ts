@@ -43,7 +43,7 @@ test.describe("[registries] screen", () => {
     await openAddDialog(page, "Amazon ECR");
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByText("must be at least 3 characters")).toBeVisible();
+    await expect(dialog.getByText("ID is required", { exact: true })).toBeVisible();
     await dialog.getByRole("textbox", { name: "ID", exact: true }).fill(id);
     await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(host);
     await dialog.getByLabel("Access key id").fill(keys.accessKeyId);
@@ -133,7 +133,7 @@ test.describe("[registries] screen", () => {
     await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(`moved-${uid}.example.com`);
     await expect(dialog.getByLabel("Password")).not.toHaveAttribute("placeholder", /stored/);
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByText(/is required because the registry host changed/).first()).toBeVisible();
+    await expect(dialog.getByText(/Password is required again: the registry host changed/)).toBeVisible();
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     // Another CA (the browser never sees the stored one): the server refuses, naming the fields.
@@ -143,7 +143,7 @@ test.describe("[registries] screen", () => {
       await dialog.getByText("Private CA certificate").click();
       await dialog.getByLabel("CA certificate (PEM)").fill(other.ca.cert);
       await dialog.getByRole("button", { name: "Save" }).click();
-      await expect(dialog.getByText(/is required because the CA certificate changed/).first()).toBeVisible();
+      await expect(dialog.getByText(/Password is required again: the CA certificate changed/)).toBeVisible();
       expect((await (await api.get(`registries/${id}`)).json()).registry).toBe(saved);
 
       await dialog.getByLabel("Username").fill("ci");

@@ -17,7 +17,7 @@ test("[settings] create an API token, use it once shown, then revoke it", async 
   await page.getByRole("button", { name: "Create token" }).click();
   const form = page.getByRole("dialog", { name: "Create an API token" });
   await form.getByRole("button", { name: "Create token" }).click();
-  await expect(form.getByText("is required")).toBeVisible();
+  await expect(form.getByText("Name is required")).toBeVisible();
   await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
 
   await form.getByLabel("Name").fill(name);
@@ -82,7 +82,7 @@ test("[settings] invite a user who sets a password and lands signed in as a view
   await invitee.getByLabel("Your name").fill("Ina Invitee");
   await invitee.getByLabel("Password").fill("too-short");
   await invitee.getByRole("button", { name: "Set password and sign in" }).click();
-  await expect(invitee.getByText("must be at least 12 characters")).toBeVisible();
+  await expect(invitee.getByText("Password must be at least 12 characters")).toBeVisible();
   await invitee.getByLabel("Password").fill("a-long-enough-password");
   await invitee.getByRole("button", { name: "Set password and sign in" }).click();
 

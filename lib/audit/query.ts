@@ -48,12 +48,15 @@ export function decodeAuditCursor(cursor: string): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
+const capitalized = (field: string) => field.charAt(0).toUpperCase() + field.slice(1);
+
 // A parameter sent empty is invalid (not absent) for numbers and times; the UI leaves unset ones out.
 function parseTime(value: string | undefined, field: string, fields: FieldErrors): Date | null {
   if (value === undefined) return null;
   const time = isoDateTime.test(value) ? new Date(value.toUpperCase()) : null;
   if (!time || Number.isNaN(time.getTime())) {
-    fields[field] = "must be an ISO 8601 date-time with a time zone, such as 2026-05-01T12:00:00Z";
+    fields[field] =
+      `${capitalized(field)} must be an ISO 8601 date-time with a time zone, such as 2026-05-01T12:00:00Z`;
     return null;
   }
   return time;
@@ -61,14 +64,16 @@ function parseTime(value: string | undefined, field: string, fields: FieldErrors
 
 function parseText(value: string | undefined, field: string, fields: FieldErrors): string | null {
   if (value === undefined || value === "") return null;
-  if (value.length > maxFilterLength) fields[field] = `must be at most ${maxFilterLength} characters`;
+  if (value.length > maxFilterLength)
+    fields[field] = `${capitalized(field)} must be at most ${maxFilterLength} characters`;
   return value;
 }
 
 function parseLimit(value: string | undefined, fields: FieldErrors): number {
   if (value === undefined) return AUDIT_DEFAULT_LIMIT;
   const limit = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(limit >= 1 && limit <= AUDIT_MAX_LIMIT)) fields.limit = `must be a whole number from 1 to ${AUDIT_MAX_LIMIT}`;
+  if (!(limit >= 1 && limit <= AUDIT_MAX_LIMIT))
+    fields.limit = `Limit must be a whole number from 1 to ${AUDIT_MAX_LIMIT}`;
   return limit;
 }
 
@@ -80,10 +85,10 @@ export function parseAuditQuery(
   const limit = parseLimit(params.limit, fields);
   const beforeId = params.cursor ? decodeAuditCursor(params.cursor) : null;
   if (params.cursor && beforeId === null)
-    fields.cursor = "is not a cursor this API returned; use the one from the Link header or next_cursor";
+    fields.cursor = "Cursor is not a cursor this API returned: use the one from the Link header or next_cursor";
   const since = parseTime(params.since, "since", fields);
   const until = parseTime(params.until, "until", fields);
-  if (since && until && since.getTime() >= until.getTime()) fields.until = "must be later than since";
+  if (since && until && since.getTime() >= until.getTime()) fields.until = "Until must be later than since";
   const query: AuditQuery = {
     limit,
     beforeId,

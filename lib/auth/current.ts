@@ -1,5 +1,5 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { isAppError } from "../errors";
@@ -9,6 +9,7 @@ import { actorForSession } from "./authenticate";
 import { activeOrgIds } from "../orgs/repo";
 import { setSessionOrg } from "../orgs/session-org";
 import { findSession, SESSION_COOKIE } from "./session";
+import { REQUESTED_PATH_HEADER, signInUrlFor } from "./sign-in-redirect";
 
 /** The signed-in user's actor for their current org, or null. */
 export const getSessionActor = cache(async (): Promise<Actor | null> => {
@@ -34,5 +35,5 @@ export async function requireActor(): Promise<Actor> {
   if (actor) return actor;
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (token && (await findSession((await runtime()).database.db, token))) redirect("/no-org");
-  redirect("/login");
+  redirect(signInUrlFor((await headers()).get(REQUESTED_PATH_HEADER) ?? "/"));
 }

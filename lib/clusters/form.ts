@@ -99,8 +99,19 @@ export function validateClusterForm(v: ClusterFormValues, mode: "create" | "edit
   const parsed = (mode === "create" ? ClusterCreate : ClusterPatch).safeParse(toClusterBody(v, mode));
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   if (v.scopeMode === "selector" && !v.selector.trim())
-    errors.namespace_selector ??= "is required when scoping by label selector";
+    errors.namespace_selector ??= "Label selector is required when scoping by label";
   if (v.wiring === "webhook" && v.webhookAuth === "mtls" && !v.webhookClientCa.trim())
-    errors.webhook_client_ca ??= "is required when webhook_auth is mtls";
+    errors.webhook_client_ca ??= "Client CA is required for client-certificate (mTLS) authentication";
   return errors;
+}
+
+/** `base`, or `base-2`, `base-3`… : the first that no cluster in `taken` is named (a name is at most 253 characters). */
+export function uniqueClusterName(base: string, taken: readonly string[]): string {
+  const names = new Set(taken);
+  if (!names.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const name = `${base.slice(0, 253 - suffix.length).replace(/[^a-z0-9]+$/, "")}${suffix}`;
+    if (!names.has(name)) return name;
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { typeError } from "../validation";
 import { ExclusionReasons, parseLabelSelector, type ScopedNamespaces as Scoped } from "./scope";
 import { WiringModes } from "../sync/wiring-modes";
 import { WebhookAuthMode } from "./webhook-auth";
@@ -10,46 +11,51 @@ const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const ClusterName = z
-  .string({ error: "must be a string" })
-  .min(1, "is required")
-  .max(253, "must be at most 253 characters")
+  .string({ error: typeError("Name", "text") })
+  .min(1, "Name is required")
+  .max(253, "Name must be at most 253 characters")
   .regex(
     dns1123Subdomain,
-    "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    "Name can only use lowercase letters, digits, '-' and '.', and must start and end with a letter or digit",
   )
-  .refine((v) => v !== "*", "cannot be *");
+  .refine((v) => v !== "*", "Name cannot be *: it stands for every cluster");
 
 export const NamespaceSelector = z
-  .string({ error: "must be a string" })
-  .max(1024, "must be at most 1024 characters")
+  .string({ error: typeError("Label selector", "text") })
+  .max(1024, "Label selector must be at most 1024 characters")
   .superRefine((v, ctx) => {
     const parsed = parseLabelSelector(v);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `is not a valid label selector: ${parsed.message}` });
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `Label selector is not valid: ${parsed.message}` });
   });
 
-export const ExcludeNamespaces = z
-  .array(
-    z
-      .string({ error: "must be a string" })
-      .max(63, "must be at most 63 characters")
-      .regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)"),
-    {
-      error: "must be a list of namespace names",
-    },
-  )
-  .max(500, "must list at most 500 namespaces");
+/** A list of namespace names; `label` names the list in the messages, and a bad entry is quoted. */
+const namespaceList = (label: string, max: number) =>
+  z
+    .array(
+      z
+        .string({ error: `${label} must be a list of namespace names` })
+        .max(63, { error: (i) => `${label}: "${String(i.input)}" is longer than 63 characters` })
+        .regex(dns1123Label, {
+          error: (i) =>
+            `${label}: "${String(i.input)}" is not a namespace name (lowercase letters, digits and hyphens)`,
+        }),
+      { error: `${label} must be a list of namespace names` },
+    )
+    .max(max, `${label} can hold at most ${max} namespaces`);
+
+export const ExcludeNamespaces = namespaceList("Excluded namespaces", 500);
 
 const Kubeconfig = z
-  .string({ error: "must be the kubeconfig as YAML or JSON text" })
-  .min(1, "is required")
-  .max(256 * 1024, "must be at most 256 KiB");
+  .string({ error: typeError("Kubeconfig", "YAML or JSON text") })
+  .min(1, "Kubeconfig is required")
+  .max(256 * 1024, "Kubeconfig must be at most 256 KiB");
 const ContextName = z
-  .string({ error: "must be a string" })
-  .min(1, "must not be empty")
-  .max(253, "must be at most 253 characters");
+  .string({ error: typeError("Context", "text") })
+  .min(1, "Context is required")
+  .max(253, "Context must be at most 253 characters");
 
 export { WiringModes };
-export const WiringMode = z.enum(WiringModes, { error: `must be one of ${WiringModes.join(", ")}` });
+export const WiringMode = z.enum(WiringModes, { error: typeError("Wiring", `one of ${WiringModes.join(", ")}`) });
 export type WiringMode = z.infer<typeof WiringMode>;
 
 export const wiringModeLabels: Record<WiringMode, { label: string; explanation: string }> = {
@@ -71,24 +77,27 @@ const labelName = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** A namespace label key (`[prefix/]name`) whose value becomes the secrets' environment label. */
 export const EnvironmentLabel = z
-  .string({ error: "must be a string" })
+  .string({ error: typeError("Environment label", "text") })
   .trim()
-  .min(1, "must not be empty")
-  .max(317, "must be at most 317 characters")
+  .min(1, "Environment label must not be empty")
+  .max(317, "Environment label must be at most 317 characters")
   .superRefine((v, ctx) => {
     const slash = v.lastIndexOf("/");
     const [prefix, name] = slash >= 0 ? [v.slice(0, slash), v.slice(slash + 1)] : [null, v];
     if (prefix !== null && (prefix.length > 253 || !dns1123Subdomain.test(prefix)))
-      ctx.addIssue({ code: "custom", message: "must have a DNS subdomain prefix before '/', e.g. example.com/env" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Environment label needs a domain before '/', such as example.com/env",
+      });
     else if (name.length > 63 || !labelName.test(name))
       ctx.addIssue({
         code: "custom",
         message:
-          "must be a label key: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+          "Environment label must be a label key: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       });
   });
 
-const RestartStuckPods = z.boolean({ error: "must be true or false" });
+const RestartStuckPods = z.boolean({ error: typeError("Restart stuck pods (restart_stuck_pods)", "true or false") });
 
 const wiringFields = {
   wiring: WiringMode.optional().describe(
@@ -102,14 +111,7 @@ const wiringFields = {
   ),
 };
 
-const namespaceName = z
-  .string({ error: "must be a string" })
-  .max(63, "must be at most 63 characters")
-  .regex(dns1123Label, "must be a namespace name (lowercase RFC 1123 label)");
-
-export const SecretRefNamespaces = z
-  .array(namespaceName, { error: "must be a list of namespace names" })
-  .max(100, "must list at most 100 namespaces");
+export const SecretRefNamespaces = namespaceList("secret_ref source namespaces", 100);
 
 /** Admin decisions about what crosses into and out of the cluster: secret_ref sources, who may call the webhook. */
 const securityFields = {
@@ -120,13 +122,13 @@ const securityFields = {
     "how the admission webhook authenticates the API server: token (default when a cluster switches to webhook wiring; generated, shown once), mtls (client certificate signed by webhook_client_ca) or none (managed clusters whose API server cannot present credentials; reviews are not trusted)",
   ),
   webhook_client_ca: z
-    .string({ error: "must be PEM text" })
-    .max(64 * 1024, "must be at most 64 KiB")
+    .string({ error: typeError("Client CA", "PEM text") })
+    .max(64 * 1024, "Client CA must be at most 64 KiB")
     .nullable()
     .optional()
     .describe("PEM CA certificate(s) that sign the API server's webhook client certificate (required for mtls)"),
   rotate_webhook_token: z
-    .boolean({ error: "must be true or false" })
+    .boolean({ error: typeError("New webhook token (rotate_webhook_token)", "true or false") })
     .optional()
     .describe("true: generate a new webhook token (webhook_auth token); the response carries it once"),
 };

@@ -52,7 +52,8 @@ type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces
 
 function parseKubeconfigDoc(text: string): unknown {
   const parsed = parseYamlText(text);
-  if (!parsed.ok) throw validationError({ kubeconfig: `is not valid YAML or JSON: ${parsed.error.message}` });
+  if (!parsed.ok)
+    throw validationError({ kubeconfig: `Kubeconfig is not valid YAML or JSON: ${parsed.error.message}` });
   return parsed.value;
 }
 
@@ -80,7 +81,7 @@ export function inspectKubeconfig(ctx: Ctx, body: unknown): KubeconfigSummary {
 
 const nameTaken = (name: string) =>
   new AppError("CONFLICT", `A cluster named "${name}" already exists in this org.`, {
-    fields: { name: "is already taken" },
+    fields: { name: `A cluster named "${name}" already exists: choose another name` },
   });
 
 async function assertNameFree(ctx: Ctx, name: string, exceptId?: string): Promise<void> {
@@ -202,11 +203,13 @@ export async function getCluster(ctx: Ctx, idOrName: string): Promise<ClusterRes
 
 function connectionPatch(ctx: Ctx, row: ClusterRow, patch: ClusterPatch) {
   if (patch.context !== undefined && patch.kubeconfig === undefined) {
-    throw validationError({ context: "can only change together with a new kubeconfig" });
+    throw validationError({ context: "Context can only change together with a new kubeconfig" });
   }
   if (patch.kubeconfig === undefined) return {};
   if (row.source === "in-cluster")
-    throw validationError({ kubeconfig: "cannot be set on the in-cluster connection; add another cluster instead" });
+    throw validationError({
+      kubeconfig: "Kubeconfig cannot be set on the in-cluster connection: add another cluster instead",
+    });
   const { context, kubeconfig } = extractOrThrow(parseKubeconfigDoc(patch.kubeconfig), patch.context);
   return {
     server: context.server ?? row.server,

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { typeError } from "../validation";
 
 /** How the admission webhook authenticates the API server calling it, per cluster. */
 export const WebhookAuthModes = ["token", "mtls", "none"] as const;
-export const WebhookAuthMode = z.enum(WebhookAuthModes, { error: `must be one of ${WebhookAuthModes.join(", ")}` });
+export const WebhookAuthMode = z.enum(WebhookAuthModes, {
+  error: typeError("Webhook caller authentication", `one of ${WebhookAuthModes.join(", ")}`),
+});
 export type WebhookAuthMode = z.infer<typeof WebhookAuthMode>;
 
 export const webhookAuthLabels: Record<WebhookAuthMode, { label: string; explanation: string }> = {

@@ -27,10 +27,11 @@ export function webhookAuthValues(
     input.webhook_client_ca === undefined ? (before?.webhookClientCa ?? null) : input.webhook_client_ca?.trim() || null;
   const errors: FieldErrors = {};
   const problem = input.webhook_client_ca?.trim() ? clientCaProblem(input.webhook_client_ca) : null;
-  if (problem) errors.webhook_client_ca = problem;
-  else if (mode === "mtls" && !ca) errors.webhook_client_ca = "is required when webhook_auth is mtls";
+  if (problem) errors.webhook_client_ca = `Client CA ${problem}`;
+  else if (mode === "mtls" && !ca)
+    errors.webhook_client_ca = "Client CA is required for client-certificate (mTLS) authentication";
   if (input.rotate_webhook_token && mode !== "token")
-    errors.rotate_webhook_token = "only applies when webhook_auth is token";
+    errors.rotate_webhook_token = "A new webhook token only applies to bearer-token authentication";
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const values: Partial<ClusterSettings> = { webhookAuth: mode, webhookClientCa: ca };
   if (mode !== "token") return { values: { ...values, webhookTokenSealed: null }, token: null };

@@ -50,8 +50,8 @@ export type CheckResult = z.infer<typeof CheckResult>;
 
 /** The concrete host[:port] a registry whose host has a glob is tested against (it must match the glob). */
 export const TestHost = z
-  .string({ error: "must be a string" })
-  .max(255, "must be at most 255 characters")
+  .string({ error: "Host to test must be text" })
+  .max(255, "Host to test must be at most 255 characters")
   .describe("For a registry whose host has the wildcard *: one host[:port] it matches, which the test connects to");
 
 /** POST …/registries/{regId}/test: an optional body. */

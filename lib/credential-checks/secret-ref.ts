@@ -202,7 +202,8 @@ function fold(outcomes: Array<{ cluster: string; outcome: Outcome }>, extra: Che
   if (!worst)
     return {
       status: "invalid",
-      summary: "the secrets map covers no cluster of this org",
+      summary:
+        "no cluster named under secrets to copy exists in this org: use a name from the Clusters page, or * for every cluster",
       failedStep: "cluster",
       steps,
       proven: null,
@@ -254,7 +255,10 @@ async function runSecretRef(
   secrets: string[],
 ): Promise<Outcome> {
   if (Object.keys(reg.secrets ?? {}).length === 0)
-    return { ...fold([], []), summary: "no source secret is configured (the secrets map is empty)" };
+    return {
+      ...fold([], []),
+      summary: "no secret to copy is configured: add a cluster (or *) with the namespace and name of the secret",
+    };
   const { covered, unknownKeys } = coverClusters(
     reg.secrets,
     clusters.map((c) => c.name),
@@ -263,7 +267,7 @@ async function runSecretRef(
     step: "cluster",
     ok: false,
     ms: 0,
-    detail: `${k}: no cluster of this name is registered in the org`,
+    detail: `${k}: no cluster of this org has this name`,
   }));
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const outcomes = await Promise.all(

@@ -126,8 +126,11 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   const type = input.type ?? stored?.type;
   const registry = input.registry ?? stored?.registry;
   if (!type || !registry)
-    throw new AppError("VALIDATION_FAILED", "type and registry are required to test credentials.", {
-      fields: { ...(type ? {} : { type: "is required" }), ...(registry ? {} : { registry: "is required" }) },
+    throw new AppError("VALIDATION_FAILED", "Type and registry URL are required to test credentials.", {
+      fields: {
+        ...(type ? {} : { type: "Type is required" }),
+        ...(registry ? {} : { registry: "Registry URL is required" }),
+      },
     });
   const secrets = input.secrets ?? stored?.secrets ?? null;
   const row = {

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { Roles } from "../auth/roles";
-import { RegistryId } from "../registries/schema";
+import { slugId } from "../registries/schema";
+import { typeError } from "../validation";
 
 /** POST /api/orgs: an org id follows the rules of registry ids. */
 export const CreateOrgInput = z.strictObject({
-  id: RegistryId,
-  name: z.string({ error: "must be a string" }).trim().min(1, "is required").max(120, "must be at most 120 characters"),
+  id: slugId("Org ID"),
+  name: z
+    .string({ error: typeError("Name", "text") })
+    .trim()
+    .min(1, "Name is required")
+    .max(120, "Name must be at most 120 characters"),
 });
 export type CreateOrgInput = z.infer<typeof CreateOrgInput>;
 

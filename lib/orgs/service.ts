@@ -35,7 +35,9 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
   return db.transaction(async (tx) => {
     const created = await repo.insertOrg(tx, { id: input.id, name: input.name });
     if (!created)
-      throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, { fields: { id: "is taken" } });
+      throw new AppError("CONFLICT", `An org with id "${input.id}" already exists.`, {
+        fields: { id: `An org with ID "${input.id}" already exists: choose another ID` },
+      });
     await addMember(tx, input.id, caller.userId!, "admin");
     await recordAudit(tx, { ...caller, orgId: input.id }, "org.create", input.id, { name: input.name });
     return { id: created.id, name: created.name, role: "admin" as const };

@@ -76,21 +76,25 @@ describe("destinationChanges", () => {
 });
 
 describe("rebindErrors", () => {
-  const reason =
-    "is required because the registry host changed: stored credentials are only sent to the destination they were saved for (basic at registry.example.com)";
+  const reason = (label: string, type = "Username and password") =>
+    `${label} is required again: the registry host changed, and stored credentials are only sent where they were saved (${type} at registry.example.com)`;
   it.each<[string, Parameters<typeof rebindErrors>, Record<string, string>]>([
     ["no change", [[], basic, "basic", null], {}],
     [
       "new host, no credentials",
       [["registry"], basic, "basic", null],
-      { "creds.username": reason, "creds.password": reason },
+      { "creds.username": reason("Username"), "creds.password": reason("Password") },
     ],
-    ["new host, only a username", [["registry"], basic, "basic", { username: "u" }], { "creds.password": reason }],
+    [
+      "new host, only a username",
+      [["registry"], basic, "basic", { username: "u" }],
+      { "creds.password": reason("Password") },
+    ],
     ["new host, both given", [["registry"], basic, "basic", { username: "u", password: "p" }], {}],
     [
       "google_gcr needs only the key",
       [["registry"], { ...basic, type: "google_gcr" }, "google_gcr", null],
-      { "creds.password": reason.replace("(basic", "(google_gcr") },
+      { "creds.password": reason("Service-account JSON key", "Google GCR / Artifact Registry") },
     ],
     ["a type without credentials", [["type"], basic, "public", null], {}],
   ])("%s", (_name, args, want) => expect(rebindErrors(...args)).toEqual(want));
@@ -101,6 +105,9 @@ describe("validateRegistryForm (edit dialog)", () => {
   const form = { ...emptyForm("basic"), id: "reg-1", registry: "registry.example.com" };
   it("keeps stored credentials while the destination is unchanged", () => {
     expect(validateRegistryForm({ ...form, registry: "registry.example.com/team" }, "edit", true, stored)).toEqual({});
+  });
+  it("keeps the stored username when only a new password is typed", () => {
+    expect(validateRegistryForm({ ...form, password: "new" }, "edit", true, stored)).toEqual({});
   });
   it("asks for them again when the host changes", () => {
     const errors = validateRegistryForm({ ...form, registry: "other.example.com" }, "edit", true, stored);

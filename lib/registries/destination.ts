@@ -1,6 +1,6 @@
 import type { FieldErrors } from "../errors";
 import { registryDestinationHost } from "./host";
-import { ecrRegion, type RegistryType, typesWithCreds } from "./schema";
+import { credentialLabels, ecrRegion, type RegistryType, typeLabels, typesWithCreds } from "./schema";
 
 /** Where a registry's credentials are sent: its type, host, (ECR) region and trusted CA. */
 export type Destination = { type: RegistryType; registry: string; region?: string | null; caCert?: string | null };
@@ -32,11 +32,11 @@ const names: Record<DestinationField, string> = {
   ca_cert: "CA certificate",
 };
 
-/** Why the credentials must come again: one sentence naming what changed and where stored ones may go. */
-export function rebindReason(changes: DestinationField[], stored: Destination): string {
-  const what = changes.map((c) => names[c]).join(", ");
+/** Why a credential field must be typed again: one sentence naming the field, what changed and where stored ones may go. */
+export function rebindReason(label: string, changes: DestinationField[], stored: Destination): string {
+  const what = changes.map((c) => names[c]).join(" and ");
   const host = registryDestinationHost(stored.registry);
-  return `is required because the ${what} changed: stored credentials are only sent to the destination they were saved for (${stored.type} at ${host})`;
+  return `${label} is required again: the ${what} changed, and stored credentials are only sent where they were saved (${typeLabels[stored.type]} at ${host})`;
 }
 
 /**
@@ -49,9 +49,10 @@ export function rebindErrors(
   type: RegistryType,
   given: GivenCreds,
 ): FieldErrors {
-  if (changes.length === 0 || !typesWithCreds.includes(type)) return {};
+  const labels = credentialLabels[type];
+  if (changes.length === 0 || !typesWithCreds.includes(type) || !labels) return {};
   const errors: FieldErrors = {};
-  if (!given?.username && type !== "google_gcr") errors["creds.username"] = rebindReason(changes, stored);
-  if (!given?.password) errors["creds.password"] = rebindReason(changes, stored);
+  if (!given?.username && labels.username) errors["creds.username"] = rebindReason(labels.username, changes, stored);
+  if (!given?.password) errors["creds.password"] = rebindReason(labels.password, changes, stored);
   return errors;
 }

@@ -56,7 +56,7 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
   const seen = new Set<string>();
   rows.forEach((r, i) => {
     const key = r.cluster.trim();
-    if (seen.has(key)) errors[`secrets.${i}.cluster`] = `"${key}" appears twice`;
+    if (seen.has(key)) errors[`secrets.${i}.cluster`] = `Cluster "${key}" has two rows: keep one secret per cluster`;
     seen.add(key);
   });
   return errors;
@@ -90,9 +90,13 @@ export function validateRegistryForm(
         { type: v.type, registry: v.registry.trim(), region: v.region.trim() || null, caCert: null },
       )
     : [];
+  // A credential field left blank keeps its stored value (the server merges them field by field).
+  const keptBlank = (k: string) =>
+    storedCreds &&
+    changes.length === 0 &&
+    ((k === "creds.username" && !creds?.username) || (k === "creds.password" && !creds?.password));
   for (const [k, msg] of Object.entries(rules)) {
-    if (storedCreds && k.startsWith("creds.") && !creds && changes.length === 0) continue;
-    errors[k] ??= msg;
+    if (!keptBlank(k)) errors[k] ??= msg;
   }
   if (storedCreds && stored) Object.assign(errors, rebindErrors(changes, stored, v.type, creds));
   return { ...errors, ...(v.type === "secret_ref" ? secretRowErrors(v.secrets) : {}) };

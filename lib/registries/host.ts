@@ -45,12 +45,15 @@ export function numericHostSpelling(registry: string): { spelled: string; addres
 export function testHostProblem(registry: string, testHost: string | undefined): string | null {
   const glob = hasHostGlob(registry);
   if (testHost === undefined || testHost === "")
-    return glob ? `is required: ${hostPart(registry)} has a wildcard, so name one host it matches to test` : null;
-  if (!glob) return `only applies to a registry whose host has a wildcard (*); ${hostPart(registry)} has none`;
-  if (testHost.includes("/")) return "must be a host with an optional port, without a path";
-  if (testHost.includes("*")) return "must be one host, without the wildcard *";
+    return glob
+      ? `Host to test is required: ${hostPart(registry)} has a wildcard, so name one host it matches to test`
+      : null;
+  if (!glob)
+    return `Host to test only applies to a registry whose host has a wildcard (*); ${hostPart(registry)} has none`;
+  if (testHost.includes("/")) return "Host to test must be a host with an optional port, without a path";
+  if (testHost.includes("*")) return "Host to test must be one host, without the wildcard *";
   const problem = registryKeyProblem(testHost);
-  if (problem) return problem;
+  if (problem) return `Host to test ${problem}`;
   return registryMatchesHost(registry, testHost)
     ? null
     : `${testHost} is not matched by ${hostPart(registry)}: credentials are only sent to a host the registry matches`;

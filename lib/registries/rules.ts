@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { ecrRegion, type RegistryType, type SecretRefMap } from "./schema";
+import { credentialLabels, ecrRegion, type RegistryType, type SecretRefMap } from "./schema";
 
 export type EffectiveRegistry = {
   type: RegistryType;
@@ -10,9 +10,19 @@ export type EffectiveRegistry = {
   region?: string | null | undefined;
 };
 
-function requireCreds(r: EffectiveRegistry, errors: FieldErrors, userLabel: string, passLabel: string): void {
-  if (!r.creds?.username) errors["creds.username"] = `is required for type ${r.type} (${userLabel})`;
-  if (!r.creds?.password) errors["creds.password"] = `is required for type ${r.type} (${passLabel})`;
+/** " for Amazon ECR": which registry type needs a credential, where the field's name alone does not say. */
+const requiredFor: Partial<Record<RegistryType, string>> = {
+  amazon_ecr: " for Amazon ECR",
+  azure_acr: " for Azure ACR",
+  google_gcr: " for Google Artifact Registry and GCR",
+};
+
+function requireCreds(r: EffectiveRegistry, errors: FieldErrors): void {
+  const labels = credentialLabels[r.type];
+  if (!labels) return;
+  const suffix = requiredFor[r.type] ?? "";
+  if (labels.username && !r.creds?.username) errors["creds.username"] = `${labels.username} is required${suffix}`;
+  if (!r.creds?.password) errors["creds.password"] = `${labels.password} is required${suffix}`;
 }
 
 function checkServiceAccountJson(password: string | undefined, errors: FieldErrors): void {
@@ -25,10 +35,10 @@ function checkServiceAccountJson(password: string | undefined, errors: FieldErro
       typeof key.client_email !== "string" ||
       typeof key.private_key !== "string"
     ) {
-      errors["creds.password"] = "must be a service-account JSON key with client_email and private_key";
+      errors["creds.password"] = "Service-account JSON key must contain client_email and private_key";
     }
   } catch {
-    errors["creds.password"] = "must be the service-account JSON key (it is not valid JSON)";
+    errors["creds.password"] = "Service-account JSON key is not valid JSON: paste the whole .json key file";
   }
 }
 
@@ -39,33 +49,31 @@ export function checkRegistryRules(r: EffectiveRegistry): FieldErrors {
   const hasSecrets = r.secrets !== null && r.secrets !== undefined;
   switch (r.type) {
     case "public":
-      if (hasCreds) errors.creds = "must be omitted for type public";
+      if (hasCreds) errors.creds = "A public registry takes no credentials";
       break;
     case "basic":
-      requireCreds(r, errors, "username", "password");
-      break;
     case "azure_acr":
-      requireCreds(r, errors, "service principal id", "service principal secret");
+      requireCreds(r, errors);
       break;
     case "google_gcr":
-      if (!r.creds?.password)
-        errors["creds.password"] = "is required for type google_gcr (the service-account JSON key)";
+      requireCreds(r, errors);
       checkServiceAccountJson(r.creds?.password, errors);
       break;
     case "amazon_ecr":
-      requireCreds(r, errors, "AWS access key id", "AWS secret access key");
+      requireCreds(r, errors);
       if (!ecrRegion(r.registry) && !r.region) {
         errors.registry =
-          "must be an ECR host <account>.dkr.ecr.<region>.amazonaws.com, or set region for a non-standard host";
+          "Registry URL must be an ECR host such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com; for another host, set the region";
       }
       break;
     case "secret_ref":
       if (!r.secrets || Object.keys(r.secrets).length === 0)
-        errors.secrets = "must map at least one cluster name or * to {namespace, secret}";
-      if (hasCreds) errors.creds = "must be omitted for type secret_ref (credentials come from the referenced secrets)";
+        errors.secrets =
+          "Add at least one cluster (or * for every cluster) with the namespace and name of the secret to copy";
+      if (hasCreds) errors.creds = "A secret reference takes no credentials: they come from the secrets it copies";
       break;
   }
-  if (hasSecrets && r.type !== "secret_ref") errors.secrets = `must be omitted for type ${r.type}`;
-  if (r.region && r.type !== "amazon_ecr") errors.region = "only applies to type amazon_ecr";
+  if (hasSecrets && r.type !== "secret_ref") errors.secrets = "Secrets to copy only apply to a secret reference";
+  if (r.region && r.type !== "amazon_ecr") errors.region = "Region only applies to Amazon ECR";
   return errors;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
+import { typeError } from "../validation";
 
 export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
 export type RegistryType = (typeof RegistryTypes)[number];
@@ -19,60 +20,91 @@ export { ecrHostPattern, ecrRegion, ecrRegistryPattern } from "../images/ecr-hos
 // Every partition's regions: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, eusc-de-east-1, …
 const awsRegionPattern = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
-export const RegistryId = z
-  .string({ error: "must be a string" })
-  .min(3, "must be at least 3 characters")
-  .max(63, "must be at most 63 characters")
-  .regex(registryIdPattern, "must match ^[a-z0-9][a-z0-9-]+[a-z0-9]$ (lowercase letters, digits and dashes)");
+/** An id such as a registry's or an org's: `label` names it in the messages. */
+export const slugId = (label: string) =>
+  z
+    .string({ error: typeError(label, "text") })
+    .min(1, `${label} is required`)
+    .min(3, `${label} must be at least 3 characters`)
+    .max(63, `${label} must be at most 63 characters`)
+    .regex(
+      registryIdPattern,
+      `${label} can only use lowercase letters, digits and hyphens, and must start and end with a letter or digit`,
+    );
+
+export const RegistryId = slugId("ID");
 
 /** A key the kubelet's keyring parses and matches: host (labels may hold *, or [IPv6]:port), port, path prefix. */
 export const RegistryUrl = z
-  .string({ error: "must be a string" })
-  .min(1, "is required")
-  .max(255, "must be at most 255 characters")
+  .string({ error: typeError("Registry URL", "text") })
+  .min(1, "Registry URL is required")
+  .max(255, "Registry URL must be at most 255 characters")
   .superRefine((value, ctx) => {
-    const problem = registryKeyProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    const problem = value === "" ? null : registryKeyProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `Registry URL ${problem}` });
   })
-  .regex(registryKeyPattern, "must be {domain} or {domain}/{path}, for example registry.example.com/team");
+  .regex(
+    registryKeyPattern,
+    "Registry URL must be a host, optionally with a path, such as registry.example.com or registry.example.com/team",
+  );
 
 export const RegistryCreds = z.strictObject({
-  username: z.string({ error: "must be a string" }).max(1024, "must be at most 1024 characters").optional(),
-  password: z.string({ error: "must be a string" }).max(65536, "must be at most 64 KiB").optional(),
-  expires: z.string().optional(),
+  username: z
+    .string({ error: typeError("Username", "text") })
+    .max(1024, "Username must be at most 1024 characters")
+    .optional(),
+  password: z
+    .string({ error: typeError("Password", "text") })
+    .max(65536, "Password must be at most 64 KiB")
+    .optional(),
+  expires: z.string({ error: typeError("Credential expiry", "text") }).optional(),
 });
 
 export const SecretRef = z.strictObject({
   namespace: z
-    .string({ error: "must be a string" })
-    .max(63, "must be at most 63 characters")
-    .regex(dns1123Label, "must be a valid Kubernetes namespace name (lowercase RFC 1123 label)"),
+    .string({ error: typeError("Namespace", "text") })
+    .min(1, "Namespace is required")
+    .max(63, "Namespace must be at most 63 characters")
+    .regex(
+      dns1123Label,
+      "Namespace can only use lowercase letters, digits and hyphens, and must start and end with a letter or digit",
+    ),
   secret: z
-    .string({ error: "must be a string" })
-    .max(253, "must be at most 253 characters")
-    .regex(dns1123Subdomain, "must be a valid Kubernetes secret name (lowercase RFC 1123 subdomain)"),
+    .string({ error: typeError("Secret name", "text") })
+    .min(1, "Secret name is required")
+    .max(253, "Secret name must be at most 253 characters")
+    .regex(
+      dns1123Subdomain,
+      "Secret name can only use lowercase letters, digits, '-' and '.', and must start and end with a letter or digit",
+    ),
 });
 
 export const SecretRefMap = z.record(
   z
     .string()
-    .refine((k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)), "keys must be * or a cluster name"),
+    .refine(
+      (k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)),
+      "Cluster must be * (every cluster) or a cluster's name",
+    ),
   SecretRef,
 );
 
 const fields = {
   id: RegistryId,
   registry: RegistryUrl,
-  type: z.enum(RegistryTypes, { error: `must be one of ${RegistryTypes.join(", ")}` }),
-  enable_ci: z.boolean({ error: "must be true or false" }).optional(),
+  type: z.enum(RegistryTypes, { error: typeError("Type", `one of ${RegistryTypes.join(", ")}`) }),
+  enable_ci: z.boolean({ error: typeError("CI access (enable_ci)", "true or false") }).optional(),
   creds: RegistryCreds.optional(),
   secrets: SecretRefMap.optional(),
-  region: z.string().regex(awsRegionPattern, "must be an AWS region such as eu-west-1").optional(),
+  region: z
+    .string({ error: typeError("Region", "text") })
+    .regex(awsRegionPattern, "Region must be an AWS region such as eu-west-1")
+    .optional(),
   ca_cert: z
-    .string()
-    .max(65536)
-    .regex(/-----BEGIN CERTIFICATE-----/, "must be a PEM certificate")
-    .regex(/^[^\u0000]*$/, "must not contain NUL characters")
+    .string({ error: typeError("CA certificate", "PEM text") })
+    .max(65536, "CA certificate must be at most 64 KiB")
+    .regex(/-----BEGIN CERTIFICATE-----/, "CA certificate must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+    .regex(/^[^\u0000]*$/, "CA certificate must not contain NUL characters")
     .optional(),
 };
 
@@ -115,6 +147,24 @@ export const typeLabels: Record<RegistryType, string> = {
   google_gcr: "Google GCR / Artifact Registry",
   azure_acr: "Azure ACR",
   secret_ref: "Secret reference",
+};
+
+/** "Add …" in the dialog title: what a user calls a registry of this type. */
+export const typeNouns: Record<RegistryType, string> = {
+  public: "a public registry",
+  basic: "a registry with username and password",
+  amazon_ecr: "an Amazon ECR registry",
+  google_gcr: "a Google Artifact Registry or GCR registry",
+  azure_acr: "an Azure Container Registry",
+  secret_ref: "a registry from an existing secret",
+};
+
+/** The names of the credential fields per type, as the dialog labels them and error messages name them. */
+export const credentialLabels: Partial<Record<RegistryType, { username: string | null; password: string }>> = {
+  basic: { username: "Username", password: "Password" },
+  azure_acr: { username: "Service principal ID", password: "Service principal secret" },
+  amazon_ecr: { username: "Access key ID", password: "Secret access key" },
+  google_gcr: { username: null, password: "Service-account JSON key" },
 };
 
 export const typesWithCreds: readonly RegistryType[] = ["basic", "amazon_ecr", "google_gcr", "azure_acr"];

@@ -28,10 +28,10 @@ async function assertNoClash(db: Db, orgId: string, id: string | null, registry:
   if (!clash) return;
   if (id && clash.id === id)
     throw new AppError("CONFLICT", `A registry with id "${id}" already exists in this org.`, {
-      fields: { id: "is already taken" },
+      fields: { id: `A registry with ID "${id}" already exists: choose another ID` },
     });
   throw new AppError("CONFLICT", `Registry "${clash.id}" already uses the URL "${registry}".`, {
-    fields: { registry: "is already registered" },
+    fields: { registry: `Registry "${clash.id}" already uses this URL` },
   });
 }
 
@@ -99,8 +99,8 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   if (patch.id !== undefined && patch.id !== id) {
     throw new AppError(
       "VALIDATION_FAILED",
-      `id: "${patch.id}" does not match the registry in the path ("${id}"); ids cannot change.`,
-      { fields: { id: "does not match the path" } },
+      `ID "${patch.id}" does not match the registry in the path ("${id}"): IDs cannot change.`,
+      { fields: { id: `ID cannot change: it must stay "${id}"` } },
     );
   }
   const row = await requireRegistry(ctx, id);

@@ -33,10 +33,13 @@ export const statusHelp: Record<SecretStatus, string> = {
 export const SecretSorts = ["name", "expires", "-expires", "age"] as const;
 export type SecretSort = (typeof SecretSorts)[number];
 
-const text = (max: number) =>
-  z.string({ error: "must be a string" }).trim().max(max, `must be at most ${max} characters`);
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`);
 const isStatus = (v: string): v is SecretStatus => (SecretStatuses as readonly string[]).includes(v);
-const statusList = z.string({ error: "must be a string" }).transform((v, ctx): SecretStatus[] => {
+const statusList = z.string({ error: "Status must be text" }).transform((v, ctx): SecretStatus[] => {
   const parts = v
     .split(",")
     .map((s) => s.trim())
@@ -45,19 +48,19 @@ const statusList = z.string({ error: "must be a string" }).transform((v, ctx): S
   if (unknown.length === 0) return parts.filter(isStatus);
   ctx.addIssue({
     code: "custom",
-    message: `must be one or more of ${SecretStatuses.join(", ")} (comma-separated); not ${unknown.join(", ")}`,
+    message: `Status must be one or more of ${SecretStatuses.join(", ")} (comma-separated), not ${unknown.join(", ")}`,
   });
   return z.NEVER;
 });
 
 /** GET /secrets query parameters; empty values mean "no filter". */
 export const SecretsQuery = z.strictObject({
-  cluster: text(253).optional(),
-  namespace: text(63).optional(),
-  registry: text(63).optional(),
+  cluster: text("Cluster", 253).optional(),
+  namespace: text("Namespace", 63).optional(),
+  registry: text("Registry", 63).optional(),
   status: statusList.optional(),
-  q: text(200).optional(),
-  sort: z.enum(SecretSorts, { error: `must be one of ${SecretSorts.join(", ")}` }).optional(),
+  q: text("Search (q)", 200).optional(),
+  sort: z.enum(SecretSorts, { error: `Sort must be one of ${SecretSorts.join(", ")}` }).optional(),
 });
 export type SecretsQuery = z.infer<typeof SecretsQuery>;
 

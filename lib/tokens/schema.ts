@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { Roles } from "../auth/roles";
+import { typeError } from "../validation";
 
 export const CreateTokenInput = z.strictObject({
   name: z
-    .string({ error: "must be a string" })
+    .string({ error: typeError("Name", "text") })
     .trim()
-    .min(1, "is required")
-    .max(80, "must be at most 80 characters")
-    .regex(/^[^\u0000]*$/, "must not contain NUL characters"),
-  role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
-  ci: z.boolean().default(false),
+    .min(1, "Name is required")
+    .max(80, "Name must be at most 80 characters")
+    .regex(/^[^\u0000]*$/, "Name must not contain NUL characters"),
+  role: z.enum(Roles, { error: typeError("Role", "viewer, manager or admin") }),
+  ci: z.boolean({ error: typeError("CI access (ci)", "true or false") }).default(false),
 });
 export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 

@@ -36,7 +36,7 @@ export async function inviteUser(ctx: UserCtx, body: unknown): Promise<InviteRes
     const member = await repo.findMembership(tx, orgId, userId);
     if (member && !member.invitePending && user.hasPassword) {
       throw new AppError("CONFLICT", `${input.email} is already a member of this org.`, {
-        fields: { email: "is already a member" },
+        fields: { email: `${input.email} is already a member of this org` },
       });
     }
     await repo.saveMembership(tx, { orgId, userId, role: input.role, ...columns }, member !== null);

@@ -1,29 +1,39 @@
 import { z } from "zod";
 import { Roles } from "../auth/roles";
+import { typeError } from "../validation";
+
+const Role = z.enum(Roles, { error: typeError("Role", "viewer, manager or admin") });
 
 export const InviteUserInput = z.strictObject({
   email: z
-    .email("must be an email address")
-    .max(254)
+    .email({ error: typeError("Email", "an email address such as name@example.com") })
+    .max(254, "Email must be at most 254 characters")
     // RFC 5321's limit, which JSON Schema's "email" format includes and z.email's pattern does not.
-    .refine((v) => v.slice(0, v.lastIndexOf("@")).length <= 64, "must have at most 64 characters before the @")
+    .refine((v) => v.slice(0, v.lastIndexOf("@")).length <= 64, "Email must have at most 64 characters before the @")
     .transform((v) => v.toLowerCase()),
-  role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
+  role: Role,
 });
 
-export const ChangeRoleInput = z.strictObject({
-  role: z.enum(Roles, { error: "must be viewer, manager or admin" }),
-});
+export const ChangeRoleInput = z.strictObject({ role: Role });
 
 export const AcceptInviteInput = z.strictObject({
-  token: z.string().min(10),
-  name: z.string().trim().min(1, "is required").max(120),
-  password: z.string().min(12, "must be at least 12 characters").max(200),
+  token: z.string({ error: typeError("Invite token", "text") }).min(10, "Invite token is not valid"),
+  name: z
+    .string({ error: typeError("Name", "text") })
+    .trim()
+    .min(1, "Name is required")
+    .max(120, "Name must be at most 120 characters"),
+  password: z
+    .string({ error: typeError("Password", "text") })
+    .min(12, "Password must be at least 12 characters")
+    .max(200, "Password must be at most 200 characters"),
 });
 
 export const SignInInput = z.strictObject({
-  email: z.email("must be an email address").transform((v) => v.toLowerCase()),
-  password: z.string().min(1, "is required"),
+  email: z
+    .email({ error: typeError("Email", "an email address such as name@example.com") })
+    .transform((v) => v.toLowerCase()),
+  password: z.string({ error: typeError("Password", "text") }).min(1, "Password is required"),
 });
 
 export const MemberView = z.object({

@@ -297,7 +297,7 @@ describe("clusters against a real kube-apiserver", () => {
     expect(err.fields).toEqual({ context: 'Context "nope" is not in the kubeconfig; it has "admin@regcred-test".' });
 
     err = await rejection(createCluster(ctx, { name: "x", kubeconfig: "clusters: [unclosed" }));
-    expect(err.fields?.kubeconfig).toMatch(/^is not valid YAML or JSON: .* at line 1, column \d+$/);
+    expect(err.fields?.kubeconfig).toMatch(/^Kubeconfig is not valid YAML or JSON: .* at line 1, column \d+$/);
 
     err = await rejection(
       createCluster(ctx, { name: "Not_Valid", kubeconfig: adminText, namespace_selector: "env in (" }),
@@ -337,7 +337,7 @@ describe("clusters against a real kube-apiserver", () => {
     expect(renamed.last_test?.status).toBe("ok");
 
     const err = await rejection(updateCluster(ctx, "after", { context: "admin@regcred-test" }));
-    expect(err.fields).toEqual({ context: "can only change together with a new kubeconfig" });
+    expect(err.fields).toEqual({ context: "Context can only change together with a new kubeconfig" });
 
     const replaced = await updateCluster(ctx, "after", { kubeconfig: limitedText });
     expect(replaced).toMatchObject({
@@ -393,22 +393,27 @@ describe("clusters against a real kube-apiserver", () => {
     expect(JSON.stringify(audit)).not.toContain(rotated.webhook_token!);
 
     let err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "mtls" }));
-    expect(err.fields).toEqual({ webhook_client_ca: "is required when webhook_auth is mtls" });
+    expect(err.fields).toEqual({
+      webhook_client_ca: "Client CA is required for client-certificate (mTLS) authentication",
+    });
     err = await rejection(
       updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: "not a certificate" }),
     );
     expect(err.fields).toEqual({
-      webhook_client_ca: "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)",
+      webhook_client_ca: "Client CA must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)",
     });
     err = await rejection(
       updateCluster(ctx, "hooked", { webhook_auth: "sometimes" as never, secret_ref_namespaces: ["Bad_NS"] }),
     );
     expect(err.fields).toMatchObject({
-      webhook_auth: "must be one of token, mtls, none",
-      "secret_ref_namespaces.0": "must be a namespace name (lowercase RFC 1123 label)",
+      webhook_auth: "Webhook caller authentication must be one of token, mtls, none",
+      "secret_ref_namespaces.0":
+        'secret_ref source namespaces: "Bad_NS" is not a namespace name (lowercase letters, digits and hyphens)',
     });
     err = await rejection(updateCluster(ctx, "hooked", { webhook_auth: "none", rotate_webhook_token: true }));
-    expect(err.fields).toEqual({ rotate_webhook_token: "only applies when webhook_auth is token" });
+    expect(err.fields).toEqual({
+      rotate_webhook_token: "A new webhook token only applies to bearer-token authentication",
+    });
 
     const ca = fs.readFileSync(kube.KUBE_CA_FILE, "utf8");
     const mtls = await updateCluster(ctx, "hooked", { webhook_auth: "mtls", webhook_client_ca: ca });

@@ -128,7 +128,7 @@ describe("controller wiring modes and stuck pods", () => {
     expect((bad as AppError).fields).toMatchObject({
       wiring: expect.stringContaining("serviceaccount"),
       environment_label: expect.any(String),
-      restart_stuck_pods: "must be true or false",
+      restart_stuck_pods: "Restart stuck pods (restart_stuck_pods) must be true or false",
     });
 
     const updated = await updateCluster(s.ctx, s.cluster.id, {

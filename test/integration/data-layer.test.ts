@@ -179,7 +179,7 @@ describe.each(backends)("data layer on $name", (backend) => {
     await createRegistry(ctx, { id: "pub", registry: "quay.io", type: "public" });
     const err = await rejection(updateRegistry(ctx, "pub", { id: "other" }));
     expect(err.code).toBe("VALIDATION_FAILED");
-    expect(err.fields).toEqual({ id: "does not match the path" });
+    expect(err.fields).toEqual({ id: 'ID cannot change: it must stay "pub"' });
   });
 
   it("deletes a registry with its credentials", async () => {
@@ -198,12 +198,16 @@ describe.each(backends)("data layer on $name", (backend) => {
     const ctx = await orgCtx();
     await createRegistry(ctx, ecrBody("first", secret()));
     const sameId = await rejection(createRegistry(ctx, ecrBody("first", secret(), "111111111111")));
-    expect([sameId.code, sameId.status, sameId.fields]).toEqual(["CONFLICT", 409, { id: "is already taken" }]);
+    expect([sameId.code, sameId.status, sameId.fields]).toEqual([
+      "CONFLICT",
+      409,
+      { id: 'A registry with ID "first" already exists: choose another ID' },
+    ]);
     const sameUrl = await rejection(createRegistry(ctx, ecrBody("second", secret())));
     expect([sameUrl.code, sameUrl.status, sameUrl.fields]).toEqual([
       "CONFLICT",
       409,
-      { registry: "is already registered" },
+      { registry: 'Registry "first" already uses this URL' },
     ]);
 
     await createRegistry(ctx, ecrBody("third", secret(), "222222222222"));

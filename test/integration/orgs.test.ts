@@ -61,7 +61,7 @@ describe.each(backends)("orgs and invites on $name", (backend) => {
     });
     expect((await listOrgs(db, userActor(home, root.id))).map((o) => o.id)).toContain(id);
     expect((await rejection(createOrg(db, userActor(home, root.id), { id, name: "again" }))).fields).toEqual({
-      id: "is taken",
+      id: `An org with ID "${id}" already exists: choose another ID`,
     });
     expect((await rejection(createOrg(db, userActor(home, plain.id), { id: uniqueId("org"), name: "x" }))).code).toBe(
       "FORBIDDEN",

@@ -202,10 +202,11 @@ describe("secret_ref credential check against a real kube-apiserver and registry
     expect(r).toMatchObject({
       status: "invalid",
       failedStep: "cluster",
-      summary: "the secrets map covers no cluster of this org",
+      summary:
+        "no cluster named under secrets to copy exists in this org: use a name from the Clusters page, or * for every cluster",
     });
     expect(r.steps).toEqual([
-      { step: "cluster", ok: false, ms: 0, detail: "prod-eu: no cluster of this name is registered in the org" },
+      { step: "cluster", ok: false, ms: 0, detail: "prod-eu: no cluster of this org has this name" },
     ]);
   });
 

@@ -2,11 +2,16 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { getSessionActor } from "@/lib/auth/current";
+import { safeNextPath } from "@/lib/auth/sign-in-redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
-  if (await getSessionActor()) redirect("/registries");
+type Props = { searchParams: Promise<{ next?: string | string[] }> };
+
+export default async function LoginPage({ searchParams }: Props) {
+  // Only a path on this site: ?next=//evil.example or https://evil.example lands on the default page.
+  const next = safeNextPath((await searchParams).next);
+  if (await getSessionActor()) redirect(next);
   return (
     <main className="auth-wrap">
       <section className="card auth-card stack">
@@ -16,7 +21,7 @@ export default async function LoginPage() {
             Registry credentials for your Kubernetes workloads.
           </p>
         </div>
-        <SignInForm />
+        <SignInForm next={next} />
       </section>
     </main>
   );

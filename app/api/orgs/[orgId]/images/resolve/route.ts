@@ -10,15 +10,15 @@ export const GET = api(async (ctx) => {
   authorize(ctx.actor, "viewer");
   const image = ctx.req.nextUrl.searchParams.get("image");
   if (!image)
-    throw new AppError("VALIDATION_FAILED", "image: is required (?image=REF)", {
-      fields: { image: "is required" },
+    throw new AppError("VALIDATION_FAILED", "Image reference is required (?image=REF)", {
+      fields: { image: "Image reference is required" },
     });
   const rows = await listRegistryRows(ctx.db, ctx.actor.orgId);
   const result = resolveImage(image, rows);
-  if (!result.ok)
-    throw new AppError("VALIDATION_FAILED", `image: ${result.reason}`, {
-      fields: { image: result.reason },
-    });
+  if (!result.ok) {
+    const message = `Image reference is not valid: ${result.reason}`;
+    throw new AppError("VALIDATION_FAILED", message, { fields: { image: message } });
+  }
   const { ok: _ok, ...resolved } = result;
   return NextResponse.json(resolved satisfies ResolvedImage);
 });
