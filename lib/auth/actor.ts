@@ -10,3 +10,14 @@ export type Actor = {
   label: string;
   scopes: readonly string[];
 };
+
+/** Regcred itself acting in an org (start-up registration, adoption): audited as "system". */
+export const systemActor = (orgId: string): Actor => ({
+  orgId,
+  role: "admin",
+  kind: "token",
+  userId: null,
+  tokenId: null,
+  label: "system",
+  scopes: [],
+});

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { recordAudit } from "../audit/repo";
-import type { Actor } from "../auth/actor";
+import { systemActor } from "../auth/actor";
 import { authorize } from "../auth/authenticate";
 import type { Keyring } from "../crypto/secret-box";
 import { AppError } from "../errors";
@@ -29,16 +29,6 @@ import { extractOrThrow, insertCluster } from "./service";
 import type { Ctx } from "../context";
 
 export const IN_CLUSTER_NAME = "in-cluster";
-
-const systemActor = (orgId: string): Actor => ({
-  orgId,
-  role: "admin",
-  kind: "token",
-  userId: null,
-  tokenId: null,
-  label: "system",
-  scopes: [],
-});
 
 /**
  * Start-up hook: inside a pod (KUBERNETES_SERVICE_HOST and a mounted service-account token), registers the

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { recordAudit } from "@/lib/audit/repo";
-import type { Actor } from "@/lib/auth/actor";
+import { systemActor } from "@/lib/auth/actor";
 import type { KubeSecret } from "@/lib/integrations/kube";
 import { homeNamespaceOf } from "@/lib/clusters/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
@@ -29,16 +29,6 @@ export function secretNamer(
     };
   return (ns, registryId) => chooseSecretName(registryId, o.owner, claim(ns));
 }
-
-const systemActor = (orgId: string): Actor => ({
-  orgId,
-  role: "admin",
-  kind: "token",
-  userId: null,
-  tokenId: null,
-  label: "system",
-  scopes: [],
-});
 
 /** One `cluster.adopt` audit entry (actor "system") per object of the previous release this installation took over. */
 export async function auditAdoption(
