@@ -1,7 +1,8 @@
 "use client";
 
 import { usePathname } from "next/navigation";
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { type KeyboardEvent, type ReactNode, useId, useRef, useState } from "react";
 import { Brand } from "./brand";
 
 type Props = {
@@ -23,9 +24,12 @@ export function Shell({ menu, children }: Props) {
     setShownPath(pathname);
     setOpen(false);
   }
-  useEffect(() => {
-    if (open) panel.current?.querySelector<HTMLElement>("a[href], button, select, input")?.focus();
-  }, [open]);
+  // Focus moves in the same task as the tap that opens the menu, so nothing rendered later can race it.
+  const toggle = () => {
+    flushSync(() => setOpen((o) => !o));
+    if (panel.current?.dataset.open === "true")
+      panel.current.querySelector<HTMLElement>("a[href], button, select, input")?.focus();
+  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== "Escape" || !open) return;
@@ -47,7 +51,7 @@ export function Shell({ menu, children }: Props) {
             className="btn menu-button"
             aria-expanded={open}
             aria-controls={panelId}
-            onClick={() => setOpen((o) => !o)}
+            onClick={toggle}
           >
             <span aria-hidden="true" className="menu-icon" />
             Menu

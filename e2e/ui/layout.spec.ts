@@ -177,7 +177,13 @@ test.describe("[layout] at 390 px", () => {
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     await expect(panel).toBeVisible();
     await expect(nav.getByRole("link", { name: "Registries" })).toHaveAttribute("aria-current", "page");
-    await expect.poll(() => panel.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await expect
+      .poll(() =>
+        panel.evaluate((el) =>
+          el.contains(document.activeElement) ? "inside" : document.activeElement?.outerHTML.slice(0, 200),
+        ),
+      )
+      .toBe("inside");
     for (const scheme of schemes) {
       await page.emulateMedia({ colorScheme: scheme });
       expect(await documentWidth(page)).toBeLessThanOrEqual(390);
