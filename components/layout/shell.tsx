@@ -28,7 +28,11 @@ export function Shell({ menu, children }: Props) {
   const toggle = () => {
     flushSync(() => setOpen((o) => !o));
     if (panel.current?.dataset.open === "true")
-      panel.current.querySelector<HTMLElement>("a[href], button, select, input")?.focus();
+      // The current page's link: a menu is for moving on (focusing the org select on a tap did not stick).
+      (
+        panel.current.querySelector<HTMLElement>("nav a[aria-current='page']") ??
+        panel.current.querySelector<HTMLElement>("nav a[href], a[href], button")
+      )?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
