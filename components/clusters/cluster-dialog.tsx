@@ -49,15 +49,14 @@ const affects: Record<keyof ClusterFormValues, (key: string) => boolean> = {
   rotateWebhookToken: (k) => k === "rotate_webhook_token",
 };
 
-function ScopeFields({
-  values,
-  errors,
-  set,
-}: {
+/** What every section of the cluster form gets: the values, the field errors and a setter. */
+type SectionProps = {
   values: ClusterFormValues;
   errors: FieldErrors;
   set: (p: Partial<ClusterFormValues>) => void;
-}) {
+};
+
+function ScopeFields({ values, errors, set }: SectionProps) {
   return (
     <fieldset
       className="stack"
@@ -121,15 +120,7 @@ function ScopeFields({
   );
 }
 
-function WiringFields({
-  values,
-  errors,
-  set,
-}: {
-  values: ClusterFormValues;
-  errors: FieldErrors;
-  set: (p: Partial<ClusterFormValues>) => void;
-}) {
+function WiringFields({ values, errors, set }: SectionProps) {
   return (
     <fieldset
       className="stack"
@@ -174,17 +165,7 @@ function WiringFields({
   );
 }
 
-function WebhookAuthFields({
-  values,
-  errors,
-  set,
-  tokenSet,
-}: {
-  values: ClusterFormValues;
-  errors: FieldErrors;
-  set: (p: Partial<ClusterFormValues>) => void;
-  tokenSet: boolean;
-}) {
+function WebhookAuthFields({ values, errors, set, tokenSet }: SectionProps & { tokenSet: boolean }) {
   return (
     <>
       <Field
@@ -232,15 +213,7 @@ function WebhookAuthFields({
   );
 }
 
-function SecurityFields({
-  values,
-  errors,
-  set,
-}: {
-  values: ClusterFormValues;
-  errors: FieldErrors;
-  set: (p: Partial<ClusterFormValues>) => void;
-}) {
+function SecurityFields({ values, errors, set }: SectionProps) {
   return (
     <Field
       label="secret_ref source namespaces"
