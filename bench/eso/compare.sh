@@ -13,6 +13,7 @@ export ESO_BIN ESO_CRDS
 ((EUID == 0)) || { echo "bench/eso/compare.sh needs root (unshare -m, a listener on :443)" >&2; exit 1; }
 
 run=$(mktemp -d /tmp/regcred-eso-peers.XXXXXX)
+chmod 755 "$run" # PostgreSQL runs as user postgres
 cleanup() { scripts/peers/postgres-down.sh "$run" >/dev/null 2>&1 || true; rm -rf "$run"; }
 trap cleanup EXIT
 REGCRED_PEERS_QUIET=1 scripts/peers/postgres-up.sh "$run" >/dev/null

@@ -28,6 +28,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
 const ESO_BIN = process.env.ESO_BIN!;
 const ESO_CRDS = process.env.ESO_CRDS!;
 const SETTLE_MS = 3_000;
+const CONTENDERS = (process.env.BENCH_CONTENDERS ?? "eso,regcred").split(",");
 const TIMEOUT_MS = Number(process.env.BENCH_CASE_TIMEOUT_MS ?? 420_000);
 const log = (s: string) => fs.writeSync(2, `[eso-bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -81,10 +82,12 @@ try {
   for (const n of SIZES) {
     for (const kind of ["copy", "ecr"] as const) {
       // ESO: default settings, then --concurrent 8; a fresh process and fresh namespaces each time.
-      for (const [setting, args] of [
-        ["default", []],
-        ["--concurrent 8", ["--concurrent", "8"]],
-      ] as const) {
+      for (const [setting, args] of CONTENDERS.includes("eso")
+        ? ([
+            ["default", []],
+            ["--concurrent 8", ["--concurrent", "8"]],
+          ] as const)
+        : []) {
         const label = `eso${args.length ? "c8" : "d"}-${kind}-${n}`;
         const namespaces = await makeNamespaces(kc, label, n);
         const eso = await startEso({
@@ -119,7 +122,7 @@ try {
         }
       }
       // Regcred: its controller in this process, on PGlite and on PostgreSQL.
-      for (const backend of ["pglite", "postgresql"] as Backend[]) {
+      for (const backend of (CONTENDERS.includes("regcred") ? ["pglite", "postgresql"] : []) as Backend[]) {
         const label = `rc${backend === "pglite" ? "l" : "p"}-${kind}-${n}`;
         const registryId = `${kind}-bench`;
         const home = `${label}-home`;
@@ -154,6 +157,7 @@ try {
           );
           const s = started!;
           await s.stop();
+          started = null;
           let standalone: Row["standalone"];
           if (url) {
             const r = await standaloneRss({
@@ -179,6 +183,7 @@ try {
             `${label}: ${m.seconds.toFixed(2)} s, ${m.requests.total} requests, ${m.mints} mints, ${m.heldMb.toFixed(0)} MB in-process${standalone ? `, ${standalone.mb.toFixed(0)} MB standalone` : ""}`,
           );
         } finally {
+          await (started as { stop: () => Promise<void> } | null)?.stop();
           await database.close();
         }
       }

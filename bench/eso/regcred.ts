@@ -111,6 +111,7 @@ export async function runRegcred(database: Database, c: RegcredCase) {
     name: clusterName,
     kubeconfig: JSON.stringify(doc),
     namespace_selector: `eso-bench=${c.label}`,
+    ...(c.kind === "copy" ? { secret_ref_namespaces: [c.central.namespace] } : {}),
   });
   await createRegistry(
     ctx,
