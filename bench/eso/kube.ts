@@ -19,7 +19,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function makeNamespaces(kc: KubeConfig, label: string, n: number): Promise<string[]> {
   const core = kc.makeApiClient(CoreV1Api);
   const names = Array.from({ length: n }, (_, i) => `${label}-${i}`);
-  await pool(names, 16, async (name) => {
+  await pool(names, 32, async (name) => {
     await core.createNamespace({ body: { metadata: { name, labels: { "eso-bench": label } } } });
     await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: "default" } } });
   });

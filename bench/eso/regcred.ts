@@ -41,7 +41,7 @@ export async function openCaseDatabase(backend: Backend, name: string): Promise<
 /** One Deployment per namespace, pulling from `host` (what makes a namespace consume a registry). */
 export async function deployments(kc: KubeConfig, namespaces: readonly string[], host: string): Promise<void> {
   const apps = kc.makeApiClient(AppsV1Api);
-  await pool(namespaces, 16, async (namespace) => {
+  await pool(namespaces, 32, async (namespace) => {
     await apps.createNamespacedDeployment({
       namespace,
       body: {
