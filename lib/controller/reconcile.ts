@@ -257,7 +257,7 @@ export async function reconcileCluster(
   const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
   const ownership: Ownership = {
     owner: { installation: await ensureInstallation(deps.db), org: cluster.orgId },
-    adoptable: await repo.heldSecretKeys(deps.db, cluster.id),
+    adoptable: await repo.heldSecretKeys(deps.db, cluster.id, opts.only),
     known: new Set([...rows.map((r) => r.id), ...deleted]),
   };
   const namer = secretNamer(ownership, actual);

@@ -190,11 +190,16 @@ export async function recordNamespaceResults(
 }
 
 /** `namespace/name` of every secret this installation's last passes held in the cluster (what the previous release wrote). */
-export async function heldSecretKeys(db: Db, clusterId: string): Promise<Set<string>> {
+export async function heldSecretKeys(
+  db: Db,
+  clusterId: string,
+  only?: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const inOnly = only ? inArray(syncNamespaces.namespace, [...only]) : undefined;
   const rows = await db
     .select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets })
     .from(syncNamespaces)
-    .where(eq(syncNamespaces.clusterId, clusterId));
+    .where(and(eq(syncNamespaces.clusterId, clusterId), inOnly));
   return new Set(rows.flatMap((r) => r.secrets.map((name) => `${r.namespace}/${name}`)));
 }
 
