@@ -99,6 +99,7 @@ export async function runRegcred(database: Database, c: RegcredCase) {
   setControllerSignals({
     cluster: (clusterId, trigger) => controller.kick(clusterId, trigger),
     org: (org, trigger) => controller.kickOrg(org, trigger),
+    contents: (clusterId) => controller.manager(clusterId)?.clusterCache()?.contents() ?? null,
   });
   await controller.start();
   const doc = loadYaml<{ contexts: Array<{ context: Record<string, unknown> }> }>(
