@@ -115,7 +115,7 @@ try {
       await s.stop();
       started = null;
       let standalone: Row["standalone"];
-      if (url) {
+      if (url && !warm) {
         const r = await standaloneRss({
           url,
           key: s.key,
@@ -127,14 +127,15 @@ try {
         });
         standalone = { mb: r.heldMb, load: loadAverage() };
       }
-      rows.push({
-        n,
-        kind,
-        who: `Regcred ${backend}`,
-        ...m,
-        rssNote: "bench process (in-process controller)",
-        standalone,
-      });
+      if (!warm)
+        rows.push({
+          n,
+          kind,
+          who: `Regcred ${backend}`,
+          ...m,
+          rssNote: "bench process (in-process controller)",
+          standalone,
+        });
       log(
         `${label}: ${m.seconds.toFixed(2)} s, ${m.requests.total} requests, ${m.mints} mints, ${m.heldMb.toFixed(0)} MB in-process${standalone ? `, ${standalone.mb.toFixed(0)} MB standalone` : ""}`,
       );
