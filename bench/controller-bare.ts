@@ -11,6 +11,13 @@ import {
 
 const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
+/** A client-node Watch without its 30 s inactivity timeout (a quiet watch is not a dead one). */
+export function longWatch(kc: KubeConfig): Watch {
+  const w = new Watch(kc);
+  (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs = 4 * 3_600_000;
+  return w;
+}
+
 /** Runs fn over items with at most `size` at a time. */
 export async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -59,7 +66,7 @@ export async function startBareReactor(
 ): Promise<{ stop: () => void; errors: () => number }> {
   let errors = 0;
   let closed = false;
-  const abort = await new Watch(kc).watch(
+  const abort = await longWatch(kc).watch(
     "/apis/apps/v1/deployments",
     { labelSelector, timeoutSeconds: 7_200 },
     (type: string, d: { metadata?: { namespace?: string } }) => {

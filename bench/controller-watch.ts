@@ -1,6 +1,7 @@
 // What the bench sees of the cluster: pull secrets and default ServiceAccounts, from its own watches (never polled),
 // so "the secret exists" is timed at the moment the API server tells a watcher about it.
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { longWatch } from "./controller-bare";
 
 type SecretSeen = { at: number; changedAt: number; rv: string };
 type Waiter = {
@@ -25,7 +26,7 @@ export class ClusterView {
 
   /** Starts both watches (no resourceVersion: existing objects arrive as ADDED first). */
   async start(): Promise<void> {
-    const watch = new Watch(this.kc);
+    const watch = longWatch(this.kc);
     const go = (path: string, query: Record<string, string | number>, on: (type: string, obj: Obj) => void) =>
       watch
         .watch(path, { ...query, timeoutSeconds: 7_200, allowWatchBookmarks: false }, on, (err) => {
