@@ -6,7 +6,7 @@
 # Starts a kube-apiserver of its own for each database (PGlite, then PostgreSQL), the PostgreSQL server unless
 # PG_ADMIN_URL is set (scripts/peers/postgres-up.sh in a temp dir, stopped at the end), and moto unless MOTO_URL
 # is set. Options (env): BENCH_NAMESPACES (1000), BENCH_LATENCY_SAMPLES (50), BENCH_LATENCY_BUDGET_S (120),
-# BENCH_REQUEST_SAMPLES (5), BENCH_CHURN_SECONDS (60), BENCH_CHURN_WARMUP_SECONDS (10), BENCH_CHURN_RATE (50),
+# BENCH_REQUEST_SAMPLES (5), BENCH_CHURN_SECONDS (60), BENCH_CHURN_WARMUP_SECONDS (5), BENCH_CHURN_RATE (50),
 # BENCH_CONCURRENCY (8, the controller's default), BENCH_BACKENDS (pglite,postgresql).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
