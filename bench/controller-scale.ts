@@ -299,7 +299,7 @@ async function runOn(backend: string): Promise<Figure[]> {
         .filter(([k]) => k.startsWith("LIST "))
         .reduce((n, [, v]) => n + v, 0);
       record({
-        name: `LISTs during ${CHURN_MS / 1000} s of pod churn at ${rate.toFixed(1)} events/s (after ${CHURN_WARMUP_MS / 1000} s warm-up)`,
+        name: `LISTs during ${CHURN_MS / 1000} s of pod churn (at ${rate.toFixed(1)} events/s, after ${CHURN_WARMUP_MS / 1000} s warm-up)`,
         value: String(churnLists),
         baseline: "bare client 0",
         ratio: "n/a",
