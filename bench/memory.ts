@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
@@ -24,7 +25,6 @@ const root = path.resolve(import.meta.dirname, "..");
 const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 100);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 5000);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20) * 1000;
-const PORT = Number(process.env.E2E_PORT ?? 3312);
 const HOST = "registry.bench.example";
 const run = randomBytes(3).toString("hex");
 const key = randomBytes(32).toString("hex");
@@ -87,19 +87,31 @@ async function stop(child: ChildProcess): Promise<void> {
   await Promise.race([exited, sleep(15_000).then(() => child.kill("SIGKILL"))]);
 }
 
+// Info level: readiness is read from the "regcred started" / "controller started" lines.
 const common = {
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: "info",
   REGCRED_ENCRYPTION_KEY: key,
   REGCRED_ADMIN_PASSWORD: "bench-memory-password",
   REGCRED_WEBHOOK_PORT: "0",
   REGCRED_EGRESS_ALLOW_LOOPBACK: "true",
 };
 
-function dashboard(env: Record<string, string>) {
+/** A port free right now (other sessions on this machine run servers too). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function dashboard(env: Record<string, string>) {
   return launch(
     "dashboard",
     node,
-    [path.join(root, "node_modules/.bin/next"), "start", "-p", String(PORT)],
+    [path.join(root, "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", String(await freePort())],
     { ...common, ...env },
     "regcred started",
   );
