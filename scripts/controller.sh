@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/ensure-deps.sh
 node_modules/.bin/node scripts/build-controller.mjs
-exec node_modules/.bin/node --enable-source-maps dist/controller/controller.mjs "$@"
+exec node_modules/.bin/node dist/controller/controller.mjs "$@"
