@@ -1,23 +1,28 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
+import { useReloadable } from "@/components/ui/use-reloadable";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { listRegistriesAction } from "@/lib/registries/actions";
-import { registryKeys } from "@/lib/registries/queries";
 import { unwrap } from "@/lib/result";
 import type { RegistryView } from "@/lib/registries/repo";
-import { CheckResultView } from "./check-result";
-import { DeleteRegistryDialog } from "./delete-dialog";
 import { ImageResolver } from "./image-resolver";
-import { RegistryDialog } from "./registry-dialog";
-import { TestRowButton, TestUnsaved } from "./test-credentials";
+import { TestRowButton } from "./test-row-button";
 import { TypeLabel } from "./type-icon";
+
+// Not needed for the first paint: loaded when a dialog opens or a test result is shown.
+const RegistryDialog = dynamic(() => import("./registry-dialog").then((m) => m.RegistryDialog), { ssr: false });
+const DeleteRegistryDialog = dynamic(() => import("./delete-dialog").then((m) => m.DeleteRegistryDialog), {
+  ssr: false,
+});
+const TestUnsaved = dynamic(() => import("./test-credentials").then((m) => m.TestUnsaved), { ssr: false });
+const CheckResultView = dynamic(() => import("./check-result").then((m) => m.CheckResultView), { ssr: false });
 
 type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
 const columns: Column[] = [
@@ -48,15 +53,11 @@ function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
 }
 
 export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
   const [results, setResults] = useState<Record<string, CheckResult>>({});
-  const { data: registries = initial } = useQuery({
-    queryKey: registryKeys.list(orgId),
-    queryFn: async () => unwrap(await listRegistriesAction()),
-    initialData: initial,
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: registryKeys.all(orgId) });
+  const { data: registries, reload: refresh } = useReloadable(initial, async () =>
+    unwrap(await listRegistriesAction()),
+  );
   const close = () => setOpen(null);
   const saved = () => {
     close();
