@@ -1,6 +1,8 @@
 // Throughput of `GET /api/orgs/{org}/registries` (200 registries, API token) against a bare node:http server
 // answering the same JSON from a pre-serialised buffer, both loaded by autocannon in the same run. Run:
 //   bench/api-throughput.sh      (builds once if .next is missing; starts `next start` on a throw-away PGlite)
+// A third line, "next-404", loads an /api path no route serves (Next.js and the API's JSON 404, no auth, no database):
+// what Next.js's request handling alone costs, for reading the ratio.
 // Env: BENCH_CONNECTIONS (16), BENCH_SECONDS (10 per round), BENCH_ROUNDS (2, alternating bare/Regcred),
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the Regcred server (open it in Chrome DevTools).
 import { type ChildProcess, spawn } from "node:child_process";
@@ -118,14 +120,19 @@ async function createRegistries(base: string): Promise<void> {
   }
 }
 
-async function load(url: string, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function load(
+  url: string,
+  seconds: number,
+  status = 200,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     headers: { authorization: `Bearer ${token}` },
   });
-  const errors = result.errors + result.timeouts + result.non2xx;
+  const wrong = status === 200 ? result.non2xx : result.non2xx - result["4xx"] + result["2xx"];
+  const errors = result.errors + result.timeouts + wrong;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
 
@@ -145,13 +152,14 @@ console.log(
 // Warm-up: JIT and Next's lazily compiled route.
 await load(`${bare}${path_}`, 2);
 await load(`${regcred}${path_}`, 3);
-const totals = { bare: 0, regcred: 0 };
+const totals = { bare: 0, regcred: 0, "next-404": 0 };
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const [name, base] of [
-    ["bare", bare],
-    ["regcred", regcred],
+  for (const [name, url, status] of [
+    ["bare", `${bare}${path_}`, 200],
+    ["regcred", `${regcred}${path_}`, 200],
+    ["next-404", `${regcred}/api/bench-no-such-endpoint`, 404],
   ] as const) {
-    const r = await load(`${base}${path_}`, SECONDS);
+    const r = await load(url, SECONDS, status);
     totals[name] += r.rps;
     console.log(
       `round ${round} ${name.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
@@ -163,7 +171,8 @@ for (let round = 1; round <= ROUNDS; round++) {
 const ratio = totals.regcred / totals.bare;
 console.log(
   `mean: bare ${(totals.bare / ROUNDS).toFixed(0)} req/s, regcred ${(totals.regcred / ROUNDS).toFixed(0)} req/s; ` +
-    `ratio ${(ratio * 100).toFixed(1)} % (target ≥ 50 %)  load average ${loadAverage()}`,
+    `ratio ${(ratio * 100).toFixed(1)} % (target ≥ 50 %); next-404 ${(totals["next-404"] / ROUNDS).toFixed(0)} req/s, ` +
+    `${((totals["next-404"] / totals.bare) * 100).toFixed(1)} % of bare  load average ${loadAverage()}`,
 );
 stopAll();
 if (process.env.BENCH_CPU_PROF) {

@@ -1,7 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,18 +10,24 @@ import { useReloadable } from "@/components/ui/use-reloadable";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { listRegistriesAction } from "@/lib/registries/actions";
 import { unwrap } from "@/lib/result";
+import type { RegistryFormValues } from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
 import { ImageResolver } from "./image-resolver";
 import { TestRowButton } from "./test-row-button";
 import { TypeLabel } from "./type-icon";
 
 // Not needed for the first paint: loaded when a dialog opens or a test result is shown.
-const RegistryDialog = dynamic(() => import("./registry-dialog").then((m) => m.RegistryDialog), { ssr: false });
-const DeleteRegistryDialog = dynamic(() => import("./delete-dialog").then((m) => m.DeleteRegistryDialog), {
-  ssr: false,
-});
-const TestUnsaved = dynamic(() => import("./test-credentials").then((m) => m.TestUnsaved), { ssr: false });
-const CheckResultView = dynamic(() => import("./check-result").then((m) => m.CheckResultView), { ssr: false });
+const RegistryDialog = lazy(() => import("./registry-dialog").then((m) => ({ default: m.RegistryDialog })));
+const DeleteRegistryDialog = lazy(() => import("./delete-dialog").then((m) => ({ default: m.DeleteRegistryDialog })));
+const TestUnsaved = lazy(() => import("./test-credentials").then((m) => ({ default: m.TestUnsaved })));
+const CheckResultView = lazy(() => import("./check-result").then((m) => ({ default: m.CheckResultView })));
+
+// Its own boundary: while its code loads, the dialog around it stays as it is.
+const testUnsaved = (values: RegistryFormValues) => (
+  <Suspense fallback={null}>
+    <TestUnsaved values={values} />
+  </Suspense>
+);
 
 type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
 const columns: Column[] = [
@@ -101,7 +106,9 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
               // Only while it is the row's last test: an edit that resets the test hides it.
               expanded={
                 results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
-                  <CheckResultView result={results[r.id]!} />
+                  <Suspense fallback={null}>
+                    <CheckResultView result={results[r.id]!} />
+                  </Suspense>
                 ) : null
               }
               expandedLabel={`Credential test of ${r.id}`}
@@ -154,19 +161,15 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
         </DataTable>
       )}
       <ImageResolver registries={registries} />
-      {open?.kind === "create" ? (
-        <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} />
-      ) : null}
-      {open?.kind === "edit" ? (
-        <RegistryDialog
-          mode="edit"
-          existing={open.registry}
-          onClose={close}
-          onSaved={saved}
-          extra={(v) => <TestUnsaved values={v} />}
-        />
-      ) : null}
-      {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
+      <Suspense fallback={null}>
+        {open?.kind === "create" ? (
+          <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={testUnsaved} />
+        ) : null}
+        {open?.kind === "edit" ? (
+          <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} extra={testUnsaved} />
+        ) : null}
+        {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
+      </Suspense>
     </div>
   );
 }

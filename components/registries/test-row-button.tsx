@@ -1,14 +1,14 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { lazy, Suspense, useState, useTransition } from "react";
 import { toast } from "@/components/ui/toast";
-import { FormDialog } from "@/components/ui/form-dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { testRegistryAction } from "@/lib/credential-checks/actions";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { hasHostGlob } from "@/lib/images/registry-host";
 import type { ActionResult } from "@/lib/result";
-import { TestHostField } from "./test-host-field";
+
+const TestHostDialog = lazy(() => import("./test-host-dialog").then((m) => ({ default: m.TestHostDialog })));
 
 /** A short toast: the result panel under the row carries the summary and what to check. */
 function announce(label: string, result: CheckResult): void {
@@ -55,21 +55,18 @@ export function TestRowButton({
         {pending && !asking ? "Testing…" : "Test"}
       </button>
       {asking ? (
-        <FormDialog
-          title={`Test credentials of ${id}`}
-          submitLabel="Test"
-          pendingLabel="Testing…"
-          pending={pending}
-          onSubmit={() => run(asking.host.trim())}
-          onClose={() => setAsking(null)}
-        >
-          <TestHostField
+        <Suspense fallback={null}>
+          <TestHostDialog
+            id={id}
             registry={registry ?? id}
-            value={asking.host}
+            host={asking.host}
             error={asking.error}
-            onChange={(host) => setAsking({ host })}
+            pending={pending}
+            onHost={(host) => setAsking({ host })}
+            onTest={() => run(asking.host.trim())}
+            onClose={() => setAsking(null)}
           />
-        </FormDialog>
+        </Suspense>
       ) : null}
     </>
   );
