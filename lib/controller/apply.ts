@@ -1,6 +1,6 @@
 import "server-only";
 import type { SyncChange, SyncConflictEntry } from "@/db/schema/sync";
-import type { KubeClient, KubeError, KubeSecret, SecretWrite } from "@/lib/integrations/kube";
+import type { KubeClient, KubeError, KubeSecret, KubeServiceAccount, SecretWrite } from "@/lib/integrations/kube";
 import { describeError, log } from "@/lib/log";
 import type { DesiredSecret } from "@/lib/sync/desired";
 import * as L from "@/lib/sync/labels";
@@ -32,13 +32,17 @@ export type ApplyContext = {
   versions: ReadonlyMap<string, string | null>;
   /** Checked before every write: false once this instance lost the lease. */
   mayWrite: () => boolean;
-  /** Called with `namespace/name` of every secret this pass wrote or deleted (to ignore its own watch events). */
-  onWrite?: (key: string, resourceVersion: string | null) => void;
+  /** Every object this pass wrote, as the API answered (a deleted secret: null), so the cache holds it before its watch event. */
+  onWrite?: (write: OwnWrite) => void;
   /** Recorded on ServiceAccounts beside the entries it adds (see ownership.ts). */
   owner?: Owner;
 };
 
 const OWN_ANNOTATIONS = [L.CONTENT_HASH_ANNOTATION, L.ARGOCD_COMPARE_ANNOTATION, L.UNUSED_SINCE_ANNOTATION];
+
+export type OwnWrite =
+  | { kind: "Secret"; namespace: string; name: string; secret: KubeSecret | null }
+  | { kind: "ServiceAccount"; serviceAccount: KubeServiceAccount };
 
 export class LeadershipLost extends Error {
   constructor() {
@@ -69,7 +73,7 @@ const isKubeError = (err: unknown): err is KubeError =>
 async function createSecret(ctx: ApplyContext, d: DesiredSecret, out: NamespaceApply): Promise<boolean> {
   const created = await ctx.client.createSecret(secretWrite(d));
   if (created.ok) {
-    ctx.onWrite?.(`${d.namespace}/${d.name}`, created.value.resourceVersion);
+    ctx.onWrite?.({ kind: "Secret", namespace: d.namespace, name: d.name, secret: created.value });
     return true;
   }
   if (created.error.kind !== "conflict") throw created.error;
@@ -85,6 +89,8 @@ async function createSecret(ctx: ApplyContext, d: DesiredSecret, out: NamespaceA
 async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceApply): Promise<boolean> {
   const key = `${a.namespace}/${a.name}`;
   const existing = ctx.actual.get(key);
+  const wrote = (secret: KubeSecret | null) =>
+    ctx.onWrite?.({ kind: "Secret", namespace: a.namespace, name: a.name, secret });
   const pre = { resourceVersion: existing?.resourceVersion ?? null };
   switch (a.op) {
     case "noop":
@@ -92,7 +98,7 @@ async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceAp
     case "adopt": {
       const r = await ctx.client.annotateSecret(a.namespace, a.name, {}, pre, a.labels);
       if (!r.ok) throw r.error;
-      ctx.onWrite?.(key, r.value.resourceVersion);
+      wrote(r.value);
       out.adopted.push(`secret/${a.name}`);
       return true;
     }
@@ -101,26 +107,26 @@ async function secretAction(ctx: ApplyContext, a: SecretAction, out: NamespaceAp
     case "update": {
       const r = await ctx.client.replaceSecret(secretWrite(a.secret, existing), pre);
       if (!r.ok) throw r.error;
-      ctx.onWrite?.(key, r.value.resourceVersion);
+      wrote(r.value);
       if (a.adopt) out.adopted.push(`secret/${a.name}`);
       return true;
     }
     case "recreate": {
       const del = await ctx.client.deleteSecret(a.namespace, a.name, pre);
       if (!del.ok && del.error.kind !== "not-found") throw del.error;
-      ctx.onWrite?.(key, null);
+      wrote(null);
       return createSecret(ctx, a.secret, out);
     }
     case "mark-unused": {
       const r = await ctx.client.annotateSecret(a.namespace, a.name, { [L.UNUSED_SINCE_ANNOTATION]: a.since }, pre);
       if (!r.ok) throw r.error;
-      ctx.onWrite?.(key, r.value.resourceVersion);
+      wrote(r.value);
       return true;
     }
     case "delete": {
       const r = await ctx.client.deleteSecret(a.namespace, a.name, pre);
       if (!r.ok && r.error.kind !== "not-found") throw r.error;
-      ctx.onWrite?.(key, null);
+      wrote(null);
       return true;
     }
   }
@@ -171,6 +177,7 @@ async function wiringAction(
       record?.annotations,
     );
     if (!r.ok) throw r.error;
+    ctx.onWrite?.({ kind: "ServiceAccount", serviceAccount: r.value });
     out.adopted.push(...(record?.adopted ?? []));
     return true;
   }

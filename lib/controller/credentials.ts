@@ -1,7 +1,7 @@
 import "server-only";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import { getEcrAuthorization } from "@/lib/integrations/ecr";
-import type { KubeClient } from "@/lib/integrations/kube";
+import type { KubeResult, KubeSecret } from "@/lib/integrations/kube";
 import { describeError, log } from "@/lib/log";
 import type { RegistryRow } from "@/lib/registries/repo";
 import { ecrRegion } from "@/lib/registries/schema";
@@ -17,7 +17,8 @@ import { encodeBase64Utf8 } from "@/lib/sync/content";
 
 export type CredentialOptions = {
   keyring: Keyring;
-  client: KubeClient;
+  /** Reads a secret_ref source (from the controller's cache when it holds it). */
+  readSecret: (namespace: string, name: string) => Promise<KubeResult<KubeSecret>>;
   clusterName: string;
   /** The cluster's secret_ref allow-list: sources in other namespaces are neither read nor copied. */
   secretRefNamespaces: readonly string[];
@@ -82,7 +83,7 @@ async function copyCredential(
   const refused = secretRefRefusal(ref, opts.secretRefNamespaces);
   if (refused) return { cred: unavailable(refused), source: null };
   const source = `${ref.namespace}/${ref.secret}`;
-  const read = await opts.client.getSecret(ref.namespace, ref.secret);
+  const read = await opts.readSecret(ref.namespace, ref.secret);
   if (read.ok) return { cred: copySecretCredential(read.value, ref), source };
   if (read.error.kind === "not-found") return { cred: copySecretCredential(null, ref), source };
   return { cred: unavailable(`the source secret ${source} could not be read: ${read.error.message}`), source };

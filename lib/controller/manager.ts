@@ -1,6 +1,6 @@
 import "server-only";
 import { homeNamespaceOf } from "@/lib/clusters/client";
-import { type ClusterRow, findClusterRow } from "@/lib/clusters/repo";
+import { type ClusterRow, findClusterRow, scopeOf } from "@/lib/clusters/repo";
 import { describeError, log } from "@/lib/log";
 import type { Rng } from "@/lib/sync/schedule";
 import { LEGACY_LEASE_NAME, LeaseElector, leaseNameFor } from "./lease";
@@ -9,24 +9,33 @@ import { PassSchedule } from "./pass-schedule";
 import { reconcileCluster, type ReconcileResult } from "./reconcile";
 import * as repo from "@/lib/sync/repo";
 import { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
-import { WatchSet } from "./watch-set";
+import type { OwnWrite } from "./apply";
+import { ClusterCache, type Touched } from "./cache";
+import { WorkQueue } from "./work-queue";
 
 export { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 
-const MAX_DEBOUNCE_MS = 2_000;
+/** How long events are gathered before a pass over the namespaces they touched starts. */
+const DEFAULT_BATCH_MS = 20;
 
-/** Keeps one cluster in step: lease, watches, debounced passes, periodic resync, credential refresh and retries. */
+/**
+ * Keeps one cluster in step: lease, watch-fed cache, a work queue of namespaces touched by events, full passes
+ * (start, "Sync now", registry changes, periodic resync, credential refresh, retries), all read from the cache.
+ */
 export class ClusterManager {
   private cluster: ClusterRow;
   private readonly clock: Clock;
   private readonly rng: Rng;
   private readonly elector: LeaseElector | null;
-  private readonly watches: WatchSet;
+  private cache: ClusterCache | null = null;
+  private readonly queue: WorkQueue;
   private leading = false;
   private stopped = false;
   private tickTimer: ReturnType<typeof setTimeout> | null = null;
-  private debounce: { timer: ReturnType<typeof setTimeout>; since: number } | null = null;
-  private pending: repo.SyncTrigger | null = null;
+  /** A pass is scheduled to start. */
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A full pass is due, and why. */
+  private full: repo.SyncTrigger | null = null;
   private inflight: Promise<void> | null = null;
   private readonly schedule: PassSchedule;
   private leaseReported: string | null = null;
@@ -39,12 +48,7 @@ export class ClusterManager {
     this.clock = o.clock ?? systemClock;
     this.rng = o.rng ?? Math.random;
     this.schedule = new PassSchedule(o.resyncMs, this.rng);
-    this.watches = new WatchSet({
-      client: o.client,
-      onChange: (reason) => this.request("watch", reason),
-      onError: (kind, e, ms) =>
-        log.debug("watch interrupted", { cluster: this.cluster.id, kind, error: e.message, retryInMs: ms }),
-    });
+    this.queue = new WorkQueue(() => this.schedulePass(o.debounceMs ?? DEFAULT_BATCH_MS), this.rng);
     this.elector =
       o.leases === false
         ? null
@@ -81,7 +85,19 @@ export class ClusterManager {
       : null;
   }
 
+  /** The watch-fed cache of this cluster (kept on every replica, leading or not); null before start. */
+  clusterCache(): ClusterCache | null {
+    return this.cache;
+  }
+
   start(): void {
+    this.cache = new ClusterCache({
+      client: this.o.client,
+      scope: scopeOf(this.cluster),
+      onChange: (touched, reason) => this.changed(touched, reason),
+      onError: (kind, e, ms) =>
+        log.debug("watch interrupted", { cluster: this.cluster.id, kind, error: e.message, retryInMs: ms }),
+    });
     if (this.elector) this.elector.start();
     else this.setLeading(true);
     this.tick();
@@ -91,9 +107,8 @@ export class ClusterManager {
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.debounce) clearTimeout(this.debounce.timer);
-    this.debounce = null;
-    this.watches.stop();
+    this.cancelScheduled();
+    this.cache?.stop();
     await this.inflight;
     await this.elector?.stop(opts);
     this.leading = false;
@@ -119,32 +134,49 @@ export class ClusterManager {
     };
   }
 
-  /** Asks for a pass (debounced); ignored unless this instance leads. */
+  /** Asks for a full pass over every namespace in scope; ignored unless this instance leads. */
   request(trigger: repo.SyncTrigger, reason: string = trigger): void {
     if (this.stopped || !this.isLeader()) return;
     log.debug("sync requested", { cluster: this.cluster.id, trigger, reason });
-    if (this.inflight) {
-      this.pending ??= trigger;
-      return;
-    }
-    const now = Date.now();
-    if (this.debounce) {
-      if (now - this.debounce.since < MAX_DEBOUNCE_MS) {
-        clearTimeout(this.debounce.timer);
-        this.debounce.timer = setTimeout(() => this.startPass(trigger), this.o.debounceMs ?? 250);
-      }
-      return;
-    }
-    this.debounce = {
-      since: now,
-      timer: setTimeout(() => this.startPass(trigger), trigger === "watch" ? (this.o.debounceMs ?? 250) : 0),
-    };
+    this.full ??= trigger;
+    this.schedulePass(trigger === "watch" ? (this.o.debounceMs ?? DEFAULT_BATCH_MS) : 0);
   }
 
   /** Resolves once no pass is running or waiting. */
   async idle(): Promise<void> {
-    if (!this.inflight && !this.debounce && !this.pending) return;
+    if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return !this.inflight && !this.timer && !this.full && this.queue.size === 0;
+  }
+
+  /** A watch event changed something the desired state reads: queue the namespaces it touched. */
+  private changed(touched: Touched, reason: string): void {
+    if (this.stopped || !this.isLeader()) return;
+    if (touched === "all") return this.request("watch", reason);
+    // A full pass is due anyway and will read these namespaces from the cache.
+    if (this.full && !this.inflight) return;
+    log.debug("namespaces queued", { cluster: this.cluster.id, namespaces: touched.namespaces, reason });
+    for (const ns of touched.namespaces) this.queue.add(ns);
+  }
+
+  /** Starts the next pass after `delayMs`, unless one is running (it schedules the next when it ends) or due sooner. */
+  private schedulePass(delayMs: number): void {
+    if (this.stopped || this.inflight) return;
+    if (this.timer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => this.startPass(), delayMs);
+  }
+
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.full = null;
+    this.queue.clear();
   }
 
   private setLeading(value: boolean): void {
@@ -156,7 +188,6 @@ export class ClusterManager {
     });
     if (value) {
       this.leaseReported = null;
-      this.watches.start();
       // Passes a previous holder left "running" will never finish: only the holder runs passes.
       const takeOver = async () => {
         await repo.ensureClusterSync(this.o.db, this.cluster);
@@ -169,10 +200,7 @@ export class ClusterManager {
         )
         .finally(() => this.request("startup"));
     } else {
-      this.watches.stop();
-      if (this.debounce) clearTimeout(this.debounce.timer);
-      this.debounce = null;
-      this.pending = null;
+      this.cancelScheduled();
       this.notifyIdle();
     }
   }
@@ -201,35 +229,45 @@ export class ClusterManager {
   }
 
   private checkDue(): void {
-    if (!this.isLeader() || this.inflight || this.debounce) return;
+    if (!this.isLeader() || this.inflight || this.full) return;
     const due = this.schedule.due(this.clock.now());
     if (due) this.request(due);
   }
 
-  private startPass(trigger: repo.SyncTrigger): void {
-    this.debounce = null;
+  /** Runs a full pass when one is due (it covers every queued namespace), else one over the queued namespaces. */
+  private startPass(): void {
+    this.timer = null;
     if (this.stopped || !this.isLeader()) return this.notifyIdle();
-    this.inflight = this.pass(trigger).finally(() => {
+    const full = this.full;
+    this.full = null;
+    const keys = this.queue.take();
+    if (!full && keys.length === 0) return this.notifyIdle();
+    this.inflight = this.pass(full ?? "watch", full ? null : new Set(keys)).finally(() => {
       this.inflight = null;
-      const next = this.pending;
-      this.pending = null;
-      if (next && !this.stopped) this.request(next);
+      if (this.stopped) return this.notifyIdle();
+      if (this.full) this.schedulePass(0);
+      else if (this.queue.size > 0) this.schedulePass(this.o.debounceMs ?? DEFAULT_BATCH_MS);
       else this.notifyIdle();
     });
   }
 
   private notifyIdle(): void {
-    if (this.inflight || this.debounce || this.pending) return;
+    if (!this.isIdle()) return;
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async pass(trigger: repo.SyncTrigger): Promise<void> {
+  private ownWrite(w: OwnWrite): void {
+    if (w.kind === "Secret") this.cache?.wroteSecret(w.namespace, w.name, w.secret);
+    else this.cache?.wroteServiceAccount(w.serviceAccount);
+  }
+
+  private async pass(trigger: repo.SyncTrigger, only: ReadonlySet<string> | null): Promise<void> {
     const started = performance.now();
     try {
       const fresh = await findClusterRow(this.o.db, this.cluster.orgId, this.cluster.id);
       if (!fresh) return;
       this.cluster = fresh;
-      const queued = await repo.queuedRuns(this.o.db, fresh.id);
+      const queued = only ? [] : await repo.queuedRuns(this.o.db, fresh.id);
       const result = await reconcileCluster(
         {
           db: this.o.db,
@@ -241,11 +279,12 @@ export class ClusterManager {
           ecrEndpoint: this.o.ecrEndpoint,
           instanceId: this.o.instanceId,
           mayWrite: () => this.isLeader(),
-          onWrite: (key, rv) => this.watches.noteWrite(key, rv),
+          onWrite: (w) => this.ownWrite(w),
           concurrency: this.o.concurrency,
+          reader: this.cache?.reader(this.o.timeoutMs),
         },
         fresh,
-        { trigger: queued[0]?.trigger ?? trigger, runIds: queued.map((r) => r.id) },
+        { trigger: queued[0]?.trigger ?? trigger, runIds: queued.map((r) => r.id), only: only ?? undefined },
       );
       this.passes += 1;
       this.last = result;
@@ -255,23 +294,31 @@ export class ClusterManager {
         status: result.status,
         ms: Math.round(performance.now() - started),
         namespaces: result.namespaces.length,
+        ...(only ? { only: only.size } : {}),
         ...result.summary,
       });
+      if (only) return this.afterNamespacePass(only, result);
       await this.afterPass(result);
       await this.o
         .onPass?.(fresh)
         .catch((err: unknown) => log.error("after-pass hook failed", { cluster: fresh.id, ...describeError(err) }));
     } catch (err) {
       log.error("sync pass failed", { cluster: this.cluster.id, ...describeError(err) });
-      this.schedule.afterError(this.clock.now());
+      if (only) for (const ns of only) this.queue.retryLater(ns);
+      else this.schedule.afterError(this.clock.now());
+    }
+  }
+
+  /** After a conflict or an outage the namespaces come back after their backoff; otherwise they start afresh. */
+  private afterNamespacePass(only: ReadonlySet<string>, result: ReconcileResult): void {
+    for (const ns of only) {
+      if (result.unreachable || result.retry) this.queue.retryLater(ns);
+      else this.queue.forget(ns);
     }
   }
 
   private async afterPass(result: ReconcileResult): Promise<void> {
-    if (result.observed) {
-      this.watches.seed(result.observed);
-      this.watches.setSources(result.sources);
-    }
+    this.cache?.setSources(result.sources);
     const issues = this.schedule.afterPass({ ...result, managed: result.observed?.managed ?? [] }, this.clock.now());
     if (issues) await repo.setCredentialIssues(this.o.db, this.cluster.id, issues);
     else

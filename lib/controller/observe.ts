@@ -1,6 +1,13 @@
 import "server-only";
 import { filterNamespaces, type NamespaceScope } from "@/lib/clusters/scope";
-import type { KubeClient, KubeError, KubeNamespace, KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
+import type {
+  KubeClient,
+  KubeError,
+  KubeNamespace,
+  KubeResult,
+  KubeSecret,
+  KubeServiceAccount,
+} from "@/lib/integrations/kube";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SECRET_NAME_PREFIX } from "@/lib/sync/labels";
 import { type PodPullState, podPullStates } from "@/lib/sync/stuck-pods";
 import { extractAllWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-images";
@@ -73,4 +80,41 @@ export async function findNamedSecrets(
     secrets.push(...r.value.filter((s) => namespaces.has(s.namespace)));
   }
   return { ok: true, secrets };
+}
+
+export type NamedSecrets = { ok: true; secrets: KubeSecret[] } | { ok: false; error: KubeError };
+
+/** Where a pass reads the cluster: the manager's watch-fed cache, or (without one) LISTs sent for this pass. */
+export type ClusterReader = {
+  /** Every namespace in scope, or only those of `only`. */
+  observe(scope: NamespaceScope, only?: ReadonlySet<string>): Promise<Observed>;
+  /** Secrets with Regcred's names in these namespaces, whoever owns them. */
+  namedSecrets(names: Iterable<string>, namespaces: ReadonlySet<string>): Promise<NamedSecrets>;
+  /** One secret (a secret_ref source). */
+  readSecret(namespace: string, name: string): Promise<KubeResult<KubeSecret>>;
+};
+
+/** A reader without a cache: one LIST per kind for each pass, one LIST per candidate secret name. */
+export function listingReader(client: KubeClient): ClusterReader {
+  return {
+    observe: async (scope, only) => {
+      const observed = await observeCluster(client, scope);
+      if (!observed.ok || !only) return observed;
+      const keep = <T extends { namespace: string }>(items: T[]) => items.filter((i) => only.has(i.namespace));
+      const { state } = observed;
+      return {
+        ok: true,
+        state: {
+          ...state,
+          namespaces: state.namespaces.filter((ns) => only.has(ns.name)),
+          workloads: keep(state.workloads),
+          serviceAccounts: keep(state.serviceAccounts),
+          pods: keep(state.pods),
+          managed: keep(state.managed),
+        },
+      };
+    },
+    namedSecrets: (names, namespaces) => findNamedSecrets(client, names, namespaces),
+    readSecret: (namespace, name) => client.getSecret(namespace, name),
+  };
 }

@@ -14,7 +14,7 @@ import { planSecretSync, type SyncPlan } from "@/lib/sync/plan";
 import { plannedWiringMode } from "@/lib/sync/wiring-modes";
 import { type ApplyContext, applyNamespace, groupByNamespace, LeadershipLost } from "./apply";
 import { resolveCredentials } from "./credentials";
-import { type ClusterState, findNamedSecrets, observeCluster } from "./observe";
+import { type ClusterReader, type ClusterState, listingReader } from "./observe";
 import { auditAdoptions, type Ownership, secretNamer } from "./ownership";
 import * as repo from "@/lib/sync/repo";
 import { type AppliedNamespace, namespaceResults, removalsOnly, summarize } from "./results";
@@ -34,8 +34,16 @@ export type ReconcileDeps = {
   onWrite?: ApplyContext["onWrite"];
   /** Namespaces written in parallel. */
   concurrency?: number;
+  /** Where the cluster is read: the manager's watch-fed cache; without one, LISTs for this pass. */
+  reader?: ClusterReader;
 };
-export type ReconcileOptions = { trigger: repo.SyncTrigger; runIds?: string[]; requestedBy?: string | null };
+export type ReconcileOptions = {
+  trigger: repo.SyncTrigger;
+  runIds?: string[];
+  requestedBy?: string | null;
+  /** Only these namespaces (a watch event touched them); the rest of the cluster is left as it is. */
+  only?: ReadonlySet<string>;
+};
 export type ExpiringCredential = { registryId: string; expiresAt: Date };
 export type ReconcileResult = {
   runId: string;
@@ -95,7 +103,7 @@ async function desiredFor(
     rows.filter((r) => used.has(r.id)),
     {
       keyring: deps.keyring,
-      client: deps.client,
+      readSecret: (deps.reader ?? listingReader(deps.client)).readSecret,
       clusterName: cluster.name,
       secretRefNamespaces: cluster.secretRefNamespaces,
       now: deps.now,
@@ -220,7 +228,8 @@ export async function reconcileCluster(
     retry: false,
   };
   await repo.startRuns(deps.db, runIds, deps.instanceId, 0);
-  const observed = await observeCluster(deps.client, scopeOf(cluster));
+  const reader = deps.reader ?? listingReader(deps.client);
+  const observed = await reader.observe(scopeOf(cluster), opts.only);
   if (!observed.ok) {
     const error = `${observed.step}: ${observed.error.message}`;
     return finish(deps, cluster, runIds, { ...base, status: "failed", error, unreachable: true, retry: true }, 0);
@@ -236,7 +245,7 @@ export async function reconcileCluster(
   const first = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
   const { resolved } = first;
   const nsNames = new Set(state.namespaces.map((ns) => ns.name));
-  const named = await findNamedSecrets(deps.client, candidateNames(first.desired, state, deleted), nsNames);
+  const named = await reader.namedSecrets(candidateNames(first.desired, state, deleted), nsNames);
   if (!named.ok)
     return finish(
       deps,
@@ -248,7 +257,7 @@ export async function reconcileCluster(
   const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
   const ownership: Ownership = {
     owner: { installation: await ensureInstallation(deps.db), org: cluster.orgId },
-    adoptable: await repo.heldSecretKeys(deps.db, cluster.id),
+    adoptable: await repo.heldSecretKeys(deps.db, cluster.id, opts.only),
     known: new Set([...rows.map((r) => r.id), ...deleted]),
   };
   const namer = secretNamer(ownership, actual);
@@ -311,7 +320,7 @@ export async function reconcileCluster(
       total,
     );
   }
-  await repo.recordNamespaceResults(deps.db, cluster, runIds[0]!, namespaces, deps.now());
+  await repo.recordNamespaceResults(deps.db, cluster, runIds[0]!, namespaces, deps.now(), opts.only);
   const summary = summarize(namespaces, resolved.mints);
   const status = summary.errors > 0 ? "partial" : "succeeded";
   return finish(

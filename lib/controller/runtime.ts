@@ -44,6 +44,7 @@ export async function startController(
   setControllerSignals({
     cluster: (clusterId, trigger) => controller.kick(clusterId, trigger),
     org: (orgId, trigger) => controller.kickOrg(orgId, trigger),
+    contents: (clusterId) => controller.manager(clusterId)?.clusterCache()?.contents() ?? null,
   });
   await controller.start();
   // Every replica serves the admission webhook; only lease holders register it.

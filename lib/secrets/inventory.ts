@@ -1,5 +1,6 @@
 import "server-only";
-import type { KubeClient, KubeError, KubeSecret } from "../integrations/kube";
+import type { KubeClient, KubeError, KubeSecret, KubeServiceAccount } from "../integrations/kube";
+import type { CachedContents } from "../sync/signal";
 import type { Workload } from "@/lib/integrations/kube/workloads";
 import { podSpecOf } from "../sync/workload-images";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from "../sync/labels";
@@ -52,8 +53,24 @@ function toWorkloadObject(w: Workload): WorkloadObject | null {
   };
 }
 
+/** The inventory from what the in-process controller's cache holds (no API request). */
+export function inventoryFromCache(c: CachedContents): Inventory {
+  return {
+    secrets: c.secrets.map(toSecretObject),
+    serviceAccounts: c.serviceAccounts.map(toPullSecretUser),
+    workloads: c.workloads.flatMap((w) => toWorkloadObject(w) ?? []),
+    warnings: [],
+  };
+}
+
+const toPullSecretUser = (sa: KubeServiceAccount): PullSecretUser => ({
+  namespace: sa.namespace,
+  name: sa.name,
+  imagePullSecrets: sa.imagePullSecrets,
+});
+
 /**
- * One refresh of one cluster: two secret LISTs (dockerconfigjson by field selector, Regcred's other
+ * One refresh of one cluster without the controller's cache: two secret LISTs (dockerconfigjson by field selector, Regcred's other
  * types by label selector), one ServiceAccount LIST and the workload LISTs, all across all namespaces
  * and in parallel. Secrets failing fails the cluster; references failing is a warning.
  */
@@ -82,13 +99,7 @@ export async function readInventory(client: KubeClient): Promise<InventoryResult
     ok: true,
     value: {
       secrets: [...pull.value, ...(other.ok ? other.value : [])].map(toSecretObject),
-      serviceAccounts: serviceAccounts.ok
-        ? serviceAccounts.value.map((sa) => ({
-            namespace: sa.namespace,
-            name: sa.name,
-            imagePullSecrets: sa.imagePullSecrets,
-          }))
-        : [],
+      serviceAccounts: serviceAccounts.ok ? serviceAccounts.value.map(toPullSecretUser) : [],
       workloads: workloads.ok ? workloads.value.flatMap((w) => toWorkloadObject(w) ?? []) : [],
       warnings,
     },

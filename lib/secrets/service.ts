@@ -7,7 +7,8 @@ import type { KubeClient } from "../integrations/kube";
 import { listRegistryRows } from "../registries/repo";
 import type { Ctx } from "../context";
 import { parseWith } from "../validation";
-import { readInventoryWithin } from "./inventory";
+import { cachedClusterContents } from "../sync/signal";
+import { inventoryFromCache, readInventoryWithin } from "./inventory";
 import { buildSecretRows, type RegistryInfo } from "./rows";
 import { type ClusterOutcome, type SecretRow, SecretsQuery, type SecretsView } from "./schema";
 import { selectRows } from "./view";
@@ -30,10 +31,16 @@ async function readCluster(
   opts: SecretsViewOptions,
 ): Promise<ClusterRead> {
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
-  const client = opts.clientFor ? opts.clientFor(row, timeoutMs) : clientForCluster(ctx.keyring, row, { timeoutMs });
   const t0 = performance.now();
-  // Pages of a large LIST each get the per-request timeout; the whole cluster gets twice that.
-  const read = await readInventoryWithin(client, timeoutMs * 2);
+  // The in-process controller's watch-fed cache when it holds the cluster; otherwise one LIST per kind.
+  const cached = cachedClusterContents(row.id);
+  const read = cached
+    ? { ok: true as const, value: inventoryFromCache(cached) }
+    : // Pages of a large LIST each get the per-request timeout; the whole cluster gets twice that.
+      await readInventoryWithin(
+        opts.clientFor ? opts.clientFor(row, timeoutMs) : clientForCluster(ctx.keyring, row, { timeoutMs }),
+        timeoutMs * 2,
+      );
   const ms = Math.round(performance.now() - t0);
   const base = { id: row.id, name: row.name, ms };
   if (!read.ok) return { outcome: { ...base, ok: false, error: read.error, warnings: [], secrets: 0 }, rows: [] };

@@ -144,6 +144,8 @@ export async function recordNamespaceResults(
   runId: string,
   rows: NamespaceResultRow[],
   at: Date,
+  /** A pass over only these namespaces: rows of other namespaces stay. */
+  only?: ReadonlySet<string>,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
     const values = rows.slice(i, i + 200).map((r) => ({
@@ -174,16 +176,30 @@ export async function recordNamespaceResults(
       });
   }
   const names = rows.map((r) => r.namespace);
+  const kept = new Set(names);
+  if (only) {
+    const left = [...only].filter((ns) => !kept.has(ns));
+    if (left.length > 0)
+      await db
+        .delete(syncNamespaces)
+        .where(and(eq(syncNamespaces.clusterId, cluster.id), inArray(syncNamespaces.namespace, left)));
+    return;
+  }
   const gone = names.length > 0 ? notInArray(syncNamespaces.namespace, names) : undefined;
   await db.delete(syncNamespaces).where(and(eq(syncNamespaces.clusterId, cluster.id), gone));
 }
 
 /** `namespace/name` of every secret this installation's last passes held in the cluster (what the previous release wrote). */
-export async function heldSecretKeys(db: Db, clusterId: string): Promise<Set<string>> {
+export async function heldSecretKeys(
+  db: Db,
+  clusterId: string,
+  only?: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const inOnly = only ? inArray(syncNamespaces.namespace, [...only]) : undefined;
   const rows = await db
     .select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets })
     .from(syncNamespaces)
-    .where(eq(syncNamespaces.clusterId, clusterId));
+    .where(and(eq(syncNamespaces.clusterId, clusterId), inOnly));
   return new Set(rows.flatMap((r) => r.secrets.map((name) => `${r.namespace}/${name}`)));
 }
 

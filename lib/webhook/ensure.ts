@@ -77,7 +77,7 @@ async function createMissing(
 ): Promise<{ created: string[]; warnings: string[] }> {
   const resolved = await resolveCredentials(missing, {
     keyring: deps.keyring,
-    client: deps.client,
+    readSecret: (namespace, name) => deps.client.getSecret(namespace, name),
     clusterName: input.cluster.name,
     secretRefNamespaces: input.cluster.secretRefNamespaces,
     now: deps.now,

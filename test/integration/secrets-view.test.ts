@@ -3,7 +3,14 @@ import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { connectionOf } from "@/lib/clusters/client";
+import { homeNamespaceOf } from "@/lib/clusters/client";
+import { listClusterRows } from "@/lib/clusters/repo";
 import { createCluster } from "@/lib/clusters/service";
+import { leaseNameFor } from "@/lib/controller/lease";
+import { startController, stopController } from "@/lib/controller/runtime";
+import { ensureInstallation } from "@/lib/installation/repo";
+import { cachedClusterContents } from "@/lib/sync/signal";
+import { eventually } from "./controller-fixture";
 import type { Keyring } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { connect, type KubeRequestInfo } from "@/lib/integrations/kube";
@@ -286,5 +293,47 @@ describe("secrets view against a real kube-apiserver", () => {
         }),
       ]),
     );
+  });
+
+  it("with the controller in this process (a follower here), a refresh reads its watch-fed cache: no API request, the same rows", async () => {
+    const ctx = await orgWithClusters();
+    const now = new Date();
+    const listed = await getSecretsView(ctx, {}, { now });
+    const [row] = await listClusterRows(db, ctx.actor.orgId);
+    // Another replica holds the cluster's Lease: this process only keeps its cache warm and writes nothing.
+    const now_ = new Date().toISOString();
+    const held = await connect(connectionOf(keyring, row!)).createLease({
+      namespace: homeNamespaceOf(row!),
+      name: leaseNameFor(await ensureInstallation(db), row!.id),
+      holderIdentity: "another-replica",
+      leaseDurationSeconds: 3600,
+      acquireTime: now_,
+      renewTime: now_,
+      leaseTransitions: 0,
+    });
+    expect(held.ok).toBe(true);
+    try {
+      await startController(db, keyring, {
+        force: true,
+        overrides: { instanceId: `view-${suffix}`, clusterFilter: (r) => r.id === row!.id },
+      });
+      await eventually(async () => cachedClusterContents(row!.id) !== null, "the controller's cache to sync");
+      const requests: KubeRequestInfo[] = [];
+      const cached = await getSecretsView(
+        ctx,
+        {},
+        {
+          now,
+          clientFor: (r, timeoutMs) =>
+            connect(connectionOf(keyring, r), { timeoutMs, onRequest: (info) => requests.push(info) }),
+        },
+      );
+      expect(requests).toEqual([]);
+      expect(mine(cached)).toHaveLength(6);
+      expect(mine(cached)).toEqual(mine(listed));
+      expect(cached.clusters.map((c) => ({ ...c, ms: 0 }))).toEqual(listed.clusters.map((c) => ({ ...c, ms: 0 })));
+    } finally {
+      await stopController();
+    }
   });
 });

@@ -21,7 +21,8 @@ import type {
   KubeSecret,
 } from "./types";
 import { startWatch } from "./watch";
-import { listMethods } from "./lists";
+import { startInformer } from "./informer";
+import { listMethods, listWithVersion } from "./lists";
 import { stubClient } from "./stub";
 import { writeMethods } from "./writes";
 
@@ -137,6 +138,18 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
         { kc, server, onRequest: opts.onRequest, collectionVersion: lists.collectionVersion },
         kind,
         watchOpts,
+        listener,
+      ),
+    informer: (kind, informerOpts, listener) =>
+      startInformer(
+        {
+          kc,
+          server,
+          onRequest: opts.onRequest,
+          list: (k, o) => run(() => listWithVersion(send, k, o)),
+        },
+        kind,
+        informerOpts,
         listener,
       ),
   };

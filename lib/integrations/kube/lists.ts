@@ -13,8 +13,18 @@ type ListPage = { items?: unknown[]; metadata?: { continue?: string; resourceVer
 
 /** Every item of a collection, one paginated LIST. */
 export async function listAll(send: RawSender, kind: WatchKind, opts: WatchOptions = {}): Promise<unknown[]> {
+  return (await listWithVersion(send, kind, opts)).items;
+}
+
+/** Every item of a collection and the resourceVersion the LIST was served at (to watch from), one paginated LIST. */
+export async function listWithVersion(
+  send: RawSender,
+  kind: WatchKind,
+  opts: WatchOptions = {},
+): Promise<{ items: unknown[]; resourceVersion: string }> {
   const items: unknown[] = [];
   let token: string | undefined;
+  let resourceVersion = "";
   do {
     const query: RawQuery = {
       limit: PAGE_SIZE,
@@ -24,9 +34,11 @@ export async function listAll(send: RawSender, kind: WatchKind, opts: WatchOptio
     };
     const page = await send<ListPage>({ method: "GET", path: pathFor(kind, opts.namespace), query });
     items.push(...(page.items ?? []));
+    // Every page of a paginated LIST is served from the first page's snapshot.
+    resourceVersion ||= page.metadata?.resourceVersion ?? "";
     token = page.metadata?.continue || undefined;
   } while (token);
-  return items;
+  return { items, resourceVersion };
 }
 
 type Lists = Pick<KubeClient, "listServiceAccounts" | "listWorkloads" | "collectionVersion">;

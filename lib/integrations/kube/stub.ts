@@ -29,5 +29,19 @@ export function stubClient(server: string, message = "not available"): KubeClien
       const timer = setTimeout(() => listener.onError?.(error, 0), 0);
       return { stop: () => clearTimeout(timer) };
     },
+    informer: (_kind, _opts, listener) => {
+      const timer = setTimeout(() => listener.onError?.(error, 0), 0);
+      return {
+        synced: false,
+        lists: 0,
+        lastError: error,
+        get: () => undefined,
+        values: () => [][Symbol.iterator](),
+        inNamespace: () => [],
+        remember: () => {},
+        forget: () => {},
+        stop: () => clearTimeout(timer),
+      };
+    },
   };
 }

@@ -109,6 +109,48 @@ export type WatchListener = {
 };
 export type WatchHandle = { stop: () => void };
 
+/** A change to an informer's store: from the watch, or found by comparing a LIST with the store (all ADDED on the first). */
+export type InformerEvent<T> = {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  /** `namespace/name`, or `name` for cluster-scoped kinds. */
+  key: string;
+  namespace: string;
+  object: T;
+  /** The stored object before this event (MODIFIED, DELETED). */
+  previous?: T;
+};
+export type InformerListener<T> = {
+  onEvent?: (event: InformerEvent<T>) => void;
+  /** A LIST completed and the store holds it (first start, and every re-list after 410 Gone). */
+  onSynced?: () => void;
+  onError?: (error: KubeError, retryInMs: number) => void;
+};
+/**
+ * A list-watch cache of one collection: one LIST at start, then a watch from that resourceVersion; re-listed
+ * only on 410 Gone (the watch cannot resume). Objects are kept as `map` reduced them, never as sent.
+ */
+export interface Informer<T> {
+  /** True once the first LIST is in the store. */
+  readonly synced: boolean;
+  /** LISTs made so far (1 after start, one more per re-list). */
+  readonly lists: number;
+  /** Why the last LIST or watch failed, until the next success. */
+  readonly lastError: KubeError | null;
+  get(key: string): T | undefined;
+  values(): IterableIterator<T>;
+  /** Objects in one namespace (an index kept beside the store). */
+  inNamespace(namespace: string): T[];
+  /** Puts an object this process just wrote (as the API answered it) into the store ahead of its watch event. */
+  remember(key: string, namespace: string, object: T, resourceVersion: string | null): void;
+  /** Removes an object this process just deleted, ahead of its watch event. */
+  forget(key: string): void;
+  stop(): void;
+}
+export type InformerOptions<T> = WatchOptions & {
+  /** Reduces a raw API object to what the store keeps (null: not kept). */
+  map: (raw: unknown) => T | null;
+};
+
 /** The small surface Regcred needs from a cluster; every method resolves to a value and never throws. */
 export interface KubeClient {
   readonly server: string;
@@ -164,4 +206,6 @@ export interface KubeClient {
   collectionVersion(kind: WatchKind, opts?: WatchOptions): Promise<KubeResult<string>>;
   /** A watch that reconnects with exponential backoff until stopped; never throws. */
   watch(kind: WatchKind, opts: WatchOptions, listener: WatchListener): WatchHandle;
+  /** A list-watch cache of one collection (see Informer); retries with backoff until stopped; never throws. */
+  informer<T>(kind: WatchKind, opts: InformerOptions<T>, listener: InformerListener<T>): Informer<T>;
 }
