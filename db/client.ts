@@ -7,6 +7,7 @@ import * as schema from "./schema";
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Database = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
 
+const pgliteSharedBuffers = "16MB";
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
 /** Opens PostgreSQL when a URL is given, else PGlite under dataDir (or in memory), and applies migrations. */
@@ -28,7 +29,10 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
     dir = path.join(opts.dataDir, "pglite");
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
-  const client = new PGlite(dir);
+  // PostgreSQL's default 128 MB of shared buffers ends up resident in PGlite's WASM heap, which never shrinks.
+  const client = new PGlite(dir, {
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers}`],
+  });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };

@@ -132,8 +132,13 @@ describe("ClusterCache event filter", () => {
     expect(touched).toEqual(["all"]);
   });
 
-  it("queues a namespace when a ServiceAccount's pull secrets change, not for other edits", () => {
+  it("queues a namespace when a ServiceAccount's pull secrets change, not for other edits or in an empty namespace", () => {
     const { emit, touched } = setup();
+    const empty: KubeServiceAccount = { namespace: "app", name: "builder", imagePullSecrets: [], resourceVersion: "1" };
+    emit("ServiceAccount", { type: "ADDED", key: "app/builder", namespace: "app", object: empty });
+    expect(touched).toEqual([]);
+    emit("Pod", { type: "ADDED", key: "app/a", namespace: "app", object: pod("app", "a", "reg/x:1") });
+    touched.length = 0;
     const sa: KubeServiceAccount = { namespace: "app", name: "default", imagePullSecrets: ["a"], resourceVersion: "1" };
     emit("ServiceAccount", { type: "ADDED", key: "app/default", namespace: "app", object: sa });
     const annotated = { ...sa, resourceVersion: "2", annotations: { note: "x" } };

@@ -158,7 +158,7 @@ export class ClusterCache {
     return this.informers.reduce((n, i) => n + i.lists, 0);
   }
 
-  /** Why the cache is not synced: the first failing collection's last error. */
+  /** Why the cache is not synced: the first failing collection's last error (while it has no LIST). */
   firstError(): KubeError | null {
     for (const i of this.informers) if (!i.synced && i.lastError) return i.lastError;
     return null;
@@ -202,6 +202,10 @@ export class ClusterCache {
           };
           return { ok: false, step: "read the cluster", error };
         }
+        // A watch that cannot reconnect means the cache may be stale: report the cluster as unreachable (and retry)
+        // rather than act on, or call in step, what it last saw.
+        const failing = this.informers.find((i) => i.lastError);
+        if (failing) return { ok: false, step: "watch the cluster", error: failing.lastError! };
         return { ok: true, state: this.state(only, scope) };
       },
       namedSecrets: async (names, namespaces) => ({ ok: true, secrets: this.secretsNamed(names, namespaces) }),
@@ -292,14 +296,26 @@ export class ClusterCache {
     this.o.onChange({ namespaces: [namespace] }, reason);
   }
 
+  /** The namespace has workloads or pull secrets: something a pass acts on. */
+  private holds(namespace: string): boolean {
+    return (
+      this.counts.has(namespace) ||
+      this.pullSecrets.inNamespace(namespace).length > 0 ||
+      this.otherSecrets.inNamespace(namespace).length > 0
+    );
+  }
+
   private namespaceEvent(e: InformerEvent<KubeNamespace>): void {
     const before = e.previous;
     const now = e.type === "DELETED" ? undefined : e.object;
     const changed =
       this.inScope(before) !== this.inScope(now) ||
       JSON.stringify(before?.labels ?? null) !== JSON.stringify(now?.labels ?? null);
-    // In or out of scope, or labels that desired state reads (environment labels): only that namespace.
-    if (changed) this.o.onChange({ namespaces: [e.object.name] }, `Namespace ${e.object.name} ${e.type.toLowerCase()}`);
+    // In or out of scope, or labels that desired state reads (environment labels): only that namespace, and only
+    // when it holds something a pass acts on (a new, empty namespace waits for its first workload).
+    const name = e.object.name;
+    if (changed && this.holds(name))
+      this.o.onChange({ namespaces: [name] }, `Namespace ${name} ${e.type.toLowerCase()}`);
   }
 
   private workloadEvent(e: InformerEvent<Workload>): void {
@@ -331,7 +347,9 @@ export class ClusterCache {
   private serviceAccountEvent(e: InformerEvent<KubeServiceAccount>): void {
     const before = JSON.stringify(e.previous?.imagePullSecrets ?? null);
     const after = JSON.stringify(e.type === "DELETED" ? null : e.object.imagePullSecrets);
-    if (before !== after) this.touch(e.namespace, `ServiceAccount ${e.key} ${e.type.toLowerCase()}`);
+    // A ServiceAccount in a namespace without workloads or pull secrets changes nothing a pass does.
+    if (before !== after && this.holds(e.namespace))
+      this.touch(e.namespace, `ServiceAccount ${e.key} ${e.type.toLowerCase()}`);
   }
 
   private secretEvent(e: InformerEvent<KubeSecret>): void {

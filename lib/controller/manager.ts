@@ -16,7 +16,7 @@ import { WorkQueue } from "./work-queue";
 export { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 
 /** How long events are gathered before a pass over the namespaces they touched starts. */
-const DEFAULT_BATCH_MS = 20;
+const DEFAULT_BATCH_MS = 5;
 
 /**
  * Keeps one cluster in step: lease, watch-fed cache, a work queue of namespaces touched by events, full passes
@@ -264,7 +264,8 @@ export class ClusterManager {
   private async pass(trigger: repo.SyncTrigger, only: ReadonlySet<string> | null): Promise<void> {
     const started = performance.now();
     try {
-      const fresh = await findClusterRow(this.o.db, this.cluster.orgId, this.cluster.id);
+      // A full pass re-reads the cluster's row; a pass over a few namespaces uses the one the controller's scan keeps current.
+      const fresh = only ? this.cluster : await findClusterRow(this.o.db, this.cluster.orgId, this.cluster.id);
       if (!fresh) return;
       this.cluster = fresh;
       const queued = only ? [] : await repo.queuedRuns(this.o.db, fresh.id);

@@ -196,6 +196,24 @@ async function finish(
   return result;
 }
 
+/** The pass's runs, started by this instance: the queued ones it takes over, or a new one. */
+async function startedRuns(deps: ReconcileDeps, cluster: ClusterRow, opts: ReconcileOptions): Promise<string[]> {
+  if (opts.runIds?.length) {
+    await repo.startRuns(deps.db, opts.runIds, deps.instanceId, 0);
+    return opts.runIds;
+  }
+  const id = await repo.createRun(deps.db, {
+    orgId: cluster.orgId,
+    clusterId: cluster.id,
+    trigger: opts.trigger,
+    status: "running",
+    requestedBy: opts.requestedBy,
+    instanceId: deps.instanceId,
+    startedAt: deps.now(),
+  });
+  return [id];
+}
+
 /**
  * One pass over one cluster: read (one LIST per kind, all namespaces), compute the desired state, plan, apply,
  * and record the outcome per cluster and namespace. Never throws for cluster or credential failures.
@@ -205,18 +223,16 @@ export async function reconcileCluster(
   cluster: ClusterRow,
   opts: ReconcileOptions,
 ): Promise<ReconcileResult> {
-  const settings = await repo.ensureClusterSync(deps.db, cluster);
-  const runIds = opts.runIds?.length
-    ? opts.runIds
-    : [
-        await repo.createRun(deps.db, {
-          orgId: cluster.orgId,
-          clusterId: cluster.id,
-          trigger: opts.trigger,
-          status: "running",
-          requestedBy: opts.requestedBy,
-        }),
-      ];
+  const reader = deps.reader ?? listingReader(deps.client);
+  // What the pass needs from the database, read together (writes wait on it: a watch event's latency).
+  const [settings, runIds, rows, tombstones, installation, adoptable] = await Promise.all([
+    repo.ensureClusterSync(deps.db, cluster),
+    startedRuns(deps, cluster, opts),
+    listRegistryRows(deps.db, cluster.orgId),
+    repo.listTombstones(deps.db, cluster.orgId),
+    ensureInstallation(deps.db),
+    repo.heldSecretKeys(deps.db, cluster.id, opts.only),
+  ]);
   const base = {
     runId: runIds[0]!,
     unreachable: false,
@@ -227,8 +243,6 @@ export async function reconcileCluster(
     sources: [],
     retry: false,
   };
-  await repo.startRuns(deps.db, runIds, deps.instanceId, 0);
-  const reader = deps.reader ?? listingReader(deps.client);
   const observed = await reader.observe(scopeOf(cluster), opts.only);
   if (!observed.ok) {
     const error = `${observed.step}: ${observed.error.message}`;
@@ -236,11 +250,8 @@ export async function reconcileCluster(
   }
   const { state } = observed;
   const total = state.namespaces.length;
-  await repo.progressRuns(deps.db, runIds, 0, total);
-  const [rows, tombstones] = await Promise.all([
-    listRegistryRows(deps.db, cluster.orgId),
-    repo.listTombstones(deps.db, cluster.orgId),
-  ]);
+  // A full pass shows its progress over every namespace; a pass over a few records its total when it ends.
+  if (!opts.only) await repo.progressRuns(deps.db, runIds, 0, total);
   const deleted = deletedRegistryIds(rows, tombstones);
   const first = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
   const { resolved } = first;
@@ -256,8 +267,8 @@ export async function reconcileCluster(
     );
   const actual = new Map([...named.secrets, ...state.managed].map((s) => [`${s.namespace}/${s.name}`, s]));
   const ownership: Ownership = {
-    owner: { installation: await ensureInstallation(deps.db), org: cluster.orgId },
-    adoptable: await repo.heldSecretKeys(deps.db, cluster.id, opts.only),
+    owner: { installation, org: cluster.orgId },
+    adoptable,
     known: new Set([...rows.map((r) => r.id), ...deleted]),
   };
   const namer = secretNamer(ownership, actual);

@@ -14,8 +14,11 @@ const RUNS_KEPT = 50;
 const TOMBSTONE_DAYS = 30;
 
 export async function ensureClusterSync(db: Db, cluster: { id: string; orgId: string }): Promise<ClusterSyncRow> {
+  const read = () => db.select().from(clusterSync).where(eq(clusterSync.clusterId, cluster.id)).limit(1);
+  const [found] = await read();
+  if (found) return found;
   await db.insert(clusterSync).values({ clusterId: cluster.id, orgId: cluster.orgId }).onConflictDoNothing();
-  const [row] = await db.select().from(clusterSync).where(eq(clusterSync.clusterId, cluster.id)).limit(1);
+  const [row] = await read();
   return row!;
 }
 
@@ -36,7 +39,16 @@ export async function setCredentialIssues(db: Db, clusterId: string, issues: Cre
 
 export async function createRun(
   db: Db,
-  run: { orgId: string; clusterId: string; trigger: SyncTrigger; status: RunStatus; requestedBy?: string | null },
+  run: {
+    orgId: string;
+    clusterId: string;
+    trigger: SyncTrigger;
+    status: RunStatus;
+    requestedBy?: string | null;
+    /** A run created already started, by this instance. */
+    instanceId?: string;
+    startedAt?: Date;
+  },
 ): Promise<string> {
   const [row] = await db
     .insert(syncRuns)
@@ -190,11 +202,7 @@ export async function recordNamespaceResults(
 }
 
 /** `namespace/name` of every secret this installation's last passes held in the cluster (what the previous release wrote). */
-export async function heldSecretKeys(
-  db: Db,
-  clusterId: string,
-  only?: ReadonlySet<string>,
-): Promise<Set<string>> {
+export async function heldSecretKeys(db: Db, clusterId: string, only?: ReadonlySet<string>): Promise<Set<string>> {
   const inOnly = only ? inArray(syncNamespaces.namespace, [...only]) : undefined;
   const rows = await db
     .select({ namespace: syncNamespaces.namespace, secrets: syncNamespaces.secrets })

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -24,6 +24,11 @@ const children: ChildProcess[] = [];
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-controllers-"));
 
 beforeAll(async () => {
+  // Built once here (scripts/controller.sh would otherwise build it in both processes at once, inside the test's wait).
+  execFileSync(path.join(root, "node_modules/.bin/node"), ["scripts/build-controller.mjs"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   const admin = process.env.PG_ADMIN_URL;
   if (!admin)
     throw new Error(
@@ -58,25 +63,21 @@ function kill(c: ChildProcess): void {
 
 function startController(id: string, key: string): ChildProcess {
   const log = fs.openSync(path.join(logDir, `${id}.log`), "a");
-  const child = spawn(
-    path.join(root, "node_modules/.bin/node"),
-    [path.join(root, "node_modules/.bin/tsx"), "--conditions=react-server", "scripts/controller.ts"],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        REGCRED_ENCRYPTION_KEY: key,
-        REGCRED_INSTANCE_ID: id,
-        REGCRED_LEASE_SECONDS: "6",
-        REGCRED_DATA_DIR: logDir,
-        REGCRED_ADMIN_PASSWORD: "not-used-in-this-test",
-      },
-      stdio: ["ignore", log, log],
-      // Its own process group: tsx runs the script in a child process, and a kill must reach both.
-      detached: true,
+  const child = spawn(path.join(root, "scripts/controller.sh"), [], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      REGCRED_ENCRYPTION_KEY: key,
+      REGCRED_INSTANCE_ID: id,
+      REGCRED_LEASE_SECONDS: "6",
+      REGCRED_DATA_DIR: logDir,
+      REGCRED_ADMIN_PASSWORD: "not-used-in-this-test",
     },
-  );
+    stdio: ["ignore", log, log],
+    // Its own process group, so a kill reaches whatever the script runs.
+    detached: true,
+  });
   children.push(child);
   return child;
 }

@@ -462,8 +462,11 @@ describe("controller against a real kube-apiserver", () => {
       type: "basic",
       creds: { username: "u", password: "p" },
     });
-    await run(s);
+    const { controller } = await run(s);
     await createDeployment(f, ns, "web", "priv.example.com/web:1");
+    // The Deployment's watch event gets its namespace reconciled first; Sync now then finds it in step.
+    await eventually(() => readSecret(f, ns, "regcred-priv"), "the secret from the watch event");
+    await controller.manager(s.cluster.id)!.idle();
     const viewer = { ...s.ctx, actor: actorFor(s.ctx.actor.orgId, "viewer") };
     await expect(requestSync(viewer, s.cluster.id)).rejects.toBeInstanceOf(AppError);
     const queued = await requestSync(s.ctx, s.cluster.name);
@@ -481,10 +484,7 @@ describe("controller against a real kube-apiserver", () => {
       namespaces_total: 2,
     });
     expect(done).toMatchObject({ state: "idle", last_status: "succeeded", last_error: null, conflicts: [] });
-    expect(done.namespaces.find((n) => n.namespace === ns)).toMatchObject({
-      outcome: "changed",
-      secrets: ["regcred-priv"],
-    });
+    expect(done.namespaces.find((n) => n.namespace === ns)).toMatchObject({ outcome: "ok", secrets: ["regcred-priv"] });
   });
 
   it("[unreachable] an unreachable cluster is reported on its status and retried, and the process carries on", async () => {

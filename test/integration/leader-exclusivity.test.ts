@@ -67,7 +67,7 @@ const describeEvent = (e: AuditEvent) =>
   `${e.requestReceivedTimestamp} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.namespace}/${e.objectRef?.name} → ${e.responseStatus?.code}`;
 
 describe("leader exclusivity", () => {
-  it("[lease] two replicas of one installation: the follower makes no write at all, counted in the API server's audit log; after a hand-over the roles swap", async () => {
+  it("[lease] two replicas of one installation: the follower makes no write at all, counted in the API server's audit log; after a hand-over the roles swap without a re-list", async () => {
     const label = `lead-${randomBytes(3).toString("hex")}`;
     const home = await namespace(`${label}-home`, label);
     const ns1 = await namespace(`${label}-one`, label);
@@ -147,6 +147,12 @@ describe("leader exclusivity", () => {
     );
     expect(writesBy(b.username).map(describeEvent)).toEqual([]);
 
+    // The follower keeps its watch-fed cache warm: one LIST per collection when it started, none on taking over.
+    const listsBy = (username: string) =>
+      kube.events().filter((e) => e.user.username === username && e.verb === "list");
+    await eventually(async () => ctlB.manager(cluster.id)?.clusterCache()?.synced, "B's cache to sync");
+    expect(listsBy(b.username)).toHaveLength(11);
+
     // A clean stop hands the Lease over: B leads and writes; A's writes all came before B's first.
     await ctlA.stop();
     await deployment(await namespace(`${label}-three`, label), "priv.example.com/web:1");
@@ -163,5 +169,6 @@ describe("leader exclusivity", () => {
     const firstOfB = writesBy(b.username)[0]!;
     expect(firstOfB.requestReceivedTimestamp > lastOfA.requestReceivedTimestamp).toBe(true);
     expect(writesBy(b.username).some((e) => e.objectRef?.resource === "secrets")).toBe(true);
+    expect(listsBy(b.username).map(describeEvent)).toHaveLength(11);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import type { ECRClient } from "@aws-sdk/client-ecr";
 import { fail, ok, type Result } from "@/lib/result";
 import { classifyEcrError, type EcrFailure } from "./errors";
 
@@ -37,6 +37,8 @@ function decodeToken(token: string): { username: string; password: string } | nu
 
 /** One GetAuthorizationToken call; a failure (invalid vs unreachable) is the result, not an exception. */
 export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Result<MintedToken, EcrFailure>> {
+  // Loaded on the first mint: the SDK costs ~25 MB resident, which a process without an ECR registry never pays.
+  const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
   const client = new ECRClient({
     region: opts.region,
     endpoint: opts.endpoint,

@@ -1,0 +1,334 @@
+// Resident memory (RSS) of Regcred's processes, against a bare `node -e` process measured in the same run. Run:
+//   bench/memory.sh
+// Measures (a) the dashboard (`next start`, in-process controller) idle on PGlite, first start and restart, and on
+// PostgreSQL; (b) the dashboard on PGlite holding a cluster with BENCH_SECRETS (default 5,000) dockerconfigjson
+// secrets across BENCH_NAMESPACES (default 100) namespaces, a registry and one Deployment per namespace; (c) the
+// standalone controller (scripts/controller.sh, PostgreSQL) idle and holding the same cluster. Every figure is the
+// median RSS of the last samples once it has settled (5 samples a second apart within 2 MB, after BENCH_SETTLE_SECONDS).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
+import postgres from "postgres";
+import { openDatabase } from "@/db/client";
+import { orgs } from "@/db/schema";
+import { createCluster } from "@/lib/clusters/service";
+import { createKeyring, decodeKey } from "@/lib/crypto/secret-box";
+import { createRegistry } from "@/lib/registries/service";
+import { loadAverage } from "@/bench/lib/apiserver-metrics";
+import { startOwnKube } from "@/test/helpers/kube";
+
+const root = path.resolve(import.meta.dirname, "..");
+const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 100);
+const SECRETS = Number(process.env.BENCH_SECRETS ?? 5000);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20) * 1000;
+const HOST = "registry.bench.example";
+const run = randomBytes(3).toString("hex");
+const key = randomBytes(32).toString("hex");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-memory-"));
+const node = path.join(root, "node_modules/.bin/node");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Row = { label: string; mb: number; load: string; target?: number };
+const rows: Row[] = [];
+const started: ChildProcess[] = [];
+const cleanups: Array<() => void | Promise<void>> = [];
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+/** Waits SETTLE_MS, then until five samples a second apart lie within 2 MB (at most 60 s more); their median. */
+async function settledRss(child: ChildProcess): Promise<number> {
+  await sleep(SETTLE_MS);
+  const samples: number[] = [];
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process ${child.pid} exited (${child.exitCode}) while measuring`);
+    samples.push(rssMb(child.pid!));
+    const last = samples.slice(-5);
+    if (last.length === 5 && (Math.max(...last) - Math.min(...last) <= 2 || Date.now() > deadline)) {
+      return [...last].sort((a, b) => a - b)[2]!;
+    }
+    await sleep(1000);
+  }
+}
+
+function record(label: string, mb: number, target?: number): void {
+  rows.push({ label, mb, load: loadAverage(), target });
+  process.stderr.write(`  ${label}: ${mb.toFixed(0)} MB (load ${loadAverage()})\n`);
+}
+
+/** Spawns a process with its output in a log file; resolves once `ready` appears in it. */
+async function launch(name: string, cmd: string, args: string[], env: Record<string, string>, ready: string) {
+  const logFile = path.join(work, `${name}.log`);
+  const out = fs.openSync(logFile, "a");
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", out, out] });
+  started.push(child);
+  const deadline = Date.now() + 180_000;
+  while (!fs.readFileSync(logFile, "utf8").includes(ready)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`${name} did not start:\n${fs.readFileSync(logFile, "utf8").slice(-2000)}`);
+    }
+    await sleep(200);
+  }
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(15_000).then(() => child.kill("SIGKILL"))]);
+}
+
+// Info level: readiness is read from the "regcred started" / "controller started" lines.
+const common = {
+  LOG_LEVEL: "info",
+  REGCRED_ENCRYPTION_KEY: key,
+  REGCRED_ADMIN_PASSWORD: "bench-memory-password",
+  REGCRED_WEBHOOK_PORT: "0",
+  REGCRED_EGRESS_ALLOW_LOOPBACK: "true",
+};
+
+/** A port free right now (other sessions on this machine run servers too). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function dashboard(env: Record<string, string>) {
+  return launch(
+    "dashboard",
+    node,
+    [path.join(root, "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", String(await freePort())],
+    { ...common, ...env },
+    "regcred started",
+  );
+}
+
+function controller(env: Record<string, string>) {
+  return launch(
+    "controller",
+    path.join(root, "scripts/controller.sh"),
+    [],
+    { ...common, ...env },
+    "controller started",
+  );
+}
+
+// --- the cluster: own kube-apiserver, namespaces, secrets, one Deployment per namespace
+async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function fillCluster(kc: KubeConfig, selector: string, spaces: string[]): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const [k, v] = selector.split("=") as [string, string];
+  await pool(spaces, 8, async (name) => {
+    await core.createNamespace({ body: { metadata: { name, labels: { [k]: v } } } });
+    await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: "default" } } });
+  });
+  const dockerconfig = (i: number) =>
+    Buffer.from(
+      JSON.stringify({ auths: { [`other-${i}.example`]: { auth: randomBytes(24).toString("base64") } } }),
+    ).toString("base64");
+  const secrets = Array.from({ length: SECRETS }, (_, i) => i);
+  await pool(secrets, 16, (i) =>
+    core.createNamespacedSecret({
+      namespace: spaces[i % spaces.length]!,
+      body: {
+        metadata: {
+          name: `regcred-other-${i}`,
+          labels: { "app.kubernetes.io/managed-by": "regcred", "regcred.dev/registry": `other-${i}` },
+        },
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": dockerconfig(i) },
+      },
+    }),
+  );
+}
+
+async function addWorkloads(kc: KubeConfig, spaces: string[], image: string): Promise<void> {
+  const apps = kc.makeApiClient(AppsV1Api);
+  await pool(spaces, 8, (namespace) =>
+    apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: `web-${image.split("/").pop()!.split(":")[0]}` },
+        spec: {
+          selector: { matchLabels: { app: "web" } },
+          template: {
+            metadata: { labels: { app: "web" } },
+            spec: { containers: [{ name: "web", image }] },
+          },
+        },
+      },
+    }),
+  );
+}
+
+async function waitManaged(kc: KubeConfig, registryId: string, spaces: string[]): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const wanted = new Set(spaces);
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const listed = await core.listSecretForAllNamespaces({ labelSelector: `regcred.dev/registry=${registryId}` });
+    const have = listed.items.filter((s) => wanted.has(s.metadata?.namespace ?? "")).length;
+    if (have === spaces.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${have} of ${spaces.length} managed secrets appeared`);
+    await sleep(500);
+  }
+}
+
+/** Adds an org with a basic registry for HOST and the cluster (scoped to `selector`) to a database. */
+async function seed(
+  opts: { url?: string; dataDir?: string },
+  kubeconfig: string,
+  registryId: string,
+  selector: string,
+) {
+  const database = await openDatabase(opts);
+  try {
+    const orgId = `bench-${run}`;
+    await database.db.insert(orgs).values({ id: orgId, name: orgId });
+    const ctx = {
+      db: database.db,
+      keyring: createKeyring(decodeKey(key)),
+      actor: {
+        orgId,
+        role: "admin" as const,
+        kind: "user" as const,
+        userId: null,
+        tokenId: null,
+        label: "bench",
+        scopes: [],
+      },
+    };
+    await createRegistry(ctx, {
+      id: registryId,
+      registry: HOST,
+      type: "basic",
+      creds: { username: "bench", password: randomBytes(12).toString("hex") },
+    });
+    await createCluster(ctx, { name: `bench-${registryId}`, kubeconfig, namespace_selector: selector });
+  } finally {
+    await database.close();
+  }
+}
+
+async function postgresUrl(): Promise<string> {
+  let admin = process.env.PG_ADMIN_URL;
+  if (!admin) {
+    const dir = path.join(work, "peers");
+    execFileSync(path.join(root, "scripts/peers/postgres-up.sh"), [dir], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, REGCRED_PEERS_QUIET: "1" },
+    });
+    cleanups.push(
+      () => void execFileSync(path.join(root, "scripts/peers/postgres-down.sh"), [dir], { stdio: "ignore" }),
+    );
+    const env = fs.readFileSync(path.join(dir, "pg", "env"), "utf8");
+    admin = /^PG_ADMIN_URL=(.*)$/m.exec(env)![1]!;
+  }
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  const name = `regcred_memory_${run}`;
+  await sql.unsafe(`create database ${name}`);
+  cleanups.push(async () => {
+    const s = postgres(admin, { max: 1, onnotice: () => {} });
+    await s.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await s.end();
+  });
+  await sql.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`memory bench: work dir ${work}\n`);
+  const bare = await launch("bare-node", node, ["-e", "console.log('up'); setInterval(() => {}, 1 << 30)"], {}, "up");
+  record("bare node (node -e)", await settledRss(bare));
+  await stop(bare);
+
+  const pgUrl = await postgresUrl();
+  const dataDir = path.join(work, "data");
+
+  let d = await dashboard({ REGCRED_DATA_DIR: dataDir });
+  record("dashboard idle, PGlite, first start", await settledRss(d), 200);
+  await stop(d);
+  d = await dashboard({ REGCRED_DATA_DIR: dataDir });
+  record("dashboard idle, PGlite, restart", await settledRss(d), 200);
+  await stop(d);
+  d = await dashboard({ DATABASE_URL: pgUrl });
+  record("dashboard idle, PostgreSQL", await settledRss(d), 200);
+  await stop(d);
+
+  const c = await controller({ DATABASE_URL: pgUrl, REGCRED_DATA_DIR: path.join(work, "controller") });
+  record("controller idle, PostgreSQL", await settledRss(c), 120);
+  await stop(c);
+
+  process.stderr.write(`  starting a kube-apiserver; ${SECRETS} secrets in ${NAMESPACES} namespaces…\n`);
+  const kube = startOwnKube();
+  cleanups.push(() => kube.stop());
+  const kc = new KubeConfig();
+  kc.loadFromFile(kube.env.KUBECONFIG_ADMIN);
+  const selector = `regcred-memory=${run}`;
+  const spaces = Array.from({ length: NAMESPACES }, (_, i) => `mem-${run}-${i}`);
+  await fillCluster(kc, selector, spaces);
+  const doc = loadYaml<{ contexts: Array<{ context: Record<string, unknown> }> }>(
+    fs.readFileSync(kube.env.KUBECONFIG_ADMIN, "utf8"),
+  );
+  for (const ctx of doc.contexts) ctx.context.namespace = spaces[0];
+  const kubeconfig = JSON.stringify(doc);
+
+  await seed({ dataDir }, kubeconfig, "bench-dash", selector);
+  await addWorkloads(kc, spaces, `${HOST}/team/dash:1`);
+  d = await dashboard({ REGCRED_DATA_DIR: dataDir });
+  await waitManaged(kc, "bench-dash", spaces);
+  record(`dashboard, PGlite, ${SECRETS.toLocaleString("en")} secrets`, await settledRss(d), 250);
+  await stop(d);
+
+  await seed({ url: pgUrl }, kubeconfig, "bench-ctl", selector);
+  await addWorkloads(kc, spaces, `${HOST}/team/ctl:1`);
+  const c2 = await controller({ DATABASE_URL: pgUrl, REGCRED_DATA_DIR: path.join(work, "controller") });
+  await waitManaged(kc, "bench-ctl", spaces);
+  record(`controller, PostgreSQL, ${SECRETS.toLocaleString("en")} secrets`, await settledRss(c2), 250);
+  await stop(c2);
+
+  const base = rows[0]!.mb;
+  const w = Math.max(...rows.map((r) => r.label.length));
+  console.log(`\nResident memory (RSS, settled), ${os.cpus().length} cores; ratio against a bare node process`);
+  console.log(
+    `${"process".padEnd(w)}  ${"RSS".padStart(7)}  ${"× node".padStart(7)}  ${"target".padStart(7)}  load average`,
+  );
+  for (const r of rows) {
+    const target = r.target ? `${r.target} MB` : "";
+    console.log(
+      `${r.label.padEnd(w)}  ${`${r.mb.toFixed(0)} MB`.padStart(7)}  ${(r.mb / base).toFixed(2).padStart(7)}  ${target.padStart(7)}  ${r.load}`,
+    );
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const child of started) await stop(child);
+  for (const c of cleanups.reverse()) await c();
+  fs.rmSync(work, { recursive: true, force: true });
+}
