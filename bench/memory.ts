@@ -111,7 +111,16 @@ async function dashboard(env: Record<string, string>) {
   return launch(
     "dashboard",
     node,
-    [path.join(root, "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", String(await freePort())],
+    // As `npm start` runs it (package.json): PGlite's WASM code stays on V8's baseline compiler.
+    [
+      "--liftoff-only",
+      path.join(root, "node_modules/.bin/next"),
+      "start",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(await freePort()),
+    ],
     { ...common, ...env },
     "regcred started",
   );
