@@ -29,6 +29,8 @@ const HOST = "registry.bench.example";
 const run = randomBytes(3).toString("hex");
 const key = randomBytes(32).toString("hex");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-memory-"));
+// PostgreSQL (started here when PG_ADMIN_URL is not set) runs as its own user and keeps its data under this directory.
+fs.chmodSync(work, 0o755);
 const node = path.join(root, "node_modules/.bin/node");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
