@@ -26,6 +26,11 @@ export function jsonError(err: AppError): NextResponse {
   );
 }
 
+/** A 200 answer whose body is JSON text made elsewhere (the database), sent without parsing it again. */
+export function jsonText(text: string): Response {
+  return new Response(text, { headers: { "content-type": "application/json" } });
+}
+
 /** Refuses a mutation signed in by the session cookie unless it is JSON from this site (CSRF). */
 export function refuseCrossSite(req: NextRequest): void {
   const h = req.headers;

@@ -3,7 +3,7 @@
 import { Field } from "@/components/ui/field";
 import type { FieldErrors } from "@/lib/errors";
 import type { RegistryFormValues } from "@/lib/registries/form";
-import { credentialLabels } from "@/lib/registries/schema";
+import { credentialLabels } from "@/lib/registries/types";
 
 type Props = {
   values: RegistryFormValues;

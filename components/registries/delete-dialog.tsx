@@ -1,6 +1,6 @@
 "use client";
 
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { deleteRegistryAction } from "@/lib/registries/actions";
 import { secretNameFor } from "@/lib/sync/labels";

@@ -2,14 +2,21 @@
 
 import { useDeferredValue, useState } from "react";
 import { Field } from "@/components/ui/field";
-import { resolveImage } from "@/lib/images/resolve";
+import type { ImageResolution } from "@/lib/images/resolve";
 import type { RegistryView } from "@/lib/registries/repo";
 
-/** "Which registry does this image use?": the kubelet's answer, computed as you type. */
+type Resolve = (image: string, registries: RegistryView[]) => ImageResolution;
+
+/** "Which registry does this image use?": the kubelet's answer, computed as you type (its code loads on first input). */
 export function ImageResolver({ registries }: { registries: RegistryView[] }) {
   const [image, setImage] = useState("");
+  const [resolve, setResolve] = useState<Resolve | null>(null);
   const deferred = useDeferredValue(image);
-  const result = deferred.trim() ? resolveImage(deferred, registries) : null;
+  const result = deferred.trim() && resolve ? resolve(deferred, registries) : null;
+  const onInput = (value: string) => {
+    setImage(value);
+    if (!resolve) void import("@/lib/images/resolve").then((m) => setResolve(() => m.resolveImage));
+  };
   return (
     <section className="card stack" aria-labelledby="resolver-title" style={{ gap: 10 }}>
       <h2 id="resolver-title">Which registry does this image use?</h2>
@@ -21,7 +28,7 @@ export function ImageResolver({ registries }: { registries: RegistryView[] }) {
         <input
           type="search"
           value={image}
-          onChange={(e) => setImage(e.target.value)}
+          onChange={(e) => onInput(e.target.value)}
           spellCheck={false}
           autoComplete="off"
         />

@@ -1,23 +1,33 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
+import { useReloadable } from "@/components/ui/use-reloadable";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { listRegistriesAction } from "@/lib/registries/actions";
-import { registryKeys } from "@/lib/registries/queries";
 import { unwrap } from "@/lib/result";
+import type { RegistryFormValues } from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
-import { CheckResultView } from "./check-result";
-import { DeleteRegistryDialog } from "./delete-dialog";
 import { ImageResolver } from "./image-resolver";
-import { RegistryDialog } from "./registry-dialog";
-import { TestRowButton, TestUnsaved } from "./test-credentials";
+import { TestRowButton } from "./test-row-button";
 import { TypeLabel } from "./type-icon";
+
+// Not needed for the first paint: loaded when a dialog opens or a test result is shown.
+const RegistryDialog = lazy(() => import("./registry-dialog").then((m) => ({ default: m.RegistryDialog })));
+const DeleteRegistryDialog = lazy(() => import("./delete-dialog").then((m) => ({ default: m.DeleteRegistryDialog })));
+const TestUnsaved = lazy(() => import("./test-credentials").then((m) => ({ default: m.TestUnsaved })));
+const CheckResultView = lazy(() => import("./check-result").then((m) => ({ default: m.CheckResultView })));
+
+// Its own boundary: while its code loads, the dialog around it stays as it is.
+const testUnsaved = (values: RegistryFormValues) => (
+  <Suspense fallback={null}>
+    <TestUnsaved values={values} />
+  </Suspense>
+);
 
 type Props = { orgId: string; canWrite: boolean; initial: RegistryView[] };
 const columns: Column[] = [
@@ -48,15 +58,11 @@ function LastCheck({ check }: { check: RegistryView["lastCheck"] }) {
 }
 
 export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
   const [results, setResults] = useState<Record<string, CheckResult>>({});
-  const { data: registries = initial } = useQuery({
-    queryKey: registryKeys.list(orgId),
-    queryFn: async () => unwrap(await listRegistriesAction()),
-    initialData: initial,
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: registryKeys.all(orgId) });
+  const { data: registries, reload: refresh } = useReloadable(initial, async () =>
+    unwrap(await listRegistriesAction()),
+  );
   const close = () => setOpen(null);
   const saved = () => {
     close();
@@ -100,7 +106,9 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
               // Only while it is the row's last test: an edit that resets the test hides it.
               expanded={
                 results[r.id] && r.lastCheck && r.lastCheck.checkedAt >= results[r.id]!.checkedAt ? (
-                  <CheckResultView result={results[r.id]!} />
+                  <Suspense fallback={null}>
+                    <CheckResultView result={results[r.id]!} />
+                  </Suspense>
                 ) : null
               }
               expandedLabel={`Credential test of ${r.id}`}
@@ -153,19 +161,15 @@ export function RegistriesScreen({ orgId, canWrite, initial }: Props) {
         </DataTable>
       )}
       <ImageResolver registries={registries} />
-      {open?.kind === "create" ? (
-        <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={(v) => <TestUnsaved values={v} />} />
-      ) : null}
-      {open?.kind === "edit" ? (
-        <RegistryDialog
-          mode="edit"
-          existing={open.registry}
-          onClose={close}
-          onSaved={saved}
-          extra={(v) => <TestUnsaved values={v} />}
-        />
-      ) : null}
-      {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
+      <Suspense fallback={null}>
+        {open?.kind === "create" ? (
+          <RegistryDialog mode="create" onClose={close} onSaved={saved} extra={testUnsaved} />
+        ) : null}
+        {open?.kind === "edit" ? (
+          <RegistryDialog mode="edit" existing={open.registry} onClose={close} onSaved={saved} extra={testUnsaved} />
+        ) : null}
+        {open?.kind === "delete" ? <DeleteRegistryDialog id={open.id} onClose={close} onDeleted={saved} /> : null}
+      </Suspense>
     </div>
   );
 }

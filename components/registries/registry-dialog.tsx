@@ -1,7 +1,7 @@
 "use client";
 
 import { useTransition } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
@@ -11,7 +11,7 @@ import { createRegistryAction, updateRegistryAction } from "@/lib/registries/act
 import { destinationChanges } from "@/lib/registries/destination";
 import { emptyForm, type RegistryFormValues, toRequestBody, validateRegistryForm } from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
-import { type RegistryType, RegistryTypes, typeLabels, typeNouns } from "@/lib/registries/schema";
+import { type RegistryType, RegistryTypes, typeLabels, typeNouns } from "@/lib/registries/types";
 import { CredentialFields, GcrUpload } from "./credential-fields";
 import { SecretRefRows } from "./secret-ref-rows";
 import { TypeIcon } from "./type-icon";
@@ -65,7 +65,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
   const savedAt = existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined;
   const form = useCheckedForm<RegistryFormValues>(
     () => (existing ? fromView(existing) : null),
-    (v) => validateRegistryForm(v, mode, stored, savedAt),
+    (v) => validateRegistryForm(v, stored, savedAt),
     (field, key) => affects[field](key),
   );
   const { values, errors, set, setErrors } = form;
@@ -81,7 +81,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
 
   const submit = () => {
     if (!values) return;
-    const found = validateRegistryForm(values, mode, stored, savedAt);
+    const found = validateRegistryForm(values, stored, savedAt);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     start(async () => {

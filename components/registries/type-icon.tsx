@@ -1,5 +1,4 @@
-import type { RegistryType } from "@/lib/registries/schema";
-import { typeLabels } from "@/lib/registries/schema";
+import { type RegistryType, typeLabels } from "@/lib/registries/type-labels";
 
 const looks: Record<RegistryType, { text: string; color: string }> = {
   amazon_ecr: { text: "ECR", color: "#c45500" },

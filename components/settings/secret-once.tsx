@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useRef } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 
 type Props = { label: string; value: string; notice: string };

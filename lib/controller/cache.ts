@@ -158,7 +158,7 @@ export class ClusterCache {
     return this.informers.reduce((n, i) => n + i.lists, 0);
   }
 
-  /** Why the cache is not synced: the first failing collection's last error. */
+  /** Why the cache is not synced: the first failing collection's last error (while it has no LIST). */
   firstError(): KubeError | null {
     for (const i of this.informers) if (!i.synced && i.lastError) return i.lastError;
     return null;
@@ -202,6 +202,10 @@ export class ClusterCache {
           };
           return { ok: false, step: "read the cluster", error };
         }
+        // A watch that cannot reconnect means the cache may be stale: report the cluster as unreachable (and retry)
+        // rather than act on, or call in step, what it last saw.
+        const failing = this.informers.find((i) => i.lastError);
+        if (failing) return { ok: false, step: "watch the cluster", error: failing.lastError! };
         return { ok: true, state: this.state(only, scope) };
       },
       namedSecrets: async (names, namespaces) => ({ ok: true, secrets: this.secretsNamed(names, namespaces) }),

@@ -102,13 +102,4 @@ function pathProblem(path: string): string | null {
   return "must have a path that starts an image path: lowercase letters and digits joined by ., _, __ or -, in components separated by /";
 }
 
-/** The host[:port] part as written (before any path). */
-export function registryHostPart(registry: string): string {
-  const slash = registry.indexOf("/");
-  return slash < 0 ? registry : registry.slice(0, slash);
-}
-
-/** Whether the registry's host holds the glob `*`: it names no single host. */
-export function hasHostGlob(registry: string): boolean {
-  return registryHostPart(registry).includes("*");
-}
+export { hasHostGlob, registryHostPart } from "./registry-host";

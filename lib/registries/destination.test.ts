@@ -104,13 +104,13 @@ describe("validateRegistryForm (edit dialog)", () => {
   const stored: Destination = { type: "basic", registry: "registry.example.com", region: null };
   const form = { ...emptyForm("basic"), id: "reg-1", registry: "registry.example.com" };
   it("keeps stored credentials while the destination is unchanged", () => {
-    expect(validateRegistryForm({ ...form, registry: "registry.example.com/team" }, "edit", true, stored)).toEqual({});
+    expect(validateRegistryForm({ ...form, registry: "registry.example.com/team" }, true, stored)).toEqual({});
   });
   it("keeps the stored username when only a new password is typed", () => {
-    expect(validateRegistryForm({ ...form, password: "new" }, "edit", true, stored)).toEqual({});
+    expect(validateRegistryForm({ ...form, password: "new" }, true, stored)).toEqual({});
   });
   it("asks for them again when the host changes", () => {
-    const errors = validateRegistryForm({ ...form, registry: "other.example.com" }, "edit", true, stored);
+    const errors = validateRegistryForm({ ...form, registry: "other.example.com" }, true, stored);
     expect(Object.keys(errors).sort()).toEqual(["creds.password", "creds.username"]);
     expect(errors["creds.password"]).toContain("registry host changed");
   });

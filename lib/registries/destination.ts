@@ -1,6 +1,7 @@
 import type { FieldErrors } from "../errors";
 import { registryDestinationHost } from "./host";
-import { credentialLabels, ecrRegion, type RegistryType, typeLabels, typesWithCreds } from "./schema";
+import { ecrRegion } from "../images/ecr-host";
+import { credentialLabels, type RegistryType, typeLabels, typesWithCreds } from "./types";
 
 /** Where a registry's credentials are sent: its type, host, (ECR) region and trusted CA. */
 export type Destination = { type: RegistryType; registry: string; region?: string | null; caCert?: string | null };

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { describeFieldErrors, fieldErrorsOf } from "../validation";
 import { type Destination, destinationChanges, rebindErrors } from "./destination";
+import { checkRegistryFields } from "./form-checks";
 import { checkRegistryRules } from "./rules";
-import { RegistryPatch, RegistryRequestShape, type RegistryType } from "./schema";
+import type { RegistryRequestShape } from "./schema";
+import type { RegistryType } from "./types";
 
 export type SecretRow = { cluster: string; namespace: string; secret: string };
 
@@ -67,15 +68,9 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
  * registry being edited: moving its credentials to another type, host or region needs them typed again
  * (the stored CA is not sent to the browser, so a CA change is left to the server).
  */
-export function validateRegistryForm(
-  v: RegistryFormValues,
-  mode: "create" | "edit",
-  storedCreds: boolean,
-  stored?: Destination,
-): FieldErrors {
+export function validateRegistryForm(v: RegistryFormValues, storedCreds: boolean, stored?: Destination): FieldErrors {
   const body = toRequestBody(v);
-  const parsed = (mode === "create" ? RegistryRequestShape : RegistryPatch).safeParse(body);
-  const errors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error, body);
+  const errors = checkRegistryFields(body);
   const creds = body.creds ?? null;
   const rules = checkRegistryRules({
     type: v.type,
@@ -101,5 +96,3 @@ export function validateRegistryForm(
   if (storedCreds && stored) Object.assign(errors, rebindErrors(changes, stored, v.type, creds));
   return { ...errors, ...(v.type === "secret_ref" ? secretRowErrors(v.secrets) : {}) };
 }
-
-export { describeFieldErrors };

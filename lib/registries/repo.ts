@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, or } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { registries } from "@/db/schema";
 import type { RegistryResponse, RegistryType } from "./schema";
@@ -21,23 +21,6 @@ export type RegistryView = {
   lastCheck: RegistryRow["lastCheck"];
 };
 
-export function toView(row: RegistryRow): RegistryView {
-  return {
-    id: row.id,
-    registry: row.registry,
-    type: row.type,
-    enableCi: row.enableCi,
-    secrets: row.secrets ?? null,
-    region: row.region,
-    hasCredentials: row.credsSealed !== null,
-    hasCaCert: row.caCert !== null,
-    createdAt: row.createdAt.toISOString(),
-    createdBy: row.createdBy,
-    updatedAt: row.updatedAt.toISOString(),
-    lastCheck: row.lastCheck ?? null,
-  };
-}
-
 export function toResponse(row: RegistryRow): RegistryResponse {
   return {
     id: row.id,
@@ -48,6 +31,58 @@ export function toResponse(row: RegistryRow): RegistryResponse {
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,
   };
+}
+
+const r = registries;
+const isoTime = (column: typeof r.createdAt) =>
+  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const responseHead = sql`'id', ${r.id}, 'registry', ${r.registry}, 'type', ${r.type}, 'enable_ci', ${r.enableCi}`;
+const responseTail = sql`'created_at', ${isoTime(r.createdAt)}, 'created_by', ${r.createdBy}`;
+
+/**
+ * The org's registries as the JSON text of `toResponse` of each row (same keys in the same order), built by
+ * the database: the list endpoint sends it as it comes, without decoding every column into objects first.
+ */
+export async function listRegistriesJson(db: Db, orgId: string): Promise<string> {
+  const [row] = await db
+    .select({
+      json: sql<string>`coalesce(json_agg(case when ${r.secrets} is null
+        then json_build_object(${responseHead}, ${responseTail})
+        else json_build_object(${responseHead}, 'secrets', ${r.secrets}, ${responseTail}) end
+        order by ${r.id}), '[]')::text`,
+    })
+    .from(r)
+    .where(eq(r.orgId, orgId));
+  return row?.json ?? "[]";
+}
+
+/** The columns of `RegistryView`: whether credentials and a CA are stored, never their sealed text. */
+export async function listRegistryViews(db: Db, orgId: string): Promise<RegistryView[]> {
+  const rows = await db
+    .select({
+      id: r.id,
+      registry: r.registry,
+      type: r.type,
+      enableCi: r.enableCi,
+      secrets: r.secrets,
+      region: r.region,
+      hasCredentials: sql<boolean>`${r.credsSealed} is not null`,
+      hasCaCert: sql<boolean>`${r.caCert} is not null`,
+      createdAt: r.createdAt,
+      createdBy: r.createdBy,
+      updatedAt: r.updatedAt,
+      lastCheck: r.lastCheck,
+    })
+    .from(r)
+    .where(eq(r.orgId, orgId))
+    .orderBy(asc(r.id));
+  return rows.map((row) => ({
+    ...row,
+    secrets: row.secrets ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    lastCheck: row.lastCheck ?? null,
+  }));
 }
 
 export async function listRegistryRows(db: Db, orgId: string): Promise<RegistryRow[]> {

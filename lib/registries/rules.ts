@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { credentialLabels, ecrRegion, type RegistryType, type SecretRefMap } from "./schema";
+import { ecrRegion } from "../images/ecr-host";
+import type { SecretRefMap } from "./schema";
+import { credentialLabels, type RegistryType } from "./types";
 
 export type EffectiveRegistry = {
   type: RegistryType;

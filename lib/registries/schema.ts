@@ -2,23 +2,27 @@ import { z } from "zod";
 import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
 import { typeError } from "../validation";
 
-export const RegistryTypes = ["public", "basic", "amazon_ecr", "google_gcr", "azure_acr", "secret_ref"] as const;
-export type RegistryType = (typeof RegistryTypes)[number];
+import {
+  awsRegionPattern,
+  dns1123Label,
+  dns1123Subdomain,
+  isClusterKey,
+  registryIdPattern,
+  RegistryTypes,
+} from "./types";
 
-/** The user Google's registries (GCR, Artifact Registry) take with a service-account JSON key as the password. */
-export const GCR_JSON_KEY_USER = "_json_key";
-
-/** The username to log in with: the one given, else the one the type implies (google_gcr: `_json_key`). */
-export function loginUsername(type: RegistryType, given: string | null | undefined): string | undefined {
-  return given || (type === "google_gcr" ? GCR_JSON_KEY_USER : undefined);
-}
-
-export const registryIdPattern = /^[a-z0-9][a-z0-9-]+[a-z0-9]$/;
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export {
+  credentialLabels,
+  GCR_JSON_KEY_USER,
+  loginUsername,
+  registryIdPattern,
+  type RegistryType,
+  RegistryTypes,
+  typeLabels,
+  typeNouns,
+  typesWithCreds,
+} from "./types";
 export { ecrHostPattern, ecrRegion, ecrRegistryPattern } from "../images/ecr-host";
-// Every partition's regions: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, eusc-de-east-1, …
-const awsRegionPattern = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 /** An id such as a registry's or an org's: `label` names it in the messages. */
 export const slugId = (label: string) =>
@@ -80,12 +84,7 @@ export const SecretRef = z.strictObject({
 });
 
 export const SecretRefMap = z.record(
-  z
-    .string()
-    .refine(
-      (k) => k === "*" || (k.length <= 253 && dns1123Subdomain.test(k)),
-      "Cluster must be * (every cluster) or a cluster's name",
-    ),
+  z.string().refine(isClusterKey, "Cluster must be * (every cluster) or a cluster's name"),
   SecretRef,
 );
 
@@ -139,32 +138,3 @@ export const RegistryCredsResponse = z.object({
   expires: z.string().optional(),
   secrets: SecretRefMap.optional(),
 });
-
-export const typeLabels: Record<RegistryType, string> = {
-  public: "Public",
-  basic: "Username and password",
-  amazon_ecr: "Amazon ECR",
-  google_gcr: "Google GCR / Artifact Registry",
-  azure_acr: "Azure ACR",
-  secret_ref: "Secret reference",
-};
-
-/** "Add …" in the dialog title: what a user calls a registry of this type. */
-export const typeNouns: Record<RegistryType, string> = {
-  public: "a public registry",
-  basic: "a registry with username and password",
-  amazon_ecr: "an Amazon ECR registry",
-  google_gcr: "a Google Artifact Registry or GCR registry",
-  azure_acr: "an Azure Container Registry",
-  secret_ref: "a registry from an existing secret",
-};
-
-/** The names of the credential fields per type, as the dialog labels them and error messages name them. */
-export const credentialLabels: Partial<Record<RegistryType, { username: string | null; password: string }>> = {
-  basic: { username: "Username", password: "Password" },
-  azure_acr: { username: "Service principal ID", password: "Service principal secret" },
-  amazon_ecr: { username: "Access key ID", password: "Secret access key" },
-  google_gcr: { username: null, password: "Service-account JSON key" },
-};
-
-export const typesWithCreds: readonly RegistryType[] = ["basic", "amazon_ecr", "google_gcr", "azure_acr"];

@@ -12,10 +12,10 @@ import {
   findClash,
   findRegistryRow,
   insertRegistryRow,
-  listRegistryRows,
+  listRegistriesJson as listRegistriesJsonRows,
+  listRegistryViews as listRegistryViewRows,
   type RegistryRow,
   toResponse,
-  toView,
   updateRegistryRow,
 } from "./repo";
 import { destinationChanges, rebindErrors } from "./destination";
@@ -35,14 +35,19 @@ async function assertNoClash(db: Db, orgId: string, id: string | null, registry:
   });
 }
 
-export async function listRegistries(ctx: Ctx): Promise<RegistryResponse[]> {
+/** The org's registries as the JSON text the REST list endpoint sends. */
+export async function listRegistriesJson(ctx: Ctx): Promise<string> {
   authorize(ctx.actor, "viewer");
-  return (await listRegistryRows(ctx.db, ctx.actor.orgId)).map(toResponse);
+  return listRegistriesJsonRows(ctx.db, ctx.actor.orgId);
+}
+
+export async function listRegistries(ctx: Ctx): Promise<RegistryResponse[]> {
+  return JSON.parse(await listRegistriesJson(ctx)) as RegistryResponse[];
 }
 
 export async function listRegistryViews(ctx: Ctx) {
   authorize(ctx.actor, "viewer");
-  return (await listRegistryRows(ctx.db, ctx.actor.orgId)).map(toView);
+  return listRegistryViewRows(ctx.db, ctx.actor.orgId);
 }
 
 export async function requireRegistry(ctx: Ctx, id: string): Promise<RegistryRow> {

@@ -1,7 +1,8 @@
 // The watch-fed controller on a kube-apiserver of this file's own, whose audit log records every request
 // Regcred's identity sends: after start nothing is re-listed (not for a new namespace, not during pod churn,
 // not to repair drift) until a 410 Gone forces one re-list per collection.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -227,4 +228,20 @@ describe("watch-fed controller (audit log of a real kube-apiserver)", () => {
     expect(lists(regcredRequests(since)).length).toBe(11);
     expect(cache.lists).toBe(listsBefore * 2);
   }, 180_000);
+
+  it("[down] an API server that goes away after the cache synced: a pass reports the cluster unreachable, not in step, and recovers", async () => {
+    const restarted = promisify(execFile)(
+      path.resolve("scripts/peers/kube-restart-apiserver.sh"),
+      [kube.dir, "--kill"],
+      { env: { ...process.env, REGCRED_PEERS_QUIET: "1", REGCRED_APISERVER_DOWNTIME: "8" }, timeout: 180_000 },
+    );
+    const cache = manager.clusterCache()!;
+    await eventually(async () => cache.contents() === null, "the watches to fail");
+    manager.request("manual");
+    await manager.idle();
+    expect(manager.status().last).toMatchObject({ status: "failed", unreachable: true });
+    expect(manager.status().last?.error).toMatch(/^watch the cluster: /);
+    await restarted;
+    await eventually(async () => manager.status().last?.status === "succeeded", "a pass to succeed again", 150_000);
+  }, 300_000);
 });

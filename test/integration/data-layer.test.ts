@@ -141,6 +141,23 @@ describe.each(backends)("data layer on $name", (backend) => {
     expect(Object.keys(await getRegistry(ctx, "aa-basic"))).not.toContain("creds");
   });
 
+  it("lists each registry exactly as GET of that registry answers it", async () => {
+    const ctx = await orgCtx();
+    const creator: Ctx = { ...ctx, actor: { ...ctx.actor, label: 'token:"ci" \\ Zoë\u2028' } };
+    await createRegistry(creator, { id: "b-public", registry: "docker.io/library", type: "public", enable_ci: true });
+    await createRegistry(creator, {
+      id: "a-ref",
+      registry: "ref.example.com",
+      type: "secret_ref",
+      secrets: { "*": { namespace: "default", secret: "pull" }, "prod-eu": { namespace: "ops", secret: "pull.eu" } },
+    });
+    await createRegistry(creator, ecrBody("c-ecr", secret()));
+    const listed = await listRegistries(ctx);
+    expect(listed.map((r) => r.id)).toEqual(["a-ref", "b-public", "c-ecr"]);
+    for (const r of listed) expect(JSON.stringify(r)).toBe(JSON.stringify(await getRegistry(ctx, r.id)));
+    expect(listed[0]!.created_by).toBe('token:"ci" \\ Zoë\u2028');
+  });
+
   it("keeps stored credentials on a partial update and re-seals changed ones", async () => {
     const ctx = await orgCtx();
     const password = secret();

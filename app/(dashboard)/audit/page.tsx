@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/query-provider";
 import { AuditScreen } from "@/components/audit/audit-screen";
 import { type AuditFilters, noAuditFilters } from "@/lib/audit/filters";
 import { requireActor } from "@/lib/auth/current";
@@ -41,5 +42,9 @@ export default async function AuditPage({
       </div>
     );
   }
-  return <AuditScreen orgId={actor.orgId} initialFilters={filtersOf(await searchParams)} />;
+  return (
+    <QueryProvider>
+      <AuditScreen orgId={actor.orgId} initialFilters={filtersOf(await searchParams)} />
+    </QueryProvider>
+  );
 }

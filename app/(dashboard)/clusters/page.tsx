@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/query-provider";
 import { ClustersScreen } from "@/components/clusters/clusters-screen";
 import { requireActor } from "@/lib/auth/current";
 import { roleAtLeast } from "@/lib/auth/roles";
@@ -14,5 +15,9 @@ export default async function ClustersPage() {
   const ctx = { db: database.db, keyring, actor };
   const canWrite = roleAtLeast(actor.role, "admin");
   const [initial, importable] = await Promise.all([listClusters(ctx), canWrite ? listImportableContexts(ctx) : null]);
-  return <ClustersScreen orgId={actor.orgId} canWrite={canWrite} initial={initial} importable={importable} />;
+  return (
+    <QueryProvider>
+      <ClustersScreen orgId={actor.orgId} canWrite={canWrite} initial={initial} importable={importable} />
+    </QueryProvider>
+  );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/query-provider";
 import { SecretsScreen } from "@/components/secrets/secrets-screen";
 import { requireActor } from "@/lib/auth/current";
 import { listClusters } from "@/lib/clusters/service";
@@ -16,10 +17,12 @@ export default async function SecretsPage({
   const { database, keyring } = await runtime();
   const clusters = await listClusters({ db: database.db, keyring, actor });
   return (
-    <SecretsScreen
-      orgId={actor.orgId}
-      clusterCount={clusters.length}
-      initialFilters={filtersFromSearch(await searchParams)}
-    />
+    <QueryProvider>
+      <SecretsScreen
+        orgId={actor.orgId}
+        clusterCount={clusters.length}
+        initialFilters={filtersFromSearch(await searchParams)}
+      />
+    </QueryProvider>
   );
 }

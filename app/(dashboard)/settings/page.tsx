@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/query-provider";
 import { OrgsPanel } from "@/components/settings/orgs-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { UsersPanel } from "@/components/settings/users-panel";
@@ -15,7 +16,9 @@ export default async function SettingsPage() {
   const actor = await requireActor();
   const { database } = await runtime();
   const orgsPanel = (await isInstanceAdmin(database.db, actor.userId)) ? (
-    <OrgsPanel initial={await listAllOrgs(database.db, actor)} />
+    <QueryProvider>
+      <OrgsPanel initial={await listAllOrgs(database.db, actor)} />
+    </QueryProvider>
   ) : null;
   const head = (
     <header className="page-head">
@@ -45,8 +48,10 @@ export default async function SettingsPage() {
   return (
     <div className="stack" style={{ gap: 32 }}>
       {head}
-      <TokensPanel orgId={actor.orgId} initial={tokens} />
-      <UsersPanel orgId={actor.orgId} currentUserId={actor.userId} initial={members} />
+      <QueryProvider>
+        <TokensPanel orgId={actor.orgId} initial={tokens} />
+        <UsersPanel orgId={actor.orgId} currentUserId={actor.userId} initial={members} />
+      </QueryProvider>
       {orgsPanel}
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { QueryProvider } from "@/components/query-provider";
 import { SyncScreen } from "@/components/sync/sync-screen";
 import { requireActor } from "@/lib/auth/current";
 import { roleAtLeast } from "@/lib/auth/roles";
@@ -11,5 +12,9 @@ export default async function SyncPage() {
   const actor = await requireActor();
   const { database, keyring } = await runtime();
   const initial = await getSyncOverview({ db: database.db, keyring, actor });
-  return <SyncScreen orgId={actor.orgId} canSync={roleAtLeast(actor.role, "manager")} initial={initial} />;
+  return (
+    <QueryProvider>
+      <SyncScreen orgId={actor.orgId} canSync={roleAtLeast(actor.role, "manager")} initial={initial} />
+    </QueryProvider>
+  );
 }
