@@ -1,5 +1,5 @@
 import "server-only";
-import type { HttpLibrary, KubeConfig } from "@kubernetes/client-node";
+import type { HttpLibrary, KubeConfig, RequestContext } from "@kubernetes/client-node";
 import { USER_AGENT } from "./config";
 import { sdk } from "./sdk";
 import type { KubeRequestInfo } from "./types";
@@ -33,6 +33,10 @@ export function rawSender(
   timeoutMs: number,
   onRequest?: (info: KubeRequestInfo) => void,
 ): RawSender {
+  // One connection pool per cluster client: the credentials' dispatcher is made once and reused, so requests share
+  // kept-alive TLS connections instead of a new handshake each (the SDK makes a new dispatcher per request).
+  // Headers (bearer tokens, re-read as token files rotate) are still applied to every request.
+  let dispatcher: ReturnType<RequestContext["getDispatcher"]>;
   return async <T>(req: RawRequest): Promise<T> => {
     const { IsomorphicFetchHttpLibrary, RequestContext } = sdk();
     http ??= new IsomorphicFetchHttpLibrary();
@@ -40,6 +44,12 @@ export function rawSender(
     for (const [key, value] of Object.entries(req.query ?? {}))
       if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
     await kc.applySecurityAuthentication(ctx);
+    const made = ctx.getDispatcher();
+    if (dispatcher === undefined) dispatcher = made;
+    else if (made !== dispatcher) {
+      if (dispatcher) ctx.setDispatcher(dispatcher);
+      void (made as { close?: () => Promise<void> } | undefined)?.close?.();
+    }
     ctx.setHeaderParam("User-Agent", USER_AGENT);
     ctx.setHeaderParam("Accept", "application/json");
     ctx.setSignal(AbortSignal.timeout(timeoutMs));
