@@ -29,6 +29,8 @@ const HOST = "registry.bench.example";
 const run = randomBytes(3).toString("hex");
 const key = randomBytes(32).toString("hex");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-memory-"));
+// PostgreSQL (started here when PG_ADMIN_URL is not set) runs as its own user and keeps its data under this directory.
+fs.chmodSync(work, 0o755);
 const node = path.join(root, "node_modules/.bin/node");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -111,7 +113,16 @@ async function dashboard(env: Record<string, string>) {
   return launch(
     "dashboard",
     node,
-    [path.join(root, "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", String(await freePort())],
+    // As `npm start` runs it (package.json): PGlite's WASM code stays on V8's baseline compiler.
+    [
+      "--liftoff-only",
+      path.join(root, "node_modules/.bin/next"),
+      "start",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(await freePort()),
+    ],
     { ...common, ...env },
     "regcred started",
   );

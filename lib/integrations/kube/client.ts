@@ -1,25 +1,10 @@
 import "server-only";
-import {
-  AuthenticationV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  createConfiguration,
-  type KubeConfig,
-  type Middleware,
-  ServerConfiguration,
-  VersionApi,
-} from "@kubernetes/client-node";
-import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner, USER_AGENT } from "./config";
+import type { V1Namespace, V1Secret } from "@kubernetes/client-node";
+import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
 import { toNamespace, toSecret } from "./mappers";
-import { rawSender } from "./raw";
-import type {
-  KubeClient,
-  KubeConnectConfig,
-  KubeConnectOptions,
-  KubeNamespace,
-  KubeRequestInfo,
-  KubeSecret,
-} from "./types";
+import { type RawQuery, type RawSender, rawSender } from "./raw";
+import { pathFor } from "./resources";
+import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeSecret } from "./types";
 import { startWatch } from "./watch";
 import { startInformer } from "./informer";
 import { listMethods, listWithVersion } from "./lists";
@@ -28,29 +13,21 @@ import { writeMethods } from "./writes";
 
 const PAGE_SIZE = 500;
 
-type Apis = { core: CoreV1Api; authn: AuthenticationV1Api; authz: AuthorizationV1Api; version: VersionApi };
+type Page<T> = { items?: T[]; metadata?: { continue?: string } };
+type Version = { gitVersion?: string; major?: string; minor?: string; platform?: string };
+type SelfSubjectReview = { status?: { userInfo?: { username?: string; groups?: string[] } } };
+type AccessReview = { status?: { allowed?: boolean; denied?: boolean; reason?: string } };
 
-function makeApis(kc: KubeConfig, timeoutMs: number, onRequest?: (info: KubeRequestInfo) => void): Apis {
-  const timeout: Middleware = {
-    pre: async (ctx) => {
-      ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      ctx.setHeaderParam("User-Agent", USER_AGENT);
-      onRequest?.({ method: String(ctx.getHttpMethod()), url: ctx.getUrl() });
-      return ctx;
-    },
-    post: async (res) => res,
-  };
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(kc.getCurrentCluster()!.server, {}),
-    authMethods: { default: kc },
-    promiseMiddleware: [timeout],
-  });
-  return {
-    core: new CoreV1Api(configuration),
-    authn: new AuthenticationV1Api(configuration),
-    authz: new AuthorizationV1Api(configuration),
-    version: new VersionApi(configuration),
-  };
+/** Every item of a paginated LIST, mapped page by page (the raw pages are not kept). */
+async function listMapped<W, T>(send: RawSender, path: string, query: RawQuery, map: (w: W) => T): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await send<Page<W>>({ method: "GET", path, query: { ...query, limit: PAGE_SIZE, continue: token } });
+    for (const item of page.items ?? []) items.push(map(item));
+    token = page.metadata?.continue || undefined;
+  } while (token);
+  return items;
 }
 
 /** A client whose every call fails with `invalid` and the given message (for connection details that cannot be used). */
@@ -64,7 +41,6 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
   const kc = loadConfig(config);
   if (typeof kc === "string") return failingClient(config.kind === "in-cluster" ? config.server : "", kc);
   const server = kc.getCurrentCluster()!.server;
-  const apis = makeApis(kc, timeoutMs, opts.onRequest);
   const send = rawSender(kc, server, timeoutMs, opts.onRequest);
   const run = resultRunner(timeoutMs);
   const lists = listMethods(send, run);
@@ -73,19 +49,28 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
     server,
     version: () =>
       run(async () => {
-        const v = await apis.version.getCode();
-        return { gitVersion: v.gitVersion, major: v.major, minor: v.minor, platform: v.platform };
+        const v = await send<Version>({ method: "GET", path: "/version" });
+        return {
+          gitVersion: v.gitVersion ?? "",
+          major: v.major ?? "",
+          minor: v.minor ?? "",
+          platform: v.platform ?? "",
+        };
       }),
     whoAmI: () =>
       run(async () => {
-        const review = await apis.authn.createSelfSubjectReview({
+        const review = await send<SelfSubjectReview>({
+          method: "POST",
+          path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
           body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
         });
         return { username: review.status?.userInfo?.username ?? "", groups: review.status?.userInfo?.groups ?? [] };
       }),
     accessReview: (attrs) =>
       run(async () => {
-        const review = await apis.authz.createSelfSubjectAccessReview({
+        const review = await send<AccessReview>({
+          method: "POST",
+          path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
           body: {
             apiVersion: "authorization.k8s.io/v1",
             kind: "SelfSubjectAccessReview",
@@ -99,38 +84,18 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
         };
       }),
     listNamespaces: (labelSelector) =>
-      run(async () => {
-        const items: KubeNamespace[] = [];
-        let token: string | undefined;
-        do {
-          const page = await apis.core.listNamespace({
-            labelSelector: labelSelector || undefined,
-            limit: PAGE_SIZE,
-            _continue: token,
-          });
-          items.push(...page.items.map(toNamespace));
-          token = page.metadata?._continue || undefined;
-        } while (token);
-        return items;
-      }),
+      run(() => listMapped<V1Namespace, KubeNamespace>(send, pathFor("Namespace"), { labelSelector }, toNamespace)),
     listSecrets: (options = {}) =>
-      run(async () => {
-        const items: KubeSecret[] = [];
-        let token: string | undefined;
-        do {
-          const page = await apis.core.listSecretForAllNamespaces({
-            labelSelector: options.labelSelector,
-            fieldSelector: options.fieldSelector,
-            limit: PAGE_SIZE,
-            _continue: token,
-          });
-          items.push(...page.items.map(toSecret));
-          token = page.metadata?._continue || undefined;
-        } while (token);
-        return items;
-      }),
+      run(() =>
+        listMapped<V1Secret, KubeSecret>(
+          send,
+          pathFor("Secret"),
+          { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+          toSecret,
+        ),
+      ),
     getSecret: (namespace, name) =>
-      run(async () => toSecret(await apis.core.readNamespacedSecret({ namespace, name }))),
+      run(async () => toSecret(await send<V1Secret>({ method: "GET", path: pathFor("Secret", namespace, name) }))),
     ...lists,
     ...writeMethods(send, run),
     watch: (kind, watchOpts, listener) =>

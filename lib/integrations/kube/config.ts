@@ -1,6 +1,7 @@
 import "server-only";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { toKubeError } from "./errors";
+import { sdk } from "./sdk";
 import type { KubeConnectConfig, KubeResult } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -20,7 +21,7 @@ function loadInCluster(kc: KubeConfig, server: string, dir: string): void {
 
 /** The KubeConfig for stored connection details, or why it cannot be used. */
 export function loadConfig(config: KubeConnectConfig): KubeConfig | string {
-  const kc = new KubeConfig();
+  const kc = new (sdk().KubeConfig)();
   try {
     if (config.kind === "in-cluster") loadInCluster(kc, config.server, config.serviceAccountDir ?? SERVICEACCOUNT_DIR);
     else kc.loadFromString(config.kubeconfig);

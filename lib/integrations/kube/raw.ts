@@ -1,6 +1,7 @@
 import "server-only";
-import { HttpMethod, IsomorphicFetchHttpLibrary, type KubeConfig, RequestContext } from "@kubernetes/client-node";
+import type { HttpLibrary, KubeConfig } from "@kubernetes/client-node";
 import { USER_AGENT } from "./config";
+import { sdk } from "./sdk";
 import type { KubeRequestInfo } from "./types";
 
 export type RawQuery = Record<string, string | number | boolean | undefined>;
@@ -21,14 +22,7 @@ export class RawHttpError extends Error {
   }
 }
 
-const methods: Record<RawRequest["method"], HttpMethod> = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  PATCH: HttpMethod.PATCH,
-  DELETE: HttpMethod.DELETE,
-};
-const http = new IsomorphicFetchHttpLibrary();
+let http: HttpLibrary | undefined;
 
 export type RawSender = <T>(req: RawRequest) => Promise<T>;
 
@@ -40,7 +34,9 @@ export function rawSender(
   onRequest?: (info: KubeRequestInfo) => void,
 ): RawSender {
   return async <T>(req: RawRequest): Promise<T> => {
-    const ctx = new RequestContext(server + req.path, methods[req.method]);
+    const { IsomorphicFetchHttpLibrary, RequestContext } = sdk();
+    http ??= new IsomorphicFetchHttpLibrary();
+    const ctx = new RequestContext(server + req.path, req.method);
     for (const [key, value] of Object.entries(req.query ?? {}))
       if (value !== undefined && value !== "") ctx.setQueryParam(key, String(value));
     await kc.applySecurityAuthentication(ctx);

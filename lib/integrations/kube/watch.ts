@@ -1,7 +1,8 @@
 import "server-only";
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { toKubeError } from "./errors";
 import { pathFor } from "./resources";
+import { sdk } from "./sdk";
 import type {
   KubeError,
   KubeRequestInfo,
@@ -42,7 +43,7 @@ function watchError(err: unknown): KubeError {
 
 /** A watch that resumes from the last resourceVersion, re-lists the version on 410 Gone, and reconnects with exponential backoff. */
 export function startWatch(deps: WatchDeps, kind: WatchKind, opts: WatchOptions, listener: WatchListener): WatchHandle {
-  const watcher = new Watch(deps.kc);
+  const watcher = new (sdk().Watch)(deps.kc);
   (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = INACTIVITY_MS;
   const path = pathFor(kind, opts.namespace);
   let stopped = false;

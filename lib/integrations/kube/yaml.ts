@@ -1,13 +1,13 @@
 import "server-only";
-import { loadYaml } from "@kubernetes/client-node";
 import { fail, type Failure, ok, type Result } from "../../result";
+import { sdk } from "./sdk";
 
 export type YamlParse = Result<unknown, Failure<"invalid">>;
 
 /** Parses kubeconfig text (YAML or JSON); the error names the position only, never the text around it. */
 export function parseYamlText(text: string): YamlParse {
   try {
-    return ok(loadYaml<unknown>(text));
+    return ok(sdk().loadYaml<unknown>(text));
   } catch (err) {
     const e = err as { reason?: unknown; mark?: { line?: number; column?: number } };
     const reason = typeof e.reason === "string" ? e.reason : "not valid YAML or JSON";
