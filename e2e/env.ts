@@ -6,6 +6,7 @@ export const ORG = "e2e-org";
 export const ADMIN_EMAIL = "admin@e2e.test";
 export const ADMIN_PASSWORD = "e2e-admin-password-123";
 export const BOOTSTRAP_TOKEN = "e2e-bootstrap-token-0123456789abcdef";
+export const METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef0123";
 export const RUN_DIR = process.env.E2E_RUN_DIR ?? path.join(os.tmpdir(), `regcred-e2e-${E2E_PORT}`);
 
 /** Where e2e/postgres.setup.ts keeps its server's log, state and data dir. */
@@ -33,6 +34,7 @@ export function appServerEnv(database: { dataDir: string; url?: string }): NodeJ
     REGCRED_ADMIN_EMAIL: ADMIN_EMAIL,
     REGCRED_ADMIN_PASSWORD: ADMIN_PASSWORD,
     REGCRED_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
+    REGCRED_METRICS_TOKEN: METRICS_TOKEN,
     LOG_LEVEL: "debug",
     AWS_ENDPOINT_URL_ECR: process.env.MOTO_URL ?? "",
     // The shared apiserver is used by many specs; the controller is proven by test/integration/controller*.test.ts.

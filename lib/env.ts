@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .optional(),
   /** Admission reviews answered per second per cluster before the webhook answers 429. */
   REGCRED_WEBHOOK_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Bearer token that GET /api/metrics requires; unset, the endpoint answers 404. */
+  REGCRED_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -4,6 +4,7 @@ import { type Keyring, open, seal } from "../crypto/secret-box";
 import { env } from "../env";
 import { connect, failingClient, type KubeClient, type KubeConnectConfig } from "../integrations/kube";
 import { describeError, log } from "../log";
+import { kubeRequestCounter } from "../metrics";
 import { DEFAULT_NAMESPACE } from "../sync/labels";
 import type { MinimalKubeconfig } from "./kubeconfig";
 import type { ClusterRow } from "./repo";
@@ -30,7 +31,7 @@ export function connectionOf(keyring: Keyring, row: ClusterRow): KubeConnectConf
 export function clientForCluster(keyring: Keyring, row: ClusterRow, opts: { timeoutMs?: number } = {}): KubeClient {
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   try {
-    return connect(connectionOf(keyring, row), { timeoutMs });
+    return connect(connectionOf(keyring, row), { timeoutMs, onRequest: kubeRequestCounter(row.id) });
   } catch (err) {
     log.warn("a cluster's stored credentials could not be opened", { cluster: row.id, ...describeError(err) });
     return failingClient(row.server, "the stored credentials could not be decrypted (was the encryption key changed?)");

@@ -26,7 +26,8 @@ function fakeClient(overrides: Partial<KubeClient> & { allow?: (a: AccessAttribu
 }
 
 const now = () => new Date("2026-01-01T00:00:00Z");
-const opts = { homeNamespace: "regcred", now };
+const needs = { wiring: "serviceaccount", restartStuckPods: false } as const;
+const opts = { homeNamespace: "regcred", needs, now };
 
 describe("testConnection", () => {
   it("is ok when every permission is granted", async () => {
@@ -43,7 +44,7 @@ describe("testConnection", () => {
       ["authenticate", true],
       ["permissions", true],
     ]);
-    expect(result.summary).toContain(`all ${requiredPermissions("x").length} permissions granted`);
+    expect(result.summary).toContain(`all ${requiredPermissions("x", needs).length} permissions granted`);
   });
 
   it("is degraded and lists exactly what is missing", async () => {
@@ -57,12 +58,35 @@ describe("testConnection", () => {
     expect(result.status).toBe("degraded");
     expect(result.missing).toEqual([
       { verb: "delete", group: "", resource: "secrets" },
-      { verb: "create", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
-      { verb: "update", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
+      { verb: "get", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
     ]);
     expect(result.summary).toContain(
-      "3 of 33 permissions are missing: delete secrets, create mutatingwebhookconfigurations.admissionregistration.k8s.io",
+      "2 of 30 permissions are missing: delete secrets, get mutatingwebhookconfigurations.admissionregistration.k8s.io",
     );
+  });
+
+  it.each([
+    [{ wiring: "serviceaccount", restartStuckPods: false }, 30, []],
+    [
+      { wiring: "webhook", restartStuckPods: false },
+      32,
+      ["create mutatingwebhookconfigurations", "update mutatingwebhookconfigurations"],
+    ],
+    [
+      { wiring: "podtemplate", restartStuckPods: false },
+      35,
+      ["patch deployments", "patch statefulsets", "patch daemonsets", "patch replicasets", "patch cronjobs"],
+    ],
+    [{ wiring: "serviceaccount", restartStuckPods: true }, 31, ["delete pods"]],
+  ] as const)("checks what the cluster's settings need: %o", async (clusterNeeds, total, beyondServiceAccount) => {
+    const result = await testConnection(
+      fakeClient({
+        allow: (a) => requiredPermissions("regcred", needs).some((p) => p.verb === a.verb && p.resource === a.resource),
+      }),
+      { ...opts, needs: clusterNeeds },
+    );
+    expect(result.steps.at(-1)?.detail).toBe(`${total - beyondServiceAccount.length} of ${total} permissions granted`);
+    expect(result.missing.map((p) => `${p.verb} ${p.resource}`)).toEqual(beyondServiceAccount);
   });
 
   it("checks leases in the home namespace", () => {

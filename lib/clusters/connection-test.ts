@@ -1,6 +1,6 @@
 import "server-only";
 import type { KubeClient, KubeError } from "../integrations/kube";
-import { describePermission, requiredPermissions } from "./permissions";
+import { describePermission, type PermissionNeeds, requiredPermissions } from "./permissions";
 import type { ClusterTestResult, Permission } from "./schema";
 
 type Step = ClusterTestResult["steps"][number];
@@ -47,11 +47,11 @@ function failureSummary(status: ClusterTestResult["status"], server: string, err
 
 /**
  * Tests a cluster connection: /version, who the credentials authenticate as, and an RBAC self-check
- * for every permission Regcred needs. Always resolves to a result, never throws.
+ * for every permission Regcred needs with the cluster's wiring mode and options. Always resolves to a result, never throws.
  */
 export async function testConnection(
   client: KubeClient,
-  opts: { homeNamespace: string; now?: () => Date },
+  opts: { homeNamespace: string; needs: PermissionNeeds; now?: () => Date },
 ): Promise<ClusterTestResult> {
   const now = opts.now ?? (() => new Date());
   const steps: Step[] = [];
@@ -87,7 +87,7 @@ export async function testConnection(
     if (status) return finish(status, { ...base, summary: failureSummary(status, client.server, who.error) }, now());
   } else base.user = who.value.username;
 
-  const needed = requiredPermissions(opts.homeNamespace);
+  const needed = requiredPermissions(opts.homeNamespace, opts.needs);
   const [reviews, reviewMs] = await timed(() => mapLimited(needed, CONCURRENCY, (p) => client.accessReview(p)));
   const failed = reviews.find((r) => !r.ok);
   if (failed && !failed.ok) {

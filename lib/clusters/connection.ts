@@ -4,7 +4,7 @@ import { authorize } from "../auth/authenticate";
 import type { KubeResult } from "../integrations/kube";
 import { clientForCluster, homeNamespaceOf } from "./client";
 import { testConnection } from "./connection-test";
-import { scopeOf, updateClusterRow } from "./repo";
+import { DEFAULT_CLUSTER_SETTINGS, findClusterSettings, scopeOf, updateClusterRow } from "./repo";
 import type { ClusterTestResult } from "./schema";
 import { filterNamespaces, type ScopedNamespaces } from "./scope";
 import { requireCluster } from "./service";
@@ -14,7 +14,11 @@ import type { Ctx } from "../context";
 export async function testCluster(ctx: Ctx, idOrName: string): Promise<ClusterTestResult> {
   authorize(ctx.actor, "admin");
   const row = await requireCluster(ctx, idOrName);
-  const result = await testConnection(clientForCluster(ctx.keyring, row), { homeNamespace: homeNamespaceOf(row) });
+  const settings = (await findClusterSettings(ctx.db, [row.id])).get(row.id) ?? DEFAULT_CLUSTER_SETTINGS;
+  const result = await testConnection(clientForCluster(ctx.keyring, row), {
+    homeNamespace: homeNamespaceOf(row),
+    needs: { wiring: settings.wiring, restartStuckPods: settings.restartStuckPods },
+  });
   await updateClusterRow(ctx.db, row.orgId, row.id, {
     lastTest: {
       status: result.status,

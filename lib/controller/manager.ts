@@ -12,6 +12,7 @@ import { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from
 import type { OwnWrite } from "./apply";
 import { ClusterCache, type Touched } from "./cache";
 import { WorkQueue } from "./work-queue";
+import { type ManagerGauges, recordPass } from "@/lib/metrics";
 
 export { type Clock, type ManagerOptions, type ManagerStatus, systemClock } from "./types";
 
@@ -117,6 +118,10 @@ export class ClusterManager {
 
   isLeader(): boolean {
     return this.elector ? this.elector.isLeader() : this.leading;
+  }
+
+  metricsGauges(): ManagerGauges {
+    return { clusterId: this.cluster.id, leading: this.isLeader(), queued: this.queue.size };
   }
 
   status(): ManagerStatus {
@@ -289,6 +294,7 @@ export class ClusterManager {
       );
       this.passes += 1;
       this.last = result;
+      recordPass(fresh.id, trigger, result.status, (performance.now() - started) / 1000, result.summary);
       log.debug("sync pass finished", {
         cluster: fresh.id,
         trigger,
@@ -305,6 +311,7 @@ export class ClusterManager {
         .catch((err: unknown) => log.error("after-pass hook failed", { cluster: fresh.id, ...describeError(err) }));
     } catch (err) {
       log.error("sync pass failed", { cluster: this.cluster.id, ...describeError(err) });
+      recordPass(this.cluster.id, trigger, "error", (performance.now() - started) / 1000);
       if (only) for (const ns of only) this.queue.retryLater(ns);
       else this.schedule.afterError(this.clock.now());
     }

@@ -32,6 +32,7 @@ let limitedText: string;
 let core: CoreV1Api;
 let rbac: RbacAuthorizationV1Api;
 const cleanup: Array<() => Promise<unknown>> = [];
+const serviceAccountMode = { wiring: "serviceaccount", restartStuckPods: false } as const;
 
 beforeAll(async () => {
   fixture = await openClusterFixture();
@@ -159,9 +160,11 @@ describe("clusters against a real kube-apiserver", () => {
     expect(result.status).toBe("degraded");
     expect(result.user).toBe("limited");
     expect(result.version).toBe(kube.KUBE_VERSION);
-    expect(result.missing).toEqual(requiredPermissions("default"));
-    expect(result.missing).toHaveLength(33);
-    expect(result.summary).toContain("33 of 33 permissions are missing");
+    expect(result.missing).toEqual(
+      requiredPermissions("default", { wiring: "serviceaccount", restartStuckPods: false }),
+    );
+    expect(result.missing).toHaveLength(30);
+    expect(result.summary).toContain("30 of 30 permissions are missing");
   });
 
   it("lists exactly the permissions a partly bound ServiceAccount lacks", async () => {
@@ -225,9 +228,23 @@ describe("clusters against a real kube-apiserver", () => {
     expect(result.status).toBe("degraded");
     expect(result.missing).toEqual([
       { verb: "delete", group: "", resource: "secrets" },
-      { verb: "create", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
-      { verb: "update", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
+      { verb: "get", group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
     ]);
+    expect(result.summary).toContain("2 of 30 permissions are missing");
+
+    await updateCluster(ctx, "partial", { wiring: "podtemplate", restart_stuck_pods: true });
+    const podtemplate = await testCluster(ctx, "partial");
+    expect(podtemplate.missing.map((p) => `${p.verb} ${p.resource}`)).toEqual([
+      "delete secrets",
+      "get mutatingwebhookconfigurations",
+      "patch deployments",
+      "patch statefulsets",
+      "patch daemonsets",
+      "patch replicasets",
+      "patch cronjobs",
+      "delete pods",
+    ]);
+    expect(podtemplate.summary).toContain("8 of 36 permissions are missing");
   });
 
   it("reports rejected credentials as unauthorized", async () => {
@@ -267,7 +284,7 @@ describe("clusters against a real kube-apiserver", () => {
         { kind: "kubeconfig", kubeconfig: adminText.replace(kube.KUBE_API_URL, `https://127.0.0.1:${port}`) },
         { timeoutMs: 500 },
       );
-      const result = await testConnection(client, { homeNamespace: "default" });
+      const result = await testConnection(client, { homeNamespace: "default", needs: serviceAccountMode });
       expect(result).toMatchObject({
         status: "unreachable",
         summary: expect.stringContaining("no answer within 500 ms"),
@@ -551,7 +568,7 @@ describe("clusters against a real kube-apiserver", () => {
     expect(await listClusters(ctx)).toHaveLength(1);
 
     const client = connect({ kind: "in-cluster", server: registered!.server, serviceAccountDir: dir });
-    const result = await testConnection(client, { homeNamespace: "regcred" });
+    const result = await testConnection(client, { homeNamespace: "regcred", needs: serviceAccountMode });
     expect(result).toMatchObject({ status: "ok", user: "admin-token", missing: [] });
     const err = await rejection(updateCluster(ctx, "in-cluster", { kubeconfig: adminText }));
     expect(err.fields).toHaveProperty("kubeconfig");

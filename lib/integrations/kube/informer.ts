@@ -10,6 +10,7 @@ import type {
   WatchKind,
 } from "./types";
 import { startWatch, type WatchDeps } from "./watch";
+import { recordInformerList, recordWatchRestart } from "../../metrics";
 
 type Entry<T> = { object: T; namespace: string; resourceVersion: string | null };
 type Meta = { name?: string; namespace?: string; resourceVersion?: string };
@@ -98,6 +99,7 @@ export function startInformer<T>(
           return listed;
         }
         lists += 1;
+        recordInformerList(kind);
         lastError = null;
         replace(listed.value.items);
         synced = true;
@@ -136,6 +138,7 @@ export function startInformer<T>(
       },
       onError: (error, ms) => {
         lastError = error;
+        recordWatchRestart(kind, error.kind);
         listener.onError?.(error, ms);
       },
     },

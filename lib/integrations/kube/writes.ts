@@ -133,8 +133,9 @@ export function writeMethods(send: RawSender, run: Runner): Writes {
       }),
     patchWorkloadPullSecrets: (kind, namespace, name, refs, pre) =>
       run(async () => {
-        if (!workloadKinds[kind] || kind === "Pod")
-          throw Object.assign(new Error("pod specs cannot be patched"), { code: 422 });
+        // A Job's pod template is immutable, like a Pod's spec.
+        if (!workloadKinds[kind] || kind === "Pod" || kind === "Job")
+          throw Object.assign(new Error(`the pod template of a ${kind} cannot be patched`), { code: 422 });
         const body = { metadata: rvMeta(pre), spec: templatePatch(kind, refs) };
         await send({ method: "PATCH", path: pathFor(kind, namespace, name), body, contentType: MERGE_PATCH });
       }),
