@@ -27,7 +27,7 @@ export type ManagerOptions = {
   rng?: Rng;
   /** How often due resyncs, refreshes and retries are checked (real time). */
   tickMs?: number;
-  /** Quiet time after a watch event before a pass starts. */
+  /** How long watch events are gathered before a pass over the namespaces they touched starts (default 5 ms). */
   debounceMs?: number;
   /** false: act as the only instance (no Lease). */
   leases?: boolean;
