@@ -62,7 +62,7 @@ function slimWorkload(kind: WorkloadKind, raw: unknown): Workload {
 }
 
 const stuck = (w: Workload) => podPullStates([w]).length > 0;
-const keyOfSecret = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
+const managedByRegcred = (s: KubeSecret | undefined) => s?.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 
 /**
  * List-watch caches of everything a pass reads from one cluster: Namespaces, the seven workload kinds,
@@ -168,12 +168,15 @@ export class ClusterCache {
   async whenSynced(ms: number): Promise<boolean> {
     if (this.synced) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const synced = new Promise<boolean>((resolve) => this.syncWaiters.push(() => resolve(this.synced)));
+    let waiter: (() => void) | undefined;
+    const synced = new Promise<boolean>((resolve) => this.syncWaiters.push((waiter = () => resolve(this.synced))));
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
     try {
       return await Promise.race([synced, timeout]);
     } finally {
       clearTimeout(timer);
+      // A pass that gave up waiting leaves no waiter behind (passes retry for as long as a cluster is down).
+      this.syncWaiters = this.syncWaiters.filter((w) => w !== waiter);
     }
   }
 
@@ -187,8 +190,8 @@ export class ClusterCache {
     this.sources = new Set(sources);
   }
 
-  private inScope(namespace: KubeNamespace | undefined): boolean {
-    return Boolean(namespace && namespace.phase !== "Terminating" && decideNamespace(this.o.scope, namespace).inScope);
+  private inScope(namespace: KubeNamespace | undefined, scope: NamespaceScope = this.o.scope): boolean {
+    return Boolean(namespace && namespace.phase !== "Terminating" && decideNamespace(scope, namespace).inScope);
   }
 
   /** A pass's reader over this cache: no API request, except a GET for a secret_ref source it does not hold. */
@@ -219,7 +222,7 @@ export class ClusterCache {
   /** The cluster as a pass reads it, from the cache: every namespace in scope, or only those of `only`. */
   state(only?: ReadonlySet<string>, scope: NamespaceScope = this.o.scope): ClusterState {
     const namespaces = only ? [...only].flatMap((n) => this.namespaces.get(n) ?? []) : [...this.namespaces.values()];
-    const inScope = namespaces.filter((ns) => ns.phase !== "Terminating" && decideNamespace(scope, ns).inScope);
+    const inScope = namespaces.filter((ns) => this.inScope(ns, scope));
     const workloads: Workload[] = [];
     const serviceAccounts: KubeServiceAccount[] = [];
     const managed: KubeSecret[] = [];
@@ -228,7 +231,7 @@ export class ClusterCache {
       for (const informer of this.workloads.values()) workloads.push(...informer.inNamespace(ns.name));
       serviceAccounts.push(...this.serviceAccounts.inNamespace(ns.name));
       for (const s of [...this.pullSecrets.inNamespace(ns.name), ...this.otherSecrets.inNamespace(ns.name)])
-        if (s.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) managed.push(s);
+        if (managedByRegcred(s)) managed.push(s);
     }
     for (const w of workloads)
       versions.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w.metadata.resourceVersion ?? null);
@@ -353,14 +356,12 @@ export class ClusterCache {
   }
 
   private secretEvent(e: InformerEvent<KubeSecret>): void {
-    const key = keyOfSecret(e.object);
-    if (this.sources.has(key)) {
-      this.o.onChange("all", `source secret ${key} ${e.type.toLowerCase()}`);
+    if (this.sources.has(e.key)) {
+      this.o.onChange("all", `source secret ${e.key} ${e.type.toLowerCase()}`);
       return;
     }
-    const mine = (s: KubeSecret | undefined) => Boolean(s && s.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE);
     // Regcred's secrets changed by someone else (repaired), and secrets taking Regcred's names (conflicts).
-    if (mine(e.object) || mine(e.previous) || e.object.name.startsWith(SECRET_NAME_PREFIX))
-      this.touch(e.namespace, `Secret ${key} ${e.type.toLowerCase()}`);
+    if (managedByRegcred(e.object) || managedByRegcred(e.previous) || e.object.name.startsWith(SECRET_NAME_PREFIX))
+      this.touch(e.namespace, `Secret ${e.key} ${e.type.toLowerCase()}`);
   }
 }

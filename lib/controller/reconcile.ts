@@ -85,6 +85,7 @@ function deletedRegistryIds(rows: readonly RegistryRow[], tombstones: readonly s
 
 async function desiredFor(
   deps: ReconcileDeps,
+  reader: ClusterReader,
   cluster: ClusterRow,
   state: ClusterState,
   rows: RegistryRow[],
@@ -103,7 +104,7 @@ async function desiredFor(
     rows.filter((r) => used.has(r.id)),
     {
       keyring: deps.keyring,
-      readSecret: (deps.reader ?? listingReader(deps.client)).readSecret,
+      readSecret: reader.readSecret,
       clusterName: cluster.name,
       secretRefNamespaces: cluster.secretRefNamespaces,
       now: deps.now,
@@ -253,7 +254,7 @@ export async function reconcileCluster(
   // A full pass shows its progress over every namespace; a pass over a few records its total when it ends.
   if (!opts.only) await repo.progressRuns(deps.db, runIds, 0, total);
   const deleted = deletedRegistryIds(rows, tombstones);
-  const first = await desiredFor(deps, cluster, state, rows, settings.environmentLabel);
+  const first = await desiredFor(deps, reader, cluster, state, rows, settings.environmentLabel);
   const { resolved } = first;
   const nsNames = new Set(state.namespaces.map((ns) => ns.name));
   const named = await reader.namedSecrets(candidateNames(first.desired, state, deleted), nsNames);

@@ -2,33 +2,18 @@ import "server-only";
 import type { V1Namespace, V1Secret } from "@kubernetes/client-node";
 import { DEFAULT_TIMEOUT_MS, loadConfig, resultRunner } from "./config";
 import { toNamespace, toSecret } from "./mappers";
-import { type RawQuery, type RawSender, rawSender } from "./raw";
+import { rawSender } from "./raw";
 import { pathFor } from "./resources";
-import type { KubeClient, KubeConnectConfig, KubeConnectOptions, KubeNamespace, KubeSecret } from "./types";
+import type { KubeClient, KubeConnectConfig, KubeConnectOptions } from "./types";
 import { startWatch } from "./watch";
 import { startInformer } from "./informer";
-import { listMethods, listWithVersion } from "./lists";
+import { collection, listMethods, listPaged } from "./lists";
 import { stubClient } from "./stub";
 import { writeMethods } from "./writes";
 
-const PAGE_SIZE = 500;
-
-type Page<T> = { items?: T[]; metadata?: { continue?: string } };
 type Version = { gitVersion?: string; major?: string; minor?: string; platform?: string };
 type SelfSubjectReview = { status?: { userInfo?: { username?: string; groups?: string[] } } };
 type AccessReview = { status?: { allowed?: boolean; denied?: boolean; reason?: string } };
-
-/** Every item of a paginated LIST, mapped page by page (the raw pages are not kept). */
-async function listMapped<W, T>(send: RawSender, path: string, query: RawQuery, map: (w: W) => T): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await send<Page<W>>({ method: "GET", path, query: { ...query, limit: PAGE_SIZE, continue: token } });
-    for (const item of page.items ?? []) items.push(map(item));
-    token = page.metadata?.continue || undefined;
-  } while (token);
-  return items;
-}
 
 /** A client whose every call fails with `invalid` and the given message (for connection details that cannot be used). */
 export function failingClient(server: string, message: string): KubeClient {
@@ -84,16 +69,15 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
         };
       }),
     listNamespaces: (labelSelector) =>
-      run(() => listMapped<V1Namespace, KubeNamespace>(send, pathFor("Namespace"), { labelSelector }, toNamespace)),
+      run(async () => {
+        const query = { labelSelector };
+        return (await listPaged(send, pathFor("Namespace"), query, (ns) => toNamespace(ns as V1Namespace))).items;
+      }),
     listSecrets: (options = {}) =>
-      run(() =>
-        listMapped<V1Secret, KubeSecret>(
-          send,
-          pathFor("Secret"),
-          { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-          toSecret,
-        ),
-      ),
+      run(async () => {
+        const { path, query } = collection("Secret", options);
+        return (await listPaged(send, path, query, (s) => toSecret(s as V1Secret))).items;
+      }),
     getSecret: (namespace, name) =>
       run(async () => toSecret(await send<V1Secret>({ method: "GET", path: pathFor("Secret", namespace, name) }))),
     ...lists,
@@ -111,7 +95,11 @@ export function connect(config: KubeConnectConfig, opts: KubeConnectOptions = {}
           kc,
           server,
           onRequest: opts.onRequest,
-          list: (k, o) => run(() => listWithVersion(send, k, o)),
+          list: (k, o, map) =>
+            run(() => {
+              const { path, query } = collection(k, o);
+              return listPaged(send, path, query, map);
+            }),
         },
         kind,
         informerOpts,

@@ -8,6 +8,7 @@ import type {
   KubeError,
   KubeResult,
   WatchKind,
+  WatchOptions,
 } from "./types";
 import { startWatch, type WatchDeps } from "./watch";
 import { recordInformerList, recordWatchRestart } from "../../metrics";
@@ -15,11 +16,16 @@ import { recordInformerList, recordWatchRestart } from "../../metrics";
 type Entry<T> = { object: T; namespace: string; resourceVersion: string | null };
 type Meta = { name?: string; namespace?: string; resourceVersion?: string };
 
+/** One LIST item as the store keeps it (`object` null: `map` does not keep it). */
+type Listed<T> = Entry<T | null> & { key: string };
+
 export type InformerDeps = Omit<WatchDeps, "collectionVersion"> & {
-  list: (
+  /** A paginated LIST of the collection, each item mapped as its page arrives. */
+  list: <R>(
     kind: WatchKind,
-    opts: InformerOptions<unknown>,
-  ) => Promise<KubeResult<{ items: unknown[]; resourceVersion: string }>>;
+    opts: WatchOptions,
+    map: (raw: unknown) => R,
+  ) => Promise<KubeResult<{ items: R[]; resourceVersion: string }>>;
 };
 
 const metaOf = (raw: unknown): Meta => ((raw as { metadata?: Meta } | null)?.metadata ?? {}) as Meta;
@@ -66,18 +72,23 @@ export function startInformer<T>(
   };
   const emit = (e: InformerEvent<T>) => listener.onEvent?.(e);
 
+  const listed = (raw: unknown): Listed<T> => {
+    const meta = metaOf(raw);
+    return {
+      key: keyOf(meta),
+      namespace: meta.namespace ?? "",
+      resourceVersion: meta.resourceVersion ?? null,
+      object: opts.map(raw),
+    };
+  };
+
   // The store after a LIST: what changed since the last one is reported (everything, on the first LIST).
-  const replace = (items: unknown[]) => {
+  const replace = (items: Array<Listed<T>>) => {
     const seen = new Set<string>();
-    for (const raw of items) {
-      const object = opts.map(raw);
+    for (const { key, namespace, resourceVersion, object } of items) {
       if (object === null) continue;
-      const meta = metaOf(raw);
-      const key = keyOf(meta);
-      const namespace = meta.namespace ?? "";
       seen.add(key);
       const before = store.get(key);
-      const resourceVersion = meta.resourceVersion ?? null;
       if (before && before.resourceVersion === resourceVersion) continue;
       put(key, { object, namespace, resourceVersion });
       emit({ type: before ? "MODIFIED" : "ADDED", key, namespace, object, previous: before?.object });
@@ -93,18 +104,18 @@ export function startInformer<T>(
     {
       ...deps,
       collectionVersion: async () => {
-        const listed = await deps.list(kind, opts as InformerOptions<unknown>);
-        if (!listed.ok) {
-          lastError = listed.error;
-          return listed;
+        const result = await deps.list(kind, opts, listed);
+        if (!result.ok) {
+          lastError = result.error;
+          return result;
         }
         lists += 1;
         recordInformerList(kind);
         lastError = null;
-        replace(listed.value.items);
+        replace(result.value.items);
         synced = true;
         listener.onSynced?.();
-        return ok(listed.value.resourceVersion);
+        return ok(result.value.resourceVersion);
       },
     },
     kind,

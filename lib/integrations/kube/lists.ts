@@ -11,34 +11,40 @@ const PAGE_SIZE = 500;
 export type Runner = <T>(fn: () => Promise<T>) => Promise<KubeResult<T>>;
 type ListPage = { items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
 
-/** Every item of a collection, one paginated LIST. */
-export async function listAll(send: RawSender, kind: WatchKind, opts: WatchOptions = {}): Promise<unknown[]> {
-  return (await listWithVersion(send, kind, opts)).items;
-}
-
-/** Every item of a collection and the resourceVersion the LIST was served at (to watch from), one paginated LIST. */
-export async function listWithVersion(
+/**
+ * One paginated LIST: every item mapped page by page (raw pages are dropped as they come), and the
+ * resourceVersion the LIST was served at (to watch from; every page comes from the first page's snapshot).
+ */
+export async function listPaged<T>(
   send: RawSender,
-  kind: WatchKind,
-  opts: WatchOptions = {},
-): Promise<{ items: unknown[]; resourceVersion: string }> {
-  const items: unknown[] = [];
+  path: string,
+  query: RawQuery,
+  map: (raw: unknown) => T,
+): Promise<{ items: T[]; resourceVersion: string }> {
+  const items: T[] = [];
   let token: string | undefined;
   let resourceVersion = "";
   do {
-    const query: RawQuery = {
-      limit: PAGE_SIZE,
-      continue: token,
-      labelSelector: opts.labelSelector,
-      fieldSelector: opts.fieldSelector,
-    };
-    const page = await send<ListPage>({ method: "GET", path: pathFor(kind, opts.namespace), query });
-    items.push(...(page.items ?? []));
-    // Every page of a paginated LIST is served from the first page's snapshot.
+    const page = await send<ListPage>({ method: "GET", path, query: { ...query, limit: PAGE_SIZE, continue: token } });
+    for (const item of page.items ?? []) items.push(map(item));
     resourceVersion ||= page.metadata?.resourceVersion ?? "";
     token = page.metadata?.continue || undefined;
   } while (token);
   return { items, resourceVersion };
+}
+
+/** A collection's path and selectors, as a LIST or a watch of it sends them. */
+export function collection(kind: WatchKind, opts: WatchOptions = {}): { path: string; query: RawQuery } {
+  return {
+    path: pathFor(kind, opts.namespace),
+    query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
+  };
+}
+
+/** Every item of a collection, one paginated LIST. */
+async function listAll<T>(send: RawSender, kind: WatchKind, map: (raw: unknown) => T): Promise<T[]> {
+  const { path, query } = collection(kind);
+  return (await listPaged(send, path, query, map)).items;
 }
 
 type Lists = Pick<KubeClient, "listServiceAccounts" | "listWorkloads" | "collectionVersion">;
@@ -46,18 +52,18 @@ type Lists = Pick<KubeClient, "listServiceAccounts" | "listWorkloads" | "collect
 export function listMethods(send: RawSender, run: Runner): Lists {
   return {
     listServiceAccounts: () =>
-      run(async () => (await listAll(send, "ServiceAccount")).map((sa) => toServiceAccount(sa as V1ServiceAccount))),
+      run(() => listAll(send, "ServiceAccount", (sa) => toServiceAccount(sa as V1ServiceAccount))),
     listWorkloads: () =>
       run(async () => {
         const perKind = await Promise.all(
-          WORKLOAD_KINDS.map(async (kind) => (await listAll(send, kind)).map((o): Workload => toWorkload(kind, o))),
+          WORKLOAD_KINDS.map((kind) => listAll(send, kind, (o): Workload => toWorkload(kind, o))),
         );
         return perKind.flat();
       }),
     collectionVersion: (kind, opts = {}) =>
       run(async () => {
-        const query: RawQuery = { limit: 1, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
-        const page = await send<ListPage>({ method: "GET", path: pathFor(kind, opts.namespace), query });
+        const { path, query } = collection(kind, opts);
+        const page = await send<ListPage>({ method: "GET", path, query: { ...query, limit: 1 } });
         return page.metadata?.resourceVersion ?? "";
       }),
   };
