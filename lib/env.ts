@@ -83,6 +83,8 @@ const EnvSchema = z.object({
     .url("must be a URL")
     .refine((u) => u.startsWith("https://"), "must be an https:// URL")
     .optional(),
+  /** A directory holding tls.crt and tls.key (a kubernetes.io/tls Secret): the webhook CA every replica shares. */
+  REGCRED_WEBHOOK_CA_DIR: z.string().min(1).optional(),
   /** Admission reviews answered per second per cluster before the webhook answers 429. */
   REGCRED_WEBHOOK_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Bearer token that GET /api/metrics requires; unset, the endpoint answers 404. */
@@ -90,7 +92,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; webhookCaDir: string | undefined };
 
 export class EnvError extends Error {}
 
@@ -102,7 +104,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.REGCRED_DATA_DIR) };
+  const caDir = parsed.data.REGCRED_WEBHOOK_CA_DIR;
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.REGCRED_DATA_DIR),
+    webhookCaDir: caDir ? path.resolve(caDir) : undefined,
+  };
 }
 
 let cached: Env | undefined;

@@ -4,6 +4,7 @@ import { startController, stopController } from "@/lib/controller/runtime";
 import { EnvError, env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
 import { runtime } from "@/lib/runtime";
+import { checkSharedWebhookCa } from "@/lib/webhook/runtime";
 
 // Replicas starting together race on migrations and first-start set-up; the loser retries.
 async function openRuntime(): ReturnType<typeof runtime> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   let config;
   try {
     config = env();
+    checkSharedWebhookCa(config);
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     process.stderr.write(`${err.message}\nThe controller did not start: fix the variables above.\n`);

@@ -3,6 +3,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject,
 import fs from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
+import { issuerFields, loadSharedCa } from "./shared-ca";
 import { issueCertificate } from "./x509";
 
 export type WebhookPki = {
@@ -79,6 +80,11 @@ function loadOrCreateCa(dir: string, now: Date): Pair {
   return readPair(file) ?? { key, keyPem, certPem, cert: new X509Certificate(certPem) };
 }
 
+function sharedPair(caDir: string, now: Date): Pair {
+  const ca = loadSharedCa(caDir, now);
+  return { key: ca.key, keyPem: "", certPem: ca.certPem, cert: ca.cert };
+}
+
 function leafCovers(leaf: Pair, ca: Pair, hosts: readonly string[], now: Date): boolean {
   if (
     !leaf.cert.checkIssued(ca.cert) ||
@@ -91,14 +97,22 @@ function leafCovers(leaf: Pair, ca: Pair, hosts: readonly string[], now: Date): 
   );
 }
 
+export type PkiOptions = {
+  now?: Date;
+  /** REGCRED_WEBHOOK_CA_DIR: a CA shared by every replica, used as it is (never generated or renewed here). */
+  caDir?: string;
+};
+
 /**
  * The webhook's CA and serving certificate under `dir` (0700; files 0600, key and certificate together so each
- * replaces atomically): the CA is made once and kept across restarts, the serving certificate is re-issued when
- * its names change or it nears expiry. `hosts` are DNS names or IP addresses.
+ * replaces atomically): the CA is made once and kept across restarts (or read from `caDir` on every call), the
+ * serving certificate is re-issued when its names or its CA change or it nears expiry. `hosts` are DNS names or
+ * IP addresses. A bad shared CA throws a WebhookCaError naming REGCRED_WEBHOOK_CA_DIR.
  */
-export function loadWebhookPki(dir: string, hosts: readonly string[], now = new Date()): WebhookPki {
+export function loadWebhookPki(dir: string, hosts: readonly string[], opts: PkiOptions = {}): WebhookPki {
+  const now = opts.now ?? new Date();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const ca = loadOrCreateCa(dir, now);
+  const ca: Pair = opts.caDir ? sharedPair(opts.caDir, now) : loadOrCreateCa(dir, now);
   const file = path.join(dir, LEAF_FILE);
   const wanted = [...new Set(hosts.map((h) => h.replace(/^\[|\]$/g, "")))];
   const existing = readPair(file);
@@ -108,10 +122,11 @@ export function loadWebhookPki(dir: string, hosts: readonly string[], now = new 
   const certPem = issueCertificate({
     commonName: wanted[0] ?? "regcred-webhook",
     publicKey: createPublicKey(key),
-    issuer: { commonName: "regcred-webhook-ca", publicKey: createPublicKey(ca.key) },
+    issuer: { commonName: "regcred-webhook-ca", publicKey: createPublicKey(ca.key), ...issuerFields(ca.cert) },
     signingKey: ca.key,
     notBefore: new Date(now.getTime() - 3_600_000),
-    notAfter: new Date(now.getTime() + LEAF_DAYS * DAY_MS),
+    // Never past the CA's own end: a shared CA may have less than a year left.
+    notAfter: new Date(Math.min(now.getTime() + LEAF_DAYS * DAY_MS, new Date(ca.cert.validTo).getTime())),
     isCa: false,
     dnsNames: wanted.filter((h) => !isIP(h)),
     ipAddresses: wanted.filter((h) => isIP(h)),

@@ -20,8 +20,12 @@ export type CertificateSpec = {
   commonName: string;
   /** The certified key (EC P-256). */
   publicKey: KeyObject;
-  /** Who signs: the CA's name and private key; omitted for a self-signed certificate (then `signingKey` is the subject's own). */
-  issuer?: { commonName: string; publicKey: KeyObject };
+  /**
+   * Who signs: the CA's name and public key; omitted for a self-signed certificate (then `signingKey` is the
+   * subject's own). A CA made elsewhere gives its subject as DER and its subjectKeyIdentifier, which the issued
+   * certificate must repeat byte for byte.
+   */
+  issuer?: { commonName: string; publicKey: KeyObject; subjectDer?: Buffer; keyId?: Buffer };
   signingKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
@@ -70,13 +74,13 @@ function extension(id: string, critical: boolean, value: D.Der): D.Der {
 }
 
 function extensions(spec: CertificateSpec): D.Der {
-  const issuerKey = spec.issuer?.publicKey ?? spec.publicKey;
+  const issuerKeyId = spec.issuer?.keyId ?? keyIdentifier(spec.issuer?.publicKey ?? spec.publicKey);
   const list = [
     extension(OID.basicConstraints, true, spec.isCa ? D.sequence(D.boolean(true)) : D.sequence()),
     // CA: digitalSignature, keyCertSign, cRLSign; leaf: digitalSignature (ECDHE key exchange signs).
     extension(OID.keyUsage, true, D.namedBits(spec.isCa ? [0, 5, 6] : [0])),
     extension(OID.subjectKeyId, false, D.octetString(keyIdentifier(spec.publicKey))),
-    extension(OID.authorityKeyId, false, D.sequence(D.implicit(0, keyIdentifier(issuerKey)))),
+    extension(OID.authorityKeyId, false, D.sequence(D.implicit(0, issuerKeyId))),
   ];
   if (!spec.isCa) list.push(extension(OID.extKeyUsage, false, D.sequence(D.oid(OID.serverAuth))));
   const sans = [
@@ -101,7 +105,7 @@ export function issueCertificate(spec: CertificateSpec): string {
     D.explicit(0, D.integer(Buffer.from([2]))),
     D.integer(serial),
     algorithm,
-    name(spec.issuer?.commonName ?? spec.commonName),
+    spec.issuer?.subjectDer ?? name(spec.issuer?.commonName ?? spec.commonName),
     D.sequence(D.time(spec.notBefore), D.time(spec.notAfter)),
     name(spec.commonName),
     spec.publicKey.export({ type: "spki", format: "der" }),

@@ -3,12 +3,13 @@ import path from "node:path";
 import type { Db } from "@/db/client";
 import type { ClusterRow } from "@/lib/clusters/repo";
 import type { Keyring } from "@/lib/crypto/secret-box";
-import { env } from "@/lib/env";
+import { EnvError, type Env, env } from "@/lib/env";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { describeError, log } from "@/lib/log";
 import { findClusterSync } from "@/lib/sync/repo";
 import type { WebhookEndpoint } from "./configuration";
 import { loadWebhookPki } from "@/lib/crypto/pki";
+import { loadSharedCa, WebhookCaError } from "@/lib/crypto/shared-ca";
 import { type RegistrationOptions, syncWebhookRegistration } from "./registration";
 import { certificateHosts, startWebhookServer, type WebhookServer } from "./server";
 import { type WebhookSettings, webhookSettingsFromEnv } from "./settings";
@@ -25,10 +26,30 @@ function state(): State {
 /** A registration that succeeded is re-checked at most this often (someone may have deleted it). */
 const RECHECK_MS = 5 * 60_000;
 
-export type WebhookRuntimeOptions = { settings?: WebhookSettings; dataDir?: string; ecrEndpoint?: string };
+export type WebhookRuntimeOptions = {
+  settings?: WebhookSettings;
+  dataDir?: string;
+  /** Defaults to REGCRED_WEBHOOK_CA_DIR. */
+  caDir?: string;
+  ecrEndpoint?: string;
+};
+
+const caDirOf = (opts: WebhookRuntimeOptions) => opts.caDir ?? env().webhookCaDir;
+
+/** Start-up check: REGCRED_WEBHOOK_CA_DIR, when set, holds a usable CA; otherwise an EnvError that names it. */
+export function checkSharedWebhookCa(e: Env = env()): void {
+  if (!e.webhookCaDir) return;
+  try {
+    loadSharedCa(e.webhookCaDir);
+  } catch (err) {
+    if (err instanceof WebhookCaError) throw new EnvError(err.message);
+    throw err;
+  }
+}
 
 /**
- * Starts this process's webhook server once (REGCRED_WEBHOOK_PORT/HOST/URL, CA in REGCRED_DATA_DIR/webhook).
+ * Starts this process's webhook server once (REGCRED_WEBHOOK_PORT/HOST/URL; the CA of REGCRED_WEBHOOK_CA_DIR, else
+ * its own in REGCRED_DATA_DIR/webhook).
  * Never throws: a port that cannot be bound is logged and gives null (pods are then admitted unchanged).
  */
 export function startWebhookRuntime(
@@ -46,6 +67,7 @@ export function startWebhookRuntime(
         keyring,
         settings,
         dataDir: opts.dataDir ?? e.dataDir,
+        caDir: caDirOf(opts),
         ecrEndpoint: opts.ecrEndpoint ?? e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
       });
     } catch (err) {
@@ -67,12 +89,14 @@ export async function stopWebhookRuntime(): Promise<void> {
   await server?.close();
 }
 
-/** What the API server should call: this process's server when it runs, else REGCRED_WEBHOOK_URL and the CA in the data dir. */
+/** What the API server should call: this process's server when it runs, else REGCRED_WEBHOOK_URL and the CA (shared, or in the data dir). */
 export async function webhookEndpoint(opts: WebhookRuntimeOptions = {}): Promise<WebhookEndpoint> {
   const running = await state().server;
   if (running) return running.endpoint;
   const settings = opts.settings ?? webhookSettingsFromEnv();
-  const pki = loadWebhookPki(path.join(opts.dataDir ?? env().dataDir, "webhook"), certificateHosts(settings));
+  const pki = loadWebhookPki(path.join(opts.dataDir ?? env().dataDir, "webhook"), certificateHosts(settings), {
+    caDir: caDirOf(opts),
+  });
   return { url: settings.url, caPem: pki.caPem };
 }
 

@@ -40,8 +40,10 @@ export type ReviewEvent = {
 export type WebhookServerOptions = {
   db: Db;
   keyring: Keyring;
-  /** REGCRED_DATA_DIR: the CA and serving certificate live in <dataDir>/webhook. */
+  /** REGCRED_DATA_DIR: the serving certificate (and the CA, unless `caDir` is given) live in <dataDir>/webhook. */
   dataDir: string;
+  /** REGCRED_WEBHOOK_CA_DIR: the CA shared by every replica (tls.crt, tls.key); read, never written. */
+  caDir?: string;
   settings: WebhookSettings;
   budgetMs?: number;
   ecrEndpoint?: string;
@@ -191,13 +193,14 @@ export function certificateHosts(settings: WebhookSettings): string[] {
 }
 
 /**
- * Starts the admission webhook: HTTPS (own CA, kept in <dataDir>/webhook) on settings.bindAddress:port, handling
+ * Starts the admission webhook: HTTPS (the shared CA of `caDir`, else its own kept in <dataDir>/webhook) on settings.bindAddress:port, handling
  * POST /mutate/<clusterId>. Every answer allows the pod; a failure only means no patch.
  */
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const dir = path.join(opts.dataDir, "webhook");
   const hosts = certificateHosts(opts.settings);
-  let pki = loadWebhookPki(dir, hosts);
+  const load = () => loadWebhookPki(dir, hosts, { caDir: opts.caDir });
+  let pki = load();
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const deps: AdmitDeps = {
     db: opts.db,
@@ -239,7 +242,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   const renew = setInterval(() => {
     try {
-      const next = loadWebhookPki(dir, hosts);
+      const next = load();
       if (next.certPem !== pki.certPem) server.setSecureContext({ key: next.keyPem, cert: next.certPem });
       pki = next;
     } catch (err) {
