@@ -7,6 +7,13 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
 
 const DB_TIMEOUT_MS = 3_000;
 const controllerKey = Symbol.for("regcred.controller");
+const stoppingKey = Symbol.for("regcred.stopping");
+type Flags = { [stoppingKey]?: boolean; [controllerKey]?: unknown };
+
+/** SIGTERM arrived: from now on this replica is not ready, so the Service stops sending it requests. */
+export function markStopping(): void {
+  (globalThis as Flags)[stoppingKey] = true;
+}
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -22,6 +29,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * against it, or every replica would leave the Service at once.
  */
 export async function readiness(): Promise<Readiness> {
+  if ((globalThis as Flags)[stoppingKey]) return { ready: false, reason: "this replica is shutting down" };
   let database;
   try {
     database = (await within(runtime(), DB_TIMEOUT_MS)).database;
@@ -33,7 +41,7 @@ export async function readiness(): Promise<Readiness> {
   } catch {
     return { ready: false, reason: "the database does not answer" };
   }
-  const started = (globalThis as { [controllerKey]?: unknown })[controllerKey] !== undefined;
+  const started = (globalThis as Flags)[controllerKey] !== undefined;
   if (env().REGCRED_CONTROLLER === "inprocess" && !started)
     return { ready: false, reason: "the controller has not started" };
   return { ready: true };

@@ -39,3 +39,11 @@ export async function getDb() {
 export async function getKeyring() {
   return (await runtime()).keyring;
 }
+
+/** Closes the database if it was opened (shutdown); a later runtime() would open it afresh. */
+export async function closeRuntime(): Promise<void> {
+  const opened = globalForRuntime.regcredRuntime;
+  globalForRuntime.regcredRuntime = undefined;
+  const rt = await opened?.catch(() => null);
+  await rt?.database.close();
+}

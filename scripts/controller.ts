@@ -44,15 +44,28 @@ async function main(): Promise<void> {
   await startController(database.db, keyring, { force: true });
   // The controller's own timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
+  let stopping = false;
+  // SIGTERM: the webhook stops accepting requests, each cluster's pass ends before its next write, the Leases are
+  // released (another replica takes over at once) and the database closes.
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info("controller stopping", { signal });
     clearInterval(keepAlive);
-    await stopController();
-    await database.close();
-    process.exit(0);
+    let code = 0;
+    await stopController().catch((err: unknown) => {
+      code = 1;
+      log.error("controller stop failed", describeError(err));
+    });
+    await database.close().catch((err: unknown) => {
+      code = 1;
+      log.error("database close failed", describeError(err));
+    });
+    log.info("controller stopped", { signal });
+    process.exit(code);
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
 main().catch((err: unknown) => {

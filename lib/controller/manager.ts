@@ -104,7 +104,7 @@ export class ClusterManager {
     this.tick();
   }
 
-  /** Stops after the running pass; `release: false` behaves like a crash (the lease is left to expire). */
+  /** Stops the running pass before its next write, then releases the Lease; `release: false` behaves like a crash (the lease is left to expire). */
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.tickTimer) clearTimeout(this.tickTimer);
@@ -284,7 +284,8 @@ export class ClusterManager {
           timeoutMs: this.o.timeoutMs,
           ecrEndpoint: this.o.ecrEndpoint,
           instanceId: this.o.instanceId,
-          mayWrite: () => this.isLeader(),
+          // A stop ends the running pass before its next write: the safe point, so the Lease can be released at once.
+          mayWrite: () => !this.stopped && this.isLeader(),
           onWrite: (w) => this.ownWrite(w),
           concurrency: this.o.concurrency,
           reader: this.cache?.reader(this.o.timeoutMs),
