@@ -1,5 +1,8 @@
 import "server-only";
+import fs from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { env } from "./env";
 import { runtime } from "./runtime";
 
@@ -23,10 +26,33 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+let shipped: number | undefined;
+/** How many migrations this build ships (drizzle's journal, beside the SQL files the server migrates from). */
+function shippedMigrations(): number {
+  const journal = path.join(process.cwd(), "db", "migrations", "meta", "_journal.json");
+  shipped ??= (JSON.parse(fs.readFileSync(journal, "utf8")) as { entries: unknown[] }).entries.length;
+  return shipped;
+}
+
+/** Migrations recorded in the database, or null when drizzle's table is not there at all. */
+async function appliedMigrations(db: Db): Promise<number | null> {
+  const result = (await db
+    .execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+    .catch((err: unknown) => {
+      const e = err as { code?: string; cause?: { code?: string } };
+      // undefined_table, invalid_schema_name: a database nobody migrated (or one restored from an empty dump).
+      if (["42P01", "3F000"].includes(e.cause?.code ?? e.code ?? "")) return null;
+      throw err;
+    })) as unknown;
+  if (result === null) return null;
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ n: number }>;
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
- * Ready: the database is open with its migrations applied and answers a trivial query, and the in-process
- * controller (when configured) has started. Being a follower or having an unreachable cluster never counts
- * against it, or every replica would leave the Service at once.
+ * Ready: the database is open, answers, and holds every migration this build ships, and the in-process controller
+ * (when configured) has started. Being a follower or having an unreachable cluster never counts against it, or every
+ * replica would leave the Service at once. Reasons name no host, user or secret.
  */
 export async function readiness(): Promise<Readiness> {
   if ((globalThis as Flags)[stoppingKey]) return { ready: false, reason: "this replica is shutting down" };
@@ -36,11 +62,14 @@ export async function readiness(): Promise<Readiness> {
   } catch {
     return { ready: false, reason: "the database is not open yet (start-up is running or failed; see the log)" };
   }
+  let applied: number | null;
   try {
-    await within(database.db.execute(sql`select 1`), DB_TIMEOUT_MS);
+    applied = await within(appliedMigrations(database.db), DB_TIMEOUT_MS);
   } catch {
     return { ready: false, reason: "the database does not answer" };
   }
+  if (applied === null || applied < shippedMigrations())
+    return { ready: false, reason: "the database's migrations are not applied (restart to apply them)" };
   const started = (globalThis as Flags)[controllerKey] !== undefined;
   if (env().REGCRED_CONTROLLER === "inprocess" && !started)
     return { ready: false, reason: "the controller has not started" };
