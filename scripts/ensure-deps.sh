@@ -10,6 +10,7 @@ say() { printf 'regcred: %s\n' "$*" >&2; }
 stamp=node_modules/.regcred-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ -f $stamp && $(cat "$stamp") == "$want" && -x node_modules/.bin/node ]]; then
+  say "npm dependencies are up to date"
   exit 0
 fi
 

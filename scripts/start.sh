@@ -4,6 +4,15 @@
 # unless DATABASE_URL is set. Open http://localhost:${PORT:-3000}.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+say() { printf 'regcred: %s\n' "$*" >&2; }
+say "step 1/3: npm dependencies"
 scripts/ensure-deps.sh
+say "step 2/3: the dashboard build"
 scripts/ensure-build.sh
-exec npm start
+if [[ -n ${DATABASE_URL:-} ]]; then
+  database="PostgreSQL (DATABASE_URL)"
+else
+  database="PGlite in ${REGCRED_DATA_DIR:-./data}"
+fi
+say "step 3/3: starting the dashboard on http://localhost:${PORT:-3000} ($database; it applies database migrations first, then logs \"regcred started\"; Ctrl+C stops it)"
+exec npm start --silent
