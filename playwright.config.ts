@@ -20,7 +20,7 @@ const chromium = {
 
 const API_SPECS = /api\/.*\.spec\.ts/;
 // These start servers of their own on PGlite: against the PostgreSQL-backed server they would only run again.
-const OWN_SERVER_SPECS = /api\/(bootstrap-token|egress-policy|key-rotation|lifecycle|sign-in|startup)\.spec\.ts/;
+const OWN_SERVER_SPECS = /api\/(bootstrap-token|egress-policy|backup|key-rotation|lifecycle|sign-in|startup)\.spec\.ts/;
 
 export default defineConfig({
   testDir: "./e2e",
