@@ -15,6 +15,7 @@ export async function start(): Promise<void> {
     if (serving) installShutdown();
     checkSharedWebhookCa(e);
     const { database, keyring } = await runtime();
+    log.info("database open, migrations applied", { database: database.kind });
     await registerInClusterIfPresent(database.db, keyring, e.REGCRED_DEFAULT_ORG);
     if (serving) await startController(database.db, keyring);
     log.info("regcred started", {
