@@ -15,4 +15,7 @@ else
   database="PGlite in ${REGCRED_DATA_DIR:-./data}"
 fi
 say "step 3/3: starting the dashboard on http://localhost:${PORT:-3000} ($database; it applies database migrations first, then logs \"regcred started\"; Ctrl+C stops it)"
-exec npm start --silent
+# package.json's start command, run by exec rather than through npm: SIGTERM and Ctrl+C then reach the server
+# itself, which stops cleanly (npm would exit and leave the server running).
+start_cmd=$(node -p 'require("./package.json").scripts.start')
+PATH="$PWD/node_modules/.bin:$PATH" exec bash -c "exec $start_cmd"
