@@ -9,7 +9,8 @@
 # registry (Debian docker-registry, extracted, never installed as a service),
 # moto (venv with moto[server]), schemathesis (venv, the API fuzzer of
 # scripts/fuzz-api.sh), etcd (built from go.etcd.io/etcd/server/v3),
-# kube (kube-apiserver built from k8s.io/kubernetes).
+# kube (kube-apiserver built from k8s.io/kubernetes), image (Debian's buildah and umoci, which
+# scripts/build-image.sh and scripts/image-smoke.sh use; apt, no Docker engine).
 #
 # Everything downloaded or built lives under ${REGCRED_CACHE:-$HOME/.cache/regcred}:
 #   kube/$KUBE_VERSION/kube-apiserver   etcd/$ETCD_VERSION/etcd
@@ -20,7 +21,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto schemathesis etcd kube"}
+STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto schemathesis etcd kube image"}
 mkdir -p "$REGCRED_CACHE"
 SUMMARY=()
 
@@ -221,15 +222,28 @@ step_kube() {
   record kube "$t0" "built $KUBE_VERSION -> $KUBE_APISERVER_BIN"
 }
 
+step_image() {
+  local t0 missing=()
+  t0=$(now_ms)
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v umoci >/dev/null || missing+=(umoci)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+    record image "$t0" "installed: ${missing[*]} ($(buildah --version), umoci $(umoci --version | awk '{print $3}'))"
+  else
+    record image "$t0" "nothing to do (buildah, umoci present)"
+  fi
+}
+
 T_ALL=$(now_ms)
 for s in $STEPS; do
   case $s in
-    apt | registry | moto | schemathesis | etcd | kube)
+    apt | registry | moto | schemathesis | etcd | kube | image)
       step_lock "$s"
       "step_$s"
       exec 9>&-
       ;;
-    *) die "unknown step '$s' (apt registry moto schemathesis etcd kube)" ;;
+    *) die "unknown step '$s' (apt registry moto schemathesis etcd kube image)" ;;
   esac
 done
 
