@@ -103,7 +103,7 @@ CONTEXT=$CACHE/context
 rm -rf "$CONTEXT"
 mkdir -p "$CONTEXT"
 cp -al "$RUNTIME_ROOT" "$CONTEXT/base" 2>/dev/null || cp -a "$RUNTIME_ROOT" "$CONTEXT/base"
-install -d -m 700 "$CONTEXT/data"
+install -d -m 700 "$CONTEXT/owned/data" # copied with its mode: /data is 0700, owned by 10001
 "$NODE" deploy/image/assemble-app.mjs "$CONTEXT" "$CACHE/trace"
 
 phase "buildah bud -t $IMAGE"
@@ -111,11 +111,17 @@ phase "buildah bud -t $IMAGE"
 # Earlier builds' images that lost their tag; the layer cache of the current one stays.
 "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
 
-phase "buildah push oci-archive:$ARCHIVE"
-mkdir -p "$(dirname "$ARCHIVE")"
-rm -f "$ARCHIVE.tmp"
-"${BUILDAH[@]}" push --quiet "$IMAGE" "oci-archive:$ARCHIVE.tmp:$IMAGE"
-mv "$ARCHIVE.tmp" "$ARCHIVE"
+IMAGE_ID=$("${BUILDAH[@]}" images --noheading --no-trunc --format '{{.ID}}' "$IMAGE")
+if [[ -f $ARCHIVE && $(cat "$ARCHIVE.id" 2>/dev/null) == "$IMAGE_ID" ]]; then
+  phase "$ARCHIVE holds this image already"
+else
+  phase "buildah push oci-archive:$ARCHIVE"
+  mkdir -p "$(dirname "$ARCHIVE")"
+  rm -f "$ARCHIVE.tmp" "$ARCHIVE.id"
+  "${BUILDAH[@]}" push --quiet "$IMAGE" "oci-archive:$ARCHIVE.tmp:$IMAGE"
+  mv "$ARCHIVE.tmp" "$ARCHIVE"
+  echo "$IMAGE_ID" >"$ARCHIVE.id"
+fi
 
 unpacked=$("${BUILDAH[@]}" images --noheading --format '{{.Size}}' "$IMAGE")
 ms=$(($(now_ms) - T0))

@@ -116,6 +116,10 @@ IFS=$'\x1f' read -r -a IMAGE_ENV <<<"${CONFIG[3]}"
 [[ ${IMAGE_ARGS[*]} == "/usr/local/bin/node /app/entrypoint.mjs dashboard" ]] ||
   die "unexpected entry point and command: ${IMAGE_ARGS[*]}"
 ENTRY=("${IMAGE_ARGS[@]:0:2}")
+# Where no volume is mounted, a runtime copies the image's /data into a fresh one: it must belong to 10001.
+[[ $(stat -c '%u:%g %a' "$ROOTFS/data") == "10001:10001 700" ]] ||
+  die "the image's /data is $(stat -c '%u:%g %a' "$ROOTFS/data"), not 10001:10001 700"
+[[ $(stat -c '%a' "$ROOTFS/tmp") == 1777 ]] || die "the image's /tmp has mode $(stat -c '%a' "$ROOTFS/tmp"), not 1777"
 
 # Mount namespace set-up, run by `unshare -m` as root; ends by exec-ing chroot, so the pid stays the process's.
 # shellcheck disable=SC2016

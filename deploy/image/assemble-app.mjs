@@ -28,8 +28,23 @@ function fail(message) {
   process.exit(1);
 }
 
+/** Recreates a tree with hard links (copies across filesystems); symbolic links stay links. */
 function copy(from, to, filter = () => true) {
-  fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter });
+  if (!filter(from)) return;
+  const st = fs.lstatSync(from);
+  if (st.isDirectory()) {
+    fs.mkdirSync(to, { recursive: true });
+    for (const name of fs.readdirSync(from)) copy(path.join(from, name), path.join(to, name), filter);
+  } else if (st.isSymbolicLink()) {
+    fs.symlinkSync(fs.readlinkSync(from), to);
+  } else {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    try {
+      fs.linkSync(from, to);
+    } catch {
+      fs.copyFileSync(from, to);
+    }
+  }
 }
 
 function sha256(file) {
@@ -98,9 +113,8 @@ async function main() {
   copy(path.join(root, ".next/static"), path.join(app, ".next/static"));
   if (fs.existsSync(path.join(root, "public"))) copy(path.join(root, "public"), path.join(app, "public"));
   copy(path.join(root, "db/migrations"), path.join(app, "db/migrations"));
-  fs.mkdirSync(path.join(app, "dist/controller"), { recursive: true });
-  fs.copyFileSync(path.join(root, controller), path.join(app, controller));
-  fs.copyFileSync(path.join(import.meta.dirname, "entrypoint.mjs"), path.join(app, "entrypoint.mjs"));
+  copy(path.join(root, controller), path.join(app, controller));
+  copy(path.join(import.meta.dirname, "entrypoint.mjs"), path.join(app, "entrypoint.mjs"));
   fs.rmSync(path.join(app, ".next/cache"), { recursive: true, force: true });
   fs.symlinkSync("/tmp/next-cache", path.join(app, ".next/cache"));
 
@@ -110,12 +124,7 @@ async function main() {
   const traced = (await traceModules()).filter((rel) => !isDevOnly(rel));
   for (const rel of traced) {
     const to = path.join(modules, rel.slice("node_modules/".length));
-    if (fs.existsSync(to)) continue;
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    const from = path.join(root, rel);
-    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
-    else fs.copyFileSync(from, to);
-    fs.utimesSync(to, fs.statSync(from).atime, fs.statSync(from).mtime);
+    if (!fs.existsSync(to)) copy(path.join(root, rel), to);
   }
 
   const pglite = path.join(modules, "@electric-sql/pglite/dist");
