@@ -1,14 +1,16 @@
 // Assembles /app of the container image from the repo's build outputs (called by scripts/build-image.sh):
 //   OUT/app/      .next/standalone (server.js, .next, package.json) + .next/static + public/ + db/migrations +
 //                 dist/controller/controller.mjs + entrypoint.mjs
-//   OUT/modules/  node_modules: the standalone trace merged with a trace (@vercel/nft, shipped inside next) of the
-//                 compiled controller, @kubernetes/client-node (loaded with a computed require, so no bundler sees it)
-//                 and @electric-sql/pglite (kept external: it finds its .wasm and .data files next to itself).
-// Fails when a dev dependency would land in the image or a PGlite runtime file is missing.
+//   OUT/modules/  node_modules: the standalone trace merged with a trace (@vercel/nft, shipped inside next) of
+//                 @kubernetes/client-node (loaded with a computed require, so no bundler sees it) and
+//                 @electric-sql/pglite (kept external: it finds its .wasm and .data files next to itself), the
+//                 compiled controller's only external imports besides Node's own modules.
+// Fails when a dev dependency would land in the image, a PGlite runtime file is missing, or the controller imports a
+// package the image lacks.
 // Usage: node deploy/image/assemble-app.mjs OUT TRACE_CACHE_DIR
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -22,6 +24,8 @@ const standaloneKeep = ["server.js", "package.json", ".next"];
 // next/image is not used: sharp, its libvips binaries (about 20 MB) and the two packages only sharp needs stay out.
 const dropModules = ["sharp", "@img", "detect-libc", "semver"];
 const pgliteFiles = ["pglite.wasm", "pglite.data", "initdb.wasm"];
+// The AWS SDK's optional signers, required inside a try/catch; not installed.
+const optionalImports = ["@aws-sdk/signature-v4-crt", "@aws-sdk/signature-v4a"];
 
 function fail(message) {
   process.stderr.write(`assemble-app: ${message}\n`);
@@ -51,11 +55,10 @@ function sha256(file) {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** Files under node_modules the controller and the lazily loaded libraries need, traced once per lock and bundle. */
+/** Files under node_modules the lazily loaded libraries need; traced once per package-lock.json (about 10 s). */
 async function traceModules() {
   const key = createHash("sha256")
     .update(sha256(path.join(root, "package-lock.json")))
-    .update(sha256(path.join(root, controller)))
     .update(sha256(import.meta.filename))
     .digest("hex")
     .slice(0, 16);
@@ -63,7 +66,7 @@ async function traceModules() {
   if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8"));
   const require = createRequire(path.join(root, "package.json"));
   const { nodeFileTrace } = require("next/dist/compiled/@vercel/nft");
-  const entries = [controller, require.resolve("@kubernetes/client-node"), require.resolve("@electric-sql/pglite")];
+  const entries = [require.resolve("@kubernetes/client-node"), require.resolve("@electric-sql/pglite")];
   const { fileList } = await nodeFileTrace(entries, { base: root, processCwd: root });
   const files = [...fileList].filter((f) => f.startsWith("node_modules/")).sort();
   fs.mkdirSync(traceCache, { recursive: true });
@@ -78,6 +81,31 @@ const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "u
 function isDevOnly(rel) {
   const key = rel.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)/)?.[1];
   return !key || !lock[key] || lock[key].dev === true;
+}
+
+/** The bundle's external imports (esbuild's metafile, a build-time tool) that are not Node's own, each in the image. */
+async function checkControllerImports(modulesDir) {
+  const { build } = createRequire(path.join(root, "package.json"))("esbuild");
+  const { metafile } = await build({
+    entryPoints: [path.join(root, controller)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    logLevel: "silent",
+  });
+  const imports = Object.values(metafile.outputs).flatMap((o) => o.imports);
+  const names = new Set(
+    imports
+      .filter((i) => i.external && !isBuiltin(i.path))
+      .map((i) => i.path.match(/^(?:@[^/]+\/)?[^/]+/)[0])
+      .filter((name) => !optionalImports.includes(name)),
+  );
+  const missing = [...names].filter((name) => !fs.existsSync(path.join(modulesDir, name, "package.json")));
+  if (missing.length) fail(`${controller} imports packages missing from the image: ${missing.join(", ")}`);
+  return [...names];
 }
 
 function checkNoDevDependencies(modulesDir) {
@@ -118,7 +146,11 @@ async function main() {
   fs.rmSync(path.join(app, ".next/cache"), { recursive: true, force: true });
   fs.symlinkSync("/tmp/next-cache", path.join(app, ".next/cache"));
 
-  const dropped = (src) => dropModules.some((m) => src.startsWith(path.join(standalone, "node_modules", m)));
+  const dropped = (src) =>
+    dropModules.some((m) => {
+      const dir = path.join(standalone, "node_modules", m);
+      return src === dir || src.startsWith(`${dir}/`);
+    });
   copy(path.join(standalone, "node_modules"), modules, (src) => !dropped(src));
   // The trace also follows optional requires (debug -> supports-color) that a production install does not satisfy.
   const traced = (await traceModules()).filter((rel) => !isDevOnly(rel));
@@ -132,9 +164,11 @@ async function main() {
   if (missing.length) fail(`PGlite runtime files missing from the image: ${missing.join(", ")}`);
   if (!fs.existsSync(path.join(modules, "@kubernetes/client-node/package.json")))
     fail("@kubernetes/client-node is missing from the image's node_modules");
+  const controllerImports = await checkControllerImports(modules);
   const packages = checkNoDevDependencies(modules);
   process.stderr.write(
-    `assemble-app: /app assembled (${packages} production packages, ${traced.length} traced files)\n`,
+    `assemble-app: /app assembled (${packages} production packages, ${traced.length} traced files; ` +
+      `the controller imports ${controllerImports.join(", ")})\n`,
   );
 }
 

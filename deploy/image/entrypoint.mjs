@@ -23,11 +23,11 @@ if (args.length > 1 || !Object.hasOwn(roles, role)) {
 
 const appDir = import.meta.dirname;
 process.chdir(appDir);
-process.env.NODE_ENV = "production";
 // The root filesystem is read-only: Next.js's cache directory (.next/cache) is a link to this folder on /tmp.
 fs.mkdirSync("/tmp/next-cache", { recursive: true, mode: 0o700 });
 if (role === "dashboard") {
   // Next's standalone server binds to $HOSTNAME, which Kubernetes sets to the pod's name; listen on every interface.
+  // eslint-disable-next-line no-restricted-syntax -- sets the bind address of server.js, which reads no lib/env.ts
   process.env.HOSTNAME = "0.0.0.0";
 }
 
