@@ -113,9 +113,9 @@ EOF
 [[ ${CONFIG[1]} == /app ]] || die "the image's working directory is ${CONFIG[1]}, not /app"
 IFS=$'\x1f' read -r -a IMAGE_ARGS <<<"${CONFIG[2]}"
 IFS=$'\x1f' read -r -a IMAGE_ENV <<<"${CONFIG[3]}"
-[[ ${IMAGE_ARGS[*]} == "/usr/local/bin/node /app/entrypoint.mjs dashboard" ]] ||
+[[ ${IMAGE_ARGS[*]} == "/usr/local/bin/node --liftoff-only --max-semi-space-size=1 /app/entrypoint.mjs dashboard" ]] ||
   die "unexpected entry point and command: ${IMAGE_ARGS[*]}"
-ENTRY=("${IMAGE_ARGS[@]:0:2}")
+ENTRY=("${IMAGE_ARGS[@]:0:${#IMAGE_ARGS[@]}-1}")
 # Where no volume is mounted, a runtime copies the image's /data into a fresh one: it must belong to 10001.
 [[ $(stat -c '%u:%g %a' "$ROOTFS/data") == "10001:10001 700" ]] ||
   die "the image's /data is $(stat -c '%u:%g %a' "$ROOTFS/data"), not 10001:10001 700"
