@@ -237,6 +237,13 @@ probe_out=$(probe 10001 /data/smoke /tmp/smoke /app/.next/cache/smoke)
 bad=$(grep -v '=ok$' <<<"$probe_out" || true)
 [[ -z $bad ]] || die "a path that must be writable for 10001 is not: $bad"
 say "ok: /data, /tmp and .next/cache (a link into /tmp) are writable for 10001"
+# The Kubernetes client is loaded on first use (lib/integrations/kube/sdk.ts), so a start without clusters never does.
+kube=$(nsenter --target "$DASHBOARD" --mount --root --setuid 10001 --setgid 10001 -- /usr/local/bin/node -e '
+  process.chdir("/app");
+  const k = require("node:module").createRequire("/app/package.json")("@kubernetes/client-node");
+  console.log(typeof k.KubeConfig);' 2>&1) || true
+[[ $kube == function ]] || die "@kubernetes/client-node does not load in the image: $kube"
+say "ok: @kubernetes/client-node loads in the image"
 [[ -f $W/data/pglite/PG_VERSION && $(stat -c %u "$W/data/pglite") == 10001 ]] ||
   die "PGlite's database is not in /data (owned by 10001): $(ls -la "$W/data" 2>&1)"
 say "ok: PGlite's database is in /data"
