@@ -8,13 +8,14 @@
 # Reuses the repo's `npm run build` output (.next/standalone) when no source is newer than it, and the compiled
 # controller (scripts/build-controller.mjs rebuilds it only when its inputs changed). Cached under
 # ${REGCRED_CACHE:-~/.cache/regcred}/image: the Node + libraries root filesystem (keyed by the Node binary and the
-# libraries' contents), the module trace, and buildah's storage with its layer cache.
+# libraries' contents), the module trace (keyed by package-lock.json), and buildah's storage with its layer cache.
 # Env: REGCRED_BUILDAH_DRIVER (overlay; vfs where overlay cannot mount).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CACHE=${REGCRED_CACHE:-$HOME/.cache/regcred}/image
-VERSION=$(node -p 'require("./package.json").version' 2>/dev/null || sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
+VERSION=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
+[[ -n $VERSION ]] || { echo "build-image: no version in package.json" >&2; exit 1; }
 IMAGE=regcred:$VERSION
 ARCHIVE=dist/image/regcred-$VERSION.oci.tar
 BUILDAH=(buildah --root "$CACHE/storage" --runroot "$CACHE/runroot" --storage-driver "${REGCRED_BUILDAH_DRIVER:-overlay}")
@@ -108,8 +109,10 @@ install -d -m 700 "$CONTEXT/owned/data" # copied with its mode: /data is 0700, o
 
 phase "buildah bud -t $IMAGE"
 "${BUILDAH[@]}" bud --layers --quiet --build-arg "VERSION=$VERSION" -f Containerfile -t "$IMAGE" "$CONTEXT" >/dev/null
-# Earlier builds' images that lost their tag; the layer cache of the current one stays.
+# Earlier builds' images that lost their tag; the layer cache of the current one stays. The context is mostly hard
+# links into .next and node_modules: removed, so it keeps no replaced build alive.
 "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
+rm -rf "$CONTEXT"
 
 IMAGE_ID=$("${BUILDAH[@]}" images --noheading --no-trunc --format '{{.ID}}' "$IMAGE")
 if [[ -f $ARCHIVE && $(cat "$ARCHIVE.id" 2>/dev/null) == "$IMAGE_ID" ]]; then
