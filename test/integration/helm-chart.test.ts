@@ -219,9 +219,11 @@ describe("helm chart", () => {
     expect(caKey.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
     expect(cert.checkPrivateKey(caKey)).toBe(true);
 
-    // A second install in another namespace gets its own key.
+    // A second install (PostgreSQL HA values; helm applies them as Helm parses YAML) gets its own key.
     const other = await namespace("install-2");
-    helm(["install", "ins", CHART, "-n", other]);
+    helm(["install", "ins", CHART, "-n", other, ...setArgs(HA)]);
+    const ha = parseManifests(helm(["get", "manifest", "ins", "-n", other]).stdout);
+    for (const o of ha) expect(await exists(o), `${o.kind}/${o.metadata?.name}`).toBe(true);
     expect((await secretData(other, "ins-regcred-encryption-key"))["encryption-key"]).not.toBe(key["encryption-key"]);
 
     expect(helm(["uninstall", "ins", "-n", ns]).stdout).toContain("ins-regcred-encryption-key");
