@@ -154,13 +154,14 @@ async function startReplica(pod: string): Promise<Proc> {
   const env = await renderedEnv(pod, c, await mounts(pod, c, spec.volumes));
   const port = await freePort();
   const log = fs.openSync(path.join(work, `${pod}.log`), "a");
-  const child = spawn(path.join(root, "node_modules/.bin/node"), ["dist/controller/controller.mjs"], {
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/node"), ["dist/controller/controller.mjs"], {
     cwd: root,
-    env: { PATH: process.env.PATH, ...env, REGCRED_WEBHOOK_PORT: String(port) },
+    // NODE_ENV as the image sets it; PATH to find nothing but what the environment already has.
+    env: { NODE_ENV: "production", PATH: process.env.PATH, ...env, REGCRED_WEBHOOK_PORT: String(port) },
     stdio: ["ignore", log, log],
   });
   children.push(child);
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code: number | null) => r(code)));
   return { pod, child, port, exited };
 }
 

@@ -27,7 +27,8 @@ export type Helm = (args: string[], opts?: { allowFail?: boolean }) => HelmRun;
 export function helmFor(kubeconfig: string): Helm {
   const bin = helmBin();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-helm-"));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     KUBECONFIG: kubeconfig,
@@ -62,7 +63,8 @@ export function find(objects: Rendered[], kind: string, name?: string): Rendered
 }
 
 /** A kubeconfig (JSON) for a bearer token, its context's namespace set. */
-export function tokenKubeconfig(server: string, caData: string, token: string, namespace: string): string {
+export function tokenKubeconfig(server: string, caData: string, token: string | undefined, namespace: string): string {
+  if (!token) throw new Error("the TokenRequest answered without a token");
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
