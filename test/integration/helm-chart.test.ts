@@ -2,26 +2,35 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CoordinationV1Api, KubernetesObjectApi, type V1Container } from "@kubernetes/client-node";
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  type V1Container,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaseNameFor } from "@/lib/controller/lease";
 import { EVERY_NEED, type PermissionSelection, rbacRules } from "@/lib/clusters/permissions";
 import { RBAC_FILE, renderChartRbac } from "@/scripts/gen-chart-rbac";
-import { type AuditedKube, startAuditedKube } from "../helpers/audited-kube";
+import { uniqueId } from "../helpers/db";
+import { ensureKube } from "../helpers/kube";
 import { CHART, find, type Helm, helmFor, parseManifests, type Rendered, root, setArgs } from "./helm-fixture";
 
-// The chart against a kube-apiserver of this file's own whose audit log records every request a ServiceAccount
-// makes. No kubelet, scheduler or controller-manager runs: Deployments never get Pods, so the tests assert the
+// The chart against the run's kube-apiserver, each test in namespaces of its own. No kubelet, scheduler or controller-manager runs: Deployments never get Pods, so the tests assert the
 // objects the API server holds, never running pods. The controller's least-privilege run is in
 // helm-least-privilege.test.ts, the two controller processes in helm-controllers.test.ts.
-let kube: AuditedKube;
+let kube: { kc: KubeConfig; core: CoreV1Api; stop: () => void };
 let helm: Helm;
 let objects: KubernetesObjectApi;
 
 beforeAll(() => {
-  kube = startAuditedKube("chart", ["- level: None"]);
-  helm = helmFor(path.join(kube.dir, "kube/admin.kubeconfig"));
-  objects = KubernetesObjectApi.makeApiClient(kube.kc);
+  const started = ensureKube();
+  const kc = new KubeConfig();
+  kc.loadFromFile(started.env.KUBECONFIG_ADMIN);
+  kube = { kc, core: kc.makeApiClient(CoreV1Api), stop: started.stop };
+  helm = helmFor(started.env.KUBECONFIG_ADMIN);
+  objects = KubernetesObjectApi.makeApiClient(kc);
 }, 180_000);
 
 afterAll(() => kube?.stop());
@@ -44,7 +53,8 @@ function template(
   return parseManifests(helm(["template", release, CHART, "-n", namespace, ...setArgs(values)]).stdout);
 }
 
-async function namespace(name: string): Promise<string> {
+async function namespace(prefix: string): Promise<string> {
+  const name = uniqueId(prefix).slice(0, 40);
   await kube.core.createNamespace({ body: { metadata: { name } } });
   return name;
 }
@@ -127,8 +137,8 @@ describe("helm chart", () => {
       if (values === HA) {
         expect(kinds).toEqual(
           [
-            "ClusterRole/dry-regcred-dry-run",
-            "ClusterRoleBinding/dry-regcred-dry-run",
+            `ClusterRole/dry-regcred-${ns}`,
+            `ClusterRoleBinding/dry-regcred-${ns}`,
             "Deployment/dry-regcred",
             "Deployment/dry-regcred-controller",
             "Ingress/dry-regcred",
@@ -178,7 +188,7 @@ describe("helm chart", () => {
         expect(c.env).toContainEqual({ name: "REGCRED_WEBHOOK_CA_DIR", value: "/etc/regcred/webhook-ca" });
         expect(c.env).toContainEqual({
           name: "REGCRED_WEBHOOK_URL",
-          value: "https://dry-regcred-webhook.dry-run.svc:443",
+          value: `https://dry-regcred-webhook.${ns}.svc:443`,
         });
       }
       const dashboard = containers([find(rendered, "Deployment", "dry-regcred")])[0]!;

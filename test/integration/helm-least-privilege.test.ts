@@ -54,7 +54,8 @@ beforeAll(async () => {
   const caData = fs.readFileSync(path.join(kube.dir, "kube/pki/ca.crt")).toString("base64");
   tokenConfig = tokenKubeconfig(server, caData, token.status!.token, NS);
   asChart = connect({ kind: "kubeconfig", kubeconfig: tokenConfig });
-  database = await backends[0]!.open();
+  // PostgreSQL (DATABASE_URL_TEST): opens at once, where PGlite's first open takes seconds.
+  database = await backends[1]!.open();
   db = database.db;
   keyring = createKeyring(randomBytes(32));
 }, 180_000);
