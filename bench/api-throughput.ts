@@ -13,6 +13,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { freePort, waitForAppServer } from "@/e2e/own-server";
 import { loadAverage } from "./lib/apiserver-metrics";
+import { summariseCpuProfile } from "./lib/cpu-profile-summary";
 
 const REGISTRIES = 200;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -153,13 +154,18 @@ console.log(
 await load(`${bare}${path_}`, 2);
 await load(`${regcred}${path_}`, 3);
 const totals = { bare: 0, regcred: 0, "next-404": 0 };
+/** When each loaded phase ran (µs of CLOCK_MONOTONIC, the CPU profile's clock), to attribute the profile's samples. */
+const windows: Record<keyof typeof totals, Array<[number, number]>> = { bare: [], regcred: [], "next-404": [] };
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [name, url, status] of [
     ["bare", `${bare}${path_}`, 200],
     ["regcred", `${regcred}${path_}`, 200],
     ["next-404", `${regcred}/api/bench-no-such-endpoint`, 404],
   ] as const) {
+    const from = nowUs();
     const r = await load(url, SECONDS, status);
+    windows[name].push([from, nowUs()]);
     totals[name] += r.rps;
     console.log(
       `round ${round} ${name.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
@@ -176,7 +182,19 @@ console.log(
 );
 stopAll();
 if (process.env.BENCH_CPU_PROF) {
-  await new Promise((r) => setTimeout(r, 2000));
-  console.log(`CPU profile of the Regcred server: ${path.resolve(process.env.BENCH_CPU_PROF)}`);
+  const dir = path.resolve(process.env.BENCH_CPU_PROF);
+  await new Promise((r) => setTimeout(r, 3000));
+  const newest = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  console.log(`CPU profile of the Regcred server: ${newest ?? `none written in ${dir}`}`);
+  for (const phase of ["regcred", "next-404"] as const) {
+    if (!newest) break;
+    const { samples, buckets } = summariseCpuProfile(newest, windows[phase]);
+    console.log(`  where the server's CPU went while loaded with ${phase} (${samples} samples):`);
+    for (const b of buckets.slice(0, 10)) console.log(`    ${(b.share * 100).toFixed(1).padStart(5)} %  ${b.bucket}`);
+  }
 }
 fs.rmSync(runDir, { recursive: true, force: true });

@@ -20,11 +20,16 @@ import { createKeyring, decodeKey } from "@/lib/crypto/secret-box";
 import { createRegistry } from "@/lib/registries/service";
 import { loadAverage } from "@/bench/lib/apiserver-metrics";
 import { startOwnKube } from "@/test/helpers/kube";
+import { largestMappings, residentSplit, summariseHeapSnapshot } from "@/bench/lib/heap-summary";
 
 const root = path.resolve(import.meta.dirname, "..");
 const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 100);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 5000);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20) * 1000;
+/** `loaded`: only the bare baseline and the two processes holding the cluster (skips the idle cases). */
+const ONLY = process.env.BENCH_ONLY;
+/** A directory: the processes holding the cluster write a heap snapshot there once settled, summarised on stderr. */
+const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOT ? path.resolve(process.env.BENCH_HEAP_SNAPSHOT) : undefined;
 const HOST = "registry.bench.example";
 const run = randomBytes(3).toString("hex");
 const key = randomBytes(32).toString("hex");
@@ -64,6 +69,39 @@ async function settledRss(child: ChildProcess): Promise<number> {
 function record(label: string, mb: number, target?: number): void {
   rows.push({ label, mb, load: loadAverage(), target });
   process.stderr.write(`  ${label}: ${mb.toFixed(0)} MB (load ${loadAverage()})\n`);
+}
+
+/** Where a settled process's memory goes: resident split, largest mappings, and a heap snapshot by kind. */
+async function profile(label: string, child: ChildProcess): Promise<void> {
+  if (!SNAPSHOTS) return;
+  const pid = child.pid!;
+  const split = residentSplit(pid);
+  const mb = (n: number) => `${n.toFixed(1)} MB`;
+  process.stderr.write(
+    `  ${label}: RSS ${mb(split.rssMb)} = anonymous ${mb(split.anonMb)} + file-backed ${mb(split.fileMb)}\n`,
+  );
+  for (const m of largestMappings(pid)) process.stderr.write(`    ${mb(m.rssMb).padStart(9)}  ${m.mapping}\n`);
+  const before = new Set(fs.readdirSync(SNAPSHOTS));
+  process.kill(pid, "SIGUSR2");
+  // Written while the process is paused; complete once it parses.
+  let summary: ReturnType<typeof summariseHeapSnapshot> | undefined;
+  let file = "";
+  for (const deadline = Date.now() + 180_000; !summary && Date.now() < deadline; await sleep(2000)) {
+    const fresh = fs.readdirSync(SNAPSHOTS).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+    if (!fresh) continue;
+    file = path.join(SNAPSHOTS, fresh);
+    try {
+      summary = summariseHeapSnapshot(file);
+    } catch {
+      // still being written
+    }
+  }
+  if (!summary) throw new Error(`${label}: no complete heap snapshot appeared in ${SNAPSHOTS}`);
+  const { total, rows } = summary;
+  process.stderr.write(`    heap snapshot ${file}: ${mb(total / 1048576)} live in V8's heap; largest kinds:\n`);
+  for (const r of rows) {
+    process.stderr.write(`    ${mb(r.bytes / 1048576).padStart(9)}  ${String(r.count).padStart(8)}×  ${r.kind}\n`);
+  }
 }
 
 /** Spawns a process with its output in a log file; resolves once `ready` appears in it. */
@@ -271,15 +309,8 @@ async function postgresUrl(): Promise<string> {
   return u.toString();
 }
 
-async function main(): Promise<void> {
-  process.stderr.write(`memory bench: work dir ${work}\n`);
-  const bare = await launch("bare-node", node, ["-e", "console.log('up'); setInterval(() => {}, 1 << 30)"], {}, "up");
-  record("bare node (node -e)", await settledRss(bare));
-  await stop(bare);
-
-  const pgUrl = await postgresUrl();
-  const dataDir = path.join(work, "data");
-
+/** The idle cases: the dashboard on PGlite (first start, restart) and on PostgreSQL, the standalone controller. */
+async function idleCases(pgUrl: string, dataDir: string): Promise<void> {
   let d = await dashboard({ REGCRED_DATA_DIR: dataDir });
   record("dashboard idle, PGlite, first start", await settledRss(d), 200);
   await stop(d);
@@ -289,10 +320,25 @@ async function main(): Promise<void> {
   d = await dashboard({ DATABASE_URL: pgUrl });
   record("dashboard idle, PostgreSQL", await settledRss(d), 200);
   await stop(d);
-
   const c = await controller({ DATABASE_URL: pgUrl, REGCRED_DATA_DIR: path.join(work, "controller") });
   record("controller idle, PostgreSQL", await settledRss(c), 120);
   await stop(c);
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`memory bench: work dir ${work}\n`);
+  const bare = await launch("bare-node", node, ["-e", "console.log('up'); setInterval(() => {}, 1 << 30)"], {}, "up");
+  record("bare node (node -e)", await settledRss(bare));
+  await stop(bare);
+
+  const pgUrl = await postgresUrl();
+  const dataDir = path.join(work, "data");
+  if (SNAPSHOTS) fs.mkdirSync(SNAPSHOTS, { recursive: true });
+  const snapshotEnv: Record<string, string> = SNAPSHOTS
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOTS}` }
+    : {};
+
+  if (ONLY !== "loaded") await idleCases(pgUrl, dataDir);
 
   process.stderr.write(`  starting a kube-apiserver; ${SECRETS} secrets in ${NAMESPACES} namespaces…\n`);
   const kube = startOwnKube();
@@ -310,16 +356,22 @@ async function main(): Promise<void> {
 
   await seed({ dataDir }, kubeconfig, "bench-dash", selector);
   await addWorkloads(kc, spaces, `${HOST}/team/dash:1`);
-  d = await dashboard({ REGCRED_DATA_DIR: dataDir });
+  const d = await dashboard({ REGCRED_DATA_DIR: dataDir, ...snapshotEnv });
   await waitManaged(kc, "bench-dash", spaces);
   record(`dashboard, PGlite, ${SECRETS.toLocaleString("en")} secrets`, await settledRss(d), 250);
+  await profile("dashboard holding the cluster", d);
   await stop(d);
 
   await seed({ url: pgUrl }, kubeconfig, "bench-ctl", selector);
   await addWorkloads(kc, spaces, `${HOST}/team/ctl:1`);
-  const c2 = await controller({ DATABASE_URL: pgUrl, REGCRED_DATA_DIR: path.join(work, "controller") });
+  const c2 = await controller({
+    DATABASE_URL: pgUrl,
+    REGCRED_DATA_DIR: path.join(work, "controller"),
+    ...snapshotEnv,
+  });
   await waitManaged(kc, "bench-ctl", spaces);
   record(`controller, PostgreSQL, ${SECRETS.toLocaleString("en")} secrets`, await settledRss(c2), 250);
+  await profile("controller holding the cluster", c2);
   await stop(c2);
 
   const base = rows[0]!.mb;
