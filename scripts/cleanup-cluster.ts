@@ -57,6 +57,15 @@ export async function findInstallations(send: RawSender): Promise<Map<string, nu
   return found;
 }
 
+function parseRecord(value: string | undefined): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(value ?? "{}");
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 async function cleanServiceAccount(send: RawSender, sa: Item, opts: CleanupOptions): Promise<boolean> {
   const annotations = sa.metadata.annotations ?? {};
   const keys = Object.keys(annotations).filter(
@@ -68,7 +77,7 @@ async function cleanServiceAccount(send: RawSender, sa: Item, opts: CleanupOptio
   const remove = new Set<string>();
   for (const key of keys) {
     const installation = key.slice(PULL_SECRETS_ANNOTATION_PREFIX.length);
-    const record = JSON.parse(annotations[pullSecretsAnnotationKey(installation)] ?? "{}") as Record<string, unknown>;
+    const record = parseRecord(annotations[pullSecretsAnnotationKey(installation)]);
     for (const org of Object.keys(record))
       for (const name of recordedPullSecrets(sa.metadata, { installation, org })) remove.add(name);
   }
