@@ -2,7 +2,14 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AdmissionregistrationV1Api, CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
+import { randomBytes } from "node:crypto";
+import {
+  AdmissionregistrationV1Api,
+  AppsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  KubeConfig,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaseNameFor } from "@/lib/controller/lease";
 import { startController, stopController } from "@/lib/controller/runtime";
@@ -11,15 +18,10 @@ import { createRegistry } from "@/lib/registries/service";
 import { updateCluster } from "@/lib/clusters/service";
 import { pullSecretsAnnotationKey } from "@/lib/sync/ownership";
 import { webhookConfigurationName } from "@/lib/webhook/configuration";
-import {
-  createDeployment,
-  eventually,
-  type Fixture,
-  openFixture,
-  pullSecretsOf,
-  readSecret,
-  testScope,
-} from "./controller-fixture";
+import { createKeyring } from "@/lib/crypto/secret-box";
+import { backends } from "../helpers/db";
+import { ensureKube } from "../helpers/kube";
+import { createDeployment, eventually, type Fixture, pullSecretsOf, readSecret, testScope } from "./controller-fixture";
 
 // scripts/cleanup-cluster.sh, the clean-up for after `helm uninstall`, against what a real controller pass wrote.
 const root = path.resolve(import.meta.dirname, "../..");
@@ -28,7 +30,21 @@ let f: Fixture;
 beforeAll(async () => {
   process.env.REGCRED_WEBHOOK_PORT = "0";
   process.env.REGCRED_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-cleanup-data-"));
-  f = await openFixture();
+  // On PostgreSQL (DATABASE_URL_TEST), which opens at once where PGlite's first open takes seconds.
+  const started = ensureKube();
+  const kc = new KubeConfig();
+  kc.loadFromFile(started.env.KUBECONFIG_ADMIN);
+  const database = await backends[1]!.open();
+  f = {
+    kube: started.env,
+    stopKube: started.stop,
+    adminText: fs.readFileSync(started.env.KUBECONFIG_ADMIN, "utf8"),
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    database,
+    db: database.db,
+    keyring: createKeyring(randomBytes(32)),
+  };
 });
 afterAll(async () => {
   await stopController();
