@@ -36,7 +36,9 @@ async function startRegcred(): Promise<string> {
   const out = fs.openSync(log, "a");
   // process.execPath: the repo's Node 24 (the PATH may hold an older one, which @kubernetes/client-node refuses).
   const next = path.join("node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The flags `npm start` (package.json) gives Node.
+  const flags = ["--liftoff-only", "--max-semi-space-size=1"];
+  const child = spawn(process.execPath, [...flags, next, "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
