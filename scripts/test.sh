@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The second README command: install what the tests need (Chromium, PostgreSQL, etcd and
-# kube-apiserver built from Go modules, Debian's docker-registry, moto, schemathesis), start those peers on
-# 127.0.0.1, then run typecheck, lint, unit, integration and Playwright tests. Caches live in
-# ~/.cache/regcred and ~/.npm.
+# The second README command: install what the tests need (Chromium, PostgreSQL, etcd, kube-apiserver and Helm
+# built from Go modules, Debian's docker-registry, moto, schemathesis, buildah and umoci), start those peers on
+# 127.0.0.1, then run typecheck, lint, unit, integration (chart tests included), the image build and its smoke
+# test, and Playwright tests. Caches live in ~/.cache/regcred and ~/.npm.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 t0=$(date +%s)
@@ -35,6 +35,9 @@ step "unit and integration tests (vitest)"
 npx vitest run
 step "build"
 npm run build
+step "container image (buildah) and its smoke test (read-only root, UID 10001)"
+scripts/build-image.sh
+scripts/image-smoke.sh
 step "end-to-end tests (Playwright in Debian's Chromium)"
 npx playwright test
 step "all tests passed"

@@ -9,18 +9,20 @@
 # registry (Debian docker-registry, extracted, never installed as a service),
 # moto (venv with moto[server]), schemathesis (venv, the API fuzzer of
 # scripts/fuzz-api.sh), etcd (built from go.etcd.io/etcd/server/v3),
-# kube (kube-apiserver built from k8s.io/kubernetes).
+# kube (kube-apiserver built from k8s.io/kubernetes), helm (built from
+# helm.sh/helm/v4, for the chart tests), image (Debian's buildah and umoci, which
+# scripts/build-image.sh and scripts/image-smoke.sh use; apt, no Docker engine).
 #
 # Everything downloaded or built lives under ${REGCRED_CACHE:-$HOME/.cache/regcred}:
 #   kube/$KUBE_VERSION/kube-apiserver   etcd/$ETCD_VERSION/etcd
 #   docker-registry/root/usr/bin/docker-registry   moto/$MOTO_VERSION/venv/bin/moto_server
-#   schemathesis/$SCHEMATHESIS_VERSION/venv/bin/schemathesis
-#   go/ (GOPATH, module and build caches for the two Go builds)
+#   schemathesis/$SCHEMATHESIS_VERSION/venv/bin/schemathesis   helm/$HELM_VERSION/helm
+#   go/ (GOPATH, module and build caches for the Go builds)
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto schemathesis etcd kube"}
+STEPS=${REGCRED_INSTALL_STEPS:-"apt registry moto schemathesis etcd kube helm image"}
 mkdir -p "$REGCRED_CACHE"
 SUMMARY=()
 
@@ -221,15 +223,50 @@ step_kube() {
   record kube "$t0" "built $KUBE_VERSION -> $KUBE_APISERVER_BIN"
 }
 
+step_helm() {
+  local t0
+  t0=$(now_ms)
+  if [[ -x $HELM_BIN ]]; then
+    record helm "$t0" "cached $HELM_BIN"
+    return
+  fi
+  command -v go >/dev/null || die "go is required to build helm"
+  go_env
+  local dir=$REGCRED_CACHE/helm/$HELM_VERSION/build
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  printf 'module regcred.local/peers/helm-build\n\ngo 1.24.0\n' >"$dir/go.mod"
+  log "building helm $HELM_VERSION (helm.sh/helm/v4/cmd/helm); takes a few minutes on 2 cores ..."
+  local pkg=helm.sh/helm/v4/internal/version
+  (cd "$dir" && go get -tool "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" &&
+    go build -trimpath -ldflags "-s -w -X $pkg.version=$HELM_VERSION" -o "$HELM_BIN.tmp" helm.sh/helm/v4/cmd/helm)
+  mv "$HELM_BIN.tmp" "$HELM_BIN"
+  "$HELM_BIN" version --short >&2
+  record helm "$t0" "built $HELM_VERSION -> $HELM_BIN"
+}
+
+step_image() {
+  local t0 missing=()
+  t0=$(now_ms)
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v umoci >/dev/null || missing+=(umoci)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+    record image "$t0" "installed: ${missing[*]} ($(buildah --version), umoci $(umoci --version | awk '{print $3}'))"
+  else
+    record image "$t0" "nothing to do (buildah, umoci present)"
+  fi
+}
+
 T_ALL=$(now_ms)
 for s in $STEPS; do
   case $s in
-    apt | registry | moto | schemathesis | etcd | kube)
+    apt | registry | moto | schemathesis | etcd | kube | helm | image)
       step_lock "$s"
       "step_$s"
       exec 9>&-
       ;;
-    *) die "unknown step '$s' (apt registry moto schemathesis etcd kube)" ;;
+    *) die "unknown step '$s' (apt registry moto schemathesis etcd kube helm image)" ;;
   esac
 done
 

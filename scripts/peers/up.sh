@@ -6,7 +6,7 @@
 #
 # Writes RUN_DIR/env (KEY=value lines: `set -a; source RUN_DIR/env; set +a`), made of
 # RUN_DIR/kube/env, RUN_DIR/pg/env, RUN_DIR/moto/env plus REGISTRY_BIN, CHROMIUM_PATH,
-# REGCRED_PEERS_DIR and the peer binaries. The docker-registry is not started here:
+# REGCRED_PEERS_DIR and the peer binaries (HELM_BIN included). The docker-registry is not started here:
 # tests start their own with the config they need, from REGISTRY_BIN.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -46,6 +46,7 @@ done
   echo "KUBE_APISERVER_BIN=$KUBE_APISERVER_BIN"
   echo "ETCD_BIN=$ETCD_BIN"
   echo "MOTO_SERVER_BIN=$MOTO_SERVER_BIN"
+  echo "HELM_BIN=$HELM_BIN"
 } >"$RUN_DIR/env.tmp"
 mv "$RUN_DIR/env.tmp" "$RUN_DIR/env"
 
