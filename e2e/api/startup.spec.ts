@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { freePort } from "../own-server";
 
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
@@ -35,7 +36,7 @@ test("[startup] an invalid variable stops start-up with a message naming it", as
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-startup-"));
   const run = startServer(
     { REGCRED_DATA_DIR: dir, REGCRED_ENCRYPTION_KEY: "not-a-key", REGCRED_DEFAULT_ORG: "Bad Org" },
-    3291,
+    await freePort(),
   );
   const code = await Promise.race([run.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 45_000))]);
   run.child.kill();
@@ -47,16 +48,18 @@ test("[startup] an invalid variable stops start-up with a message naming it", as
 
 test("[startup] first start generates a 0600 key and prints the admin password once", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-startup-"));
-  const first = startServer({ REGCRED_DATA_DIR: dir, REGCRED_ADMIN_EMAIL: "first@startup.test" }, 3292);
-  await waitForPage(3292);
+  // A port free right now: another server answering on a fixed one would pass for this one.
+  const port = await freePort();
+  const first = startServer({ REGCRED_DATA_DIR: dir, REGCRED_ADMIN_EMAIL: "first@startup.test" }, port);
+  await waitForPage(port);
   first.child.kill("SIGTERM");
   await first.exited;
   const password = /Generated password \(shown once\): (\S+)/.exec(first.output())?.[1];
   expect(password).toBeTruthy();
   expect(fs.statSync(path.join(dir, "encryption.key")).mode & 0o777).toBe(0o600);
 
-  const second = startServer({ REGCRED_DATA_DIR: dir, REGCRED_ADMIN_EMAIL: "first@startup.test" }, 3292);
-  await waitForPage(3292);
+  const second = startServer({ REGCRED_DATA_DIR: dir, REGCRED_ADMIN_EMAIL: "first@startup.test" }, port);
+  await waitForPage(port);
   second.child.kill("SIGTERM");
   await second.exited;
   expect(second.output()).not.toContain("Generated password");

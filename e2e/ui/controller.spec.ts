@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { expect, test } from "@playwright/test";
+import { freePort } from "../own-server";
 
 // A second dashboard with the in-process controller on, scoped by label to this spec's namespace,
 // so it never touches what the other specs create on the shared kube-apiserver.
-const PORT = 3293;
-const BASE = `http://127.0.0.1:${PORT}`;
+let BASE = "";
 const TOKEN = "controller-e2e-token-0123456789abcdef";
 const PASSWORD = "controller-e2e-password";
 
@@ -17,6 +17,9 @@ const suffix = Date.now().toString(36);
 const namespace = `e2e-sync-${suffix}`;
 
 test.beforeAll(async () => {
+  // A port free right now: another server answering on a fixed one would pass for this one.
+  const PORT = await freePort();
+  BASE = `http://127.0.0.1:${PORT}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regcred-controller-e2e-"));
   const log = fs.openSync(path.join(dir, "server.log"), "w");
   server = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
