@@ -9,6 +9,7 @@ import type { Keyring } from "./crypto/secret-box";
 import { env } from "./env";
 import { AppError, isAppError } from "./errors";
 import { describeError, log } from "./log";
+import { recordHttpRequest } from "./metrics";
 import { clientOf } from "./net/peer";
 import { runtime } from "./runtime";
 
@@ -93,24 +94,60 @@ type Handler = (ctx: ApiCtx, params: Params) => Promise<Response>;
 
 type Resolve = (db: Db, creds: Credentials, orgId: string) => Promise<Actor>;
 
+/**
+ * The route a request matched, with its parameters as `[name]` (`/api/orgs/[orgId]/registries`): a metrics label that
+ * never carries an org's, registry's or cluster's name.
+ */
+export function routePattern(pathname: string, params: Readonly<Params>): string {
+  const names = new Map(Object.entries(params).map(([k, v]) => [v, k]));
+  return pathname
+    .split("/")
+    .map((segment) => {
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        // a malformed escape stays as sent
+      }
+      const name = names.get(decoded);
+      return name ? `[${name}]` : segment;
+    })
+    .join("/");
+}
+
+/** Runs a route handler and records its duration by route pattern, method and status (regcred_http_…). */
+async function timed(req: NextRequest, route: string, run: () => Promise<Response>): Promise<Response> {
+  const started = performance.now();
+  let status = 500;
+  try {
+    const res = await run();
+    status = res.status;
+    return res;
+  } finally {
+    recordHttpRequest(route, req.method, status, (performance.now() - started) / 1000);
+  }
+}
+
 /** Route-handler boundary: authenticates for the org in the path (or as `resolve` says) and maps errors to JSON. */
 export function api(handler: Handler, resolve: Resolve = authenticate) {
   return async (req: NextRequest, route: { params: Promise<Params> }): Promise<Response> => {
-    try {
-      const params = (await route?.params) ?? {};
-      // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
-      if (Object.values(params).some((v) => v.includes("\u0000")))
-        throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
-      const orgId = params.orgId ?? "";
-      const bearer = bearerOf(req);
-      const sessionToken = req.cookies.get(SESSION_COOKIE)?.value ?? null;
-      if (!bearer && sessionToken) refuseCrossSite(req);
-      const { database, keyring } = await runtime();
-      const actor = await resolve(database.db, { bearer, sessionToken }, orgId);
-      return await handler({ db: database.db, keyring, actor, req }, params);
-    } catch (err) {
-      return errorResponse(req, err);
-    }
+    const params = (await route?.params) ?? {};
+    return timed(req, routePattern(req.nextUrl.pathname, params), async () => {
+      try {
+        // PostgreSQL text cannot hold NUL, so nothing is named with one; a query for it would fail.
+        if (Object.values(params).some((v) => v.includes("\u0000")))
+          throw new AppError("NOT_FOUND", "No resource has a NUL character in its name.");
+        const orgId = params.orgId ?? "";
+        const bearer = bearerOf(req);
+        const sessionToken = req.cookies.get(SESSION_COOKIE)?.value ?? null;
+        if (!bearer && sessionToken) refuseCrossSite(req);
+        const { database, keyring } = await runtime();
+        const actor = await resolve(database.db, { bearer, sessionToken }, orgId);
+        return await handler({ db: database.db, keyring, actor, req }, params);
+      } catch (err) {
+        return errorResponse(req, err);
+      }
+    });
   };
 }
 
@@ -122,5 +159,11 @@ function errorResponse(req: NextRequest, err: unknown): Response {
 
 /** Route-handler boundary for routes without an org or actor (sign-in): maps errors to JSON only. */
 export function publicApi(handler: (req: NextRequest) => Promise<Response>) {
-  return async (req: NextRequest): Promise<Response> => handler(req).catch((err: unknown) => errorResponse(req, err));
+  return async (req: NextRequest): Promise<Response> =>
+    timed(req, req.nextUrl.pathname, () => handler(req).catch((err: unknown) => errorResponse(req, err)));
+}
+
+/** An /api path no route handles, answered by `respond`; recorded under the route `unmatched`. */
+export function unmatchedApi(respond: (req: NextRequest) => Response) {
+  return (req: NextRequest): Promise<Response> => timed(req, "unmatched", async () => respond(req));
 }

@@ -5,7 +5,13 @@ import { requestCall } from "./integrations/kube/calls";
 import type { KubeRequestInfo } from "./integrations/kube/types";
 
 /** What the gauges read from this process's controller when it runs here (registered by lib/controller). */
-export type ManagerGauges = { clusterId: string; leading: boolean; queued: number };
+export type ManagerGauges = {
+  clusterId: string;
+  leading: boolean;
+  queued: number;
+  /** This installation's secrets for the cluster's org (watch-fed cache); per registry the earliest expiry (ms). */
+  managed: { count: number; expiry: ReadonlyMap<string, number> } | null;
+};
 
 type Metrics = {
   registry: Registry;
@@ -18,6 +24,7 @@ type Metrics = {
   kubeRequests: Counter<"cluster" | "verb" | "resource">;
   informerLists: Counter<"kind">;
   watchRestarts: Counter<"kind" | "error">;
+  httpSeconds: Histogram<"route" | "method" | "status">;
 };
 
 // On globalThis so every bundle layer of the Next.js server counts into the one registry.
@@ -53,8 +60,36 @@ function create(): Metrics {
       for (const m of managers()) this.set({ cluster: m.clusterId }, m.queued);
     },
   });
+  new Gauge({
+    name: "regcred_managed_secrets",
+    help: "Pull secrets this installation wrote in the cluster for the cluster's org, from the watch-fed cache.",
+    labelNames: ["cluster"],
+    registers,
+    collect() {
+      this.reset();
+      for (const m of managers()) if (m.managed) this.set({ cluster: m.clusterId }, m.managed.count);
+    },
+  });
+  new Gauge({
+    name: "regcred_registry_credential_expiry_timestamp_seconds",
+    help: "When the registry's credential in the cluster expires: the earliest expiry label among its secrets there.",
+    labelNames: ["cluster", "registry"],
+    registers,
+    collect() {
+      this.reset();
+      for (const m of managers())
+        for (const [registry, ms] of m.managed?.expiry ?? []) this.set({ cluster: m.clusterId, registry }, ms / 1000);
+    },
+  });
   return {
     registry,
+    httpSeconds: new Histogram({
+      name: "regcred_http_request_duration_seconds",
+      help: "REST API requests by route (parameters as [name]), method and status.",
+      labelNames: ["route", "method", "status"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
     passes: new Counter({
       name: "regcred_sync_passes_total",
       help: "Controller passes by trigger and outcome (succeeded, partial, failed, error).",
@@ -146,6 +181,10 @@ export function kubeRequestCounter(cluster: string): (info: KubeRequestInfo) => 
     const labels = call ? { verb: call.verb, resource: call.resource } : { verb: "get", resource: "non-resource" };
     metrics().kubeRequests.inc({ cluster, ...labels });
   };
+}
+
+export function recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
+  metrics().httpSeconds.observe({ route, method, status: String(status) }, seconds);
 }
 
 export function recordInformerList(kind: string): void {

@@ -26,7 +26,9 @@ test("[ops] metrics need the metrics token: none, a wrong one and an org admin's
   await anon.dispose();
 });
 
-test("[ops] metrics are Prometheus text with process and Regcred metrics", async ({ playwright }) => {
+test("[ops] metrics are Prometheus text with process and Regcred metrics", async ({ playwright, api }) => {
+  // A registry that does not exist: the request is timed under its route, with the registry's name left out.
+  expect((await api.get("registries/ops-metrics-no-such-registry")).status()).toBe(404);
   const scraper = await playwright.request.newContext({
     baseURL: BASE_URL,
     extraHTTPHeaders: { Authorization: `Bearer ${METRICS_TOKEN}` },
@@ -46,8 +48,15 @@ test("[ops] metrics are Prometheus text with process and Regcred metrics", async
     "regcred_watch_restarts_total",
     "regcred_leader",
     "regcred_namespaces_queued",
+    "regcred_managed_secrets",
+    "regcred_registry_credential_expiry_timestamp_seconds",
+    "regcred_http_request_duration_seconds",
   ])
     expect(text).toContain(`# TYPE ${name} `);
+  expect(text).toMatch(
+    /^regcred_http_request_duration_seconds_count\{route="\/api\/orgs\/\[orgId\]\/registries\/\[regId\]",method="GET",status="404"\} [1-9]/m,
+  );
+  expect(text).not.toContain("ops-metrics-no-such-registry");
   expect(text).not.toContain(BOOTSTRAP_TOKEN);
   expect(text).not.toContain(METRICS_TOKEN);
   await scraper.dispose();

@@ -14,7 +14,17 @@ import type {
 import { toNamespace, toSecret, toServiceAccount, toWorkload } from "@/lib/integrations/kube/mappers";
 import { WORKLOAD_KINDS } from "@/lib/integrations/kube/resources";
 import type { Workload, WorkloadKind } from "@/lib/integrations/kube/workloads";
-import { isManagedSecret, MANAGED_BY_LABEL, MANAGED_BY_VALUE, SECRET_NAME_PREFIX } from "@/lib/sync/labels";
+import {
+  EXPIRES_LABEL,
+  INSTALLATION_LABEL,
+  isManagedSecret,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  ORG_LABEL,
+  parseExpiryLabel,
+  REGISTRY_LABEL,
+  SECRET_NAME_PREFIX,
+} from "@/lib/sync/labels";
 import { podPullStates } from "@/lib/sync/stuck-pods";
 import { extractWorkloadImages, type WorkloadImages } from "@/lib/sync/workload-images";
 import { ok } from "@/lib/result";
@@ -275,6 +285,29 @@ export class ClusterCache {
       serviceAccounts: [...this.serviceAccounts.values()],
       workloads: [...this.workloads.values()].flatMap((i) => [...i.values()]),
     };
+  }
+
+  /**
+   * The secrets one installation and org wrote in the cluster (its labels) and, per registry, the earliest expiry label
+   * among them (ms); null until synced.
+   */
+  managedSummary(owner: {
+    installation: string;
+    orgId: string;
+  }): { count: number; expiry: Map<string, number> } | null {
+    if (!this.synced) return null;
+    let count = 0;
+    const expiry = new Map<string, number>();
+    for (const informer of [this.pullSecrets, this.otherSecrets])
+      for (const s of informer.values()) {
+        if (!managedByRegcred(s) || s.labels[INSTALLATION_LABEL] !== owner.installation) continue;
+        if (s.labels[ORG_LABEL] !== owner.orgId) continue;
+        count++;
+        const registry = s.labels[REGISTRY_LABEL];
+        const at = parseExpiryLabel(s.labels[EXPIRES_LABEL] ?? "")?.getTime();
+        if (registry && at !== undefined && at < (expiry.get(registry) ?? Infinity)) expiry.set(registry, at);
+      }
+    return { count, expiry };
   }
 
   /** A secret this process wrote (as the API answered) or deleted (null), recorded ahead of its watch event. */

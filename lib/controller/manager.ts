@@ -121,7 +121,12 @@ export class ClusterManager {
   }
 
   metricsGauges(): ManagerGauges {
-    return { clusterId: this.cluster.id, leading: this.isLeader(), queued: this.queue.size };
+    return {
+      clusterId: this.cluster.id,
+      leading: this.isLeader(),
+      queued: this.queue.size,
+      managed: this.cache?.managedSummary({ installation: this.o.installation, orgId: this.cluster.orgId }) ?? null,
+    };
   }
 
   status(): ManagerStatus {

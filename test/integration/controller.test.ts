@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Controller, ControllerOptions } from "@/lib/controller/controller";
 import { clientForCluster } from "@/lib/clusters/client";
 import { leaseNameFor } from "@/lib/controller/lease";
+import { renderMetrics } from "@/lib/metrics";
 import { ensureInstallation } from "@/lib/installation/repo";
 import { type Clock, ClusterManager } from "@/lib/controller/manager";
 import { findClusterSync, listNamespaceResults, recentRuns } from "@/lib/sync/repo";
@@ -196,6 +197,14 @@ describe("controller against a real kube-apiserver", () => {
     // One mint, counted at the proxy in front of moto, fanned out to every namespace (later passes reuse it).
     expect(ecr.mints() - mintsBefore).toBe(1);
     expect(await holds(a, "regcred-ecr-main", token)).toBe(true);
+    // /api/metrics: the token's expiry as a timestamp, and the cluster's managed secrets, read from the cache.
+    const metrics = (await renderMetrics()).body;
+    const expiry = Math.floor(token.expiresAt.getTime() / 1000);
+    expect(metrics).toContain(
+      `regcred_registry_credential_expiry_timestamp_seconds{cluster="${s.cluster.id}",registry="ecr-main"} ${expiry}`,
+    );
+    const managed = new RegExp(`^regcred_managed_secrets\\{cluster="${s.cluster.id}"\\} (\\d+)$`, "m").exec(metrics);
+    expect(Number(managed?.[1])).toBe(2);
     expect(await logsIn(token.password)).toBe(200);
 
     const pod = await f.core.createNamespacedPod({

@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
-import { jsonError } from "@/lib/http";
+import { jsonError, unmatchedApi } from "@/lib/http";
 
 /** Every /api path no route handles answers in the API's JSON error shape, not Next's HTML 404 page. */
-function notFound(req: NextRequest): Response {
+const notFound = unmatchedApi((req: NextRequest): Response => {
   const path = req.nextUrl.pathname.slice(0, 200);
   return jsonError(
     new AppError(
@@ -11,7 +11,7 @@ function notFound(req: NextRequest): Response {
       `No API endpoint answers ${req.method} ${path}; the API is described at /api/openapi.json.`,
     ),
   );
-}
+});
 
 export const GET = notFound;
 export const HEAD = notFound;
