@@ -87,6 +87,8 @@ const EnvSchema = z.object({
   REGCRED_WEBHOOK_CA_DIR: z.string().min(1).optional(),
   /** Admission reviews answered per second per cluster before the webhook answers 429. */
   REGCRED_WEBHOOK_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** The standalone controller's port for /healthz, /readyz and /metrics (0: any free port); unset, none. */
+  REGCRED_CONTROLLER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Bearer token that GET /api/metrics requires; unset, the endpoint answers 404. */
   REGCRED_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

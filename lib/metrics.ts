@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { SyncRunSummary } from "@/db/schema/sync";
 import { requestCall } from "./integrations/kube/calls";
@@ -199,4 +200,15 @@ export function recordWatchRestart(kind: string, error: string): void {
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
   const { registry } = metrics();
   return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * Whether an Authorization header carries the metrics token (compared in constant time). Metrics span every org of
+ * the installation, so no org's API token may read them: only the operator's scrape token.
+ */
+export function metricsAuthorized(authorization: string | null, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
 }

@@ -3,6 +3,7 @@
 import { startController, stopController } from "@/lib/controller/runtime";
 import { EnvError, env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
+import { startOpsServer } from "@/lib/ops-server";
 import { runtime } from "@/lib/runtime";
 import { checkSharedWebhookCa } from "@/lib/webhook/runtime";
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   });
   const { database, keyring } = opened;
   await startController(database.db, keyring, { force: true });
+  const port = config.REGCRED_CONTROLLER_HTTP_PORT;
+  const ops = port === undefined ? null : await startOpsServer(port);
   // The controller's own timers are unref'd; this keeps the process alive until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     log.info("controller stopping", { signal });
     clearInterval(keepAlive);
     let code = 0;
+    await ops?.close();
     await stopController().catch((err: unknown) => {
       code = 1;
       log.error("controller stop failed", describeError(err));

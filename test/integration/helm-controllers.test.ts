@@ -36,6 +36,7 @@ import { CHART, find, type Helm, helmFor, parseManifests, root, setArgs, tokenKu
 // webhook port differs (two processes on one host cannot both listen on 8443). No kubelet runs here: this is what
 // the chart's Pods would run, started as plain processes.
 const TEST_LABEL = "regcred-test";
+const METRICS_TOKEN = randomBytes(24).toString("hex");
 let kube: KubeEnv;
 let stopKube = () => {};
 let kc: KubeConfig;
@@ -75,6 +76,10 @@ beforeAll(async () => {
     namespace: ns,
     body: { metadata: { name: "regcred-db" }, stringData: { DATABASE_URL: u.toString() } },
   });
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: "regcred-metrics" }, stringData: { "metrics-token": METRICS_TOKEN } },
+  });
   helm([
     "install",
     "ha",
@@ -83,6 +88,7 @@ beforeAll(async () => {
     ns,
     ...setArgs({
       "database.existingSecret": "regcred-db",
+      "metrics.existingSecret": "regcred-metrics",
       "controller.enabled": true,
       "controller.replicas": 2,
       "dashboard.replicas": 2,
@@ -140,7 +146,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-type Proc = { pod: string; child: ChildProcess; port: number; exited: Promise<number | null> };
+type Proc = { pod: string; child: ChildProcess; port: number; http: string; exited: Promise<number | null> };
 
 async function startReplica(pod: string): Promise<Proc> {
   const manifest = parseManifests(helm(["get", "manifest", "ha", "-n", ns]).stdout);
@@ -152,17 +158,29 @@ async function startReplica(pod: string): Promise<Proc> {
   const c = spec.containers[0]!;
   expect(c.args).toEqual(["controller"]);
   const env = await renderedEnv(pod, c, await mounts(pod, c, spec.volumes));
+  // The probes and scrapes reach the controller on its http port, as the chart declares it.
+  expect(env.REGCRED_CONTROLLER_HTTP_PORT).toBe("9090");
+  expect(c.ports?.find((p) => p.name === "http")?.containerPort).toBe(9090);
+  expect(c.readinessProbe?.httpGet).toMatchObject({ path: "/readyz", port: "http" });
+  expect(c.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "http" });
   const port = await freePort();
+  const httpPort = await freePort();
   const log = fs.openSync(path.join(work, `${pod}.log`), "a");
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/node"), ["dist/controller/controller.mjs"], {
     cwd: root,
     // NODE_ENV as the image sets it; PATH to find nothing but what the environment already has.
-    env: { NODE_ENV: "production", PATH: process.env.PATH, ...env, REGCRED_WEBHOOK_PORT: String(port) },
+    env: {
+      NODE_ENV: "production",
+      PATH: process.env.PATH,
+      ...env,
+      REGCRED_WEBHOOK_PORT: String(port),
+      REGCRED_CONTROLLER_HTTP_PORT: String(httpPort),
+    },
     stdio: ["ignore", log, log],
   });
   children.push(child);
   const exited = new Promise<number | null>((r) => child.once("exit", (code: number | null) => r(code)));
-  return { pod, child, port, exited };
+  return { pod, child, port, http: `http://127.0.0.1:${httpPort}`, exited };
 }
 
 /** The serving certificate this process presents chains to `caPem` for the name the API server calls. */
@@ -264,6 +282,18 @@ describe("controller processes configured as the chart configures them", () => {
     const holder = (await coordination.readNamespacedLease({ namespace: ns, name: leaseName })).spec?.holderIdentity;
     expect([a.pod, b.pod]).toContain(holder);
     const [leader, other] = holder === a.pod ? [a, b] : [b, a];
+
+    // Each pod's probes: alive and ready, the follower too (it serves the webhook and keeps its cache warm).
+    for (const p of [leader, other]) {
+      expect((await fetch(`${p.http}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${p.http}/readyz`)).json()).toEqual({ status: "ready" });
+    }
+    // Metrics need the chart's metrics token; they show which replica leads the cluster.
+    expect((await fetch(`${leader.http}/metrics`)).status).toBe(401);
+    const scrape = async (p: Proc) =>
+      (await fetch(`${p.http}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(await scrape(leader)).toContain(`regcred_leader{cluster="${cluster.id}"} 1`);
+    expect(await scrape(other)).toContain(`regcred_leader{cluster="${cluster.id}"} 0`);
     leader.child.kill("SIGTERM");
     expect(await leader.exited).toBe(0);
     const lease = await eventually(
