@@ -1,10 +1,11 @@
-// Throughput of `GET /api/orgs/{org}/registries` (200 registries, API token) against a bare node:http server
-// answering the same JSON from a pre-serialised buffer, both loaded by autocannon in the same run. Run:
-//   bench/api-throughput.sh      (builds once if .next is missing; starts `next start` on a throw-away PGlite)
-// A third line, "next-404", loads an /api path no route serves (Next.js and the API's JSON 404, no auth, no database):
-// what Next.js's request handling alone costs, for reading the ratio.
+// Throughput of `GET /api/orgs/{org}/registries` (200 registries, API token) on PGlite and on PostgreSQL, against a
+// bare node:http server answering the same JSON from a pre-serialised buffer, all loaded by autocannon in the same run:
+//   bench/api-throughput.sh   (builds once if .next is missing; `next start` on a throw-away PGlite and on a database
+//                              of PG_ADMIN_URL's server, or of a PostgreSQL started here)
+// A further line, "next-404", loads an /api path no route serves (Next.js and the API's JSON 404, no auth, no
+// database): what Next.js's request handling alone costs, for reading the ratio.
 // Env: BENCH_CONNECTIONS (16), BENCH_SECONDS (10 per round), BENCH_ROUNDS (2, alternating bare/Regcred),
-// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the Regcred server (open it in Chrome DevTools).
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the PGlite server and prints where its CPU went in each phase.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -14,6 +15,7 @@ import autocannon from "autocannon";
 import { freePort, waitForAppServer } from "@/e2e/own-server";
 import { loadAverage } from "./lib/apiserver-metrics";
 import { summariseCpuProfile } from "./lib/cpu-profile-summary";
+import { benchDatabaseUrl } from "./lib/postgres";
 
 const REGISTRIES = 200;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -29,10 +31,11 @@ function stopAll(): void {
 }
 process.on("exit", stopAll);
 
-async function startRegcred(): Promise<string> {
+/** `next start` on PGlite (databaseUrl empty) or PostgreSQL; only the PGlite one is profiled (BENCH_CPU_PROF). */
+async function startRegcred(databaseUrl = ""): Promise<string> {
   const port = await freePort();
-  const log = path.join(runDir, "server.log");
-  const prof = process.env.BENCH_CPU_PROF;
+  const log = path.join(runDir, databaseUrl ? "server-postgres.log" : "server.log");
+  const prof = databaseUrl ? undefined : process.env.BENCH_CPU_PROF;
   const out = fs.openSync(log, "a");
   // process.execPath: the repo's Node 24 (the PATH may hold an older one, which @kubernetes/client-node refuses).
   const next = path.join("node_modules", "next", "dist", "bin", "next");
@@ -42,8 +45,8 @@ async function startRegcred(): Promise<string> {
     env: {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: "",
-      REGCRED_DATA_DIR: path.join(runDir, "data"),
+      DATABASE_URL: databaseUrl,
+      REGCRED_DATA_DIR: path.join(runDir, databaseUrl ? "data-postgres" : "data"),
       REGCRED_DEFAULT_ORG: ORG,
       REGCRED_BOOTSTRAP_TOKEN: token,
       REGCRED_ADMIN_PASSWORD: "",
@@ -139,8 +142,14 @@ async function load(
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
 
+const cleanups: Array<() => void | Promise<void>> = [];
 const regcred = await startRegcred();
 await createRegistries(regcred);
+// The same API on PostgreSQL (PG_ADMIN_URL's server, else one started here): the database out of the process.
+const regcredPg = await startRegcred(
+  await benchDatabaseUrl(runDir, `regcred_api_${randomBytes(3).toString("hex")}`, cleanups),
+);
+await createRegistries(regcredPg);
 const path_ = `/api/orgs/${ORG}/registries`;
 const first = await fetch(`${regcred}${path_}`, { headers: { authorization: `Bearer ${token}` } });
 const body = Buffer.from(await first.arrayBuffer());
@@ -155,14 +164,21 @@ console.log(
 // Warm-up: JIT and Next's lazily compiled route.
 await load(`${bare}${path_}`, 2);
 await load(`${regcred}${path_}`, 3);
-const totals = { bare: 0, regcred: 0, "next-404": 0 };
+await load(`${regcredPg}${path_}`, 3);
+const totals = { bare: 0, regcred: 0, "regcred-pg": 0, "next-404": 0 };
 /** When each loaded phase ran (µs of CLOCK_MONOTONIC, the CPU profile's clock), to attribute the profile's samples. */
-const windows: Record<keyof typeof totals, Array<[number, number]>> = { bare: [], regcred: [], "next-404": [] };
+const windows: Record<keyof typeof totals, Array<[number, number]>> = {
+  bare: [],
+  regcred: [],
+  "regcred-pg": [],
+  "next-404": [],
+};
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [name, url, status] of [
     ["bare", `${bare}${path_}`, 200],
     ["regcred", `${regcred}${path_}`, 200],
+    ["regcred-pg", `${regcredPg}${path_}`, 200],
     ["next-404", `${regcred}/api/bench-no-such-endpoint`, 404],
   ] as const) {
     const from = nowUs();
@@ -170,19 +186,20 @@ for (let round = 1; round <= ROUNDS; round++) {
     windows[name].push([from, nowUs()]);
     totals[name] += r.rps;
     console.log(
-      `round ${round} ${name.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
+      `round ${round} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
         `  errors ${r.errors}  load average ${loadAverage()}`,
     );
     if (r.errors > 0) throw new Error(`${name}: ${r.errors} failed requests`);
   }
 }
-const ratio = totals.regcred / totals.bare;
+const share = (name: keyof typeof totals) =>
+  `${name} ${(totals[name] / ROUNDS).toFixed(0)} req/s = ${((totals[name] / totals.bare) * 100).toFixed(1)} % of bare`;
 console.log(
-  `mean: bare ${(totals.bare / ROUNDS).toFixed(0)} req/s, regcred ${(totals.regcred / ROUNDS).toFixed(0)} req/s; ` +
-    `ratio ${(ratio * 100).toFixed(1)} % (target ≥ 50 %); next-404 ${(totals["next-404"] / ROUNDS).toFixed(0)} req/s, ` +
-    `${((totals["next-404"] / totals.bare) * 100).toFixed(1)} % of bare  load average ${loadAverage()}`,
+  `mean: bare ${(totals.bare / ROUNDS).toFixed(0)} req/s; ${share("regcred")} (PGlite), ${share("regcred-pg")} ` +
+    `(PostgreSQL); target ≥ 50 %; ${share("next-404")}  load average ${loadAverage()}`,
 );
 stopAll();
+for (const c of cleanups.reverse()) await c();
 if (process.env.BENCH_CPU_PROF) {
   const dir = path.resolve(process.env.BENCH_CPU_PROF);
   await new Promise((r) => setTimeout(r, 3000));
@@ -191,7 +208,7 @@ if (process.env.BENCH_CPU_PROF) {
     .filter((f) => f.endsWith(".cpuprofile"))
     .map((f) => path.join(dir, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-  console.log(`CPU profile of the Regcred server: ${newest ?? `none written in ${dir}`}`);
+  console.log(`CPU profile of the Regcred server on PGlite: ${newest ?? `none written in ${dir}`}`);
   for (const phase of ["regcred", "next-404"] as const) {
     if (!newest) break;
     const { samples, buckets } = summariseCpuProfile(newest, windows[phase]);

@@ -5,20 +5,20 @@
 // secrets across BENCH_NAMESPACES (default 100) namespaces, a registry and one Deployment per namespace; (c) the
 // standalone controller (scripts/controller.sh, PostgreSQL) idle and holding the same cluster. Every figure is the
 // median RSS of the last samples once it has settled (5 samples a second apart within 2 MB, after BENCH_SETTLE_SECONDS).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
-import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { orgs } from "@/db/schema";
 import { createCluster } from "@/lib/clusters/service";
 import { createKeyring, decodeKey } from "@/lib/crypto/secret-box";
 import { createRegistry } from "@/lib/registries/service";
 import { loadAverage } from "@/bench/lib/apiserver-metrics";
+import { benchDatabaseUrl } from "@/bench/lib/postgres";
 import { startOwnKube } from "@/test/helpers/kube";
 import { largestMappings, residentSplit, summariseHeapSnapshot } from "@/bench/lib/heap-summary";
 
@@ -283,34 +283,6 @@ async function seed(
   }
 }
 
-async function postgresUrl(): Promise<string> {
-  let admin = process.env.PG_ADMIN_URL;
-  if (!admin) {
-    const dir = path.join(work, "peers");
-    execFileSync(path.join(root, "scripts/peers/postgres-up.sh"), [dir], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, REGCRED_PEERS_QUIET: "1" },
-    });
-    cleanups.push(
-      () => void execFileSync(path.join(root, "scripts/peers/postgres-down.sh"), [dir], { stdio: "ignore" }),
-    );
-    const env = fs.readFileSync(path.join(dir, "pg", "env"), "utf8");
-    admin = /^PG_ADMIN_URL=(.*)$/m.exec(env)![1]!;
-  }
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  const name = `regcred_memory_${run}`;
-  await sql.unsafe(`create database ${name}`);
-  cleanups.push(async () => {
-    const s = postgres(admin, { max: 1, onnotice: () => {} });
-    await s.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
-    await s.end();
-  });
-  await sql.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** The idle cases: the dashboard on PGlite (first start, restart) and on PostgreSQL, the standalone controller. */
 async function idleCases(pgUrl: string, dataDir: string): Promise<void> {
   let d = await dashboard({ REGCRED_DATA_DIR: dataDir });
@@ -333,7 +305,7 @@ async function main(): Promise<void> {
   record("bare node (node -e)", await settledRss(bare));
   await stop(bare);
 
-  const pgUrl = await postgresUrl();
+  const pgUrl = await benchDatabaseUrl(work, `regcred_memory_${run}`, cleanups);
   const dataDir = path.join(work, "data");
   if (SNAPSHOTS) fs.mkdirSync(SNAPSHOTS, { recursive: true });
   const snapshotEnv: Record<string, string> = SNAPSHOTS
