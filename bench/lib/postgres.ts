@@ -15,6 +15,8 @@ export async function benchDatabaseUrl(
 ): Promise<string> {
   let admin = process.env.PG_ADMIN_URL;
   if (!admin) {
+    // PostgreSQL runs as its own user and keeps its data under workDir, which it must be able to reach.
+    fs.chmodSync(workDir, 0o755);
     const dir = path.join(workDir, "peers");
     execFileSync(path.join(root, "scripts/peers/postgres-up.sh"), [dir], {
       stdio: ["ignore", "ignore", "inherit"],
