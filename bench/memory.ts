@@ -8,7 +8,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
@@ -19,6 +18,7 @@ import { createKeyring, decodeKey } from "@/lib/crypto/secret-box";
 import { createRegistry } from "@/lib/registries/service";
 import { loadAverage } from "@/bench/lib/apiserver-metrics";
 import { benchDatabaseUrl } from "@/bench/lib/postgres";
+import { freePort } from "@/e2e/own-server";
 import { startOwnKube } from "@/test/helpers/kube";
 import { largestMappings, residentSplit, summariseHeapSnapshot } from "@/bench/lib/heap-summary";
 
@@ -135,17 +135,6 @@ const common = {
   REGCRED_WEBHOOK_PORT: "0",
   REGCRED_EGRESS_ALLOW_LOOPBACK: "true",
 };
-
-/** A port free right now (other sessions on this machine run servers too). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 async function dashboard(env: Record<string, string>) {
   return launch(

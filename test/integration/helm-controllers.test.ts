@@ -1,7 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
@@ -27,6 +26,7 @@ import { createRegistry } from "@/lib/registries/service";
 import { webhookConfigurationName } from "@/lib/webhook/configuration";
 import { actorFor, createOrg, uniqueId } from "../helpers/db";
 import { ensureKube, type KubeEnv } from "../helpers/kube";
+import { freePort } from "../peers/process";
 import { decode, eventually } from "./controller-fixture";
 import { CHART, find, type Helm, helmFor, parseManifests, root, setArgs, tokenKubeconfig } from "./helm-fixture";
 
@@ -136,14 +136,6 @@ async function renderedEnv(pod: string, c: V1Container, dirs: Map<string, string
     else throw new Error(`env ${e.name}: a reference this test does not resolve`);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 type Proc = { pod: string; child: ChildProcess; port: number; http: string; exited: Promise<number | null> };
