@@ -75,3 +75,11 @@ export async function readiness(): Promise<Readiness> {
     return { ready: false, reason: "the controller has not started" };
   return { ready: true };
 }
+
+/** The readiness answer every probe endpoint sends: 200 `{"status":"ready"}`, or 503 with the reason. */
+export async function readinessAnswer(): Promise<{ status: 200 | 503; body: Record<string, string> }> {
+  const r = await readiness();
+  return r.ready
+    ? { status: 200, body: { status: "ready" } }
+    : { status: 503, body: { status: "not-ready", reason: r.reason } };
+}

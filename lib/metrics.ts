@@ -2,6 +2,8 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { SyncRunSummary } from "@/db/schema/sync";
+import { env } from "./env";
+import { AppError } from "./errors";
 import { requestCall } from "./integrations/kube/calls";
 import type { KubeRequestInfo } from "./integrations/kube/types";
 
@@ -208,7 +210,21 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
  * Whether an Authorization header carries the metrics token (compared in constant time). Metrics span every org of
  * the installation, so no org's API token may read them: only the operator's scrape token.
  */
-export function metricsAuthorized(authorization: string | null, token: string): boolean {
+function metricsAuthorized(authorization: string | null, token: string): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
+}
+
+/**
+ * What a scrape gets, on the dashboard's /api/metrics and the controller's /metrics alike: the Prometheus text, or
+ * NOT_FOUND while REGCRED_METRICS_TOKEN is unset, or UNAUTHENTICATED without that token.
+ */
+export async function scrapeMetrics(
+  authorization: string | null,
+): Promise<{ body: string; contentType: string } | { error: AppError }> {
+  const token = env().REGCRED_METRICS_TOKEN;
+  if (!token) return { error: new AppError("NOT_FOUND", "Metrics are off; set REGCRED_METRICS_TOKEN to serve them.") };
+  if (!metricsAuthorized(authorization, token))
+    return { error: new AppError("UNAUTHENTICATED", "Metrics need the metrics token as a bearer token.") };
+  return renderMetrics();
 }

@@ -1,10 +1,9 @@
 import "server-only";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { env } from "./env";
-import { markStopping, readiness } from "./health";
+import { markStopping, readinessAnswer } from "./health";
 import { describeError, log } from "./log";
-import { metricsAuthorized, renderMetrics } from "./metrics";
+import { scrapeMetrics } from "./metrics";
 
 /**
  * The standalone controller's HTTP port (REGCRED_CONTROLLER_HTTP_PORT): `/healthz` (alive), `/readyz` (database up
@@ -22,22 +21,15 @@ export async function startOpsServer(port: number): Promise<{ port: number; clos
       if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "METHOD_NOT_ALLOWED" });
       if (path === "/healthz") return json(res, 200, { status: "ok" });
       if (path === "/readyz") {
-        const r = await readiness();
-        return json(
-          res,
-          r.ready ? 200 : 503,
-          r.ready ? { status: "ready" } : { status: "not-ready", reason: r.reason },
-        );
+        const { status, body } = await readinessAnswer();
+        return json(res, status, body);
       }
       if (path === "/metrics") {
-        const token = env().REGCRED_METRICS_TOKEN;
-        if (!token)
-          return json(res, 404, { error: "NOT_FOUND", message: "Metrics are off; set REGCRED_METRICS_TOKEN." });
-        if (!metricsAuthorized(req.headers.authorization ?? null, token))
-          return json(res, 401, { error: "UNAUTHENTICATED", message: "GET /metrics needs the metrics token." });
-        const { body, contentType } = await renderMetrics();
-        res.writeHead(200, { "Content-Type": contentType, "Cache-Control": "no-store" });
-        return res.end(body);
+        const scraped = await scrapeMetrics(req.headers.authorization ?? null);
+        if ("error" in scraped)
+          return json(res, scraped.error.status, { error: scraped.error.code, message: scraped.error.message });
+        res.writeHead(200, { "Content-Type": scraped.contentType, "Cache-Control": "no-store" });
+        return res.end(scraped.body);
       }
       json(res, 404, { error: "NOT_FOUND", message: "This port serves /healthz, /readyz and /metrics." });
     })().catch((err: unknown) => {
