@@ -76,6 +76,8 @@ export const clusterSync = pgTable("cluster_sync", {
   webhookClientCa: text("webhook_client_ca"),
   /** token: the bearer token the API server presents, sealed like every credential. */
   webhookTokenSealed: text("webhook_token_sealed"),
+  /** Image globs (kubelet matchImages syntax) whose pulls the nodes authenticate themselves (a kubelet credential provider). */
+  nodeCredentialImages: text("node_credential_images").array().notNull().default([]),
   lastRunId: uuid("last_run_id"),
   lastSyncAt: timestamp("last_sync_at", { withTimezone: true, precision: 3 }),
   lastStatus: text("last_status", { enum: syncRunStatuses }),
