@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   REGCRED_EGRESS_DENY_CIDRS: cidrList.optional(),
   REGCRED_ECR_ENDPOINT: z.url("must be a URL").optional(),
   AWS_ENDPOINT_URL_ECR: z.url("must be a URL").optional(),
+  /** STS endpoint for AssumeRole and the web identity chain (keyless ECR); the AWS SDK also reads it itself. */
+  AWS_ENDPOINT_URL_STS: z.url("must be a URL").optional(),
   REGCRED_CONTROLLER: z.enum(["inprocess", "off"]).default("inprocess"),
   REGCRED_RESYNC_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   REGCRED_UNUSED_GRACE_SECONDS: z.coerce

@@ -15,6 +15,7 @@ const stepNames: Record<CheckStepName, string> = {
   challenge: "Login challenge",
   auth: "Login",
   token: "Token",
+  sts: "Assume role (STS)",
   aws: "AWS",
   cluster: "Cluster",
   secret: "Source secret",
@@ -34,7 +35,8 @@ export const checkHints: Record<CheckStepName, string> = {
   auth: "Check the username and password (or token), retype the password, and make sure the account may pull from this registry.",
   token:
     "The registry's token service refused or failed: check the credentials, that the account may pull, and that the token service is reachable from the Regcred server.",
-  aws: "Check the access key ID and secret access key, that the key is active, and that its IAM policy allows ecr:GetAuthorizationToken in this region.",
+  sts: "Check the role ARN, that the access key (or the server's AWS identity) may call sts:AssumeRole on it, and that the role's trust policy admits it (with this org's external ID when that is on).",
+  aws: "Check the access key ID and secret access key (or the role's permissions), that the key is active, and that its IAM policy allows ecr:GetAuthorizationToken in this region.",
   cluster: "Use a cluster name from the Clusters page (or *), and check that Regcred can reach that cluster.",
   secret:
     "Check the namespace and secret name, that the secret is a kubernetes.io/dockerconfigjson with an entry for this registry, and that the cluster allows this namespace as a secret_ref source.",

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Keyring } from "@/lib/crypto/secret-box";
+import { env } from "@/lib/env";
 import { getEcrAuthorization } from "@/lib/integrations/ecr";
 import type { KubeResult, KubeSecret } from "@/lib/integrations/kube";
 import { describeError, log } from "@/lib/log";
@@ -25,6 +26,8 @@ export type CredentialOptions = {
   now: () => Date;
   timeoutMs: number;
   ecrEndpoint?: string;
+  /** AssumeRole / web identity endpoint; AWS_ENDPOINT_URL_STS when omitted */
+  stsEndpoint?: string;
 };
 
 export type ResolvedCredentials = {
@@ -49,14 +52,21 @@ async function ecrCredential(
 ): Promise<{ cred: SyncCredential; minted: boolean }> {
   const creds = safeOpen(opts.keyring, row);
   if (creds === "sealed") return { cred: unavailable("the stored credentials could not be decrypted"), minted: false };
-  const keys = {
+  // Keyless registries (no keys) mint as the server's AWS identity, only while their org may use it.
+  const source = {
     accessKeyId: creds?.username ?? "",
     secretAccessKey: creds?.password ?? "",
+    roleArn: row.awsRoleArn,
+    externalId: row.awsUseExternalId ? (row.orgAws?.externalId ?? null) : null,
+    defaultChain: row.orgAws?.defaultChain ?? false,
     region: row.region ?? ecrRegion(row.registry),
   };
-  const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, keys, {
+  if (row.awsUseExternalId && !source.externalId)
+    return { cred: unavailable("the org's external ID was not loaded with the registry"), minted: false };
+  const auth = await getEcrAuthorization(`${row.orgId}/${row.id}`, source, {
     timeoutMs: opts.timeoutMs,
     endpoint: opts.ecrEndpoint,
+    stsEndpoint: opts.stsEndpoint ?? env().AWS_ENDPOINT_URL_STS,
     now: opts.now,
   });
   if (!auth.ok) return { cred: unavailable(`ECR token could not be minted: ${auth.error.message}`), minted: false };

@@ -1,5 +1,6 @@
 import "server-only";
-import { getEcrAuthorization } from "../integrations/ecr";
+import { env } from "../env";
+import { type EcrAuthorization, getEcrAuthorization, type SourceInfo } from "../integrations/ecr";
 import { checkV2Access, type V2Outcome } from "../integrations/registry-v2/handshake";
 import { describeError, log } from "../log";
 import { numericHostSpelling, registryHost } from "../registries/host";
@@ -42,6 +43,21 @@ async function checkWithPassword(input: CheckInput, host: string, opts: CheckOpt
   return fromV2(await checkV2Access(host, { username, password }, v2Options(input, opts)));
 }
 
+function sourceLabel(source: SourceInfo): string {
+  return source.base === "keys" ? "the access key" : "the server's AWS identity";
+}
+
+/** The `sts` step of a registry that assumes a role; none for one that mints with its keys or the chain directly. */
+function stsStep(auth: EcrAuthorization, ms: number): CheckStep[] {
+  const { source } = auth;
+  if (!source.roleArn) return [];
+  const how = auth.reused ? "token reused from the cache" : `session ${source.sessionName}`;
+  const ext = source.externalId ? ", with the org's external ID" : "";
+  return [
+    { step: "sts", ok: true, ms, detail: `AssumeRole ${source.roleArn} from ${sourceLabel(source)}${ext}: ${how}` },
+  ];
+}
+
 async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, secrets: string[]): Promise<Outcome> {
   const region = input.region || ecrRegion(input.registry);
   if (!region)
@@ -50,41 +66,55 @@ async function checkEcr(input: CheckInput, host: string, opts: CheckOptions, sec
       `aws: "${host}" is not an ECR host (<account>.dkr.ecr.<region>.amazonaws.com) and no region is set`,
       "aws",
     );
-  const keys = { accessKeyId: input.creds?.username ?? "", secretAccessKey: input.creds?.password ?? "" };
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
-  const minted = await getEcrAuthorization(input.cacheKey, keys, {
-    region,
-    endpoint: opts.ecrEndpoint,
-    timeoutMs: opts.timeoutMs,
-    now: opts.now,
-  });
+  const minted = await getEcrAuthorization(
+    input.cacheKey,
+    {
+      accessKeyId: input.creds?.username ?? "",
+      secretAccessKey: input.creds?.password ?? "",
+      roleArn: input.aws?.roleArn,
+      externalId: input.aws?.externalId,
+      defaultChain: input.aws?.defaultChain,
+    },
+    {
+      region,
+      endpoint: opts.ecrEndpoint,
+      stsEndpoint: opts.stsEndpoint ?? env().AWS_ENDPOINT_URL_STS,
+      timeoutMs: opts.timeoutMs,
+      now: opts.now,
+    },
+  );
   if (!minted.ok) {
-    const { kind, message } = minted.error;
-    return outcome(kind, `aws: GetAuthorizationToken in ${region} failed: ${message}`, "aws", [
-      { step: "aws", ok: false, ms: ms(), detail: message },
-    ]);
+    const { kind, message, step = "aws" } = minted.error;
+    const what = step === "sts" ? "sts" : `aws: GetAuthorizationToken in ${region} failed`;
+    return outcome(kind, `${what}: ${message}`, step, [{ step, ok: false, ms: ms(), detail: message }]);
   }
   const auth = minted.value;
   secrets.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64"));
   const expiresAt = auth.expiresAt.toISOString();
   const past =
     auth.expiresAt.getTime() <= (opts.now?.() ?? new Date()).getTime() ? " (already past by this server's clock)" : "";
+  const as = auth.source.roleArn
+    ? ` as ${auth.source.roleArn}`
+    : auth.source.base === "chain"
+      ? " as the server's AWS identity"
+      : "";
   const awsStep: CheckStep = {
     step: "aws",
     ok: true,
     ms: ms(),
-    detail: `GetAuthorizationToken in ${region}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}`,
+    detail: `GetAuthorizationToken in ${region}${as}: token ${auth.reused ? "reused from the cache" : "minted"}, expires ${expiresAt}${past}`,
   };
   const v2 = await checkV2Access(host, { username: auth.username, password: auth.password }, v2Options(input, opts));
-  const steps = [awsStep, ...v2.steps];
+  const steps = [...stsStep(auth, ms()), awsStep, ...v2.steps];
   if (v2.status === "valid" && v2.proven) {
     return {
       ...v2,
       steps,
       expiresAt,
-      summary: `ECR token from GetAuthorizationToken (${region}) accepted by https://${host}/v2/`,
-      proven: `ECR token from GetAuthorizationToken in ${region} logged in to ${host} as AWS`,
+      summary: `ECR token from GetAuthorizationToken (${region}${as}) accepted by https://${host}/v2/`,
+      proven: `ECR token from GetAuthorizationToken in ${region}${as} logged in to ${host} as AWS`,
     };
   }
   return {

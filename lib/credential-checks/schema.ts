@@ -6,6 +6,7 @@ export type CheckStatus = (typeof CheckStatuses)[number];
 
 /**
  * `policy`: the egress policy refused every address of a target before connecting.
+ * `sts`: assuming an ECR registry's role (or reaching the server's AWS identity behind it), before `aws`.
  * `cluster` and `secret`: secret_ref checks, which read a source secret in each cluster first.
  */
 export const CheckStepNames = [
@@ -17,6 +18,7 @@ export const CheckStepNames = [
   "challenge",
   "auth",
   "token",
+  "sts",
   "aws",
   "cluster",
   "secret",

@@ -11,6 +11,7 @@ import { registryHostPart } from "../images/registry-key";
 import { destinationChanges, rebindErrors } from "../registries/destination";
 import { registryDestinationHost, registryHost, testHostProblem } from "../registries/host";
 import { findRegistryRow, type RegistryRow } from "../registries/repo";
+import { findOrgDetails } from "../orgs/repo";
 import { loginUsername } from "../registries/schema";
 import { requireRegistry } from "../registries/service";
 import type { Ctx } from "../context";
@@ -28,11 +29,15 @@ function checkOptions() {
   return {
     timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS,
     ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
+    stsEndpoint: e.AWS_ENDPOINT_URL_STS,
     egress: configuredEgressPolicy(),
   };
 }
 
-type CheckedRow = Pick<RegistryRow, "type" | "registry" | "region" | "caCert" | "id" | "secrets">;
+type CheckedRow = Pick<
+  RegistryRow,
+  "type" | "registry" | "region" | "caCert" | "id" | "secrets" | "awsRoleArn" | "awsUseExternalId"
+>;
 type Refusal = { status: "refused"; failedStep: null; refused: string };
 type Creds = ReturnType<typeof openCreds>;
 /** Whose credentials a check sends: the stored ones, ones in the request body, or none. */
@@ -49,8 +54,14 @@ async function runCheck(ctx: Ctx, row: CheckedRow, creds: Creds, cacheKey: strin
       { timeoutMs },
     );
   }
+  const org = row.type === "amazon_ecr" ? await findOrgDetails(ctx.db, ctx.actor.orgId) : null;
+  const aws = {
+    roleArn: row.awsRoleArn,
+    externalId: row.awsUseExternalId ? (org?.awsExternalId ?? null) : null,
+    defaultChain: org?.awsDefaultChain ?? false,
+  };
   return checkRegistryCredentials(
-    { type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey },
+    { type: row.type, registry: row.registry, creds, region: row.region, caCert: row.caCert, cacheKey, aws },
     checkOptions(),
   );
 }
@@ -140,6 +151,8 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
     region: input.region ?? stored?.region ?? null,
     caCert: input.ca_cert ?? stored?.caCert ?? null,
     secrets,
+    awsRoleArn: input.aws_role_arn !== undefined ? input.aws_role_arn : (stored?.awsRoleArn ?? null),
+    awsUseExternalId: input.aws_use_external_id ?? stored?.awsUseExternalId ?? false,
   };
   const target = stored ? stored.id : "unsaved";
   const changes = stored ? destinationChanges(stored, row) : [];
@@ -148,7 +161,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
     await auditTest(ctx, target, row, false, "given", refused(Object.keys(rebind).join(",")), testHost);
     throw validationError(rebind);
   }
-  const reusable = Boolean(stored?.credsSealed && changes.length === 0);
+  const reusable = Boolean(stored?.credsSealed && changes.length === 0 && input.creds !== null);
   // Stored credentials go only to a host the stored key matches, whatever the body says.
   const problem =
     testHostProblem(registry, testHost) ??

@@ -11,6 +11,8 @@ export type CheckInput = {
   caCert?: string | null;
   /** "<org>/<registry id>": keys the ECR token cache */
   cacheKey: string;
+  /** amazon_ecr: a role to assume, the external ID to send, and whether the org may use the server's AWS identity */
+  aws?: { roleArn?: string | null; externalId?: string | null; defaultChain?: boolean };
 };
 
 export type CheckOptions = {
@@ -18,6 +20,8 @@ export type CheckOptions = {
   timeoutMs: number;
   /** AWS_ENDPOINT_URL_ECR / REGCRED_ECR_ENDPOINT */
   ecrEndpoint?: string;
+  /** AWS_ENDPOINT_URL_STS */
+  stsEndpoint?: string;
   /** where checks may connect (registry and token realm); the operator's REGCRED_EGRESS_* when omitted */
   egress?: EgressPolicy;
   now?: () => Date;

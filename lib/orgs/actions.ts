@@ -9,8 +9,8 @@ import type { ActionResult } from "../result";
 import { runtime } from "../runtime";
 import { inviteUser } from "../users/invites";
 import { type InviteResult, InviteUserInput } from "../users/schema";
-import { CreateOrgInput, type OrgSummary, type OrgView } from "./schema";
-import { createOrg, isInstanceAdmin, listAllOrgs } from "./service";
+import { CreateOrgInput, type OrgDetails, type OrgSummary, type OrgView } from "./schema";
+import { createOrg, isInstanceAdmin, listAllOrgs, setOrgAwsDefaultChain } from "./service";
 import { currentSession, setSessionOrg } from "./session-org";
 
 const samePage = /^\/[a-z0-9/-]*$/;
@@ -54,4 +54,13 @@ export async function addOrgMemberAction(
     revalidatePath("/settings");
     return result;
   });
+}
+
+/** An instance admin lets an org's ECR registries use this server's AWS identity, or stops it. */
+export async function setOrgAwsDefaultChainAction(orgId: string, allowed: boolean): Promise<ActionResult<OrgDetails>> {
+  const result = await withActor("setOrgAwsDefaultChain", (ctx) =>
+    setOrgAwsDefaultChain(ctx.db, ctx.actor, orgId, { aws_default_chain: allowed }),
+  );
+  if (result.ok) revalidatePath("/settings");
+  return result;
 }

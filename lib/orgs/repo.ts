@@ -14,6 +14,32 @@ export async function findOrg(db: Db, id: string): Promise<{ id: string; name: s
   return org ?? null;
 }
 
+/** An org with its keyless-ECR settings (its external ID is not a secret: it goes into a role's trust policy). */
+export async function findOrgDetails(
+  db: Db,
+  id: string,
+): Promise<{ id: string; name: string; awsExternalId: string; awsDefaultChain: boolean } | null> {
+  const [org] = await db
+    .select({ id: orgs.id, name: orgs.name, awsExternalId: orgs.awsExternalId, awsDefaultChain: orgs.awsDefaultChain })
+    .from(orgs)
+    .where(eq(orgs.id, id))
+    .limit(1);
+  return org ?? null;
+}
+
+/** Sets whether the org's ECR registries may use the server's AWS identity; false when there is no such org. */
+export async function setOrgDefaultChain(db: Db, id: string, allowed: boolean): Promise<{ before: boolean } | null> {
+  const [before] = await db
+    .select({ flag: orgs.awsDefaultChain })
+    .from(orgs)
+    .where(eq(orgs.id, id))
+    .for("update")
+    .limit(1);
+  if (!before) return null;
+  await db.update(orgs).set({ awsDefaultChain: allowed }).where(eq(orgs.id, id));
+  return { before: before.flag };
+}
+
 /** Creates the org unless its id is taken; null when it was. */
 export async function insertOrg(
   db: Db,
@@ -58,6 +84,7 @@ export async function listOrgSummaries(db: Db): Promise<OrgSummary[]> {
     .select({
       id: orgs.id,
       name: orgs.name,
+      awsDefaultChain: orgs.awsDefaultChain,
       createdAt: orgs.createdAt,
       members: count(memberships.userId),
       admins: sql<number>`count(*) filter (where ${and(eq(memberships.role, "admin"), isNull(memberships.inviteTokenHash), isNotNull(users.passwordHash))})`,
@@ -72,6 +99,7 @@ export async function listOrgSummaries(db: Db): Promise<OrgSummary[]> {
     name: r.name,
     members: Number(r.members),
     admins: Number(r.admins),
+    awsDefaultChain: r.awsDefaultChain,
     createdAt: r.createdAt.toISOString(),
   }));
 }

@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { addMember } from "../users/repo";
 import { parseWith } from "../validation";
 import * as repo from "./repo";
-import { CreateOrgInput, type OrgSummary, type OrgView } from "./schema";
+import { authorize } from "../auth/authenticate";
+import { CreateOrgInput, type OrgDetails, OrgPatch, type OrgSummary, type OrgView } from "./schema";
 
 export async function isInstanceAdmin(db: Db, userId: string | null): Promise<boolean> {
   if (!userId) return false;
@@ -48,4 +49,34 @@ export async function createOrg(db: Db, caller: Actor, body: unknown): Promise<O
 export async function listAllOrgs(db: Db, caller: Actor): Promise<OrgSummary[]> {
   await requireInstanceAdmin(db, caller);
   return repo.listOrgSummaries(db);
+}
+
+/** The org of the path with its external ID and default-chain setting: any member (a viewer too) may read it. */
+export async function getOrgDetails(db: Db, caller: Actor): Promise<OrgDetails> {
+  authorize(caller, "viewer");
+  const org = await repo.findOrgDetails(db, caller.orgId);
+  if (!org) throw new AppError("NOT_FOUND", `Organization "${caller.orgId}" was not found.`);
+  return { id: org.id, name: org.name, aws_external_id: org.awsExternalId, aws_default_chain: org.awsDefaultChain };
+}
+
+/** Instance admins only: whether an org's ECR registries may use this server's own AWS identity. Audited. */
+export async function setOrgAwsDefaultChain(db: Db, caller: Actor, orgId: string, body: unknown): Promise<OrgDetails> {
+  await requireInstanceAdmin(db, caller);
+  const input = parseWith(OrgPatch, body);
+  await db.transaction(async (tx) => {
+    const changed = await repo.setOrgDefaultChain(tx, orgId, input.aws_default_chain);
+    if (!changed) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+    await recordAudit(
+      tx,
+      { ...caller, orgId, label: `${caller.label} (instance admin)` },
+      "org.aws_default_chain",
+      orgId,
+      {
+        from: changed.before,
+        to: input.aws_default_chain,
+      },
+    );
+  });
+  const org = (await repo.findOrgDetails(db, orgId))!;
+  return { id: org.id, name: org.name, aws_external_id: org.awsExternalId, aws_default_chain: org.awsDefaultChain };
 }

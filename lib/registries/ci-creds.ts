@@ -35,9 +35,16 @@ export async function readCiCreds(ctx: Ctx, id: string): Promise<CredsResponse> 
       {
         accessKeyId: creds?.username ?? "",
         secretAccessKey: creds?.password ?? "",
+        roleArn: row.awsRoleArn,
+        externalId: row.awsUseExternalId ? (row.orgAws?.externalId ?? null) : null,
+        defaultChain: row.orgAws?.defaultChain ?? false,
         region: row.region ?? ecrRegion(row.registry) ?? "",
       },
-      { endpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR, timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS },
+      {
+        endpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
+        stsEndpoint: e.AWS_ENDPOINT_URL_STS,
+        timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS,
+      },
     );
     if (!auth.ok)
       throw new AppError("UPSTREAM_FAILED", `AWS did not issue an ECR token: ${auth.error.message}.`, {

@@ -1,10 +1,14 @@
 import "server-only";
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { registries } from "@/db/schema";
+import { orgs, registries } from "@/db/schema";
 import type { RegistryResponse, RegistryType } from "./schema";
 
-export type RegistryRow = typeof registries.$inferSelect;
+/** The org's keyless-ECR settings: its external ID and whether it may use the server's AWS identity. */
+export type OrgAws = { externalId: string; defaultChain: boolean };
+
+/** A registry as stored; rows read by listRegistryRows / findRegistryRow also carry their org's AWS settings. */
+export type RegistryRow = typeof registries.$inferSelect & { orgAws?: OrgAws };
 
 export type RegistryView = {
   id: string;
@@ -15,6 +19,8 @@ export type RegistryView = {
   region: string | null;
   hasCredentials: boolean;
   hasCaCert: boolean;
+  awsRoleArn: string | null;
+  awsUseExternalId: boolean;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -28,6 +34,7 @@ export function toResponse(row: RegistryRow): RegistryResponse {
     type: row.type,
     enable_ci: row.enableCi,
     ...(row.secrets ? { secrets: row.secrets } : {}),
+    ...(row.type === "amazon_ecr" ? { aws_role_arn: row.awsRoleArn, aws_use_external_id: row.awsUseExternalId } : {}),
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,
   };
@@ -38,6 +45,12 @@ const isoTime = (column: typeof r.createdAt) =>
   sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const responseHead = sql`'id', ${r.id}, 'registry', ${r.registry}, 'type', ${r.type}, 'enable_ci', ${r.enableCi}`;
 const responseTail = sql`'created_at', ${isoTime(r.createdAt)}, 'created_by', ${r.createdBy}`;
+const ecrPart = sql`'aws_role_arn', ${r.awsRoleArn}, 'aws_use_external_id', ${r.awsUseExternalId}`;
+const responseObject = (withSecrets: boolean, ecr: boolean) =>
+  sql`json_build_object(${sql.join(
+    [responseHead, ...(withSecrets ? [sql`'secrets', ${r.secrets}`] : []), ...(ecr ? [ecrPart] : []), responseTail],
+    sql`, `,
+  )})`;
 
 /**
  * The org's registries as the JSON text of `toResponse` of each row (same keys in the same order), built by
@@ -46,9 +59,11 @@ const responseTail = sql`'created_at', ${isoTime(r.createdAt)}, 'created_by', ${
 export async function listRegistriesJson(db: Db, orgId: string): Promise<string> {
   const [row] = await db
     .select({
-      json: sql<string>`coalesce(json_agg(case when ${r.secrets} is null
-        then json_build_object(${responseHead}, ${responseTail})
-        else json_build_object(${responseHead}, 'secrets', ${r.secrets}, ${responseTail}) end
+      json: sql<string>`coalesce(json_agg(case
+        when ${r.type} = 'amazon_ecr' and ${r.secrets} is null then ${responseObject(false, true)}
+        when ${r.type} = 'amazon_ecr' then ${responseObject(true, true)}
+        when ${r.secrets} is null then ${responseObject(false, false)}
+        else ${responseObject(true, false)} end
         order by ${r.id}), '[]')::text`,
     })
     .from(r)
@@ -68,6 +83,8 @@ export async function listRegistryViews(db: Db, orgId: string): Promise<Registry
       region: r.region,
       hasCredentials: sql<boolean>`${r.credsSealed} is not null`,
       hasCaCert: sql<boolean>`${r.caCert} is not null`,
+      awsRoleArn: r.awsRoleArn,
+      awsUseExternalId: r.awsUseExternalId,
       createdAt: r.createdAt,
       createdBy: r.createdBy,
       updatedAt: r.updatedAt,
@@ -85,14 +102,25 @@ export async function listRegistryViews(db: Db, orgId: string): Promise<Registry
   }));
 }
 
+const withOrgAws = {
+  ...getTableColumns(registries),
+  orgAws: { externalId: orgs.awsExternalId, defaultChain: orgs.awsDefaultChain },
+};
+
 export async function listRegistryRows(db: Db, orgId: string): Promise<RegistryRow[]> {
-  return db.select().from(registries).where(eq(registries.orgId, orgId)).orderBy(asc(registries.id));
+  return db
+    .select(withOrgAws)
+    .from(registries)
+    .innerJoin(orgs, eq(orgs.id, registries.orgId))
+    .where(eq(registries.orgId, orgId))
+    .orderBy(asc(registries.id));
 }
 
 export async function findRegistryRow(db: Db, orgId: string, id: string): Promise<RegistryRow | null> {
   const [row] = await db
-    .select()
+    .select(withOrgAws)
     .from(registries)
+    .innerJoin(orgs, eq(orgs.id, registries.orgId))
     .where(and(eq(registries.orgId, orgId), eq(registries.id, id)))
     .limit(1);
   return row ?? null;

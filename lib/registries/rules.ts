@@ -10,7 +10,23 @@ export type EffectiveRegistry = {
   creds: { username?: string | undefined; password?: string | undefined } | null;
   secrets?: z.infer<typeof SecretRefMap> | null | undefined;
   region?: string | null | undefined;
+  awsRoleArn?: string | null | undefined;
+  awsUseExternalId?: boolean | undefined;
+  /** may this org's ECR registries use the server's AWS identity (orgs.aws_default_chain) */
+  awsDefaultChain?: boolean | undefined;
 };
+
+export const defaultChainRefused =
+  "Access key ID is required for Amazon ECR: this org may not use the server's AWS identity (an instance admin can allow the server's AWS identity for this org)";
+
+function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
+  const keys = Boolean(r.creds?.username || r.creds?.password);
+  if (keys) requireCreds(r, errors);
+  else if (!r.awsDefaultChain) errors["creds.username"] = defaultChainRefused;
+  if (r.awsUseExternalId && !r.awsRoleArn)
+    errors.aws_use_external_id =
+      "Use external ID (aws_use_external_id) needs a role to assume: set aws_role_arn, or turn it off";
+}
 
 /** " for Amazon ECR": which registry type needs a credential, where the field's name alone does not say. */
 const requiredFor: Partial<Record<RegistryType, string>> = {
@@ -62,7 +78,7 @@ export function checkRegistryRules(r: EffectiveRegistry): FieldErrors {
       checkServiceAccountJson(r.creds?.password, errors);
       break;
     case "amazon_ecr":
-      requireCreds(r, errors);
+      checkEcrSource(r, errors);
       if (!ecrRegion(r.registry) && !r.region) {
         errors.registry =
           "Registry URL must be an ECR host such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com; for another host, set the region";
@@ -77,5 +93,9 @@ export function checkRegistryRules(r: EffectiveRegistry): FieldErrors {
   }
   if (hasSecrets && r.type !== "secret_ref") errors.secrets = "Secrets to copy only apply to a secret reference";
   if (r.region && r.type !== "amazon_ecr") errors.region = "Region only applies to Amazon ECR";
+  if (r.awsRoleArn && r.type !== "amazon_ecr")
+    errors.aws_role_arn = "Role ARN (aws_role_arn) only applies to Amazon ECR";
+  if (r.awsUseExternalId && r.type !== "amazon_ecr")
+    errors.aws_use_external_id = "Use external ID (aws_use_external_id) only applies to Amazon ECR";
   return errors;
 }

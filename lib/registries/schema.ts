@@ -4,6 +4,7 @@ import { typeError } from "../validation";
 
 import {
   awsRegionPattern,
+  awsRoleArnPattern,
   dns1123Label,
   dns1123Subdomain,
   isClusterKey,
@@ -99,6 +100,20 @@ const fields = {
     .string({ error: typeError("Region", "text") })
     .regex(awsRegionPattern, "Region must be an AWS region such as eu-west-1")
     .optional(),
+  aws_role_arn: z
+    .string({ error: typeError("Role ARN (aws_role_arn)", "text or null") })
+    .max(2048, "Role ARN (aws_role_arn) must be at most 2048 characters")
+    .regex(
+      awsRoleArnPattern,
+      "Role ARN (aws_role_arn) must be an IAM role ARN such as arn:aws:iam::123456789012:role/regcred-pull",
+    )
+    .nullable()
+    .optional()
+    .describe("amazon_ecr only: a role to assume, from the access key in creds or else from the server's AWS identity"),
+  aws_use_external_id: z
+    .boolean({ error: typeError("Use external ID (aws_use_external_id)", "true or false") })
+    .optional()
+    .describe("amazon_ecr only: send the org's external ID (GET /api/orgs/{orgId}) as ExternalId with AssumeRole"),
   ca_cert: z
     .string({ error: typeError("CA certificate", "PEM text") })
     .max(65536, "CA certificate must be at most 64 KiB")
@@ -111,12 +126,19 @@ const fields = {
 export const RegistryRequestShape = z.strictObject(fields);
 export type RegistryRequest = z.infer<typeof RegistryRequestShape>;
 
-/** PATCH: any subset of the create body. */
+/** PATCH: any subset of the create body; `creds: null` removes stored credentials (an ECR registry goes keyless). */
 export const RegistryPatch = z.strictObject({
   ...fields,
   id: RegistryId.optional(),
   registry: RegistryUrl.optional(),
   type: fields.type.optional(),
+  creds: RegistryCreds.nullable().optional(),
+  aws_confirm_identity: z
+    .boolean({ error: typeError("Confirm the AWS identity (aws_confirm_identity)", "true or false") })
+    .optional()
+    .describe(
+      "amazon_ecr without stored keys: true confirms a change of aws_role_arn or aws_use_external_id (who tokens are minted as)",
+    ),
 });
 export type RegistryPatch = z.infer<typeof RegistryPatch>;
 
@@ -126,6 +148,8 @@ export const RegistryResponse = z.object({
   type: z.enum(RegistryTypes),
   enable_ci: z.boolean(),
   secrets: SecretRefMap.optional(),
+  aws_role_arn: z.string().nullable().optional().describe("amazon_ecr only"),
+  aws_use_external_id: z.boolean().optional().describe("amazon_ecr only"),
   created_at: z.string().describe("YYYY-MM-DDTHH:MM:SS.mmmZ"),
   created_by: z.string(),
 });

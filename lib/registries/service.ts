@@ -18,7 +18,8 @@ import {
   toResponse,
   updateRegistryRow,
 } from "./repo";
-import { destinationChanges, rebindErrors } from "./destination";
+import { findOrgDetails } from "../orgs/repo";
+import { destinationChanges, identityRebindErrors, rebindErrors } from "./destination";
 import { checkRegistryRules } from "./rules";
 import { notifyRegistryChange } from "../sync/notify";
 import { loginUsername, RegistryPatch, RegistryRequestShape, type RegistryResponse, type RegistryType } from "./schema";
@@ -61,12 +62,24 @@ export async function getRegistry(ctx: Ctx, id: string): Promise<RegistryRespons
   return toResponse(await requireRegistry(ctx, id));
 }
 
+/** Whether the actor's org may use the server's AWS identity for keyless ECR registries. */
+async function orgDefaultChain(ctx: Ctx): Promise<boolean> {
+  return (await findOrgDetails(ctx.db, ctx.actor.orgId))?.awsDefaultChain ?? false;
+}
+
 export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryResponse> {
   authorize(ctx.actor, "manager");
   const input = parseWith(RegistryRequestShape, body);
   const username = loginUsername(input.type, input.creds?.username);
   const creds = input.creds ? { ...input.creds, ...(username ? { username } : {}) } : null;
-  const errors = checkRegistryRules({ ...input, creds });
+  const ecr = input.type === "amazon_ecr";
+  const errors = checkRegistryRules({
+    ...input,
+    creds,
+    awsRoleArn: input.aws_role_arn,
+    awsUseExternalId: input.aws_use_external_id,
+    awsDefaultChain: ecr && !creds?.username && !creds?.password ? await orgDefaultChain(ctx) : false,
+  });
   if (Object.keys(errors).length > 0) throw validationError(errors);
   const { orgId } = ctx.actor;
   await assertNoClash(ctx.db, orgId, input.id, input.registry);
@@ -83,9 +96,15 @@ export async function createRegistry(ctx: Ctx, body: unknown): Promise<RegistryR
           credsSealed: sealCreds(ctx.keyring, orgId, input.id, creds),
           region: input.region ?? null,
           caCert: input.ca_cert ?? null,
+          awsRoleArn: ecr ? (input.aws_role_arn ?? null) : null,
+          awsUseExternalId: ecr ? (input.aws_use_external_id ?? false) : false,
           createdBy: ctx.actor.label,
         });
-        await recordAudit(tx, ctx.actor, "registry.create", input.id, { type: input.type, registry: input.registry });
+        await recordAudit(tx, ctx.actor, "registry.create", input.id, {
+          type: input.type,
+          registry: input.registry,
+          ...(ecr ? ecrAuditDetails(row.awsRoleArn, row.awsUseExternalId, creds) : {}),
+        });
         return toResponse(row);
       })
       .then(
@@ -113,14 +132,33 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   const registry = patch.registry ?? row.registry;
   const region = type === "amazon_ecr" ? (patch.region ?? row.region) : (patch.region ?? null);
   const caCert = patch.ca_cert ?? row.caCert;
-  // Stored credentials stay bound to where they were saved for: a new destination needs new ones.
-  const changes = destinationChanges(row, { type, registry, region, caCert });
-  const stored = changes.length === 0 ? openCreds(ctx.keyring, row) : null;
-  const creds = mergeCreds(stored, patch.creds, type);
+  const ecr = type === "amazon_ecr";
+  const awsRoleArn = ecr && patch.aws_role_arn === undefined ? row.awsRoleArn : (patch.aws_role_arn ?? null);
+  const awsUseExternalId = patch.aws_use_external_id ?? (ecr ? row.awsUseExternalId : false);
+  // Stored credentials stay bound to where they were saved for: a new destination (or role) needs new ones.
+  const changes = destinationChanges(row, { type, registry, region, caCert, awsRoleArn, awsUseExternalId });
+  const stored = changes.length === 0 && patch.creds !== null ? openCreds(ctx.keyring, row) : null;
+  const creds = patch.creds === null ? null : mergeCreds(stored, patch.creds, type);
   const secrets = type === "secret_ref" ? (patch.secrets ?? row.secrets) : (patch.secrets ?? null);
+  const keyless = ecr && !creds?.username && !creds?.password;
+  const rebind =
+    row.credsSealed && patch.creds !== null
+      ? rebindErrors(changes, row, type, patch.creds)
+      : keyless
+        ? identityRebindErrors(changes, row, patch.aws_confirm_identity === true)
+        : {};
   const errors = {
-    ...checkRegistryRules({ type, registry, creds, secrets, region }),
-    ...(row.credsSealed ? rebindErrors(changes, row, type, patch.creds) : {}),
+    ...checkRegistryRules({
+      type,
+      registry,
+      creds,
+      secrets,
+      region,
+      awsRoleArn,
+      awsUseExternalId,
+      awsDefaultChain: keyless ? await orgDefaultChain(ctx) : false,
+    }),
+    ...rebind,
   };
   if (Object.keys(errors).length > 0) throw validationError(errors);
   if (registry !== row.registry) await assertNoClash(ctx.db, ctx.actor.orgId, null, registry);
@@ -134,23 +172,35 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
         credsSealed: sealCreds(ctx.keyring, ctx.actor.orgId, id, creds),
         region,
         caCert,
-        lastCheck: patch.creds || patch.registry || changes.length > 0 ? null : row.lastCheck,
+        awsRoleArn: ecr ? awsRoleArn : null,
+        awsUseExternalId: ecr ? awsUseExternalId : false,
+        lastCheck: patch.creds !== undefined || patch.registry || changes.length > 0 ? null : row.lastCheck,
         updatedAt: new Date(),
       });
       const changed = Object.keys(patch)
-        .filter((k) => k !== "id")
+        .filter((k) => k !== "id" && k !== "aws_confirm_identity")
         .sort()
         .join(",");
       await recordAudit(tx, ctx.actor, "registry.update", id, {
         fields: changed,
-        credentialsChanged: Boolean(patch.creds),
+        credentialsChanged: patch.creds !== undefined,
         destinationChanged: changes.join(",") || null,
+        ...(changes.includes("aws_role_arn") ? { roleArnFrom: row.awsRoleArn, roleArnTo: awsRoleArn } : {}),
+        ...(changes.includes("aws_use_external_id")
+          ? { externalIdFrom: row.awsUseExternalId, externalIdTo: awsUseExternalId }
+          : {}),
+        ...(ecr ? { keyless, ...(patch.aws_confirm_identity ? { identityConfirmed: true } : {}) } : {}),
       });
       return toResponse(updated);
     })
     .then(
       async (saved) => (await notifyRegistryChange(ctx.db, ctx.actor.orgId, id, "updated", ctx.actor.label), saved),
     );
+}
+
+/** What an ECR registry mints as, for the audit log: the role and the source, never a key. */
+function ecrAuditDetails(roleArn: string | null, useExternalId: boolean, creds: StoredCreds | null) {
+  return { roleArn, useExternalId, keyless: !creds?.username && !creds?.password };
 }
 
 function mergeCreds(

@@ -17,6 +17,9 @@ export const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 // Every partition's regions: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, eusc-de-east-1, …
 export const awsRegionPattern = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
+/** An IAM role ARN in any partition: arn:aws[-cn|-us-gov|…]:iam::<12 digits>:role/<path/name>. */
+export const awsRoleArnPattern = /^arn:aws[-a-z]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
 /** A cluster key of a secret reference: * (every cluster) or a cluster's name. */
 export function isClusterKey(k: string): boolean {
   return k === "*" || (k.length <= 253 && dns1123Subdomain.test(k));

@@ -1,5 +1,13 @@
 export { createTestPki, type KeyPair, type TestPki } from "./pki";
-export { ensureMoto, type EcrIdentities, type MotoPeer, setupEcrIdentities, setupEcrKeysInPartition } from "./moto";
+export {
+  ensureMoto,
+  type EcrIdentities,
+  type KeylessIdentities,
+  type MotoPeer,
+  setupEcrIdentities,
+  setupEcrKeysInPartition,
+  setupKeylessIdentities,
+} from "./moto";
 export { freePort, type Peer, startProcess } from "./process";
 export { htpasswd, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
 export { signRegistryToken, startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server";

@@ -8,9 +8,11 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreatePolicyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   GetUserCommand,
   IAMClient,
+  PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
 import { freePort, type Peer, sleep, startProcess } from "./process";
@@ -215,4 +217,65 @@ export async function setupEcrKeysInPartition(url: string, partitionRegion: stri
   } finally {
     await resetAuth(url, 0);
   }
+}
+
+export type KeylessIdentities = {
+  /** a role allowed ecr:*; its trust policy admits a web identity and `assumer` (with `externalId`, when given) */
+  roleArn: string;
+  /** allowed sts:AssumeRole (moto matches resources as "*"), nothing else: it mints only as the role */
+  assumer: AwsKeys & { userName: string };
+  /** allowed ecr:* but not sts:AssumeRole */
+  noAssume: AwsKeys & { userName: string };
+};
+
+const allow = (action: string) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+
+/**
+ * For keyless ECR: a user that may only assume a role, a user that may use ECR but not assume it, and the role
+ * (allowed ecr:*). moto 5.2 checks AssumeRole against the role's trust policy, principal and sts:ExternalId
+ * condition included; AssumeRoleWithWebIdentity it does not check. Turns moto's auth on, like setupEcrIdentities.
+ */
+export async function setupKeylessIdentities(
+  url: string,
+  opts: { externalId?: string } = {},
+): Promise<KeylessIdentities> {
+  const iam = iamFor(url, await adminKeys(url));
+  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const user = async (userName: string, document: string) => {
+    const { User } = await iam.send(new CreateUserCommand({ UserName: userName }));
+    await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: "only", PolicyDocument: document }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return {
+      userName,
+      arn: User!.Arn!,
+      accessKeyId: AccessKey!.AccessKeyId!,
+      secretAccessKey: AccessKey!.SecretAccessKey!,
+    };
+  };
+  const { arn, ...assumer } = await user(`regcred-assumer-${suffix}`, allow("sts:AssumeRole"));
+  const { arn: _, ...noAssume } = await user(`regcred-noassume-${suffix}`, allow("ecr:*"));
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/kube.test" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+      },
+      {
+        Effect: "Allow",
+        Principal: { AWS: arn },
+        Action: "sts:AssumeRole",
+        ...(opts.externalId ? { Condition: { StringEquals: { "sts:ExternalId": opts.externalId } } } : {}),
+      },
+    ],
+  });
+  const roleName = `regcred-ecr-role-${suffix}`;
+  const { Role } = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
+  await iam.send(
+    new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "ecr-all", PolicyDocument: allow("ecr:*") }),
+  );
+  await resetAuth(url, 0);
+  return { roleArn: Role!.Arn!, assumer, noAssume };
 }

@@ -2,10 +2,13 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { fail, ok, type Result } from "@/lib/result";
 import type { EcrFailure } from "./errors";
-import { type AwsKeys, type MintedToken, mintEcrToken } from "./mint";
+import { type MintedToken, mintEcrToken } from "./mint";
+import { type EcrIdentity, resolveSource, roleSessionName, type SourceInfo } from "./source";
 import { TokenCache } from "./token-cache";
 
-export type EcrCredentials = AwsKeys & { region?: string | null };
+/** Static keys, or none (the server's default chain), and maybe a role to assume; plus the region. */
+export type EcrCredentials = EcrIdentity & { region?: string | null };
+type SourcedToken = MintedToken & { source: SourceInfo };
 
 export type EcrAuthorization = {
   username: "AWS";
@@ -14,6 +17,8 @@ export type EcrAuthorization = {
   proxyEndpoint: string;
   /** true when served from the cache or from another caller's in-flight mint */
   reused: boolean;
+  /** which credentials minted it: keys or the server's chain, and the role assumed (no secret) */
+  source: SourceInfo;
 };
 
 export type EcrAuthorizationOptions = {
@@ -22,30 +27,50 @@ export type EcrAuthorizationOptions = {
   region?: string | null;
   /** e.g. moto's URL; from AWS_ENDPOINT_URL_ECR / REGCRED_ECR_ENDPOINT */
   endpoint?: string;
+  /** e.g. moto's URL; from AWS_ENDPOINT_URL_STS */
+  stsEndpoint?: string;
   now?: () => Date;
   onMint?: (key: string) => void;
 };
 
-type Store = { cache: TokenCache<MintedToken, EcrFailure>; mints: number };
+type Store = { cache: TokenCache<SourcedToken, EcrFailure>; mints: number };
 
 // On globalThis so that every bundle layer of the Next.js server shares one cache.
 const storeKey = Symbol.for("regcred.ecr.authorization");
 function store(): Store {
   const g = globalThis as { [storeKey]?: Store };
-  g[storeKey] ??= { cache: new TokenCache<MintedToken, EcrFailure>(0.75), mints: 0 };
+  g[storeKey] ??= { cache: new TokenCache<SourcedToken, EcrFailure>(0.75), mints: 0 };
   return g[storeKey];
 }
 
-function fingerprint(keys: AwsKeys, region: string, endpoint: string | undefined): string {
+// The whole source (keys or chain, role, external ID) and where it is sent: any change mints anew. A hash, never logged.
+function fingerprint(creds: EcrCredentials, region: string, opts: EcrAuthorizationOptions): string {
+  const source = [creds.accessKeyId ?? "", creds.secretAccessKey ?? "", creds.roleArn ?? "", creds.externalId ?? ""];
   return createHash("sha256")
-    .update(JSON.stringify([keys.accessKeyId, keys.secretAccessKey, region, endpoint ?? ""]))
+    .update(
+      JSON.stringify([...source, Boolean(creds.defaultChain), region, opts.endpoint ?? "", opts.stsEndpoint ?? ""]),
+    )
     .digest("hex")
     .slice(0, 32);
 }
 
+async function mintFrom(key: string, creds: EcrCredentials, region: string, opts: EcrAuthorizationOptions) {
+  const timeoutMs = opts.timeoutMs;
+  const source = await resolveSource(creds, {
+    region,
+    stsEndpoint: opts.stsEndpoint,
+    timeoutMs,
+    sessionName: roleSessionName(key),
+  });
+  if (!source.ok) return source;
+  const minted = await mintEcrToken(source.value.credentials, { region, endpoint: opts.endpoint, timeoutMs });
+  if (!minted.ok) return fail<EcrFailure>({ ...minted.error, step: "aws" });
+  return ok<SourcedToken>({ ...minted.value, source: source.value.info });
+}
+
 /**
  * An ECR pull credential for one registry (`key`, e.g. "<org>/<registry id>"): minted with
- * GetAuthorizationToken once, then reused until 75% of its lifetime; concurrent callers share one
+ * GetAuthorizationToken (after AssumeRole, when a role is named) once, then reused until 75% of its lifetime; concurrent callers share one
  * mint; other credentials for the same key mint anew. A failure (invalid vs unreachable) is the result.
  */
 export async function getEcrAuthorization(
@@ -58,23 +83,16 @@ export async function getEcrAuthorization(
     return fail({
       kind: "invalid",
       code: "NoRegion",
+      step: "aws",
       message: "no AWS region: the registry host does not name one and none is set",
     });
-  if (!creds.accessKeyId || !creds.secretAccessKey) {
-    return fail({
-      kind: "invalid",
-      code: "NoCredentials",
-      message: "an access key id and a secret access key are both required",
-    });
-  }
   const s = store();
-  const keys = { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
   const mint = () => {
     s.mints += 1;
     opts.onMint?.(key);
-    return mintEcrToken(keys, { region, endpoint: opts.endpoint, timeoutMs: opts.timeoutMs });
+    return mintFrom(key, creds, region, opts);
   };
-  const got = await s.cache.get(key, fingerprint(keys, region, opts.endpoint), mint, opts.now ?? (() => new Date()));
+  const got = await s.cache.get(key, fingerprint(creds, region, opts), mint, opts.now ?? (() => new Date()));
   if (!got.ok) return got;
   const { value, reused } = got.value;
   return ok({
@@ -83,6 +101,7 @@ export async function getEcrAuthorization(
     expiresAt: value.expiresAt,
     proxyEndpoint: value.proxyEndpoint,
     reused,
+    source: value.source,
   });
 }
 

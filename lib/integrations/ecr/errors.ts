@@ -5,7 +5,11 @@ import type { Failure } from "@/lib/result";
  * Why no ECR token was issued: `invalid` (keys, permissions, region) or `unreachable` (network, throttling, AWS
  * outage). `code` is AWS's error code or a network code; the message names it and never carries the secret.
  */
-export type EcrFailure = Failure<"invalid" | "unreachable"> & { code: string };
+export type EcrFailure = Failure<"invalid" | "unreachable"> & {
+  code: string;
+  /** which step failed: "sts" (the role or the server's identity behind it) or "aws" (the source or GetAuthorizationToken) */
+  step?: "sts" | "aws";
+};
 
 const explanations: Record<string, string> = {
   UnrecognizedClientException: "unknown access key id",
@@ -86,4 +90,24 @@ export function classifyEcrError(
     return { kind: "unreachable", code, message: `${code}: ECR answered ${httpStatus}${said}` };
   }
   return { kind: "invalid", code, message: `${code}: ECR refused GetAuthorizationToken (${httpStatus})${said}` };
+}
+
+/** Maps an STS (or credential-provider) error to invalid vs unreachable; `secrets` are removed from AWS's message. */
+export function classifyStsError(err: unknown, secrets: string[], endpointLabel: string): EcrFailure {
+  const e = (err ?? {}) as AwsErrorLike;
+  const httpStatus = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  const netCode = typeof e.code === "string" ? e.code : "";
+  const name = typeof e.name === "string" ? e.name : "Error";
+  const said = typeof e.message === "string" && e.message ? ` (AWS: ${clean(e.message, secrets)})` : "";
+  if (httpStatus === undefined && (networkCodes[netCode] || /timeout|abort/i.test(name))) {
+    const what = networkCodes[netCode] ?? "timed out";
+    return {
+      kind: "unreachable",
+      code: netCode || name,
+      message: `cannot reach the STS endpoint ${endpointLabel}: ${what}`,
+    };
+  }
+  if (httpStatus !== undefined && (httpStatus >= 500 || /Throttl/.test(name)))
+    return { kind: "unreachable", code: name, message: `${name}: STS answered ${httpStatus}${said}` };
+  return { kind: "invalid", code: name, message: `${name}${said}` };
 }

@@ -8,3 +8,4 @@ export {
 } from "./authorization";
 export type { EcrFailure } from "./errors";
 export type { AwsKeys } from "./mint";
+export { chainNotAllowed, type EcrIdentity, roleSessionName, type SourceInfo } from "./source";

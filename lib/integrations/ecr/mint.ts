@@ -4,6 +4,8 @@ import { fail, ok, type Result } from "@/lib/result";
 import { classifyEcrError, type EcrFailure } from "./errors";
 
 export type AwsKeys = { accessKeyId: string; secretAccessKey: string };
+/** Keys, with a session token when they are temporary (an assumed role's, the default chain's). */
+export type AwsSessionKeys = AwsKeys & { sessionToken?: string };
 export type MintOptions = { region: string; endpoint?: string; timeoutMs: number };
 export type MintedToken = { username: string; password: string; expiresAt: Date; proxyEndpoint: string };
 
@@ -36,13 +38,17 @@ function decodeToken(token: string): { username: string; password: string } | nu
 }
 
 /** One GetAuthorizationToken call; a failure (invalid vs unreachable) is the result, not an exception. */
-export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Result<MintedToken, EcrFailure>> {
+export async function mintEcrToken(keys: AwsSessionKeys, opts: MintOptions): Promise<Result<MintedToken, EcrFailure>> {
   // Loaded on the first mint: the SDK costs ~25 MB resident, which a process without an ECR registry never pays.
   const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
   const client = new ECRClient({
     region: opts.region,
     endpoint: opts.endpoint,
-    credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
+    credentials: {
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.secretAccessKey,
+      sessionToken: keys.sessionToken,
+    },
     maxAttempts: 1,
     requestHandler: { connectionTimeout: opts.timeoutMs, requestTimeout: opts.timeoutMs },
   });
@@ -68,7 +74,7 @@ export async function mintEcrToken(keys: AwsKeys, opts: MintOptions): Promise<Re
       proxyEndpoint: data.proxyEndpoint ?? `https://${endpointLabel}`,
     });
   } catch (err) {
-    return fail(classifyEcrError(err, sink.body, [keys.secretAccessKey], endpointLabel));
+    return fail(classifyEcrError(err, sink.body, [keys.secretAccessKey, keys.sessionToken ?? ""], endpointLabel));
   } finally {
     client.destroy();
   }
