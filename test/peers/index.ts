@@ -7,6 +7,9 @@ export {
   setupEcrIdentities,
   setupEcrKeysInPartition,
   setupKeylessIdentities,
+  type StsCall,
+  type StsRecorder,
+  startStsRecorder,
 } from "./moto";
 export { freePort, type Peer, startProcess } from "./process";
 export { htpasswd, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";

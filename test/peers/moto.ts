@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
@@ -278,4 +280,61 @@ export async function setupKeylessIdentities(
   );
   await resetAuth(url, 0);
   return { roleArn: Role!.Arn!, assumer, noAssume };
+}
+
+export type StsCall = {
+  action: string;
+  /** the form parameters of the call (RoleArn, RoleSessionName, ExternalId, WebIdentityToken, …) */
+  params: Record<string, string>;
+  /** the access key id that signed it; null for an unsigned call (AssumeRoleWithWebIdentity) */
+  signedBy: string | null;
+  status: number;
+};
+export type StsRecorder = { url: string; calls: () => StsCall[]; reset: () => void; close: () => Promise<void> };
+
+/**
+ * A recording proxy in front of moto's STS: every call with its parameters, who signed it and moto's answer.
+ * moto 5.2 with auth on answers an unsigned call (AssumeRoleWithWebIdentity, which AWS takes unsigned) with a 500
+ * (it reads a missing Authorization header): for such a call the proxy grants a budget of one unauthenticated call
+ * (POST /moto-api/reset-auth 1), which that call spends, so auth is on again for the next.
+ */
+export async function startStsRecorder(target: string): Promise<StsRecorder> {
+  let calls: StsCall[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
+      const signedBy = /Credential=([^/]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? null;
+      // The Host header stays the proxy's: it is signed.
+      const forward = () =>
+        http
+          .request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+            const answer: Buffer[] = [];
+            up.on("data", (c: Buffer) => answer.push(c));
+            up.on("end", () => {
+              calls.push({ action: params.Action ?? "", params, signedBy, status: up.statusCode ?? 0 });
+              res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(answer));
+            });
+          })
+          .on("error", () => res.destroy())
+          .end(body);
+      if (req.headers.authorization) forward();
+      else resetAuth(target, 1).then(forward, () => res.destroy());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => [...calls],
+    reset: () => {
+      calls = [];
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
