@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useTransition } from "react";
 import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
@@ -7,11 +8,21 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { useCheckedForm } from "@/components/ui/use-checked-form";
+import { orgAwsAction } from "@/lib/orgs/actions";
+import { unwrap } from "@/lib/result";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
-import { destinationChanges } from "@/lib/registries/destination";
-import { emptyForm, type RegistryFormValues, toRequestBody, validateRegistryForm } from "@/lib/registries/form";
+import { type Destination, destinationChanges } from "@/lib/registries/destination";
+import {
+  type AwsAuthMode,
+  emptyForm,
+  type RegistryFormValues,
+  toRequestBody,
+  usesKeys,
+  validateRegistryForm,
+} from "@/lib/registries/form";
 import type { RegistryView } from "@/lib/registries/repo";
 import { type RegistryType, RegistryTypes, typeLabels, typeNouns } from "@/lib/registries/types";
+import { AwsAuthFields } from "./aws-auth-fields";
 import { CredentialFields, GcrUpload } from "./credential-fields";
 import { SecretRefRows } from "./secret-ref-rows";
 import { TypeIcon } from "./type-icon";
@@ -44,7 +55,31 @@ const affects: Record<keyof RegistryFormValues, (key: string) => boolean> = {
   enableCi: (k) => k === "enable_ci",
   secrets: (k) => k.startsWith("secrets"),
   type: () => false,
+  awsAuth: (k) => ["creds.username", "creds.password", "aws_role_arn", "aws_use_external_id"].includes(k),
+  awsRoleArn: (k) => k === "aws_role_arn" || k === "aws_use_external_id",
+  awsUseExternalId: (k) => k === "aws_use_external_id" || k === "aws_role_arn",
+  awsConfirmIdentity: (k) => k === "aws_role_arn" || k === "aws_use_external_id",
 };
+
+const orgAwsKey = ["orgs", "current", "aws"] as const;
+
+function awsAuthOf(v: RegistryView): AwsAuthMode {
+  if (v.awsRoleArn) return v.hasCredentials ? "role-keys" : "role-chain";
+  return v.hasCredentials ? "keys" : "chain";
+}
+
+/** The form's destination, as destinationChanges compares it (the stored CA is not in the browser). */
+function destinationOf(v: RegistryFormValues): Destination {
+  const role = v.type === "amazon_ecr" && (v.awsAuth === "role-keys" || v.awsAuth === "role-chain");
+  return {
+    type: v.type,
+    registry: v.registry.trim(),
+    region: v.region.trim() || null,
+    caCert: null,
+    awsRoleArn: role ? v.awsRoleArn.trim() : null,
+    awsUseExternalId: role && v.awsUseExternalId,
+  };
+}
 
 function fromView(v: RegistryView): RegistryFormValues {
   return {
@@ -53,6 +88,9 @@ function fromView(v: RegistryView): RegistryFormValues {
     registry: v.registry,
     enableCi: v.enableCi,
     region: v.region ?? "",
+    awsAuth: v.type === "amazon_ecr" ? awsAuthOf(v) : "keys",
+    awsRoleArn: v.awsRoleArn ?? "",
+    awsUseExternalId: v.awsUseExternalId,
     secrets: v.secrets
       ? Object.entries(v.secrets).map(([cluster, s]) => ({ cluster, ...s }))
       : emptyForm(v.type).secrets,
@@ -62,32 +100,45 @@ function fromView(v: RegistryView): RegistryFormValues {
 export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Props) {
   const [pending, start] = useTransition();
   const stored = mode === "edit" && Boolean(existing?.hasCredentials);
-  const savedAt = existing ? { type: existing.type, registry: existing.registry, region: existing.region } : undefined;
+  const savedAt: Destination | undefined = existing
+    ? {
+        type: existing.type,
+        registry: existing.registry,
+        region: existing.region,
+        awsRoleArn: existing.awsRoleArn,
+        awsUseExternalId: existing.awsUseExternalId,
+      }
+    : undefined;
+  const { data: org } = useQuery({ queryKey: orgAwsKey, queryFn: async () => unwrap(await orgAwsAction()) });
+  const chainAllowed = org?.aws_default_chain ?? false;
   const form = useCheckedForm<RegistryFormValues>(
     () => (existing ? fromView(existing) : null),
-    (v) => validateRegistryForm(v, stored, savedAt),
+    (v) => validateRegistryForm(v, stored, savedAt, chainAllowed),
     (field, key) => affects[field](key),
   );
   const { values, errors, set, setErrors } = form;
-  // Stored credentials only go where they were saved for: another host, type or region needs them typed again.
-  const moved = Boolean(
-    savedAt &&
-    values &&
-    destinationChanges(
-      { ...savedAt, caCert: null },
-      { type: values.type, registry: values.registry.trim(), region: values.region.trim() || null, caCert: null },
-    ).length > 0,
-  );
+  // Stored credentials only go where they were saved for: another host, type, region or role needs them typed again.
+  const changes = savedAt && values ? destinationChanges({ ...savedAt, caCert: null }, destinationOf(values)) : [];
+  const moved = changes.length > 0;
+  const keyless = values?.type === "amazon_ecr" && !usesKeys(values.awsAuth);
+  const identityChanged =
+    mode === "edit" && keyless && changes.some((c) => c === "aws_role_arn" || c === "aws_use_external_id");
 
   const submit = () => {
     if (!values) return;
-    const found = validateRegistryForm(values, stored, savedAt);
+    const found = validateRegistryForm(values, stored, savedAt, chainAllowed);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     start(async () => {
       const body = toRequestBody(values);
+      // Going keyless drops the stored keys; a new role for a keyless registry is confirmed explicitly.
+      const patch = {
+        ...body,
+        ...(keyless && existing?.hasCredentials ? { creds: null } : {}),
+        ...(identityChanged ? { aws_confirm_identity: values.awsConfirmIdentity } : {}),
+      };
       const result =
-        mode === "create" ? await createRegistryAction(body) : await updateRegistryAction(existing!.id, body);
+        mode === "create" ? await createRegistryAction(body) : await updateRegistryAction(existing!.id, patch);
       if (result.ok) {
         toast.success(mode === "create" ? `Registry ${result.data.id} added` : `Registry ${result.data.id} saved`);
         onSaved();
@@ -160,7 +211,12 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
           onChange={(e) => set({ registry: e.target.value })}
         />
       </Field>
-      <CredentialFields values={values} errors={errors} stored={stored && !moved} set={set} />
+      {values.type === "amazon_ecr" ? (
+        <AwsAuthFields values={values} errors={errors} org={org} identityChanged={identityChanged} set={set} />
+      ) : null}
+      {values.type !== "amazon_ecr" || usesKeys(values.awsAuth) ? (
+        <CredentialFields values={values} errors={errors} stored={stored && !moved} set={set} />
+      ) : null}
       {values.type === "google_gcr" ? <GcrUpload onLoad={(text) => set({ password: text })} /> : null}
       {values.type === "amazon_ecr" ? (
         <Field

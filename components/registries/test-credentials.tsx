@@ -6,7 +6,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { testUnsavedRegistryAction } from "@/lib/credential-checks/actions";
 import type { CheckResult } from "@/lib/credential-checks/types";
 import { hasHostGlob } from "@/lib/images/registry-key";
-import { toRequestBody, type RegistryFormValues } from "@/lib/registries/form";
+import { toRequestBody, type RegistryFormValues, usesKeys } from "@/lib/registries/form";
 import { CheckResultView } from "./check-result";
 import { TestHostField } from "./test-host-field";
 
@@ -20,7 +20,13 @@ export function TestUnsaved({ values }: { values: RegistryFormValues }) {
   const [testHost, setTestHost] = useState("");
   const [testHostError, setTestHostError] = useState<string | undefined>();
   const glob = hasHostGlob(values.registry.trim());
-  const body = JSON.stringify({ ...toRequestBody(values), ...(glob ? { test_host: testHost.trim() } : {}) });
+  // A keyless ECR registry is tested without keys, never with the stored ones.
+  const keyless = values.type === "amazon_ecr" && !usesKeys(values.awsAuth);
+  const body = JSON.stringify({
+    ...toRequestBody(values),
+    ...(keyless ? { creds: null } : {}),
+    ...(glob ? { test_host: testHost.trim() } : {}),
+  });
   const result = tested?.body === body ? tested.result : null;
   const shown = useRef<HTMLDivElement>(null);
   useEffect(() => {

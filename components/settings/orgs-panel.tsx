@@ -10,7 +10,12 @@ import { Field } from "@/components/ui/field";
 import { FormDialog } from "@/components/ui/form-dialog";
 import { type Column, DataTable, Row, RowActions } from "@/components/ui/table";
 import type { FieldErrors } from "@/lib/errors";
-import { addOrgMemberAction, createOrgAction, listAllOrgsAction } from "@/lib/orgs/actions";
+import {
+  addOrgMemberAction,
+  createOrgAction,
+  listAllOrgsAction,
+  setOrgAwsDefaultChainAction,
+} from "@/lib/orgs/actions";
 import type { OrgSummary } from "@/lib/orgs/schema";
 import { unwrap } from "@/lib/result";
 import { InviteUserDialog } from "./invite-dialog";
@@ -21,6 +26,7 @@ const columns: Column[] = [
   { label: "Name" },
   { label: "Members" },
   { label: "Admins who can sign in" },
+  { label: "May use this server's AWS identity" },
   { label: "Actions", hideLabel: true },
 ];
 type Open = { kind: "create" } | { kind: "add"; org: OrgSummary } | null;
@@ -80,6 +86,38 @@ function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreate
   );
 }
 
+/** The per-org switch: may its ECR registries mint with this server's own AWS identity (IRSA, instance role…). */
+function AwsIdentitySwitch({ org, onChanged }: { org: OrgSummary; onChanged: () => void }) {
+  const [pending, start] = useTransition();
+  const toggle = (allowed: boolean) =>
+    start(async () => {
+      const res = await setOrgAwsDefaultChainAction(org.id, allowed);
+      if (!res.ok) {
+        toast.error(res.error.message);
+        return;
+      }
+      toast.success(
+        allowed
+          ? `${org.id} may now use this server's AWS identity for ECR`
+          : `${org.id} may no longer use this server's AWS identity`,
+      );
+      onChanged();
+    });
+  return (
+    <label className="switch">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={org.awsDefaultChain}
+        disabled={pending}
+        aria-label={`May use this server's AWS identity: ${org.id}`}
+        onChange={(e) => toggle(e.target.checked)}
+      />
+      {org.awsDefaultChain ? "Allowed" : "Off"}
+    </label>
+  );
+}
+
 /** Instance admins only: every org, creating orgs, and adding members to any org. */
 export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
   const queryClient = useQueryClient();
@@ -101,7 +139,8 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
           </h2>
           <p>
             You are an instance admin: you can create orgs and add members to any org, including one you do not belong
-            to.
+            to, and decide which orgs&apos; Amazon ECR registries may mint tokens with this server&apos;s own AWS
+            identity (web identity / IRSA, container or instance role) instead of access keys.
           </p>
         </div>
         <Button variant="primary" onClick={() => setOpen({ kind: "create" })}>
@@ -115,6 +154,9 @@ export function OrgsPanel({ initial }: { initial: OrgSummary[] }) {
             <td>{o.name}</td>
             <td>{o.members}</td>
             <td>{o.admins === 0 ? <Badge tone="bad">none</Badge> : o.admins}</td>
+            <td>
+              <AwsIdentitySwitch org={o} onChanged={refresh} />
+            </td>
             <td>
               <RowActions>
                 <Button size="sm" aria-label={`Add member to ${o.id}`} onClick={() => setOpen({ kind: "add", org: o })}>

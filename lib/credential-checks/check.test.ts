@@ -54,6 +54,18 @@ describe("checkRegistryCredentials without the network", () => {
       "aws",
     ],
     ["ECR without keys", { ...base, type: "amazon_ecr" as const, region: "eu-west-1", creds: null }, "invalid", "aws"],
+    [
+      "ECR: a role to assume from the server's identity, which the org may not use",
+      {
+        ...base,
+        type: "amazon_ecr" as const,
+        region: "eu-west-1",
+        creds: null,
+        aws: { roleArn: "arn:aws:iam::123456789012:role/pull", defaultChain: false },
+      },
+      "invalid",
+      "sts",
+    ],
     ["not a host", { ...base, registry: "user:pw@host" }, "invalid", null],
   ])("%s", async (_name, input, status, failedStep) => {
     const r = await checkRegistryCredentials(input, opts);

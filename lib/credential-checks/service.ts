@@ -156,7 +156,7 @@ export async function testUnsavedRegistry(ctx: Ctx, body: unknown): Promise<Chec
   };
   const target = stored ? stored.id : "unsaved";
   const changes = stored ? destinationChanges(stored, row) : [];
-  const rebind = stored?.credsSealed ? rebindErrors(changes, stored, type, input.creds) : {};
+  const rebind = stored?.credsSealed && input.creds !== null ? rebindErrors(changes, stored, type, input.creds) : {};
   if (Object.keys(rebind).length > 0) {
     await auditTest(ctx, target, row, false, "given", refused(Object.keys(rebind).join(",")), testHost);
     throw validationError(rebind);

@@ -10,7 +10,7 @@ import { runtime } from "../runtime";
 import { inviteUser } from "../users/invites";
 import { type InviteResult, InviteUserInput } from "../users/schema";
 import { CreateOrgInput, type OrgDetails, type OrgSummary, type OrgView } from "./schema";
-import { createOrg, isInstanceAdmin, listAllOrgs, setOrgAwsDefaultChain } from "./service";
+import { createOrg, getOrgDetails, isInstanceAdmin, listAllOrgs, setOrgAwsDefaultChain } from "./service";
 import { currentSession, setSessionOrg } from "./session-org";
 
 const samePage = /^\/[a-z0-9/-]*$/;
@@ -63,4 +63,9 @@ export async function setOrgAwsDefaultChainAction(orgId: string, allowed: boolea
   );
   if (result.ok) revalidatePath("/settings");
   return result;
+}
+
+/** The signed-in user's org with its external ID and whether it may use the server's AWS identity. */
+export async function orgAwsAction(): Promise<ActionResult<OrgDetails>> {
+  return withActor("orgAws", (ctx) => getOrgDetails(ctx.db, ctx.actor));
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Destination, destinationChanges, rebindErrors } from "./destination";
+import { type Destination, destinationChanges, identityRebindErrors, rebindErrors } from "./destination";
 import { emptyForm, validateRegistryForm } from "./form";
+import { checkRegistryRules } from "./rules";
+import { awsRoleArnPattern } from "./types";
 
 const ca = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----";
 const basic: Destination = { type: "basic", registry: "registry.example.com/team", region: null, caCert: ca };
@@ -114,4 +116,75 @@ describe("validateRegistryForm (edit dialog)", () => {
     expect(Object.keys(errors).sort()).toEqual(["creds.password", "creds.username"]);
     expect(errors["creds.password"]).toContain("registry host changed");
   });
+});
+
+describe("keyless ECR: the role and external ID are part of the destination", () => {
+  const role = "arn:aws:iam::123456789012:role/pull";
+  const other = "arn:aws:iam::210987654321:role/admin";
+  const withRole: Destination = { ...ecr, awsRoleArn: role, awsUseExternalId: true };
+  it.each<[string, Destination, Destination, string[]]>([
+    ["the same role", withRole, { ...withRole }, []],
+    ["another role", withRole, { ...withRole, awsRoleArn: other }, ["aws_role_arn"]],
+    ["the role removed", withRole, { ...withRole, awsRoleArn: null }, ["aws_role_arn"]],
+    ["the external ID turned off", withRole, { ...withRole, awsUseExternalId: false }, ["aws_use_external_id"]],
+    ["a role added (empty string is none)", { ...ecr, awsRoleArn: "" }, { ...ecr, awsRoleArn: role }, ["aws_role_arn"]],
+    ["not ECR: no role to compare", basic, { ...basic, awsRoleArn: null }, []],
+  ])("%s", (_name, stored, next, want) => expect(destinationChanges(stored, next)).toEqual(want));
+
+  it("a keyless registry's new role needs an explicit confirmation, which names the field and the old role", () => {
+    const errors = identityRebindErrors(["aws_role_arn"], withRole, false);
+    expect(Object.keys(errors)).toEqual(["aws_role_arn"]);
+    expect(errors.aws_role_arn).toBe(
+      `The role ARN changed: tokens would be minted as another AWS identity than role ${role}. Confirm it (aws_confirm_identity: true) to save`,
+    );
+    expect(identityRebindErrors(["aws_role_arn"], withRole, true)).toEqual({});
+    expect(identityRebindErrors(["region"], withRole, false)).toEqual({});
+  });
+
+  it("a registry with stored keys needs them typed again for another role", () => {
+    expect(Object.keys(rebindErrors(["aws_role_arn"], withRole, "amazon_ecr", null)).sort()).toEqual([
+      "creds.password",
+      "creds.username",
+    ]);
+  });
+});
+
+describe("checkRegistryRules for ECR sources", () => {
+  const host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+  const keys = { username: "AKIA", password: "secret" };
+  it.each<[string, Parameters<typeof checkRegistryRules>[0], string[]]>([
+    ["keys", { type: "amazon_ecr", registry: host, creds: keys }, []],
+    ["no keys, org not allowed", { type: "amazon_ecr", registry: host, creds: null }, ["creds.username"]],
+    ["no keys, org allowed", { type: "amazon_ecr", registry: host, creds: null, awsDefaultChain: true }, []],
+    ["half the keys", { type: "amazon_ecr", registry: host, creds: { username: "AKIA" } }, ["creds.password"]],
+    [
+      "external ID without a role",
+      { type: "amazon_ecr", registry: host, creds: keys, awsUseExternalId: true },
+      ["aws_use_external_id"],
+    ],
+    [
+      "a role on a basic registry",
+      { type: "basic", registry: "r.example.com", creds: keys, awsRoleArn: "arn:aws:iam::123456789012:role/x" },
+      ["aws_role_arn"],
+    ],
+  ])("%s", (_name, input, want) => expect(Object.keys(checkRegistryRules(input)).sort()).toEqual(want));
+
+  it("refusing the server's identity says an instance admin can allow it", () => {
+    expect(checkRegistryRules({ type: "amazon_ecr", registry: host, creds: null })["creds.username"]).toMatch(
+      /an instance admin can allow the server's AWS identity for this org/,
+    );
+  });
+});
+
+describe("awsRoleArnPattern", () => {
+  it.each([
+    ["arn:aws:iam::123456789012:role/pull", true],
+    ["arn:aws-cn:iam::123456789012:role/team/ci/pull", true],
+    ["arn:aws-us-gov:iam::123456789012:role/with+=,.@-chars", true],
+    ["arn:aws:iam::123456789012:user/bob", false],
+    ["arn:aws:iam::1234:role/x", false],
+    ["arn:aws:sts::123456789012:assumed-role/x/y", false],
+    ["arn:aws:iam::123456789012:role/", false],
+    ["arn:aws:iam::123456789012:role/a b", false],
+  ])("%s → %s", (arn, ok) => expect(awsRoleArnPattern.test(arn)).toBe(ok));
 });

@@ -1,6 +1,13 @@
 import type { FieldErrors } from "../errors";
 import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
-import { awsRegionPattern, dns1123Label, dns1123Subdomain, isClusterKey, registryIdPattern } from "./types";
+import {
+  awsRegionPattern,
+  awsRoleArnPattern,
+  dns1123Label,
+  dns1123Subdomain,
+  isClusterKey,
+  registryIdPattern,
+} from "./types";
 
 // The field checks of RegistryRequestShape (schema.ts) for what the dialog sends, without zod in the browser:
 // the same messages in the same order (form-checks.test.ts compares both on a table of inputs).
@@ -73,6 +80,7 @@ export type FormBody = {
   secrets?: Record<string, { namespace: string; secret: string }>;
   region?: string;
   ca_cert?: string;
+  aws_role_arn?: string | null;
 };
 
 /** The field errors RegistryRequestShape gives for a body the registry dialog built. */
@@ -99,5 +107,13 @@ export function checkRegistryFields(body: FormBody): FieldErrors {
   if (body.region !== undefined && !awsRegionPattern.test(body.region))
     put("region", "Region must be an AWS region such as eu-west-1");
   if (body.ca_cert !== undefined) put("ca_cert", firstProblem(body.ca_cert, caChecks));
+  if (body.aws_role_arn !== undefined && body.aws_role_arn !== null) {
+    if (body.aws_role_arn.length > 2048) put("aws_role_arn", "Role ARN (aws_role_arn) must be at most 2048 characters");
+    else if (!awsRoleArnPattern.test(body.aws_role_arn))
+      put(
+        "aws_role_arn",
+        "Role ARN (aws_role_arn) must be an IAM role ARN such as arn:aws:iam::123456789012:role/regcred-pull",
+      );
+  }
   return errors;
 }

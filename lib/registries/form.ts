@@ -1,12 +1,18 @@
 import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { type Destination, destinationChanges, rebindErrors } from "./destination";
+import { type Destination, destinationChanges, identityRebindErrors, rebindErrors } from "./destination";
 import { checkRegistryFields } from "./form-checks";
 import { checkRegistryRules } from "./rules";
 import type { RegistryRequestShape } from "./schema";
 import type { RegistryType } from "./types";
 
 export type SecretRow = { cluster: string; namespace: string; secret: string };
+
+/** How an ECR registry gets AWS credentials: its access keys, the server's AWS identity, or a role from either. */
+export const AwsAuthModes = ["keys", "chain", "role-keys", "role-chain"] as const;
+export type AwsAuthMode = (typeof AwsAuthModes)[number];
+export const usesKeys = (m: AwsAuthMode) => m === "keys" || m === "role-keys";
+export const usesRole = (m: AwsAuthMode) => m === "role-keys" || m === "role-chain";
 
 export type RegistryFormValues = {
   id: string;
@@ -18,6 +24,11 @@ export type RegistryFormValues = {
   region: string;
   caCert: string;
   secrets: SecretRow[];
+  awsAuth: AwsAuthMode;
+  awsRoleArn: string;
+  awsUseExternalId: boolean;
+  /** edit of a keyless registry: the manager confirms a new role or external-ID use */
+  awsConfirmIdentity: boolean;
 };
 
 export function emptyForm(type: RegistryType): RegistryFormValues {
@@ -31,6 +42,10 @@ export function emptyForm(type: RegistryType): RegistryFormValues {
     region: "",
     caCert: "",
     secrets: type === "secret_ref" ? [{ cluster: "*", namespace: "", secret: "" }] : [],
+    awsAuth: "keys",
+    awsRoleArn: "",
+    awsUseExternalId: false,
+    awsConfirmIdentity: false,
   };
 }
 
@@ -39,10 +54,17 @@ export type RegistryBody = z.input<typeof RegistryRequestShape>;
 /** The REST body for the form; blank credentials are left out so stored ones are kept. */
 export function toRequestBody(v: RegistryFormValues): RegistryBody {
   const body: RegistryBody = { id: v.id.trim(), registry: v.registry.trim(), type: v.type, enable_ci: v.enableCi };
+  const ecr = v.type === "amazon_ecr";
   const creds: NonNullable<RegistryBody["creds"]> = {};
-  if (v.username.trim()) creds.username = v.username.trim();
-  if (v.password) creds.password = v.password;
+  if (!ecr || usesKeys(v.awsAuth)) {
+    if (v.username.trim()) creds.username = v.username.trim();
+    if (v.password) creds.password = v.password;
+  }
   if (Object.keys(creds).length > 0) body.creds = creds;
+  if (ecr) {
+    body.aws_role_arn = usesRole(v.awsAuth) ? v.awsRoleArn.trim() : null;
+    body.aws_use_external_id = usesRole(v.awsAuth) && v.awsUseExternalId;
+  }
   if (v.type === "secret_ref")
     body.secrets = Object.fromEntries(
       v.secrets.map((r) => [r.cluster.trim(), { namespace: r.namespace.trim(), secret: r.secret.trim() }]),
@@ -68,9 +90,17 @@ function secretRowErrors(rows: SecretRow[]): FieldErrors {
  * registry being edited: moving its credentials to another type, host or region needs them typed again
  * (the stored CA is not sent to the browser, so a CA change is left to the server).
  */
-export function validateRegistryForm(v: RegistryFormValues, storedCreds: boolean, stored?: Destination): FieldErrors {
+export function validateRegistryForm(
+  v: RegistryFormValues,
+  storedCreds: boolean,
+  stored?: Destination,
+  awsDefaultChain = false,
+): FieldErrors {
   const body = toRequestBody(v);
   const errors = checkRegistryFields(body);
+  const keyless = v.type === "amazon_ecr" && !usesKeys(v.awsAuth);
+  // Keys left blank on an edit are kept by the server, so an ECR registry with stored keys is not keyless.
+  storedCreds = storedCreds && !keyless;
   const creds = body.creds ?? null;
   const rules = checkRegistryRules({
     type: v.type,
@@ -78,11 +108,21 @@ export function validateRegistryForm(v: RegistryFormValues, storedCreds: boolean
     creds,
     secrets: body.secrets,
     region: v.region.trim() || null,
+    awsRoleArn: body.aws_role_arn,
+    awsUseExternalId: body.aws_use_external_id,
+    awsDefaultChain: keyless ? awsDefaultChain : false,
   });
   const changes = stored
     ? destinationChanges(
         { ...stored, caCert: null },
-        { type: v.type, registry: v.registry.trim(), region: v.region.trim() || null, caCert: null },
+        {
+          type: v.type,
+          registry: v.registry.trim(),
+          region: v.region.trim() || null,
+          caCert: null,
+          awsRoleArn: body.aws_role_arn ?? null,
+          awsUseExternalId: body.aws_use_external_id ?? false,
+        },
       )
     : [];
   // A credential field left blank keeps its stored value (the server merges them field by field).
@@ -94,5 +134,6 @@ export function validateRegistryForm(v: RegistryFormValues, storedCreds: boolean
     if (!keptBlank(k)) errors[k] ??= msg;
   }
   if (storedCreds && stored) Object.assign(errors, rebindErrors(changes, stored, v.type, creds));
+  if (keyless && stored) Object.assign(errors, identityRebindErrors(changes, stored, v.awsConfirmIdentity));
   return { ...errors, ...(v.type === "secret_ref" ? secretRowErrors(v.secrets) : {}) };
 }

@@ -104,6 +104,8 @@ describe.each(backends)("data layer on $name", (backend) => {
       registry: "667740703053.dkr.ecr.ca-central-1.amazonaws.com",
       type: "amazon_ecr",
       enable_ci: false,
+      aws_role_arn: null,
+      aws_use_external_id: false,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       created_by: "test-manager",
     });
