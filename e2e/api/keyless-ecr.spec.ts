@@ -61,7 +61,10 @@ test("[keyless-ecr] an org may use the server's AWS identity only once an instan
   const keyless = { id: "keyless", registry: HOST, type: "amazon_ecr", enable_ci: false };
   const refused = await token.post(`/api/orgs/${id}/registries`, { data: keyless });
   expect(refused.status()).toBe(400);
-  expect((await refused.json()).fields).toEqual({ "creds.username": REFUSED });
+  expect((await refused.json()).fields).toEqual({
+    "creds.username": REFUSED,
+    "creds.password": "Secret access key is required for Amazon ECR",
+  });
   const humanitec = await token.post(`/api/orgs/${id}/registries`, {
     data: {
       id: "with-keys",

@@ -1,4 +1,4 @@
-import { CreateOrgInput, OrgView } from "../orgs/schema";
+import { CreateOrgInput, OrgDetails, OrgPatch, OrgView } from "../orgs/schema";
 import { type ApiPart, arrayOf, errors, jsonSchema, ok, operation, ref } from "./common";
 
 /** Operations without {orgId} in their path. */
@@ -35,7 +35,36 @@ export function orgsPart(): ApiPart {
           }),
         ),
       },
+      "/api/orgs/{orgId}": {
+        get: operation({
+          tag: "Org",
+          id: "getOrg",
+          summary:
+            "The org with its AWS external ID (for a role's trust policy) and whether it may use the server's AWS identity",
+          responses: { 200: ok("The org.", ref("OrgDetails")), ...errors([401, 404]) },
+        }),
+        patch: operation({
+          tag: "Org",
+          id: "updateOrg",
+          summary:
+            "Allow or stop this org's ECR registries using the server's own AWS identity (instance admin, signed in)",
+          description:
+            "An instance admin need not be a member of the org. Audited as org.aws_default_chain with the old and new value.",
+          body: ref("OrgPatch"),
+          responses: {
+            200: ok("Updated.", ref("OrgDetails")),
+            ...errors([400, 401, 403, 404, 413], {
+              403: "The caller is not an instance admin (API tokens never are).",
+            }),
+          },
+        }),
+      },
     },
-    schemas: { CreateOrgInput: jsonSchema(CreateOrgInput, "input"), OrgView: jsonSchema(OrgView, "output") },
+    schemas: {
+      CreateOrgInput: jsonSchema(CreateOrgInput, "input"),
+      OrgView: jsonSchema(OrgView, "output"),
+      OrgDetails: jsonSchema(OrgDetails, "output"),
+      OrgPatch: jsonSchema(OrgPatch, "input"),
+    },
   };
 }

@@ -36,6 +36,13 @@ const ecrHostOrRegion = {
   anyOf: [{ properties: { registry: { pattern: ecrRegistryPattern.source } } }, { required: ["region"] }],
 };
 
+// Keyless ECR: aws_role_arn and aws_use_external_id only on amazon_ecr; the external ID needs a role.
+const noAwsIdentity = { properties: { aws_role_arn: { type: "null" }, aws_use_external_id: { const: false } } };
+const roleForExternalId = {
+  if: { properties: { aws_use_external_id: { const: true } }, required: ["aws_use_external_id"] },
+  then: { required: ["aws_role_arn"], properties: { aws_role_arn: { type: "string" } } },
+};
+
 const typeRules: Record<RegistryType, JsonSchema[]> = {
   public: [noCreds],
   basic: [credPair],
@@ -66,7 +73,7 @@ function withTypeRules(schema: JsonSchema): JsonSchema {
   const clauses = Object.entries(typeRules).map(([type, rules]) => {
     const only = [
       ...(type === "secret_ref" ? [] : [{ not: { required: ["secrets"] } }]),
-      ...(type === "amazon_ecr" ? [] : [{ not: { required: ["region"] } }]),
+      ...(type === "amazon_ecr" ? [roleForExternalId] : [{ not: { required: ["region"] } }, noAwsIdentity]),
     ];
     return { if: { properties: { type: { const: type } }, required: ["type"] }, then: { allOf: [...rules, ...only] } };
   });
@@ -149,7 +156,7 @@ function paths() {
         summary:
           "Update a registry with a full or partial body (manager); omitted credentials keep their stored values",
         description:
-          "A new type, registry host, region or CA certificate for a registry with stored credentials needs the credentials again (400 naming `creds.password`): stored credentials are never sent to a destination they were not saved for. Another path on the same host keeps them.",
+          "A new type, registry host, region, CA certificate, `aws_role_arn` or `aws_use_external_id` for a registry with stored credentials needs the credentials again (400 naming `creds.password`): stored credentials are never sent to a destination they were not saved for. Another path on the same host keeps them. An amazon_ecr registry without keys mints as the server's AWS identity: a new `aws_role_arn` or `aws_use_external_id` needs `aws_confirm_identity: true` (else 400 naming the field), and is audited with the old and new role. `creds: null` removes stored credentials (amazon_ecr then needs the org's `aws_default_chain`).",
         params: [regId],
         body: ref("RegistryPatch"),
         responses: {
@@ -222,7 +229,11 @@ export function registriesPart(): ApiPart {
   return {
     paths: paths(),
     schemas: {
-      RegistryRequest: withTypeRules(jsonSchema(RegistryRequestShape, "input")),
+      RegistryRequest: {
+        ...withTypeRules(jsonSchema(RegistryRequestShape, "input")),
+        description:
+          "amazon_ecr may omit creds (keyless: the server's own AWS identity, or a role assumed from it) only in an org whose `aws_default_chain` an instance admin turned on (GET /api/orgs/{orgId}); elsewhere 400 naming `creds.username`. The schema's per-type rules describe the default (creds required).",
+      },
       RegistryPatch: {
         ...jsonSchema(RegistryPatch, "input"),
         description:

@@ -66,9 +66,10 @@ export async function setOrgAwsDefaultChain(db: Db, caller: Actor, orgId: string
   await db.transaction(async (tx) => {
     const changed = await repo.setOrgDefaultChain(tx, orgId, input.aws_default_chain);
     if (!changed) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
+    const label = caller.label.endsWith(" (instance admin)") ? caller.label : `${caller.label} (instance admin)`;
     await recordAudit(
       tx,
-      { ...caller, orgId, label: `${caller.label} (instance admin)` },
+      { ...caller, orgId, label },
       "org.aws_default_chain",
       orgId,
       {

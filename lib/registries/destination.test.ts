@@ -154,7 +154,11 @@ describe("checkRegistryRules for ECR sources", () => {
   const keys = { username: "AKIA", password: "secret" };
   it.each<[string, Parameters<typeof checkRegistryRules>[0], string[]]>([
     ["keys", { type: "amazon_ecr", registry: host, creds: keys }, []],
-    ["no keys, org not allowed", { type: "amazon_ecr", registry: host, creds: null }, ["creds.username"]],
+    [
+      "no keys, org not allowed",
+      { type: "amazon_ecr", registry: host, creds: null },
+      ["creds.password", "creds.username"],
+    ],
     ["no keys, org allowed", { type: "amazon_ecr", registry: host, creds: null, awsDefaultChain: true }, []],
     ["half the keys", { type: "amazon_ecr", registry: host, creds: { username: "AKIA" } }, ["creds.password"]],
     [

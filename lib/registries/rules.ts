@@ -22,7 +22,10 @@ export const defaultChainRefused =
 function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
   const keys = Boolean(r.creds?.username || r.creds?.password);
   if (keys) requireCreds(r, errors);
-  else if (!r.awsDefaultChain) errors["creds.username"] = defaultChainRefused;
+  else if (!r.awsDefaultChain) {
+    errors["creds.username"] = defaultChainRefused;
+    errors["creds.password"] = "Secret access key is required for Amazon ECR";
+  }
   if (r.awsUseExternalId && !r.awsRoleArn)
     errors.aws_use_external_id =
       "Use external ID (aws_use_external_id) needs a role to assume: set aws_role_arn, or turn it off";
