@@ -1,7 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { toast } from "@/components/ui/toast";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -9,7 +8,7 @@ import { FormDialog } from "@/components/ui/form-dialog";
 import { Field } from "@/components/ui/field";
 import { useCheckedForm } from "@/components/ui/use-checked-form";
 import { orgAwsAction } from "@/lib/orgs/actions";
-import { unwrap } from "@/lib/result";
+import type { OrgDetails } from "@/lib/orgs/schema";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
 import { type Destination, destinationChanges } from "@/lib/registries/destination";
 import {
@@ -61,7 +60,20 @@ const affects: Record<keyof RegistryFormValues, (key: string) => boolean> = {
   awsConfirmIdentity: (k) => k === "aws_role_arn" || k === "aws_use_external_id",
 };
 
-const orgAwsKey = ["orgs", "current", "aws"] as const;
+/** The org's external ID and whether it may use the server's AWS identity, read once the dialog opens. */
+function useOrgAws(): OrgDetails | undefined {
+  const [org, setOrg] = useState<OrgDetails>();
+  useEffect(() => {
+    let live = true;
+    void orgAwsAction().then((res) => {
+      if (live && res.ok) setOrg(res.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return org;
+}
 
 function awsAuthOf(v: RegistryView): AwsAuthMode {
   if (v.awsRoleArn) return v.hasCredentials ? "role-keys" : "role-chain";
@@ -109,7 +121,7 @@ export function RegistryDialog({ mode, existing, onClose, onSaved, extra }: Prop
         awsUseExternalId: existing.awsUseExternalId,
       }
     : undefined;
-  const { data: org } = useQuery({ queryKey: orgAwsKey, queryFn: async () => unwrap(await orgAwsAction()) });
+  const org = useOrgAws();
   const chainAllowed = org?.aws_default_chain ?? false;
   const form = useCheckedForm<RegistryFormValues>(
     () => (existing ? fromView(existing) : null),

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { createTestPki, type RegistryPeer, setupEcrIdentities, startRegistry, type TestPki } from "../../test/peers";
+import { ORG } from "../env";
 import { expect, test } from "../fixtures";
 
 async function expectNoSeriousA11yViolations(page: Page, what: string) {
@@ -73,6 +74,44 @@ test.describe("[registries] screen", () => {
     await expect(page.getByText(`Registry ${id} deleted`)).toBeVisible();
     await expect(row).toHaveCount(0);
     expect((await api.get(`registries/${id}`)).status()).toBe(404);
+  });
+
+  test("[registries] ECR authentication: the server's identity is off for this org, a role ARN is checked inline, the external ID is shown", async ({
+    page,
+    api,
+    uid,
+  }) => {
+    const org = (await (await api.get(`/api/orgs/${ORG}`)).json()) as { aws_external_id: string };
+    const id = `role-${uid}`;
+    const host = `${String(Date.now() + 7)
+      .slice(-12)
+      .padStart(12, "2")}.dkr.ecr.us-east-1.amazonaws.com`;
+    await openAddDialog(page, "Amazon ECR");
+    const dialog = page.getByRole("dialog");
+    const auth = dialog.getByRole("group", { name: "Authentication" });
+    await expect(auth.getByRole("radio", { name: "Access keys", exact: true })).toBeChecked();
+    await expect(auth.getByRole("radio", { name: "Server's AWS identity", exact: true })).toBeDisabled();
+    await expect(auth.getByRole("radio", { name: "Assume a role, from the server's AWS identity" })).toBeDisabled();
+    await expect(auth).toContainText("an instance admin can allow it under Settings → Orgs");
+    await auth.getByRole("radio", { name: "Assume a role, from access keys" }).check();
+    await dialog.getByRole("textbox", { name: "ID", exact: true }).fill(id);
+    await dialog.getByRole("textbox", { name: "URL", exact: true }).fill(host);
+    await dialog.getByLabel("Access key id").fill("AKIAIOSFODNN7EXAMPLE");
+    await dialog.getByLabel("Secret access key").fill("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    await dialog.getByRole("textbox", { name: "Role ARN" }).fill("arn:aws:iam::123456789012:user/bob");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog.getByText(/^Role ARN \(aws_role_arn\) must be an IAM role ARN/)).toBeVisible();
+    await dialog.getByRole("textbox", { name: "Role ARN" }).fill("arn:aws:iam::123456789012:role/regcred-pull");
+    await dialog.getByRole("checkbox", { name: "Send this org's external ID" }).check();
+    await expect(dialog.getByTestId("org-external-id")).toHaveText(org.aws_external_id);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(`Registry ${id} added`)).toBeVisible();
+    expect(await (await api.get(`registries/${id}`)).json()).toMatchObject({
+      aws_role_arn: "arn:aws:iam::123456789012:role/regcred-pull",
+      aws_use_external_id: true,
+    });
+    await expectNoSeriousA11yViolations(page, "registries page after adding a role");
+    expect((await api.delete(`registries/${id}`)).status()).toBe(204);
   });
 
   test("[registries] test credentials from the add dialog and from a table row", async ({ page, uid }) => {
