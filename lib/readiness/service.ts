@@ -36,13 +36,16 @@ export type ClusterEvaluation = {
 
 export type OrgReadiness = { clusters: ClusterEvaluation[]; registries: RegistryRow[] };
 
+/** What reading an org's readiness needs: no actor (the controller's scheduled checks run without one). */
+export type OrgScope = Pick<Ctx, "db" | "keyring"> & { orgId: string };
+
 /** Reads each wanted cluster (from the controller's cache when this process has one) and judges its workloads. */
 export async function evaluateOrgReadiness(
-  ctx: Ctx,
+  ctx: OrgScope,
   wanted: (row: ClusterRow) => boolean,
   opts: ReadinessOptions & { checks?: ReadonlyMap<string, StoredRepositoryCheck> },
 ): Promise<OrgReadiness> {
-  const orgId = ctx.actor.orgId;
+  const orgId = ctx.orgId;
   const now = opts.now ?? new Date();
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   const [rows, registries, checks, issues, installation] = await Promise.all([
@@ -101,7 +104,7 @@ export async function getReadinessView(
   const now = opts.now ?? new Date();
   const checks = await readChecksByKey(ctx.db, ctx.actor.orgId);
   const { clusters } = await evaluateOrgReadiness(
-    ctx,
+    { db: ctx.db, keyring: ctx.keyring, orgId: ctx.actor.orgId },
     (row) => !query.cluster || row.id === query.cluster || row.name === query.cluster,
     { ...opts, now, checks },
   );
