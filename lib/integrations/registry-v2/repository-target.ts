@@ -50,13 +50,16 @@ export function describeReference(repository: string, reference: string): string
   return reference.includes(":") ? `${repository}@${reference}` : `${repository}:${reference}`;
 }
 
-/** Which part of a 404 the registry named in its error body: NAME_UNKNOWN (repository) or MANIFEST_UNKNOWN (reference). */
-export function notFoundPart(body: string): "repository" | "reference" | null {
+/**
+ * Which part of a missing manifest is unknown, from the answer to `GET /v2/<repository>/tags/list`: a 200 lists the
+ * repository (so its tag or digest is unknown), a 404 NAME_UNKNOWN says the repository is; anything else, unknown.
+ */
+export function notFoundPart(status: number, body: string): "repository" | "reference" | null {
+  if (status === 200) return "reference";
+  if (status !== 404) return null;
   const json = parseJsonOrNull(body) as { errors?: Array<{ code?: unknown }> } | null;
   const codes = Array.isArray(json?.errors) ? json.errors.map((e) => e?.code) : [];
-  if (codes.includes("NAME_UNKNOWN")) return "repository";
-  if (codes.includes("MANIFEST_UNKNOWN")) return "reference";
-  return null;
+  return codes.includes("NAME_UNKNOWN") ? "repository" : null;
 }
 
 /** Replaces each secret (4 characters or more) in a sentence: the last guard before a detail is stored. */

@@ -101,9 +101,10 @@ const headManifest = (run: Run, auth: Auth) =>
   send(run, run.manifest, { accept: manifestAccept, ...auth.headers }, "HEAD");
 
 async function notFound(run: Run, auth: Auth): Promise<RepositoryCheck> {
-  // A HEAD has no body: one GET reads which part the registry does not know (only on a 404, so never when cached).
-  const sent = await send(run, run.manifest, { accept: manifestAccept, ...auth.headers });
-  const part = sent.ok && sent.value.status === 404 ? notFoundPart(sent.value.body) : null;
+  // One more request, only on a 404 (so never for a cached pass): does the registry list the repository at all?
+  const tags = new URL(`${run.base.href}${run.repository}/tags/list?n=1`);
+  const sent = await send(run, tags, auth.headers);
+  const part = sent.ok ? notFoundPart(sent.value.status, sent.value.body) : null;
   const where = `${run.apiHost}/${run.repository}`;
   if (part === "repository") return done(run, "not_found", "manifest", `the repository ${where} does not exist`);
   const ref = run.reference.includes(":") ? `digest ${run.reference}` : `tag ${run.reference}`;
