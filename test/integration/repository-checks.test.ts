@@ -9,11 +9,18 @@ import { readRepositoryChecks } from "@/lib/readiness/check-repo";
 import { type RepositoryTarget, runRepositoryChecks, type RunChecksInput } from "@/lib/readiness/checks";
 import { buildRegistrySecretData, type SyncCredential } from "@/lib/sync/credentials";
 import { backends, createOrg, queryRows, sql } from "@/test/helpers/db";
+import { getEcrAuthorization } from "@/lib/integrations/ecr";
 import {
   createTestPki,
+  type EcrIdentities,
+  type EcrTokenProxy,
+  ensureMoto,
   freePort,
+  type MotoPeer,
   pushImage,
   type RegistryPeer,
+  setupEcrIdentities,
+  startEcrTokenProxy,
   startRegistry,
   startTokenServer,
   type TestPki,
@@ -137,7 +144,8 @@ const bob = () => ({ username: "bob", password: bobPassword });
 describe("[repository-checks] a registry with htpasswd (Basic) auth", () => {
   it("the right password pulls the tag and the digest: ok", async () => {
     const byTag = await check(basic.host, "team/app", "1.0", alice());
-    expect(byTag).toMatchObject({ outcome: "ok", step: "manifest" });
+    // The ping and the manifest HEAD with Basic credentials.
+    expect(byTag).toMatchObject({ outcome: "ok", step: "manifest", requests: 2 });
     expect(byTag.detail).toContain(digests.app);
     expect(await check(basic.host, "team/app", digests.app!, alice())).toMatchObject({ outcome: "ok" });
   });
@@ -168,7 +176,8 @@ describe("[repository-checks] a registry with htpasswd (Basic) auth", () => {
 describe("[repository-checks] a registry behind a token server with per-repository grants", () => {
   it("a repository the user may pull: ok", async () => {
     const got = await check(tokenAuth.host, "team/granted", "1.0", bob());
-    expect(got).toMatchObject({ outcome: "ok", step: "manifest" });
+    // The ping, the token and the manifest HEAD.
+    expect(got).toMatchObject({ outcome: "ok", step: "manifest", requests: 3 });
     expect(got.detail).toContain(digests.granted);
   });
 
@@ -269,7 +278,9 @@ describe("[repository-checks] the runner caches outcomes in repository_checks", 
       deferred: 0,
       outcomes: { ok: 2, not_found: 1, no_access: 1, wrong_credentials: 1 },
     });
-    expect(first.requests).toBeGreaterThan(0);
+    // ok 2 + 2 (Basic: ping, HEAD), not_found 3 (+ tags/list), token ok 3 and no_access 3 (ping, token, HEAD),
+    // wrong_credentials 3 (ping, HEAD, /v2/ login).
+    expect(first.requests).toBe(2 + 3 + 3 + 3 + 3);
     const rows = await readRepositoryChecks(database.db, orgId);
     const byRepo = Object.fromEntries(rows.map((r) => [`${r.repository}:${r.reference}`, r.outcome]));
     expect(byRepo).toEqual({
@@ -321,5 +332,82 @@ describe("[repository-checks] the runner caches outcomes in repository_checks", 
     await database.db.execute(sql`delete from registries where org_id = ${orgId} and id = 'token'`);
     const left = await readRepositoryChecks(database.db, orgId);
     expect(left.map((r) => r.registryId).sort()).toEqual(["basic", "basic", "wrong"]);
+  });
+});
+
+describe("[repository-checks] ECR: a token minted through moto pulls from the registry", () => {
+  let moto: MotoPeer;
+  let ecrProxy: EcrTokenProxy;
+  let ecrRegistry: RegistryPeer;
+  let ids: EcrIdentities;
+  let ecrError: unknown;
+  const ecrStoppers: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    try {
+      moto = await ensureMoto();
+      ecrStoppers.push(moto.stop);
+      ids = await setupEcrIdentities(moto.url);
+      secrets.push(ids.ecrUser.secretAccessKey);
+      ecrRegistry = await startRegistry({
+        name: "ecr",
+        tls: pki.server,
+        auth: { htpasswd: { pusher: adminPassword, AWS: "no-token-yet" } },
+      });
+      ecrStoppers.push(ecrRegistry.stop);
+      // Each token the proxy hands out becomes AWS's password at the registry, as ECR's would.
+      ecrProxy = await startEcrTokenProxy({
+        target: moto.url,
+        onToken: async (t) => {
+          secrets.push(t.password);
+          await ecrRegistry.setUsers({ pusher: adminPassword, AWS: t.password });
+        },
+      });
+      ecrStoppers.push(ecrProxy.close);
+      await pushImage(ecrRegistry, "team/ecr-app", "1.0", {
+        ca: pki.ca.cert,
+        authorization: basicHeader("pusher", adminPassword),
+      });
+    } catch (err) {
+      ecrError = err;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const stop of ecrStoppers.reverse()) await stop().catch(() => {});
+  });
+
+  it("the runner checks the repository with the minted token: ok, and a missing tag: not_found", async () => {
+    if (ecrError) throw ecrError;
+    const orgId = await createOrg(database.db, "repocheck-ecr");
+    const registry = ecrRegistry.host;
+    await database.db.insert(registries).values({ orgId, id: "ecr", registry, type: "amazon_ecr", createdBy: "test" });
+    const minted = await getEcrAuthorization(
+      `${orgId}/ecr`,
+      { ...ids.ecrUser, region: "us-east-1" },
+      {
+        endpoint: ecrProxy.url,
+        timeoutMs: 10_000,
+      },
+    );
+    if (!minted.ok) throw new Error(minted.error.message);
+    const { username, password, expiresAt } = minted.value;
+    const token = { authorizationToken: Buffer.from(`${username}:${password}`).toString("base64"), expiresAt };
+    const got = await runRepositoryChecks({
+      db: database.db,
+      orgId,
+      registries: [{ id: "ecr", type: "amazon_ecr", registry, caCert: pki.ca.cert }],
+      credentials: new Map([["ecr", buildRegistrySecretData({ registry, type: "amazon_ecr" }, token)]]),
+      targets: [
+        { registryId: "ecr", host: registry, repository: "team/ecr-app", reference: "1.0" },
+        { registryId: "ecr", host: registry, repository: "team/ecr-app", reference: "2.0" },
+      ],
+      force: false,
+      egress,
+      limiter: new RateLimiterMemory({ points: 100, duration: 60 }),
+    });
+    expect(got).toMatchObject({ checked: 2, outcomes: { ok: 1, not_found: 1 } });
+    const text = JSON.stringify(await readRepositoryChecks(database.db, orgId));
+    for (const s of secrets) expect(text, "a secret reached repository_checks").not.toContain(s);
   });
 });
