@@ -49,7 +49,8 @@ export type RunChecksResult = {
   unavailable: number;
   /** Targets left for the next run by the per-host rate limit. */
   deferred: number;
-  outcomes: Partial<Record<RepositoryOutcome, number>>;
+  /** Checks made now, by outcome (RepositoryOutcome keys). */
+  outcomes: Record<string, number>;
   /** HTTP requests made to registries and token endpoints. */
   requests: number;
 };
