@@ -109,6 +109,8 @@ const EnvSchema = z.object({
   REGCRED_REPOSITORY_CHECK_UNREACHABLE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
   /** Repository checks started per registry host per minute; the rest wait for the next pass. */
   REGCRED_REPOSITORY_CHECK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** At most this often per cluster, the controller's passes start the scheduled (stale-only) repository checks. */
+  REGCRED_REPOSITORY_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** Repository checks running at once. */
   REGCRED_REPOSITORY_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -49,8 +49,3 @@ export async function upsertRepositoryCheck(db: Db, orgId: string, check: Stored
       set: { outcome, step, detail, checkedAt, freshUntil },
     });
 }
-
-/** The key a check is cached under. */
-export function repositoryCheckKey(c: { registryId: string; repository: string; reference: string }): string {
-  return `${c.registryId}\u0000${c.repository}\u0000${c.reference}`;
-}

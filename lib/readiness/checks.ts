@@ -12,16 +12,11 @@ import { configuredEgressPolicy } from "@/lib/net/egress-policy";
 import { consumePoint } from "@/lib/rate-limit";
 import type { RegistryType } from "@/lib/registries/schema";
 import type { SyncCredential } from "@/lib/sync/credentials";
-import {
-  readRepositoryChecks,
-  repositoryCheckKey,
-  type StoredRepositoryCheck,
-  upsertRepositoryCheck,
-} from "./check-repo";
+import { readRepositoryChecks, type StoredRepositoryCheck, upsertRepositoryCheck } from "./check-repo";
 import { pullCredentials } from "./pull-credentials";
+import { repositoryCheckKey, type RepositoryTarget } from "./targets";
 
-/** A repository to check with a registry's credentials: `host` is the registry host, `repository` the path on it. */
-export type RepositoryTarget = { registryId: string; host: string; repository: string; reference: string };
+export type { RepositoryTarget } from "./targets";
 
 export type RunChecksInput = {
   db: Db;

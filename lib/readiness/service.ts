@@ -14,9 +14,10 @@ import { ensureInstallation } from "../installation/repo";
 import type { KubeClient } from "../integrations/kube";
 import { listRegistryRows, type RegistryRow } from "../registries/repo";
 import { parseWith } from "../validation";
-import { evaluateClusterReadiness, type RepositoryTarget, type StoredRepositoryCheck } from "./evaluate";
+import { type CheckFinding, evaluateClusterReadiness } from "./evaluate";
 import { readReadinessObjects, type ReadinessObjects } from "./read";
 import { credentialIssuesByCluster, readChecksByKey } from "./repo";
+import { repositoryCheckKey, type RepositoryTarget } from "./targets";
 import { ReadinessQuery, type ReadinessView, type Verdict, type WorkloadReadiness } from "./schema";
 
 export type ReadinessOptions = {
@@ -43,7 +44,7 @@ export type OrgScope = Pick<Ctx, "db" | "keyring"> & { orgId: string };
 export async function evaluateOrgReadiness(
   ctx: OrgScope,
   wanted: (row: ClusterRow) => boolean,
-  opts: ReadinessOptions & { checks?: ReadonlyMap<string, StoredRepositoryCheck> },
+  opts: ReadinessOptions & { checks?: ReadonlyMap<string, CheckFinding> },
 ): Promise<OrgReadiness> {
   const orgId = ctx.orgId;
   const now = opts.now ?? new Date();
@@ -113,9 +114,7 @@ export async function getReadinessView(
     .filter((w) => !query.namespace || w.namespace === query.namespace);
   const counts = emptyCounts();
   for (const w of inNamespace) counts[w.verdict] += 1;
-  const used = new Set(
-    clusters.flatMap((c) => c.targets.map((t) => `${t.registryId}\n${t.repository}\n${t.reference}`)),
-  );
+  const used = new Set(clusters.flatMap((c) => c.targets.map(repositoryCheckKey)));
   const times = [...checks.entries()].filter(([k]) => used.has(k)).map(([, c]) => c.checkedAt.getTime());
   return {
     workloads: inNamespace.filter((w) => !query.verdict || w.verdict === query.verdict),

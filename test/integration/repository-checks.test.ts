@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import https from "node:https";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
@@ -19,6 +18,7 @@ import {
   type MotoPeer,
   pushImage,
   type RegistryPeer,
+  requestRegistryToken,
   setupEcrIdentities,
   startEcrTokenProxy,
   startRegistry,
@@ -84,19 +84,14 @@ async function startPeers(): Promise<void> {
   stoppers.push(database.close);
 }
 
-/** A token with pull and push on the repositories, over the test CA (Node's fetch would not trust it). */
+/** A token with pull and push on the repositories. */
 function adminToken(repositories: string[]): Promise<string> {
-  const url = new URL(tokens.realm);
-  url.searchParams.set("service", service);
-  for (const r of repositories) url.searchParams.append("scope", `repository:${r}:pull,push`);
-  return new Promise((resolve, reject) => {
-    https
-      .get(url, { ca: pki.ca.cert, headers: { authorization: basicHeader("admin", adminPassword) } }, (res) => {
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString("utf8")));
-        res.once("end", () => resolve((JSON.parse(body) as { token: string }).token));
-      })
-      .once("error", reject);
+  return requestRegistryToken(tokens.realm, {
+    service,
+    ca: pki.ca.cert,
+    user: "admin",
+    password: adminPassword,
+    scopes: repositories.map((r) => `repository:${r}:pull,push`),
   });
 }
 

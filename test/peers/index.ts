@@ -4,6 +4,7 @@ export { freePort, type Peer, startProcess } from "./process";
 export { htpasswd, pushImage, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
 export {
   type Access,
+  requestRegistryToken,
   signRegistryToken,
   startTokenServer,
   type TokenServer,

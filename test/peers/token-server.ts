@@ -123,3 +123,27 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       }),
   };
 }
+
+/** Asks a token endpoint for a token with Basic credentials, over a CA of the test's own (Node's fetch would not trust it). */
+export function requestRegistryToken(
+  realm: string,
+  opts: { service: string; ca: string; user: string; password: string; scopes: string[] },
+): Promise<string> {
+  const url = new URL(realm);
+  url.searchParams.set("service", opts.service);
+  for (const s of opts.scopes) url.searchParams.append("scope", s);
+  const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString("base64")}`;
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca: opts.ca, headers: { authorization } }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+        res.once("end", () => {
+          const token = (JSON.parse(body) as { token?: string }).token;
+          if (token) resolve(token);
+          else reject(new Error(`the token endpoint answered ${res.statusCode}: ${body.slice(0, 200)}`));
+        });
+      })
+      .once("error", reject);
+  });
+}
