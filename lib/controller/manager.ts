@@ -311,12 +311,12 @@ export class ClusterManager {
         ...result.summary,
       });
       if (only) {
-        this.o.onNamespacePass?.(fresh);
+        this.o.onNamespacePass?.(fresh, { now: this.clock.now, ecrEndpoint: this.o.ecrEndpoint });
         return this.afterNamespacePass(only, result);
       }
       await this.afterPass(result);
       await this.o
-        .onPass?.(fresh)
+        .onPass?.(fresh, { now: this.clock.now, ecrEndpoint: this.o.ecrEndpoint })
         .catch((err: unknown) => log.error("after-pass hook failed", { cluster: fresh.id, ...describeError(err) }));
     } catch (err) {
       log.error("sync pass failed", { cluster: this.cluster.id, ...describeError(err) });

@@ -23,9 +23,10 @@ export function controllerOptions(db: Db, keyring: Keyring, e: Env = env()): Con
     timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS,
     ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
     // Stale or new repositories of the cluster's workloads, checked in the background (throttled per cluster).
-    onNamespacePass: (cluster) => void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster),
-    onPass: async (cluster) => {
-      void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster);
+    onNamespacePass: (cluster, pass) =>
+      void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster, pass),
+    onPass: async (cluster, pass) => {
+      void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster, pass);
       // Registers or removes the cluster's MutatingWebhookConfiguration as its wiring mode says (re-checked every 5 min).
       await reconcileWebhookRegistration(db, keyring, cluster);
     },

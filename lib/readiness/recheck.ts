@@ -5,6 +5,7 @@ import { clientForCluster } from "../clusters/client";
 import type { ClusterRow } from "../clusters/repo";
 import type { Ctx } from "../context";
 import { resolveCredentials } from "../controller/credentials";
+import type { PassContext } from "../controller/types";
 import { env } from "../env";
 import { ok } from "../result";
 import { describeError, log } from "../log";
@@ -14,7 +15,7 @@ import type { RepositoryTarget } from "./targets";
 import type { RecheckResult } from "./schema";
 import { type ClusterEvaluation, evaluateOrgReadiness, type OrgScope, type ReadinessOptions } from "./service";
 
-type CheckOptions = ReadinessOptions & { force: boolean };
+type CheckOptions = ReadinessOptions & { force: boolean; ecrEndpoint?: string; clock?: () => Date };
 
 const emptyResult = (): RunChecksResult => ({
   checked: 0,
@@ -57,9 +58,9 @@ async function checkCluster(
     },
     clusterName: c.row.name,
     secretRefNamespaces: c.row.secretRefNamespaces,
-    now: () => opts.now ?? new Date(),
+    now: opts.clock ?? (() => opts.now ?? new Date()),
     timeoutMs,
-    ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
+    ecrEndpoint: opts.ecrEndpoint ?? e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
   });
   return runRepositoryChecks({
     db: scope.db,
@@ -68,7 +69,7 @@ async function checkCluster(
     credentials,
     targets,
     force: opts.force,
-    ...(opts.now ? { now: () => opts.now! } : {}),
+    ...(opts.clock ? { now: opts.clock } : opts.now ? { now: () => opts.now! } : {}),
     timeoutMs,
   });
 }
@@ -129,13 +130,17 @@ const inFlight = new Set<string>();
  * The scheduled checks of one cluster after a controller pass: stale or new repositories only, at most once per
  * `REGCRED_REPOSITORY_CHECK_INTERVAL_MS`, never overlapping; a failure is logged, never thrown.
  */
-export async function scheduleRepositoryChecks(scope: OrgScope, cluster: ClusterRow): Promise<void> {
+export async function scheduleRepositoryChecks(scope: OrgScope, cluster: ClusterRow, pass: PassContext): Promise<void> {
   const last = lastScheduled.get(cluster.id) ?? 0;
   if (inFlight.has(cluster.id) || Date.now() - last < env().REGCRED_REPOSITORY_CHECK_INTERVAL_MS) return;
   inFlight.add(cluster.id);
   lastScheduled.set(cluster.id, Date.now());
   try {
-    const result = await checkRepositories(scope, (row) => row.id === cluster.id, { force: false });
+    const result = await checkRepositories(scope, (row) => row.id === cluster.id, {
+      force: false,
+      clock: pass.now,
+      ecrEndpoint: pass.ecrEndpoint,
+    });
     if (result.checked > 0) log.info("repository checks", { cluster: cluster.name, ...result });
   } catch (err) {
     log.warn("scheduled repository checks failed", { cluster: cluster.name, ...describeError(err) });
