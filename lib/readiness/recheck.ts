@@ -7,6 +7,9 @@ import type { Ctx } from "../context";
 import { resolveCredentials } from "../controller/credentials";
 import type { PassContext } from "../controller/types";
 import { env } from "../env";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { AppError } from "../errors";
+import { consumePoint } from "../rate-limit";
 import { ok } from "../result";
 import { describeError, log } from "../log";
 import { repositoryCheckKey } from "./targets";
@@ -100,6 +103,16 @@ export async function checkRepositories(
 
 // One re-check per org at a time: a second press joins the running one.
 const running = new Map<string, Promise<RunChecksResult>>();
+// A new re-check at most every 10 s per org (per replica): a button held down must not hammer the registries.
+const RECHECK_SECONDS = 10;
+const starts = new RateLimiterMemory({ points: 1, duration: RECHECK_SECONDS });
+
+/** A re-check refused because one started moments ago; `retryAfterSeconds` becomes the Retry-After header. */
+export class RecheckLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("RATE_LIMITED", `A re-check started moments ago; try again in ${retryAfterSeconds} s.`);
+  }
+}
 
 /** A manager's re-check: every repository the org's workloads pull, checked now (TTL ignored); audited. */
 export async function recheckReadiness(ctx: Ctx, opts: ReadinessOptions = {}): Promise<RecheckResult> {
@@ -107,6 +120,8 @@ export async function recheckReadiness(ctx: Ctx, opts: ReadinessOptions = {}): P
   const orgId = ctx.actor.orgId;
   let run = running.get(orgId);
   if (!run) {
+    const wait = await consumePoint(starts, orgId);
+    if (wait !== null) throw new RecheckLimitedError(wait);
     run = checkRepositories({ db: ctx.db, keyring: ctx.keyring, orgId }, () => true, { ...opts, force: true });
     running.set(orgId, run);
     void run.finally(() => running.delete(orgId)).catch(() => undefined);

@@ -230,6 +230,10 @@ describe("readiness on real peers", () => {
     // team/app:1.0 (4 namespaces), wrong/app, team/other, team/granted, team/app:nope, the closed port.
     expect(result.checked).toBe(6);
     expect(result.outcomes).toMatchObject({ ok: 2, wrong_credentials: 1, no_access: 1, not_found: 1, unreachable: 1 });
+    // A second press right after is refused (429 with Retry-After), so a held button cannot hammer the registries.
+    const again = recheckReadiness({ ...s.ctx, actor: actorFor(s.ctx.actor.orgId, "manager") });
+    await expect(again).rejects.toMatchObject({ code: "RATE_LIMITED", status: 429 });
+    await expect(again).rejects.toHaveProperty("retryAfterSeconds", expect.any(Number));
   });
 
   it("shows each verdict with the reason a user can act on", async () => {
