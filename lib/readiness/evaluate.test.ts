@@ -184,6 +184,12 @@ describe("evaluateClusterReadiness", () => {
     expect(codes(got)).toContain(code);
   });
 
+  it("an image no registry matches is never checked: a workload author cannot make Regcred call a host of their choosing", () => {
+    const got = run({ workloads: [deployment("web", { image: "attacker.example.net/x:1" })] });
+    expect(got.targets).toEqual([]);
+    expect(codes(got)).toEqual(["no_registry"]);
+  });
+
   it("a public registry needs no secret; its check decides", () => {
     const got = run({
       workloads: [deployment("web", { image: "pub.example.com/x:1" })],
