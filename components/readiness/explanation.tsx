@@ -125,10 +125,13 @@ export function Explanation({ workload: w, onClose }: { workload: WorkloadReadin
         <VerdictBadge verdict={w.verdict} />
         <span>{summary(w)}</span>
       </div>
-      {w.stuck_pods.length > 0 ? <StuckPods pods={w.stuck_pods} namespace={w.namespace} /> : null}
-      {w.images.map((i) => (
-        <ImageSection key={i.image} image={i} />
-      ))}
+      {/* Focusable, so a keyboard can scroll it where the dialog's body scrolls (a phone) and nothing else takes focus. */}
+      <section tabIndex={0} aria-label="Findings" className="stack" style={{ gap: 14, borderRadius: 6 }}>
+        {w.stuck_pods.length > 0 ? <StuckPods pods={w.stuck_pods} namespace={w.namespace} /> : null}
+        {w.images.map((i) => (
+          <ImageSection key={i.image} image={i} />
+        ))}
+      </section>
     </Dialog>
   );
 }
