@@ -310,7 +310,10 @@ export class ClusterManager {
         ...(only ? { only: only.size } : {}),
         ...result.summary,
       });
-      if (only) return this.afterNamespacePass(only, result);
+      if (only) {
+        this.o.onNamespacePass?.(fresh);
+        return this.afterNamespacePass(only, result);
+      }
       await this.afterPass(result);
       await this.o
         .onPass?.(fresh)

@@ -34,6 +34,8 @@ export type ManagerOptions = {
   concurrency?: number;
   /** Called after every pass with the cluster as re-read (e.g. the webhook registration check); must not throw. */
   onPass?: (cluster: ClusterRow) => Promise<void>;
+  /** Called after a pass over the namespaces watch events touched; must not throw or block. */
+  onNamespacePass?: (cluster: ClusterRow) => void;
 };
 
 export type ManagerStatus = {

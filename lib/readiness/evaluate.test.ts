@@ -2,13 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
 import type { Deployment, Pod, ReplicaSet, Workload } from "@/lib/integrations/kube/workloads";
 import type { WiringMode } from "@/lib/sync/wiring-modes";
-import {
-  checkKey,
-  type ClusterReadinessInput,
-  evaluateClusterReadiness,
-  repositoryTarget,
-  type StoredRepositoryCheck,
-} from "./evaluate";
+import { type CheckFinding, type ClusterReadinessInput, evaluateClusterReadiness } from "./evaluate";
+import { repositoryCheckKey as checkKey, repositoryTarget } from "./targets";
 import { parseImageReference } from "@/lib/images/reference";
 
 const now = new Date("2026-11-30T12:00:00Z");
@@ -59,7 +54,7 @@ const sa = (pullSecrets: string[], name = "default"): KubeServiceAccount => ({
   imagePullSecrets: pullSecrets,
   resourceVersion: "1",
 });
-const okCheck: StoredRepositoryCheck = { outcome: "ok", step: "manifest", detail: "HEAD answered 200", checkedAt: now };
+const okCheck: CheckFinding = { outcome: "ok", step: "manifest", detail: "HEAD answered 200", checkedAt: now };
 const target = repositoryTarget("priv", (parseImageReference(IMAGE) as { ok: true; value: never }).value);
 
 function run(over: Partial<ClusterReadinessInput> & { wiring?: WiringMode }) {

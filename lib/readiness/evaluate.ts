@@ -1,6 +1,6 @@
 import type { RepositoryOutcome } from "@/db/schema/registries";
 import { urlsMatch } from "@/lib/images/matching";
-import { type ImageReference, parseImageReference } from "@/lib/images/reference";
+import { parseImageReference } from "@/lib/images/reference";
 import { resolveRegistry } from "@/lib/images/matching";
 import type { KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
 import type { Workload } from "@/lib/integrations/kube/workloads";
@@ -10,14 +10,16 @@ import { podPullStates } from "@/lib/sync/stuck-pods";
 import type { WiringMode } from "@/lib/sync/wiring-modes";
 import { extractWorkloadImages } from "@/lib/sync/workload-images";
 import { formatRelative } from "@/lib/time";
+import type { StoredRepositoryCheck } from "./check-repo";
 import { indexOwners, workloadKey } from "./owners";
 import type { ImageReadiness, Reason, StuckPodReadiness, Verdict, WorkloadReadiness } from "./schema";
 import { groupByNamespace, secretFact } from "./secret-facts";
+import { repositoryCheckKey, repositoryTarget, type RepositoryTarget } from "./targets";
 import { wiringFact } from "./wiring-facts";
 
 export type ReadinessRegistry = { id: string; registry: string; type: RegistryType };
-export type StoredRepositoryCheck = { outcome: RepositoryOutcome; step: string; detail: string; checkedAt: Date };
-export type RepositoryTarget = { registryId: string; host: string; repository: string; reference: string };
+/** What a cached repository check found, as the verdicts read it. */
+export type CheckFinding = Pick<StoredRepositoryCheck, "outcome" | "step" | "detail" | "checkedAt">;
 
 export type ClusterReadinessInput = {
   cluster: { id: string; name: string };
@@ -30,27 +32,11 @@ export type ClusterReadinessInput = {
   serviceAccounts: readonly KubeServiceAccount[];
   secrets: readonly KubeSecret[];
   registries: readonly ReadinessRegistry[];
-  checks: ReadonlyMap<string, StoredRepositoryCheck>;
+  checks: ReadonlyMap<string, CheckFinding>;
   /** registry id → why the controller could not produce its credential (the last pass's credential issues). */
   credentialFailures: ReadonlyMap<string, string>;
   now: Date;
 };
-
-/** The registry's v2 API host for an image host (Docker Hub serves docker.io images from registry-1.docker.io). */
-function apiHost(domain: string): string {
-  return domain === "docker.io" ? "registry-1.docker.io" : domain;
-}
-
-export function repositoryTarget(registryId: string, image: ImageReference): RepositoryTarget {
-  return {
-    registryId,
-    host: apiHost(image.domain),
-    repository: image.path,
-    reference: image.digest ?? image.tag ?? "latest",
-  };
-}
-
-export const checkKey = (t: Omit<RepositoryTarget, "host">) => `${t.registryId}\n${t.repository}\n${t.reference}`;
 
 const rank: Record<Verdict, number> = { ready: 0, unknown: 1, will_fail: 2 };
 const worst = (verdicts: readonly Verdict[]): Verdict =>
@@ -88,7 +74,7 @@ const checkReasons: Record<RepositoryOutcome, (d: string) => Omit<Reason, "text"
 };
 
 function credentialReason(target: RepositoryTarget, input: ClusterReadinessInput, where: string): Reason {
-  const check = input.checks.get(checkKey(target));
+  const check = input.checks.get(repositoryCheckKey(target));
   if (!check) {
     const failure = input.credentialFailures.get(target.registryId);
     return failure

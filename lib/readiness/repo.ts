@@ -1,19 +1,14 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusterSync, repositoryChecks } from "@/db/schema";
+import { clusterSync } from "@/db/schema";
 import type { CredentialIssue } from "@/db/schema/sync";
-import { checkKey, type StoredRepositoryCheck } from "./evaluate";
+import { readRepositoryChecks, type StoredRepositoryCheck } from "./check-repo";
+import { repositoryCheckKey } from "./targets";
 
-/** The org's repository checks by checkKey (whatever their age: the view shows when each was made). */
+/** The org's repository checks by their key, whatever their age (the view shows when each was made). */
 export async function readChecksByKey(db: Db, orgId: string): Promise<Map<string, StoredRepositoryCheck>> {
-  const rows = await db.select().from(repositoryChecks).where(eq(repositoryChecks.orgId, orgId));
-  return new Map(
-    rows.map((r) => [
-      checkKey(r),
-      { outcome: r.outcome, step: r.step, detail: r.detail, checkedAt: r.checkedAt } satisfies StoredRepositoryCheck,
-    ]),
-  );
+  return new Map((await readRepositoryChecks(db, orgId)).map((c) => [repositoryCheckKey(c), c]));
 }
 
 /** Per cluster of the org: the registries whose credential the controller could not produce at its last pass. */
@@ -21,6 +16,6 @@ export async function credentialIssuesByCluster(db: Db, orgId: string): Promise<
   const rows = await db
     .select({ clusterId: clusterSync.clusterId, issues: clusterSync.credentialIssues })
     .from(clusterSync)
-    .where(and(eq(clusterSync.orgId, orgId)));
+    .where(eq(clusterSync.orgId, orgId));
   return new Map(rows.map((r) => [r.clusterId, r.issues]));
 }

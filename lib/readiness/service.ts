@@ -14,9 +14,10 @@ import { ensureInstallation } from "../installation/repo";
 import type { KubeClient } from "../integrations/kube";
 import { listRegistryRows, type RegistryRow } from "../registries/repo";
 import { parseWith } from "../validation";
-import { evaluateClusterReadiness, type RepositoryTarget, type StoredRepositoryCheck } from "./evaluate";
+import { type CheckFinding, evaluateClusterReadiness } from "./evaluate";
 import { readReadinessObjects, type ReadinessObjects } from "./read";
 import { credentialIssuesByCluster, readChecksByKey } from "./repo";
+import { repositoryCheckKey, type RepositoryTarget } from "./targets";
 import { ReadinessQuery, type ReadinessView, type Verdict, type WorkloadReadiness } from "./schema";
 
 export type ReadinessOptions = {
@@ -36,13 +37,16 @@ export type ClusterEvaluation = {
 
 export type OrgReadiness = { clusters: ClusterEvaluation[]; registries: RegistryRow[] };
 
+/** What reading an org's readiness needs: no actor (the controller's scheduled checks run without one). */
+export type OrgScope = Pick<Ctx, "db" | "keyring"> & { orgId: string };
+
 /** Reads each wanted cluster (from the controller's cache when this process has one) and judges its workloads. */
 export async function evaluateOrgReadiness(
-  ctx: Ctx,
+  ctx: OrgScope,
   wanted: (row: ClusterRow) => boolean,
-  opts: ReadinessOptions & { checks?: ReadonlyMap<string, StoredRepositoryCheck> },
+  opts: ReadinessOptions & { checks?: ReadonlyMap<string, CheckFinding> },
 ): Promise<OrgReadiness> {
-  const orgId = ctx.actor.orgId;
+  const orgId = ctx.orgId;
   const now = opts.now ?? new Date();
   const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   const [rows, registries, checks, issues, installation] = await Promise.all([
@@ -101,7 +105,7 @@ export async function getReadinessView(
   const now = opts.now ?? new Date();
   const checks = await readChecksByKey(ctx.db, ctx.actor.orgId);
   const { clusters } = await evaluateOrgReadiness(
-    ctx,
+    { db: ctx.db, keyring: ctx.keyring, orgId: ctx.actor.orgId },
     (row) => !query.cluster || row.id === query.cluster || row.name === query.cluster,
     { ...opts, now, checks },
   );
@@ -110,9 +114,7 @@ export async function getReadinessView(
     .filter((w) => !query.namespace || w.namespace === query.namespace);
   const counts = emptyCounts();
   for (const w of inNamespace) counts[w.verdict] += 1;
-  const used = new Set(
-    clusters.flatMap((c) => c.targets.map((t) => `${t.registryId}\n${t.repository}\n${t.reference}`)),
-  );
+  const used = new Set(clusters.flatMap((c) => c.targets.map(repositoryCheckKey)));
   const times = [...checks.entries()].filter(([k]) => used.has(k)).map(([, c]) => c.checkedAt.getTime());
   return {
     workloads: inNamespace.filter((w) => !query.verdict || w.verdict === query.verdict),

@@ -1,7 +1,14 @@
 export { createTestPki, type KeyPair, type TestPki } from "./pki";
 export { ensureMoto, type EcrIdentities, type MotoPeer, setupEcrIdentities, setupEcrKeysInPartition } from "./moto";
 export { freePort, type Peer, startProcess } from "./process";
-export { htpasswd, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
-export { signRegistryToken, startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server";
+export { htpasswd, pushImage, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
+export {
+  type Access,
+  requestRegistryToken,
+  signRegistryToken,
+  startTokenServer,
+  type TokenServer,
+  type TokenServerOptions,
+} from "./token-server";
 export { type Recorded, type Recorder, type RecorderOptions, type RecorderReply, startRecorder } from "./recorder";
 export { type EcrTokenProxy, type HandedOut, startEcrTokenProxy } from "./ecr-token-proxy";
