@@ -16,17 +16,19 @@ const outcomeLabels: Record<string, string> = {
   not_found: "not found",
   unreachable: "unreachable",
   error: "failed",
+  deferred: "deferred to the next scheduled check",
 };
 const outcomeOrder = Object.keys(outcomeLabels);
 const rankOf = (k: string) => (outcomeOrder.includes(k) ? outcomeOrder.indexOf(k) : outcomeOrder.length);
 
 /** "12 repositories checked: 10 ok, 2 not found". */
 export function describeRecheck(r: RecheckResult): string {
-  if (r.checked === 0) return "No repositories to check: no workload pulls from a registry of this org.";
   const parts = Object.entries(r.outcomes)
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => rankOf(a) - rankOf(b))
     .map(([k, n]) => `${n} ${outcomeLabels[k] ?? k.replace(/_/g, " ")}`);
+  if (r.checked === 0 && parts.length === 0)
+    return "No repositories to check: no workload pulls from a registry of this org.";
   const head = `${r.checked} ${r.checked === 1 ? "repository" : "repositories"} checked`;
   return parts.length > 0 ? `${head}: ${parts.join(", ")}` : head;
 }

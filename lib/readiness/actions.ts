@@ -3,7 +3,8 @@
 import { withActor } from "../action";
 import type { ActionResult } from "../result";
 import type { ReadinessQuery, ReadinessView, RecheckResult } from "./schema";
-import { getReadinessView, recheckReadiness } from "./service";
+import { recheckReadiness } from "./recheck";
+import { getReadinessView } from "./service";
 
 /** The readiness view for the query (viewer; reads cached checks and never triggers one). */
 export async function getReadinessViewAction(query: ReadinessQuery): Promise<ActionResult<ReadinessView>> {
