@@ -125,8 +125,8 @@ export function Explanation({ workload: w, onClose }: { workload: WorkloadReadin
         <VerdictBadge verdict={w.verdict} />
         <span>{summary(w)}</span>
       </div>
-      {/* Focusable, so a keyboard can scroll it where the dialog's body scrolls (a phone) and nothing else takes focus. */}
-      <section tabIndex={0} aria-label="Findings" className="stack" style={{ gap: 14, borderRadius: 6 }}>
+      {/* Focused when the dialog opens: the arrow keys scroll it at once where the body scrolls (a phone). */}
+      <section tabIndex={0} aria-label="What Regcred found" className="stack" style={{ gap: 14, borderRadius: 6 }}>
         {w.stuck_pods.length > 0 ? <StuckPods pods={w.stuck_pods} namespace={w.namespace} /> : null}
         {w.images.map((i) => (
           <ImageSection key={i.image} image={i} />

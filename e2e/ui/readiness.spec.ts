@@ -196,6 +196,9 @@ test("[readiness] a workload whose pull secret is missing will fail, and the exp
   await expect(dialog).toContainText("The pull secret regcred-partner is not in this namespace");
   await expect(dialog.locator('[data-reason="secret_missing"] .reason-fix')).toHaveText(`Fix: ${missing.fix}`);
   await expect(dialog.locator('[data-reason="secret_missing"]')).toContainText("Problem:");
+  // Focus starts on the findings (the arrow keys scroll them on a phone); Tab reaches Close.
+  await expect(dialog.getByRole("region", { name: "What Regcred found" })).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(dialog.getByRole("button", { name: "Close" })).toBeFocused();
   expect((await new AxeBuilder({ page }).include("dialog").analyze()).violations).toEqual([]);
   await page.keyboard.press("Escape");
