@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { type APIRequestContext, expect, type Locator, type Page } from "@playwright/test";
 
 export const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -188,6 +188,7 @@ export async function seedOrg(api: APIRequestContext, uid: string): Promise<Seed
     namespace,
     body: { metadata: { name: "builder" }, imagePullSecrets: [{ name: `regcred-hub-${uid}` }] },
   });
+  await seedWorkloads(kc, namespace, uid);
 
   const token = `ci-${uid}`;
   await ok(api.post("tokens", { data: { name: token, role: "viewer" } }));
@@ -204,6 +205,53 @@ export async function seedOrg(api: APIRequestContext, uid: string): Promise<Seed
     inviteToken,
     invitedEmail,
   };
+}
+
+/** What the Readiness screen explains: a Deployment with two images, and a bare Pod stuck in ImagePullBackOff. */
+async function seedWorkloads(kc: KubeConfig, namespace: string, uid: string): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const image = (name: string) => `registry-${uid}.example.com/team/${name}:1.0`;
+  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+    namespace,
+    body: {
+      metadata: { name: "web" },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: {
+            serviceAccountName: "builder",
+            containers: [
+              { name: "web", image: image("web") },
+              { name: "sidecar", image: `ghcr.io/pub-${uid}/sidecar:2` },
+            ],
+          },
+        },
+      },
+    },
+  });
+  const pod = await core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name: "stuck" },
+      spec: { serviceAccountName: "builder", containers: [{ name: "job", image: image("job") }] },
+    },
+  });
+  // No kubelet here: the status a kubelet would report, written through the status subresource.
+  pod.status = {
+    phase: "Pending",
+    containerStatuses: [
+      {
+        name: "job",
+        image: image("job"),
+        imageID: "",
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } },
+      },
+    ],
+  };
+  await core.replaceNamespacedPodStatus({ namespace, name: "stuck", body: pod });
 }
 
 export async function cleanOrg(api: APIRequestContext, seeded: Seeded): Promise<void> {

@@ -93,6 +93,28 @@ const EnvSchema = z.object({
   REGCRED_CONTROLLER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Bearer token that GET /api/metrics requires; unset, the endpoint answers 404. */
   REGCRED_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** How long a repository check that pulled (ok) stays fresh before it is checked again. */
+  REGCRED_REPOSITORY_CHECK_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
+  /** How long a failed repository check (wrong credentials, no access, not found, error) stays fresh. */
+  REGCRED_REPOSITORY_CHECK_FAILURE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(600_000),
+  /** How long an unreachable registry's check stays fresh. */
+  REGCRED_REPOSITORY_CHECK_UNREACHABLE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
+  /** Repository checks started per registry host per minute; the rest wait for the next pass. */
+  REGCRED_REPOSITORY_CHECK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** At most this often per cluster, the controller's passes start the scheduled (stale-only) repository checks. */
+  REGCRED_REPOSITORY_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** Repository checks running at once. */
+  REGCRED_REPOSITORY_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -43,11 +43,17 @@ const affects: Record<keyof ClusterFormValues, (key: string) => boolean> = {
   wiring: (k) => k === "wiring" || k.startsWith("webhook_") || k === "rotate_webhook_token",
   environmentLabel: (k) => k === "environment_label",
   restartStuckPods: (k) => k === "restart_stuck_pods",
+  nodeCredentialImages: (k) => k.startsWith("node_credential_images"),
   secretRefNamespaces: (k) => k.startsWith("secret_ref_namespaces"),
   webhookAuth: (k) => k.startsWith("webhook_") || k === "rotate_webhook_token",
   webhookClientCa: (k) => k === "webhook_client_ca",
   rotateWebhookToken: (k) => k === "rotate_webhook_token",
 };
+
+/** The error of a list field: on the list itself, else on its first bad entry (`key.N`). */
+function errorAt(errors: FieldErrors, key: string): string | undefined {
+  return errors[key] ?? Object.entries(errors).find(([k]) => k.startsWith(`${key}.`))?.[1];
+}
 
 /** What every section of the cluster form gets: the values, the field errors and a setter. */
 type SectionProps = {
@@ -99,9 +105,7 @@ function ScopeFields({ values, errors, set }: SectionProps) {
       ) : null}
       <Field
         label="Except these namespaces"
-        error={
-          errors.exclude_namespaces ?? Object.entries(errors).find(([k]) => k.startsWith("exclude_namespaces."))?.[1]
-        }
+        error={errorAt(errors, "exclude_namespaces")}
         hint={
           <>
             Comma-separated. A namespace labelled <code>{IGNORE_LABEL}=true</code> is always left alone.
@@ -161,6 +165,19 @@ function WiringFields({ values, errors, set }: SectionProps) {
         />
         Restart controller-owned Pods stuck in ImagePullBackOff once their secret exists
       </label>
+      <Field
+        label="Images the nodes pull with their own credentials"
+        error={errorAt(errors, "node_credential_images")}
+        hint="Optional matchImages globs of a kubelet credential provider (e.g. *.dkr.ecr.*.amazonaws.com), separated by spaces or commas. Readiness reports those images as unknown, never as failing."
+      >
+        <input
+          type="text"
+          value={values.nodeCredentialImages}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => set({ nodeCredentialImages: e.target.value })}
+        />
+      </Field>
     </fieldset>
   );
 }
@@ -217,10 +234,7 @@ function SecurityFields({ values, errors, set }: SectionProps) {
   return (
     <Field
       label="secret_ref source namespaces"
-      error={
-        errors.secret_ref_namespaces ??
-        Object.entries(errors).find(([k]) => k.startsWith("secret_ref_namespaces."))?.[1]
-      }
+      error={errorAt(errors, "secret_ref_namespaces")}
       hint="Comma-separated. secret_ref registries may copy kubernetes.io/dockerconfigjson secrets only from these namespaces of this cluster; empty: none."
     >
       <input

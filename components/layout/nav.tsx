@@ -7,6 +7,7 @@ const items: Array<{ href: string; label: string }> = [
   { href: "/registries", label: "Registries" },
   { href: "/clusters", label: "Clusters" },
   { href: "/secrets", label: "Secrets" },
+  { href: "/readiness", label: "Readiness" },
   { href: "/sync", label: "Sync" },
   { href: "/audit", label: "Audit" },
   { href: "/settings", label: "Settings" },

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { expect, test } from "../fixtures";
 
 // Writes docs/screenshots/*.png from a fresh server (see playwright.screenshots.config.ts); never in the test run.
@@ -111,4 +111,101 @@ test("[screenshots] the Registries and Secrets screens at 390 and 1440 px", asyn
     await expect(page.locator("tbody tr")).toHaveCount(5, { timeout: 30_000 });
     await page.screenshot({ path: path.join(out, `secrets-${width}.png`), fullPage: true });
   }
+});
+
+test("[screenshots] the Readiness screen and its explanation at 1440 and 390 px", async ({ page, api }) => {
+  test.setTimeout(120_000);
+  const file = process.env.KUBECONFIG_ADMIN;
+  if (!file) throw new Error("KUBECONFIG_ADMIN is not set: source the env file of scripts/peers/up.sh.");
+  const suffix = Date.now().toString(36).slice(-4);
+  // Made here, or already made by the test above: both are fine for a picture.
+  const made = async (res: Promise<{ status(): number; text(): Promise<string> }>) => {
+    const r = await res;
+    expect([200, 201, 409], await r.text()).toContain(r.status());
+  };
+  const kubeconfig = fs.readFileSync(file, "utf8");
+  // Scoped by label: the shared kube-apiserver holds other runs' namespaces.
+  await made(api.post("clusters", { data: { name: "prod-us", kubeconfig, namespace_selector: `screens=${suffix}` } }));
+  await made(
+    api.post("registries", {
+      data: {
+        id: "harbor",
+        registry: "harbor.acme.example/platform",
+        type: "basic",
+        creds: { username: "ci", password: "x" },
+      },
+    }),
+  );
+  await made(
+    api.post("registries", {
+      data: {
+        id: "ecr-prod",
+        registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        type: "amazon_ecr",
+        creds: { username: "AKIAEXAMPLE", password: "x" },
+      },
+    }),
+  );
+  await made(api.post("registries", { data: { id: "ghcr-public", registry: "ghcr.io/acme", type: "public" } }));
+
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const [shop, payments] = [`storefront-${suffix}`, `payments-${suffix}`];
+  for (const name of [shop, payments]) {
+    await core.createNamespace({ body: { metadata: { name, labels: { screens: suffix } } } });
+    await core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: "default" } } });
+  }
+  const deployment = (namespace: string, name: string, images: string[]) =>
+    apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+          },
+        },
+      },
+    });
+  await deployment(shop, "web", ["harbor.acme.example/platform/web:4.2", "ghcr.io/acme/envoy:1.31"]);
+  await deployment(shop, "search", ["ghcr.io/acme/search:1.9"]);
+  await deployment(shop, "cache", ["redis:7"]);
+  await deployment(payments, "ledger", ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger:9"]);
+  const image = "harbor.acme.example/platform/invoicer:3";
+  const pod = await core.createNamespacedPod({
+    namespace: payments,
+    body: { metadata: { name: "invoicer-run-8x2k" }, spec: { containers: [{ name: "invoicer", image }] } },
+  });
+  pod.status = {
+    phase: "Pending",
+    containerStatuses: [
+      {
+        name: "invoicer",
+        image,
+        imageID: "",
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: "ImagePullBackOff" } },
+      },
+    ],
+  };
+  await core.replaceNamespacedPodStatus({ namespace: payments, name: pod.metadata!.name!, body: pod });
+
+  fs.mkdirSync(out, { recursive: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/readiness?cluster=prod-us");
+  await expect(page.locator("tbody tr")).toHaveCount(5, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(out, "readiness.png"), fullPage: true });
+  await page.getByRole("button", { name: `Explain Deployment ${shop}/web in prod-us` }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.screenshot({ path: path.join(out, "readiness-why.png") });
+  await page.keyboard.press("Escape");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.locator("tbody tr")).toHaveCount(5, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(out, "readiness-390.png"), fullPage: true });
 });

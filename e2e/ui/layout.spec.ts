@@ -71,7 +71,9 @@ test.describe("[layout] at 390 px", () => {
   }) => {
     test.setTimeout(240_000);
     const routes = appRoutes();
-    expect(routes).toEqual(expect.arrayContaining(["/registries", "/secrets", "/login", "/invite/[token]"]));
+    expect(routes).toEqual(
+      expect.arrayContaining(["/registries", "/secrets", "/readiness", "/login", "/invite/[token]"]),
+    );
     const values = { token: seeded.inviteToken };
     const anonymous = await browser.newContext({ ...phone, baseURL: BASE_URL, storageState: signedOut });
     const visitors: Array<[string, Page | BrowserContext]> = [
@@ -112,7 +114,7 @@ test.describe("[layout] at 390 px", () => {
     }
   });
 
-  for (const screen of ["registries", "clusters", "secrets", "settings"]) {
+  for (const screen of ["registries", "clusters", "secrets", "readiness", "settings"]) {
     test(`[layout] every dialog of ${screen} fits 390 px, is axe-clean, and gives focus back to its opener, light and dark`, async ({
       page,
     }) => {
@@ -413,6 +415,18 @@ function dialogCases(u: string): DialogCase[] {
       what: "secret details",
       page: `/secrets?q=${u}`,
       opener: rowButton(`Details of lay-${u}/regcred-hub-${u} in lay-${u}`),
+      cancel: "Close",
+    },
+    {
+      what: "readiness explanation with a stuck pod",
+      page: `/readiness?cluster=lay-${u}&namespace=lay-${u}`,
+      opener: rowButton(`Explain Pod lay-${u}/stuck in lay-${u}`),
+      cancel: "Close",
+    },
+    {
+      what: "readiness explanation with two images",
+      page: `/readiness?cluster=lay-${u}&namespace=lay-${u}`,
+      opener: rowButton(`Explain Deployment lay-${u}/web in lay-${u}`),
       cancel: "Close",
     },
     { what: "create token", page: "/settings", opener: rowButton("Create token"), cancel: "Cancel" },

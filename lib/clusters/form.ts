@@ -16,6 +16,8 @@ export type ClusterFormValues = {
   wiring: WiringMode;
   environmentLabel: string;
   restartStuckPods: boolean;
+  /** kubelet credential-provider matchImages globs, separated by spaces or commas */
+  nodeCredentialImages: string;
   secretRefNamespaces: string;
   /** Sent only with webhook wiring; token is the default for a cluster not yet in webhook mode. */
   webhookAuth: WebhookAuthMode;
@@ -35,6 +37,7 @@ export function emptyClusterForm(): ClusterFormValues {
     wiring: "serviceaccount",
     environmentLabel: "",
     restartStuckPods: false,
+    nodeCredentialImages: "",
     secretRefNamespaces: "",
     webhookAuth: "token",
     webhookClientCa: "",
@@ -54,6 +57,7 @@ export function clusterFormFrom(c: ClusterResponse): ClusterFormValues {
     wiring: c.wiring,
     environmentLabel: c.environment_label ?? "",
     restartStuckPods: c.restart_stuck_pods,
+    nodeCredentialImages: c.node_credential_images.join(", "),
     secretRefNamespaces: c.secret_ref_namespaces.join(", "),
     webhookAuth: c.wiring === "webhook" ? c.webhook_auth : "token",
     webhookClientCa: c.webhook_client_ca ?? "",
@@ -82,6 +86,7 @@ export function toClusterBody(v: ClusterFormValues, mode: "create" | "edit"): Cl
     wiring: v.wiring,
     environment_label: v.environmentLabel.trim() || null,
     restart_stuck_pods: v.restartStuckPods,
+    node_credential_images: splitNamespaces(v.nodeCredentialImages),
     secret_ref_namespaces: splitNamespaces(v.secretRefNamespaces),
   };
   if (v.wiring === "webhook") {

@@ -10,7 +10,13 @@ export type ClusterRow = typeof clusters.$inferSelect;
 /** The controller settings kept in cluster_sync; a cluster without a row has the defaults. */
 export type ClusterSettings = Pick<
   typeof clusterSync.$inferSelect,
-  "wiring" | "environmentLabel" | "restartStuckPods" | "webhookAuth" | "webhookClientCa" | "webhookTokenSealed"
+  | "wiring"
+  | "environmentLabel"
+  | "restartStuckPods"
+  | "webhookAuth"
+  | "webhookClientCa"
+  | "webhookTokenSealed"
+  | "nodeCredentialImages"
 >;
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   wiring: "serviceaccount",
@@ -19,6 +25,7 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   webhookAuth: "none",
   webhookClientCa: null,
   webhookTokenSealed: null,
+  nodeCredentialImages: [],
 };
 const settingsColumns = {
   wiring: clusterSync.wiring,
@@ -27,6 +34,7 @@ const settingsColumns = {
   webhookAuth: clusterSync.webhookAuth,
   webhookClientCa: clusterSync.webhookClientCa,
   webhookTokenSealed: clusterSync.webhookTokenSealed,
+  nodeCredentialImages: clusterSync.nodeCredentialImages,
 };
 
 export function scopeOf(row: Pick<ClusterRow, "namespaceSelector" | "excludeNamespaces">): NamespaceScope {
@@ -58,6 +66,7 @@ export function toResponse(
     wiring: settings.wiring,
     environment_label: settings.environmentLabel,
     restart_stuck_pods: settings.restartStuckPods,
+    node_credential_images: settings.nodeCredentialImages,
     secret_ref_namespaces: row.secretRefNamespaces,
     webhook_auth: settings.webhookAuth,
     webhook_client_ca: settings.webhookClientCa,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { typeError } from "../validation";
+import { registryKeyPattern, registryKeyProblem } from "../images/registry-key";
 import { ExclusionReasons, parseLabelSelector, type ScopedNamespaces as Scoped } from "./scope";
 import { WiringModes } from "../sync/wiring-modes";
 import { WebhookAuthMode } from "./webhook-auth";
@@ -97,6 +98,24 @@ export const EnvironmentLabel = z
       });
   });
 
+const NodeCredentialImages = z
+  .array(
+    z
+      .string({ error: typeError("Node credential image", "text") })
+      .trim()
+      .min(1, "Node credential images must not hold an empty entry")
+      .max(255, "Node credential images: each entry must be at most 255 characters")
+      .superRefine((glob, ctx) => {
+        if (registryKeyProblem(glob) === null && registryKeyPattern.test(glob)) return;
+        ctx.addIssue({
+          code: "custom",
+          message: `Node credential images: "${glob}" is not a matchImages glob such as *.dkr.ecr.*.amazonaws.com or registry.example.com/team`,
+        });
+      }),
+    { error: typeError("Node credential images (node_credential_images)", "a list of image globs") },
+  )
+  .max(50, "Node credential images must hold at most 50 entries");
+
 const RestartStuckPods = z.boolean({ error: typeError("Restart stuck pods (restart_stuck_pods)", "true or false") });
 
 const wiringFields = {
@@ -108,6 +127,9 @@ const wiringFields = {
     .describe("a namespace label key whose value becomes the secrets' environment label (null: <cluster>.<namespace>)"),
   restart_stuck_pods: RestartStuckPods.optional().describe(
     "delete controller-owned Pods stuck in ImagePullBackOff/ErrImagePull once their secret exists (default false; bare Pods are only reported)",
+  ),
+  node_credential_images: NodeCredentialImages.optional().describe(
+    "image globs (kubelet CredentialProvider matchImages syntax, e.g. *.dkr.ecr.*.amazonaws.com) whose pulls the nodes authenticate themselves; readiness reports their images as unknown, never will_fail",
   ),
 };
 
@@ -221,6 +243,9 @@ export const ClusterResponse = z.object({
   restart_stuck_pods: z
     .boolean()
     .describe("delete controller-owned Pods stuck in ImagePullBackOff once their secret exists"),
+  node_credential_images: z
+    .array(z.string())
+    .describe("image globs the nodes pull with their own kubelet credential provider"),
   secret_ref_namespaces: z.array(z.string()).describe("namespaces secret_ref registries may copy from in this cluster"),
   webhook_auth: WebhookAuthMode.describe(
     "how the admission webhook authenticates this cluster's API server: token, mtls or none",

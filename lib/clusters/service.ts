@@ -43,6 +43,7 @@ type ScopeInput = Pick<ClusterCreate, "namespace_selector" | "exclude_namespaces
       | "wiring"
       | "environment_label"
       | "restart_stuck_pods"
+      | "node_credential_images"
       | "secret_ref_namespaces"
       | "webhook_auth"
       | "webhook_client_ca"
@@ -94,6 +95,9 @@ function settingsValues(input: ScopeInput): Partial<ClusterSettings> {
     ...(input.wiring !== undefined ? { wiring: input.wiring } : {}),
     ...(input.environment_label !== undefined ? { environmentLabel: input.environment_label?.trim() || null } : {}),
     ...(input.restart_stuck_pods !== undefined ? { restartStuckPods: input.restart_stuck_pods } : {}),
+    ...(input.node_credential_images !== undefined
+      ? { nodeCredentialImages: [...new Set(input.node_credential_images)] }
+      : {}),
   };
 }
 

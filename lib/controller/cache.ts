@@ -281,6 +281,7 @@ export class ClusterCache {
   contents(): CachedContents | null {
     if (!this.synced || this.informers.some((i) => i.lastError)) return null;
     return {
+      namespaces: [...this.namespaces.values()],
       secrets: [...this.pullSecrets.values(), ...[...this.otherSecrets.values()].filter(isManagedSecret)],
       serviceAccounts: [...this.serviceAccounts.values()],
       workloads: [...this.workloads.values()].flatMap((i) => [...i.values()]),

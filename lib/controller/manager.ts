@@ -310,10 +310,13 @@ export class ClusterManager {
         ...(only ? { only: only.size } : {}),
         ...result.summary,
       });
-      if (only) return this.afterNamespacePass(only, result);
+      if (only) {
+        this.o.onNamespacePass?.(fresh, { now: this.clock.now, ecrEndpoint: this.o.ecrEndpoint });
+        return this.afterNamespacePass(only, result);
+      }
       await this.afterPass(result);
       await this.o
-        .onPass?.(fresh)
+        .onPass?.(fresh, { now: this.clock.now, ecrEndpoint: this.o.ecrEndpoint })
         .catch((err: unknown) => log.error("after-pass hook failed", { cluster: fresh.id, ...describeError(err) }));
     } catch (err) {
       log.error("sync pass failed", { cluster: this.cluster.id, ...describeError(err) });

@@ -4,6 +4,7 @@ import type { Keyring } from "@/lib/crypto/secret-box";
 import { type Env, env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { Controller, type ControllerOptions, defaultInstanceId } from "./controller";
+import { scheduleRepositoryChecks } from "@/lib/readiness/recheck";
 import { setControllerSignals } from "@/lib/sync/signal";
 import { reconcileWebhookRegistration, startWebhookRuntime, stopWebhookRuntime } from "@/lib/webhook";
 
@@ -21,8 +22,14 @@ export function controllerOptions(db: Db, keyring: Keyring, e: Env = env()): Con
     leaseDurationMs: e.REGCRED_LEASE_SECONDS * 1000,
     timeoutMs: e.REGCRED_CHECK_TIMEOUT_MS,
     ecrEndpoint: e.REGCRED_ECR_ENDPOINT ?? e.AWS_ENDPOINT_URL_ECR,
-    // Registers or removes the cluster's MutatingWebhookConfiguration as its wiring mode says (re-checked every 5 min).
-    onPass: (cluster) => reconcileWebhookRegistration(db, keyring, cluster),
+    // Stale or new repositories of the cluster's workloads, checked in the background (throttled per cluster).
+    onNamespacePass: (cluster, pass) =>
+      void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster, pass),
+    onPass: async (cluster, pass) => {
+      void scheduleRepositoryChecks({ db, keyring, orgId: cluster.orgId }, cluster, pass);
+      // Registers or removes the cluster's MutatingWebhookConfiguration as its wiring mode says (re-checked every 5 min).
+      await reconcileWebhookRegistration(db, keyring, cluster);
+    },
   };
 }
 

@@ -10,6 +10,9 @@ import type { CredentialFailure } from "./refresh";
 export type Clock = { now: () => Date };
 export const systemClock: Clock = { now: () => new Date() };
 
+/** What a pass ran with, for hooks that mint or time like it (the same ECR endpoint and clock). */
+export type PassContext = { now: () => Date; ecrEndpoint?: string };
+
 export type ManagerOptions = {
   db: Db;
   keyring: Keyring;
@@ -33,7 +36,9 @@ export type ManagerOptions = {
   leases?: boolean;
   concurrency?: number;
   /** Called after every pass with the cluster as re-read (e.g. the webhook registration check); must not throw. */
-  onPass?: (cluster: ClusterRow) => Promise<void>;
+  onPass?: (cluster: ClusterRow, pass: PassContext) => Promise<void>;
+  /** Called after a pass over the namespaces watch events touched; must not throw or block. */
+  onNamespacePass?: (cluster: ClusterRow, pass: PassContext) => void;
 };
 
 export type ManagerStatus = {

@@ -2,6 +2,7 @@ import { accessPart } from "./access";
 import { clustersPart } from "./clusters";
 import { type ApiPart, ErrorBody, jsonSchema } from "./common";
 import { orgsPart } from "./orgs";
+import { readinessPart } from "./readiness";
 import { registriesPart } from "./registries";
 import { sessionPart } from "./session";
 import { syncPart } from "./sync";
@@ -13,6 +14,7 @@ const tags = [
   { name: "Cluster", description: "Kubernetes clusters Regcred writes pull secrets to." },
   { name: "Sync", description: "Sync passes of the controller over one cluster." },
   { name: "Secret", description: "The regcred secrets found in the org's clusters." },
+  { name: "Readiness", description: "Whether workloads will be able to pull their images, before the kubelet tries." },
   { name: "Token", description: "API tokens." },
   { name: "User", description: "Members of the org." },
   { name: "Audit", description: "Who did what." },
@@ -21,7 +23,15 @@ const tags = [
 
 /** The OpenAPI 3.1 document for the REST API, built from the zod schemas the handlers validate with. */
 export function buildOpenApi(): Record<string, unknown> {
-  const parts: ApiPart[] = [registriesPart(), clustersPart(), syncPart(), accessPart(), orgsPart(), sessionPart()];
+  const parts: ApiPart[] = [
+    registriesPart(),
+    clustersPart(),
+    readinessPart(),
+    syncPart(),
+    accessPart(),
+    orgsPart(),
+    sessionPart(),
+  ];
   return {
     openapi: "3.1.0",
     info: {

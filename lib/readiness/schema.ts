@@ -138,7 +138,10 @@ export const ReadinessQuery = z.strictObject({
 });
 export type ReadinessQuery = z.infer<typeof ReadinessQuery>;
 
-/** What a re-check did: repositories checked now, and how many of each outcome. */
+/**
+ * What a re-check did: repositories checked now, and how many of each outcome (ok, wrong_credentials, no_access,
+ * denied, not_found, unreachable, error) plus `deferred`: repositories the per-host rate limit left for the next run.
+ */
 export const RecheckResult = z.object({
   checked: z.number(),
   outcomes: z.record(z.string(), z.number()),

@@ -1,9 +1,14 @@
-import type { KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
+import type { KubeNamespace, KubeSecret, KubeServiceAccount } from "@/lib/integrations/kube";
 import type { Workload } from "@/lib/integrations/kube/workloads";
 import type { SyncTrigger } from "./repo";
 
-/** What the in-process controller's watch-fed cache holds for one cluster (read by the secrets view). */
-export type CachedContents = { secrets: KubeSecret[]; serviceAccounts: KubeServiceAccount[]; workloads: Workload[] };
+/** What the in-process controller's watch-fed cache holds for one cluster (read by the secrets and readiness views). */
+export type CachedContents = {
+  namespaces: KubeNamespace[];
+  secrets: KubeSecret[];
+  serviceAccounts: KubeServiceAccount[];
+  workloads: Workload[];
+};
 
 /** How this process's controller hears about queued work; its runtime registers them at start. */
 export type ControllerSignals = {

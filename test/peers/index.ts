@@ -12,7 +12,14 @@ export {
   startStsRecorder,
 } from "./moto";
 export { freePort, type Peer, startProcess } from "./process";
-export { htpasswd, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
-export { signRegistryToken, startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server";
+export { htpasswd, pushImage, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
+export {
+  type Access,
+  requestRegistryToken,
+  signRegistryToken,
+  startTokenServer,
+  type TokenServer,
+  type TokenServerOptions,
+} from "./token-server";
 export { type Recorded, type Recorder, type RecorderOptions, type RecorderReply, startRecorder } from "./recorder";
 export { type EcrTokenProxy, type HandedOut, startEcrTokenProxy } from "./ecr-token-proxy";

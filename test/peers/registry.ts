@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rename, rm, utimes, writeFile } from "node:fs/promises";
 import https from "node:https";
@@ -140,4 +140,81 @@ export async function startRegistry(opts: {
   }
   await rm(dir, { recursive: true, force: true });
   throw lastError;
+}
+
+type Pushed = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+
+function request(
+  url: URL,
+  opts: { method: string; ca: string; headers?: Record<string, string>; body?: Buffer },
+): Promise<Pushed> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: opts.method, ca: opts.ca, headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.once("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+      );
+    });
+    req.once("error", reject);
+    req.end(opts.body);
+  });
+}
+
+const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+async function pushBlob(base: string, repository: string, blob: Buffer, ca: string, authorization: string) {
+  const started = await request(new URL(`${base}/v2/${repository}/blobs/uploads/`), {
+    method: "POST",
+    ca,
+    headers: { authorization, "content-length": "0" },
+  });
+  if (started.status !== 202)
+    throw new Error(`blob upload to ${repository} answered ${started.status}: ${started.body}`);
+  const location = new URL(String(started.headers.location), base);
+  location.searchParams.set("digest", sha256(blob));
+  const put = await request(location, {
+    method: "PUT",
+    ca,
+    headers: { authorization, "content-type": "application/octet-stream", "content-length": String(blob.length) },
+    body: blob,
+  });
+  if (put.status !== 201) throw new Error(`blob PUT to ${repository} answered ${put.status}: ${put.body}`);
+}
+
+/**
+ * Pushes a minimal OCI image (a config and one layer of random bytes) as `repository:tag` over the v2 API, with the
+ * given Authorization (Basic for htpasswd registries, a Bearer token with push for token ones). Returns its digest.
+ */
+export async function pushImage(
+  registry: { url: string },
+  repository: string,
+  tag: string,
+  opts: { ca: string; authorization: string },
+): Promise<string> {
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }),
+  );
+  const layer = randomBytes(64);
+  for (const blob of [config, layer]) await pushBlob(registry.url, repository, blob, opts.ca, opts.authorization);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
+      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha256(layer), size: layer.length }],
+    }),
+  );
+  const put = await request(new URL(`${registry.url}/v2/${repository}/manifests/${tag}`), {
+    method: "PUT",
+    ca: opts.ca,
+    headers: {
+      authorization: opts.authorization,
+      "content-type": "application/vnd.oci.image.manifest.v1+json",
+      "content-length": String(manifest.length),
+    },
+    body: manifest,
+  });
+  if (put.status !== 201) throw new Error(`manifest PUT to ${repository}:${tag} answered ${put.status}: ${put.body}`);
+  return sha256(manifest);
 }

@@ -12,11 +12,16 @@ export type TokenServerOptions = {
   allowAnonymous?: boolean;
   /** serve https with this certificate; Regcred sends credentials only to https realms */
   tls?: { cert: string; key: string };
+  /**
+   * The actions granted to `user` ("" when anonymous) for one asked-for access entry; default: all that is asked.
+   * As distribution's and Docker Hub's token servers do, a refused scope still gets a token, with fewer rights.
+   */
+  grants?: (user: string, access: Access) => string[];
 };
 
 export type TokenServer = { realm: string; issued: () => number; refused: () => number; stop: () => Promise<void> };
 
-type Access = { type: string; name: string; actions: string[] };
+export type Access = { type: string; name: string; actions: string[] };
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
 
@@ -69,7 +74,7 @@ function basicUser(header: string | undefined): { user: string; password: string
   return i < 0 ? "malformed" : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
 
-/** A tiny token endpoint on 127.0.0.1 (https with `tls`, else plain HTTP): checks Basic credentials, grants what the scope asks. */
+/** A tiny token endpoint on 127.0.0.1 (https with `tls`, else plain HTTP): checks Basic credentials, grants what the scope asks (or what `grants` allows of it). */
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
   let issued = 0;
   let refused = 0;
@@ -92,7 +97,11 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     }
     issued += 1;
     const subject = who && who !== "malformed" ? who.user : "";
-    const token = signRegistryToken(opts, subject, parseScopes(url.searchParams.getAll("scope")));
+    const asked = parseScopes(url.searchParams.getAll("scope"));
+    const granted = opts.grants
+      ? asked.map((a) => ({ ...a, actions: opts.grants!(subject, a).filter((x) => a.actions.includes(x)) }))
+      : asked;
+    const token = signRegistryToken(opts, subject, granted);
     reply(200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
   };
   const server = opts.tls
@@ -113,4 +122,28 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
         server.closeAllConnections();
       }),
   };
+}
+
+/** Asks a token endpoint for a token with Basic credentials, over a CA of the test's own (Node's fetch would not trust it). */
+export function requestRegistryToken(
+  realm: string,
+  opts: { service: string; ca: string; user: string; password: string; scopes: string[] },
+): Promise<string> {
+  const url = new URL(realm);
+  url.searchParams.set("service", opts.service);
+  for (const s of opts.scopes) url.searchParams.append("scope", s);
+  const authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString("base64")}`;
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca: opts.ca, headers: { authorization } }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+        res.once("end", () => {
+          const token = (JSON.parse(body) as { token?: string }).token;
+          if (token) resolve(token);
+          else reject(new Error(`the token endpoint answered ${res.statusCode}: ${body.slice(0, 200)}`));
+        });
+      })
+      .once("error", reject);
+  });
 }

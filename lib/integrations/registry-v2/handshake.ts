@@ -1,9 +1,9 @@
 import "server-only";
 import type { EgressPolicy } from "../../net/egress";
 import { type Challenge, describeChallenge, parseWwwAuthenticate, pickChallenge } from "./challenge";
-import { parseJsonOrNull } from "../../json";
 import { fail, ok, type Result } from "../../result";
 import { httpGet, type HttpGetFailure, type HttpGetResponse } from "./http-get";
+import { basicAuthorization, readToken, tokenRequestUrl } from "./token";
 
 export type V2StepName = "dns" | "policy" | "connect" | "tls" | "http" | "challenge" | "auth" | "token";
 export type V2Step = { step: V2StepName; ok: boolean; ms: number; detail: string };
@@ -26,8 +26,6 @@ export type V2Options = {
 
 type Ctx = { host: string; base: URL; creds: V2Credentials | null; opts: V2Options; steps: V2Step[] };
 type Got = Result<HttpGetResponse, HttpGetFailure> & { ms: number };
-
-const minTokenSeconds = 60;
 
 async function get(url: URL, headers: Record<string, string>, ctx: Ctx): Promise<Got> {
   const t0 = performance.now();
@@ -54,10 +52,6 @@ function networkFailure(ctx: Ctx, failure: HttpGetFailure): V2Outcome {
   const { kind, ms, message } = failure;
   step(ctx, kind, false, ms, message);
   return end(ctx, "unreachable", `${kind}: ${message}`, kind);
-}
-
-function basicAuthorization(creds: V2Credentials): string {
-  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`, "utf8").toString("base64")}`;
 }
 
 function unexpected(ctx: Ctx, ms: number, what: string, status: number): V2Outcome {
@@ -98,35 +92,7 @@ async function basicFlow(ctx: Ctx, challenge: Challenge): Promise<V2Outcome> {
 }
 
 function tokenUrl(ctx: Ctx, challenge: Challenge): URL | null {
-  let url: URL;
-  try {
-    url = new URL(challenge.params.realm ?? "");
-  } catch {
-    return null;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
-  if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-  const scope = ctx.opts.scope ?? challenge.params.scope;
-  for (const s of scope ? scope.split(" ").filter(Boolean) : []) url.searchParams.append("scope", s);
-  if (ctx.creds) url.searchParams.set("account", ctx.creds.username);
-  return url;
-}
-
-function readToken(body: string): { token: string; expiresIn: number } | null {
-  const json = parseJsonOrNull(body) as { token?: unknown; access_token?: unknown; expires_in?: unknown } | null;
-  if (!json || typeof json !== "object") return null;
-  const token =
-    typeof json.token === "string" && json.token
-      ? json.token
-      : typeof json.access_token === "string" && json.access_token
-        ? json.access_token
-        : null;
-  if (!token) return null;
-  const expiresIn = Number(json.expires_in);
-  return {
-    token,
-    expiresIn: Number.isFinite(expiresIn) && expiresIn >= minTokenSeconds ? expiresIn : minTokenSeconds,
-  };
+  return tokenRequestUrl(challenge, ctx.opts.scope ?? challenge.params.scope, ctx.creds?.username ?? null);
 }
 
 /** The registry token from the realm, or the check's outcome when there is none. */

@@ -18,6 +18,8 @@ export type HttpGetResponse = {
   phases: PhaseRecord[];
 };
 export type HttpGetOptions = {
+  /** GET by default; a HEAD answer has no body */
+  method?: "GET" | "HEAD";
   headers?: Record<string, string>;
   ca?: string | null;
   timeoutMs: number;
@@ -135,15 +137,11 @@ function issuerOf(t: tls.TLSSocket): string {
   return Array.isArray(cn) ? (cn[0] ?? "unknown issuer") : (cn ?? "unknown issuer");
 }
 
-function sendGet(
-  stream: Duplex,
-  url: URL,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<Omit<HttpGetResponse, "phases">> {
-  return withTimer(timeoutMs, (resolve, reject) => {
+function sendRequest(stream: Duplex, url: URL, opts: HttpGetOptions): Promise<Omit<HttpGetResponse, "phases">> {
+  const headers = opts.headers ?? {};
+  return withTimer(opts.timeoutMs, (resolve, reject) => {
     const req = http.request({
-      method: "GET",
+      method: opts.method ?? "GET",
       path: `${url.pathname}${url.search}`,
       headers: {
         host: url.host,
@@ -197,7 +195,7 @@ async function phase<T>(
   }
 }
 
-/** GET over node:net/tls/http with a timeout and a timing per phase; a failure names the phase it failed in. */
+/** GET (or HEAD) over node:net/tls/http with a timeout and a timing per phase; a failure names the phase it failed in. */
 export async function httpGet(url: URL, opts: HttpGetOptions): Promise<Result<HttpGetResponse, HttpGetFailure>> {
   const phases: PhaseRecord[] = [];
   try {
@@ -251,8 +249,8 @@ async function get(url: URL, opts: HttpGetOptions, phases: PhaseRecord[]): Promi
       phases,
       "http",
       names,
-      () => sendGet(stream, url, opts.headers ?? {}, opts.timeoutMs),
-      (r) => `GET ${url.pathname} answered ${r.status}`,
+      () => sendRequest(stream, url, opts),
+      (r) => `${opts.method ?? "GET"} ${url.pathname} answered ${r.status}`,
     );
     return { ...res, phases };
   } finally {
