@@ -67,16 +67,10 @@ export async function setOrgAwsDefaultChain(db: Db, caller: Actor, orgId: string
     const changed = await repo.setOrgDefaultChain(tx, orgId, input.aws_default_chain);
     if (!changed) throw new AppError("NOT_FOUND", `Organization "${orgId}" was not found.`);
     const label = caller.label.endsWith(" (instance admin)") ? caller.label : `${caller.label} (instance admin)`;
-    await recordAudit(
-      tx,
-      { ...caller, orgId, label },
-      "org.aws_default_chain",
-      orgId,
-      {
-        from: changed.before,
-        to: input.aws_default_chain,
-      },
-    );
+    await recordAudit(tx, { ...caller, orgId, label }, "org.aws_default_chain", orgId, {
+      from: changed.before,
+      to: input.aws_default_chain,
+    });
   });
   const org = (await repo.findOrgDetails(db, orgId))!;
   return { id: org.id, name: org.name, aws_external_id: org.awsExternalId, aws_default_chain: org.awsDefaultChain };
