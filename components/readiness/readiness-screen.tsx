@@ -112,7 +112,11 @@ function Results({
           {all.length} workloads were read, but none matches the current cluster, namespace and verdict.
         </EmptyState>
       ) : (
-        <WorkloadsTable workloads={workloads} onOpen={setOpen} />
+        <WorkloadsTable
+          key={`${filters.cluster}/${filters.namespace}/${filters.verdict}`}
+          workloads={workloads}
+          onOpen={setOpen}
+        />
       )}
       {current ? <Explanation workload={current} onClose={() => setOpen(null)} /> : null}
     </>

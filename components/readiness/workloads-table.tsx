@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { type Column, DataTable, Row } from "@/components/ui/table";
 import { verdictLabels, type WorkloadReadiness } from "@/lib/readiness/schema";
@@ -13,6 +14,8 @@ const columns: Column[] = [
 ];
 
 const shown = 3;
+/** Rows rendered at first and added per "Show more": a page of thousands of rows helps nobody (will_fail sorts first). */
+export const ROWS_PER_PAGE = 100;
 const severityOf = { ready: "ok", will_fail: "fail", unknown: "unknown" } as const;
 
 export const workloadKey = (w: WorkloadReadiness) => `${w.cluster}/${w.namespace}/${w.kind}/${w.name}`;
@@ -45,51 +48,66 @@ export function WorkloadsTable({
   workloads: WorkloadReadiness[];
   onOpen: (w: WorkloadReadiness) => void;
 }) {
+  const [limit, setLimit] = useState(ROWS_PER_PAGE);
+  const rows = workloads.slice(0, limit);
+  const rest = workloads.length - rows.length;
   return (
-    <DataTable
-      caption={`Workloads and whether they can pull their images, ${workloads.length} shown`}
-      columns={columns}
-    >
-      {workloads.map((w) => (
-        <Row key={workloadKey(w)} data-workload={workloadKey(w)} data-verdict={w.verdict}>
-          <td>
-            <span className="muted" style={{ fontSize: 12 }}>
-              {w.kind}
-            </span>
-            <br />
-            <Button
-              variant="link"
-              className="mono wrap-anywhere"
-              aria-label={explainLabel(w)}
-              aria-haspopup="dialog"
-              onClick={() => onOpen(w)}
-              style={{ textAlign: "start" }}
-            >
-              {w.name}
-            </Button>
-          </td>
-          <td>
-            <span className="mono wrap-anywhere">{w.namespace}</span>
-            <br />
-            <span className="muted mono wrap-anywhere" style={{ fontSize: 12 }}>
-              {w.cluster}
-            </span>
-          </td>
-          <td>
-            <span className="stack" style={{ gap: 4 }}>
-              <VerdictBadge verdict={w.verdict} />
-              {w.stuck_pods.length > 0 ? (
-                <span style={{ color: "var(--danger)", fontSize: 13 }}>
-                  {w.stuck_pods.length} pod{w.stuck_pods.length === 1 ? "" : "s"} stuck pulling
-                </span>
-              ) : null}
-            </span>
-          </td>
-          <td>
-            <Images w={w} />
-          </td>
-        </Row>
-      ))}
-    </DataTable>
+    <div className="stack" style={{ gap: 8 }}>
+      <DataTable
+        caption={`Workloads and whether they can pull their images, ${rows.length} of ${workloads.length} shown`}
+        columns={columns}
+      >
+        {rows.map((w) => (
+          <Row key={workloadKey(w)} data-workload={workloadKey(w)} data-verdict={w.verdict}>
+            <td>
+              <span className="muted" style={{ fontSize: 12 }}>
+                {w.kind}
+              </span>
+              <br />
+              <Button
+                variant="link"
+                className="mono wrap-anywhere"
+                aria-label={explainLabel(w)}
+                aria-haspopup="dialog"
+                onClick={() => onOpen(w)}
+                style={{ textAlign: "start" }}
+              >
+                {w.name}
+              </Button>
+            </td>
+            <td>
+              <span className="mono wrap-anywhere">{w.namespace}</span>
+              <br />
+              <span className="muted mono wrap-anywhere" style={{ fontSize: 12 }}>
+                {w.cluster}
+              </span>
+            </td>
+            <td>
+              <span className="stack" style={{ gap: 4 }}>
+                <VerdictBadge verdict={w.verdict} />
+                {w.stuck_pods.length > 0 ? (
+                  <span style={{ color: "var(--danger)", fontSize: 13 }}>
+                    {w.stuck_pods.length} pod{w.stuck_pods.length === 1 ? "" : "s"} stuck pulling
+                  </span>
+                ) : null}
+              </span>
+            </td>
+            <td>
+              <Images w={w} />
+            </td>
+          </Row>
+        ))}
+      </DataTable>
+      {rest > 0 ? (
+        <div className="row" style={{ flexWrap: "wrap" }}>
+          <span className="muted">
+            {rows.length} of {workloads.length} workloads shown; filter by cluster, namespace or verdict to narrow them.
+          </span>
+          <Button size="sm" onClick={() => setLimit((n) => n + ROWS_PER_PAGE)}>
+            Show {Math.min(rest, ROWS_PER_PAGE)} more
+          </Button>
+        </div>
+      ) : null}
+    </div>
   );
 }
