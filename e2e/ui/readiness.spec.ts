@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import * as k8s from "@kubernetes/client-node";
 import { type APIRequestContext, type Browser, type Page, request } from "@playwright/test";
-import { createTestPki, type RegistryPeer, startRegistry, type TestPki } from "../../test/peers";
+import { createTestPki, pushImage, type RegistryPeer, startRegistry, type TestPki } from "../../test/peers";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, appServerEnv, BOOTSTRAP_TOKEN, ORG } from "../env";
 import { expect, test } from "../fixtures";
 import { type OwnServer, startOwnServer, tempDataDir } from "../own-server";
@@ -18,44 +17,7 @@ let pki: TestPki;
 let registry: RegistryPeer;
 let server: OwnServer;
 let api: APIRequestContext;
-
-const digestOf = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-
-/** Pushes a one-layer OCI image through the registry's v2 API, as `docker push` would. */
-async function pushImage(repository: string, tag: string): Promise<void> {
-  const http = await request.newContext({
-    baseURL: registry.url,
-    ignoreHTTPSErrors: true,
-    extraHTTPHeaders: { Authorization: `Basic ${Buffer.from(`ci:${registryPassword}`).toString("base64")}` },
-  });
-  const blob = async (body: Buffer) => {
-    const started = await http.post(`/v2/${repository}/blobs/uploads/`);
-    expect(started.status(), await started.text()).toBe(202);
-    const location = new URL(started.headers()["location"]!, registry.url);
-    location.searchParams.set("digest", digestOf(body));
-    const put = await http.put(location.toString(), {
-      data: body,
-      headers: { "Content-Type": "application/octet-stream" },
-    });
-    expect(put.status(), await put.text()).toBe(201);
-    return { digest: digestOf(body), size: body.length };
-  };
-  const config = await blob(
-    Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } })),
-  );
-  const layer = await blob(Buffer.from(`layer of ${repository}:${tag}`));
-  const manifest = await http.put(`/v2/${repository}/manifests/${tag}`, {
-    data: JSON.stringify({
-      schemaVersion: 2,
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
-      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...layer }],
-    }),
-    headers: { "Content-Type": "application/vnd.oci.image.manifest.v1+json" },
-  });
-  expect(manifest.status(), await manifest.text()).toBe(201);
-  await http.dispose();
-}
+let core: k8s.CoreV1Api;
 
 /** A member of the org with `role`, signed in through their invite link in a browser context of their own. */
 async function member(browser: Browser, role: "viewer" | "manager"): Promise<Page> {
@@ -99,7 +61,10 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   pki = await createTestPki();
   registry = await startRegistry({ tls: pki.server, auth: { htpasswd: { ci: registryPassword } } });
-  await pushImage("shop/web", "1.0");
+  await pushImage(registry, "shop/web", "1.0", {
+    ca: pki.ca.cert,
+    authorization: `Basic ${Buffer.from(`ci:${registryPassword}`).toString("base64")}`,
+  });
   const env = Object.fromEntries(
     Object.entries(appServerEnv({ dataDir: tempDataDir("readiness") })).filter(
       (e): e is [string, string] => e[1] !== undefined,
@@ -114,7 +79,7 @@ test.beforeAll(async () => {
   const kubeconfig = fs.readFileSync(process.env.KUBECONFIG_ADMIN!, "utf8");
   const kc = new k8s.KubeConfig();
   kc.loadFromString(kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   await core.createNamespace({ body: { metadata: { name: namespace, labels: { "e2e-ready": suffix } } } });
   await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: "default" } } });
@@ -257,5 +222,33 @@ test("[readiness] a viewer sees no Re-check; a manager re-checks, sees the outco
   await expect(page.locator("tbody tr")).toHaveCount(1);
   await expect(web).toBeVisible();
   expect((await new AxeBuilder({ page }).include("main").analyze()).violations).toEqual([]);
+  await page.context().close();
+});
+
+test("[readiness] a namespace with more than 100 workloads shows 100 at first, will-fail first, and Show more adds the rest", async ({
+  browser,
+}) => {
+  const many = `${namespace}-many`;
+  await core.createNamespace({ body: { metadata: { name: many, labels: { "e2e-ready": suffix } } } });
+  await core.createNamespacedServiceAccount({ namespace: many, body: { metadata: { name: "default" } } });
+  for (let i = 0; i < 101; i += 10)
+    await Promise.all(
+      Array.from({ length: Math.min(10, 101 - i) }, (_, k) =>
+        core.createNamespacedPod({
+          namespace: many,
+          body: {
+            metadata: { name: `p${String(i + k).padStart(3, "0")}` },
+            spec: { containers: [{ name: "app", image: `${registry.host}/shop/web:1.0` }] },
+          },
+        }),
+      ),
+    );
+  const page = await admin(browser);
+  await page.goto(`/readiness?cluster=dev&namespace=${many}`);
+  await expect(page.locator("tbody tr")).toHaveCount(100, { timeout: 30_000 });
+  await expect(page.getByText("100 of 101 workloads shown")).toBeVisible();
+  await page.getByRole("button", { name: "Show 1 more" }).click();
+  await expect(page.locator("tbody tr")).toHaveCount(101);
+  await expect(page.getByRole("button", { name: /^Show \d+ more$/ })).toHaveCount(0);
   await page.context().close();
 });
