@@ -24,6 +24,7 @@ const modes: Array<{ mode: AwsAuthMode; label: string; chain: boolean }> = [
 /** Amazon ECR: where the AWS credentials come from, the role to assume and the org's external ID. */
 export function AwsAuthFields({ values, errors, org, identityChanged, set }: Props) {
   const chainAllowed = org?.aws_default_chain ?? false;
+  const externalIdForced = values.awsAuth === "role-chain";
   return (
     <fieldset
       className="stack"
@@ -69,12 +70,19 @@ export function AwsAuthFields({ values, errors, org, identityChanged, set }: Pro
           <label className="switch">
             <input
               type="checkbox"
-              checked={values.awsUseExternalId}
+              checked={externalIdForced || values.awsUseExternalId}
+              disabled={externalIdForced}
+              aria-describedby={externalIdForced ? "external-id-forced" : undefined}
               onChange={(e) => set({ awsUseExternalId: e.target.checked })}
             />
             Send this org&apos;s external ID
           </label>
-          {values.awsUseExternalId ? (
+          {externalIdForced ? (
+            <p id="external-id-forced" className="hint" style={{ margin: 0 }}>
+              Always sent when the server&apos;s own identity assumes a role: other orgs may use that identity too.
+            </p>
+          ) : null}
+          {externalIdForced || values.awsUseExternalId ? (
             <p className="hint" style={{ margin: 0 }}>
               Put it in the role&apos;s trust policy as <code>sts:ExternalId</code>:{" "}
               <code data-testid="org-external-id">{org?.aws_external_id ?? "…"}</code>

@@ -89,7 +89,7 @@ function destinationOf(v: RegistryFormValues): Destination {
     region: v.region.trim() || null,
     caCert: null,
     awsRoleArn: role ? v.awsRoleArn.trim() : null,
-    awsUseExternalId: role && v.awsUseExternalId,
+    awsUseExternalId: role && (v.awsAuth === "role-chain" || v.awsUseExternalId),
   };
 }
 

@@ -98,6 +98,16 @@ test("[keyless-ecr] an org may use the server's AWS identity only once an instan
   const created = await token.post(`/api/orgs/${id}/registries`, { data: keyless });
   expect(created.status(), await created.text()).toBe(201);
   expect(await created.json()).toMatchObject({ id: "keyless", aws_role_arn: null, aws_use_external_id: false });
+  // Attack: assume a role with the server's shared identity and no external ID (another org's role may trust that
+  // identity). Refused, naming the field; with the org's external ID it is accepted.
+  const role = "arn:aws:iam::123456789012:role/another-orgs-pull";
+  const deputy = await token.post(`/api/orgs/${id}/registries`, {
+    data: { ...keyless, id: "deputy", registry: keyless.registry.replace(/^\d/, "9"), aws_role_arn: role },
+  });
+  expect(deputy.status(), await deputy.text()).toBe(400);
+  expect((await deputy.json()).fields).toEqual({
+    aws_use_external_id: expect.stringMatching(/must be on to assume a role with the server's AWS identity/),
+  });
   // This server has no AWS identity of its own: the check says so, at step aws, as a result.
   const tested = await token.post(`/api/orgs/${id}/registries/keyless/test`);
   expect(tested.status()).toBe(200);

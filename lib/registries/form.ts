@@ -63,7 +63,8 @@ export function toRequestBody(v: RegistryFormValues): RegistryBody {
   if (Object.keys(creds).length > 0) body.creds = creds;
   if (ecr) {
     body.aws_role_arn = usesRole(v.awsAuth) ? v.awsRoleArn.trim() : null;
-    body.aws_use_external_id = usesRole(v.awsAuth) && v.awsUseExternalId;
+    // The server's identity always sends the org's external ID when it assumes a role (the API refuses it otherwise).
+    body.aws_use_external_id = v.awsAuth === "role-chain" || (usesRole(v.awsAuth) && v.awsUseExternalId);
   }
   if (v.type === "secret_ref")
     body.secrets = Object.fromEntries(

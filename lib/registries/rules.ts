@@ -16,6 +16,9 @@ export type EffectiveRegistry = {
   awsDefaultChain?: boolean | undefined;
 };
 
+export const externalIdRequired =
+  "Use external ID (aws_use_external_id) must be on to assume a role with the server's AWS identity: every org that may use that identity could otherwise assume the role";
+
 export const defaultChainRefused =
   "Access key ID is required for Amazon ECR: this org may not use the server's AWS identity (an instance admin can allow the server's AWS identity for this org)";
 
@@ -29,6 +32,9 @@ function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
   if (r.awsUseExternalId && !r.awsRoleArn)
     errors.aws_use_external_id =
       "Use external ID (aws_use_external_id) needs a role to assume: set aws_role_arn, or turn it off";
+  // The server's identity is shared by every org allowed to use it: without the org's own external ID, one org could
+  // assume a role another org's trust policy grants to that identity (the confused deputy).
+  if (!keys && r.awsRoleArn && !r.awsUseExternalId) errors.aws_use_external_id = externalIdRequired;
 }
 
 /** " for Amazon ECR": which registry type needs a credential, where the field's name alone does not say. */

@@ -29,6 +29,16 @@ describe("planSource", () => {
       { ok: false, error: { kind: "invalid", code: "DefaultChainNotAllowed", step: "sts" } },
     ],
     [
+      "a role from the allowed chain without the org's external ID: refused (confused deputy)",
+      { roleArn: role, defaultChain: true },
+      { ok: false, error: { kind: "invalid", code: "ExternalIdRequired", step: "sts" } },
+    ],
+    [
+      "a role from the allowed chain with the org's external ID",
+      { roleArn: role, defaultChain: true, externalId: "regcred-x" },
+      { ok: true, value: { base: "chain", roleArn: role, externalId: true } },
+    ],
+    [
       "half the keys",
       { accessKeyId: "AKIA", defaultChain: true },
       { ok: false, error: { kind: "invalid", code: "NoCredentials" } },

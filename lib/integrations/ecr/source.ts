@@ -28,6 +28,9 @@ export type ResolvedSource = { credentials: AwsCredentialIdentity; info: SourceI
 export const chainNotAllowed =
   "this org may not use the server's AWS identity (an instance admin can allow it): give an access key, or a role to assume from one";
 
+export const externalIdRequired =
+  "assuming a role with the server's AWS identity needs the org's external ID (turn on aws_use_external_id)";
+
 /** Which source an identity names, or why it names none; no IO. */
 export function planSource(id: EcrIdentity): Result<Omit<SourceInfo, "sessionName">, EcrFailure> {
   const keys = Boolean(id.accessKeyId || id.secretAccessKey);
@@ -42,6 +45,9 @@ export function planSource(id: EcrIdentity): Result<Omit<SourceInfo, "sessionNam
     });
   if (!keys && !id.defaultChain)
     return fail({ kind: "invalid", code: "DefaultChainNotAllowed", step, message: chainNotAllowed });
+  // Shared by every org allowed to use it: the server's identity assumes roles only with the org's external ID.
+  if (!keys && roleArn && !id.externalId)
+    return fail({ kind: "invalid", code: "ExternalIdRequired", step, message: externalIdRequired });
   return ok({ base: keys ? "keys" : "chain", roleArn, externalId: Boolean(roleArn && id.externalId) });
 }
 
