@@ -27,6 +27,7 @@ import { createRegistry } from "@/lib/registries/service";
 import { setControllerSignals } from "@/lib/sync/signal";
 import { actorFor, createOrg } from "@/test/helpers/db";
 import { ensureKube } from "@/test/helpers/kube";
+import { inBatches } from "./lib/batches";
 import { createTestPki, pushImage, startRegistry } from "@/test/peers";
 
 const args = process.argv.slice(2);
@@ -36,10 +37,6 @@ const repositories = arg("--repositories", 20);
 const namespaces = Math.ceil(workloads / 10);
 const suffix = randomBytes(3).toString("hex");
 const password = randomBytes(12).toString("hex");
-
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
 
 function counting(keyring: Parameters<typeof connectionOf>[0], counter: { n: number }) {
   return (row: Parameters<typeof connectionOf>[1], timeoutMs: number): KubeClient =>

@@ -22,6 +22,7 @@ import { getSecretsView } from "@/lib/secrets/service";
 import { formatExpiryLabel } from "@/lib/sync/labels";
 import { actorFor, createOrg } from "@/test/helpers/db";
 import { ensureKube } from "@/test/helpers/kube";
+import { inBatches } from "./lib/batches";
 
 const args = process.argv.slice(2);
 const total = Number(args[args.indexOf("--namespaces") + 1] || 200) || 200;
@@ -36,10 +37,6 @@ const data = {
     }),
   ),
 };
-
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
 
 async function populate(core: CoreV1Api, apps: AppsV1Api, names: string[]): Promise<void> {
   const now = Date.now();

@@ -109,7 +109,8 @@ describe("field errors speak the user's language and name the field", () => {
       "ECR without keys",
       { type: "amazon_ecr", registry: ecr, creds: null },
       {
-        "creds.username": "Access key ID is required for Amazon ECR",
+        "creds.username":
+          "Access key ID is required for Amazon ECR: this org may not use the server's AWS identity (an instance admin can allow the server's AWS identity for this org)",
         "creds.password": "Secret access key is required for Amazon ECR",
       },
     ],

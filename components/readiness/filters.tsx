@@ -1,7 +1,7 @@
 "use client";
 
+import { FilterSelect } from "@/components/ui/filter-select";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
 import { type Verdict, verdictLabels, Verdicts } from "@/lib/readiness/schema";
 import type { Filters, VerdictCounts } from "@/lib/readiness/url";
 import { verdictTones } from "./verdict";
@@ -38,35 +38,6 @@ export function VerdictChips({
   );
 }
 
-function Select({
-  label,
-  value,
-  options,
-  all,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  options: string[];
-  all: string;
-  onChange: (v: string) => void;
-}) {
-  // A value from the URL that the view does not know yet stays selectable, so the select never lies.
-  const shown = value && !options.includes(value) ? [value, ...options] : options;
-  return (
-    <Field label={label}>
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{all}</option>
-        {shown.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
-}
-
 export function FilterBar({
   filters,
   clusters,
@@ -80,14 +51,14 @@ export function FilterBar({
 }) {
   return (
     <div className="card filter-bar" role="search" aria-label="Filter workloads">
-      <Select
+      <FilterSelect
         label="Cluster"
         value={filters.cluster}
         options={clusters}
         all="All clusters"
         onChange={(cluster) => onChange({ cluster })}
       />
-      <Select
+      <FilterSelect
         label="Namespace"
         value={filters.namespace}
         options={namespaces}

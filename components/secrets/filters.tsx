@@ -1,5 +1,6 @@
 "use client";
 
+import { FilterSelect } from "@/components/ui/filter-select";
 import { Field } from "@/components/ui/field";
 import {
   type SecretSort,
@@ -21,33 +22,6 @@ const sortLabels: Record<SecretSort, string> = {
 };
 
 type Options = { clusters: string[]; namespaces: string[]; registries: string[] };
-
-function Select({
-  label,
-  value,
-  options,
-  all,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  options: string[];
-  all: string;
-  onChange: (v: string) => void;
-}) {
-  return (
-    <Field label={label}>
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{all}</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
-}
 
 /** Status chips that double as counts: pressing one or more filters by those statuses. */
 export function StatusChips({
@@ -124,21 +98,21 @@ export function FilterBar({
           autoComplete="off"
         />
       </Field>
-      <Select
+      <FilterSelect
         label="Cluster"
         value={filters.cluster}
         options={options.clusters}
         all="All clusters"
         onChange={(cluster) => onChange({ cluster })}
       />
-      <Select
+      <FilterSelect
         label="Namespace"
         value={filters.namespace}
         options={options.namespaces}
         all="All namespaces"
         onChange={(namespace) => onChange({ namespace })}
       />
-      <Select
+      <FilterSelect
         label="Registry"
         value={filters.registry}
         options={options.registries}

@@ -52,6 +52,11 @@ export type RunChecksResult = {
 
 type Due = { target: RepositoryTarget; creds: V2Credentials | null; ca: string | null };
 
+/** A run that checked nothing: the start of every count. */
+export function emptyChecksResult(): RunChecksResult {
+  return { checked: 0, skippedFresh: 0, unavailable: 0, deferred: 0, outcomes: {}, requests: 0 };
+}
+
 let sharedLimiter: RateLimiterMemory | undefined;
 
 function defaultLimiter(): RateLimiterMemory {
@@ -152,14 +157,7 @@ async function selectDue(input: RunChecksInput, result: RunChecksResult, now: Da
  */
 export async function runRepositoryChecks(input: RunChecksInput): Promise<RunChecksResult> {
   const now = input.now ?? (() => new Date());
-  const result: RunChecksResult = {
-    checked: 0,
-    skippedFresh: 0,
-    unavailable: 0,
-    deferred: 0,
-    outcomes: {},
-    requests: 0,
-  };
+  const result = emptyChecksResult();
   const due = await selectDue(input, result, now());
   const concurrency = input.concurrency ?? env().REGCRED_REPOSITORY_CHECK_CONCURRENCY;
   await pool(due, concurrency, async (d) => {

@@ -13,21 +13,12 @@ import { consumePoint } from "../rate-limit";
 import { ok } from "../result";
 import { describeError, log } from "../log";
 import { repositoryCheckKey } from "./targets";
-import { type RunChecksResult, runRepositoryChecks } from "./checks";
+import { emptyChecksResult, type RunChecksResult, runRepositoryChecks } from "./checks";
 import type { RepositoryTarget } from "./targets";
 import type { RecheckResult } from "./schema";
 import { type ClusterEvaluation, evaluateOrgReadiness, type OrgScope, type ReadinessOptions } from "./service";
 
 type CheckOptions = ReadinessOptions & { force: boolean; ecrEndpoint?: string; clock?: () => Date };
-
-const emptyResult = (): RunChecksResult => ({
-  checked: 0,
-  skippedFresh: 0,
-  unavailable: 0,
-  deferred: 0,
-  outcomes: {},
-  requests: 0,
-});
 
 function add(into: RunChecksResult, more: RunChecksResult): void {
   for (const k of ["checked", "skippedFresh", "unavailable", "deferred", "requests"] as const) into[k] += more[k];
@@ -88,7 +79,7 @@ export async function checkRepositories(
 ): Promise<RunChecksResult> {
   const { clusters, registries } = await evaluateOrgReadiness(scope, wanted, opts);
   const seen = new Set<string>();
-  const total = emptyResult();
+  const total = emptyChecksResult();
   for (const c of clusters) {
     const mine = c.targets.filter((t) => {
       const key = repositoryCheckKey(t);

@@ -1,7 +1,8 @@
+import { type Stopper, startPeersOnce } from "../helpers/peer-setup";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkRegistryCredentials } from "@/lib/credential-checks/check";
 import type { CheckInput, CheckResult } from "@/lib/credential-checks/types";
 import {
@@ -37,8 +38,7 @@ let tokenAuth: RegistryPeer;
 let wrongHost: RegistryPeer;
 const secrets: string[] = [alicePassword, bobPassword];
 
-let setupError: unknown;
-const stoppers: Array<() => Promise<void>> = [];
+const stoppers: Stopper[] = [];
 
 async function startPeers(): Promise<void> {
   pki = await createTestPki();
@@ -88,22 +88,7 @@ async function startPeers(): Promise<void> {
   ];
 }
 
-beforeAll(async () => {
-  try {
-    await startPeers();
-  } catch (err) {
-    setupError = err;
-  }
-}, 180_000);
-
-// A peer that cannot start fails every test (vitest would only mark them skipped).
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  for (const stop of stoppers.reverse()) await stop().catch(() => {});
-});
+startPeersOnce(stoppers, startPeers, 180_000);
 
 const opts = { timeoutMs: 10_000 };
 let n = 0;

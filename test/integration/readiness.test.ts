@@ -1,5 +1,6 @@
+import { type Stopper, startPeersOnce } from "../helpers/peer-setup";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "@/lib/integrations/kube";
 import { reconcileCluster } from "@/lib/controller/reconcile";
 import { createRegistry } from "@/lib/registries/service";
@@ -36,8 +37,7 @@ let tokens: TokenServer;
 let basic: RegistryPeer;
 let tokenAuth: RegistryPeer;
 let closedPort: number;
-let setupError: unknown;
-const stoppers: Array<() => Promise<void> | void> = [];
+const stoppers: Stopper[] = [];
 
 async function startPeers(): Promise<void> {
   f = await openFixture();
@@ -85,21 +85,7 @@ async function startPeers(): Promise<void> {
   closedPort = await freePort();
 }
 
-beforeAll(async () => {
-  try {
-    await startPeers();
-  } catch (err) {
-    setupError = err;
-  }
-}, 240_000);
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  for (const stop of stoppers.reverse()) await Promise.resolve(stop()).catch(() => {});
-});
+const setup = startPeersOnce(stoppers, startPeers, 240_000);
 
 function deps() {
   return {
@@ -125,7 +111,7 @@ describe("readiness on real peers", () => {
   const ns: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (setupError) return;
+    if (setup.failed()) return;
     s = await testScope(f, "ready");
     const ca = pki.ca.cert;
     await createRegistry(s.ctx, {

@@ -1,3 +1,4 @@
+import { type Stopper, startPeersOnce } from "../helpers/peer-setup";
 import { randomBytes } from "node:crypto";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -40,8 +41,7 @@ let tokens: TokenServer;
 let basic: RegistryPeer;
 let tokenAuth: RegistryPeer;
 let database: Database;
-let setupError: unknown;
-const stoppers: Array<() => Promise<void>> = [];
+const stoppers: Stopper[] = [];
 const digests: Record<string, string> = {};
 
 const basicHeader = (user: string, password: string) =>
@@ -95,22 +95,7 @@ function adminToken(repositories: string[]): Promise<string> {
   });
 }
 
-beforeAll(async () => {
-  try {
-    await startPeers();
-  } catch (err) {
-    setupError = err;
-  }
-}, 180_000);
-
-// A peer that cannot start fails every test (vitest would only mark them skipped).
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  for (const stop of stoppers.reverse()) await stop().catch(() => {});
-});
+startPeersOnce(stoppers, startPeers, 180_000);
 
 const egress = { allowLoopback: true, deny: [] };
 

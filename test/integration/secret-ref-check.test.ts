@@ -1,6 +1,7 @@
+import { type Stopper, startPeersOnce } from "../helpers/peer-setup";
 import { randomBytes } from "node:crypto";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { createCluster } from "@/lib/clusters/service";
 import { testStoredRegistry, testUnsavedRegistry } from "@/lib/credential-checks/service";
@@ -28,8 +29,7 @@ let adminText: string;
 let core: CoreV1Api;
 let pki: TestPki;
 let registry: RegistryPeer;
-let setupError: unknown;
-const stoppers: Array<() => Promise<void>> = [];
+const stoppers: Stopper[] = [];
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const dockerconfig = (auths: Record<string, { username: string; password: string }>) => ({
@@ -66,9 +66,11 @@ async function seed(): Promise<void> {
   );
 }
 
-beforeAll(async () => {
-  try {
+startPeersOnce(
+  stoppers,
+  async () => {
     fixture = await openClusterFixture();
+    stoppers.push(() => fixture?.close());
     ({ kube, adminText, db, keyring } = fixture);
     core = fixture.kc.makeApiClient(CoreV1Api);
     pki = await createTestPki();
@@ -80,20 +82,9 @@ beforeAll(async () => {
     });
     stoppers.push(registry.stop);
     await seed();
-  } catch (err) {
-    setupError = err;
-  }
-}, 180_000);
-
-// A peer that cannot start fails every test (vitest would only mark them skipped).
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-afterAll(async () => {
-  for (const stop of stoppers.reverse()) await stop().catch(() => {});
-  await fixture?.close();
-});
+  },
+  180_000,
+);
 
 async function orgWith(clusters: string[], opts: { down?: string; allowed?: string[] } = {}): Promise<Ctx> {
   const orgId = await createOrg(db, "secretref");
