@@ -176,7 +176,7 @@ test("[keyless-ecr] attack: a manager points a keyless registry at another role;
   const link = await invite(admin, id, `kl-mgr-${uid}@e2e.test`, "manager");
   const manager = await sessionClient(await acceptInvite(browser, link!, "manager-password-1"));
   const created = await token.post(`/api/orgs/${id}/registries`, {
-    data: { id: "pull", registry: HOST, type: "amazon_ecr", aws_role_arn: ROLE },
+    data: { id: "pull", registry: HOST, type: "amazon_ecr", aws_role_arn: ROLE, aws_use_external_id: true },
   });
   expect(created.status(), await created.text()).toBe(201);
 
@@ -189,7 +189,7 @@ test("[keyless-ecr] attack: a manager points a keyless registry at another role;
   );
   const still = await (await manager.get(`/api/orgs/${id}/registries/pull`)).json();
   expect(still.aws_role_arn).toBe(ROLE);
-  const extOnly = await manager.patch(`/api/orgs/${id}/registries/pull`, { data: { aws_use_external_id: true } });
+  const extOnly = await manager.patch(`/api/orgs/${id}/registries/pull`, { data: { aws_use_external_id: false } });
   expect(extOnly.status()).toBe(400);
   expect(Object.keys((await extOnly.json()).fields)).toEqual(["aws_use_external_id"]);
 

@@ -14,6 +14,8 @@ export type EffectiveRegistry = {
   awsUseExternalId?: boolean | undefined;
   /** may this org's ECR registries use the server's AWS identity (orgs.aws_default_chain) */
   awsDefaultChain?: boolean | undefined;
+  /** an edit keeps the stored keys (or must type them again for a new destination): the source stays "keys" */
+  keysKept?: boolean | undefined;
 };
 
 export const externalIdRequired =
@@ -24,8 +26,9 @@ export const defaultChainRefused =
 
 function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
   const keys = Boolean(r.creds?.username || r.creds?.password);
+  const chain = !keys && !r.keysKept;
   if (keys) requireCreds(r, errors);
-  else if (!r.awsDefaultChain) {
+  else if (chain && !r.awsDefaultChain) {
     errors["creds.username"] = defaultChainRefused;
     errors["creds.password"] = "Secret access key is required for Amazon ECR";
   }
@@ -34,7 +37,7 @@ function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
       "Use external ID (aws_use_external_id) needs a role to assume: set aws_role_arn, or turn it off";
   // The server's identity is shared by every org allowed to use it: without the org's own external ID, one org could
   // assume a role another org's trust policy grants to that identity (the confused deputy).
-  if (!keys && r.awsRoleArn && !r.awsUseExternalId) errors.aws_use_external_id = externalIdRequired;
+  if (chain && r.awsRoleArn && !r.awsUseExternalId) errors.aws_use_external_id = externalIdRequired;
 }
 
 /** " for Amazon ECR": which registry type needs a credential, where the field's name alone does not say. */

@@ -140,7 +140,9 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
   const stored = changes.length === 0 && patch.creds !== null ? openCreds(ctx.keyring, row) : null;
   const creds = patch.creds === null ? null : mergeCreds(stored, patch.creds, type);
   const secrets = type === "secret_ref" ? (patch.secrets ?? row.secrets) : (patch.secrets ?? null);
-  const keyless = ecr && !creds?.username && !creds?.password;
+  // Stored keys that stay (or must be typed again for a new destination) keep the registry off the server's identity.
+  const keysKept = Boolean(row.credsSealed) && patch.creds !== null;
+  const keyless = ecr && !keysKept && !creds?.username && !creds?.password;
   const rebind =
     row.credsSealed && patch.creds !== null
       ? rebindErrors(changes, row, type, patch.creds)
@@ -157,6 +159,7 @@ export async function updateRegistry(ctx: Ctx, id: string, body: unknown): Promi
       awsRoleArn,
       awsUseExternalId,
       awsDefaultChain: keyless ? await orgDefaultChain(ctx) : false,
+      keysKept,
     }),
     ...rebind,
   };
