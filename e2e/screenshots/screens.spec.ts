@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { createTestPki, pushImage, requestRegistryToken, startRegistry, startTokenServer } from "../../test/peers";
 import { expect, test } from "../fixtures";
 
 // Writes docs/screenshots/*.png from a fresh server (see playwright.screenshots.config.ts); never in the test run.
@@ -147,6 +148,36 @@ test("[screenshots] the Readiness screen and its explanation at 1440 and 390 px"
     }),
   );
   await made(api.post("registries", { data: { id: "ghcr-public", registry: "ghcr.io/acme", type: "public" } }));
+  // A real registry that hands anonymous pull tokens, as a public mirror does: its workload can be checked Ready.
+  const pki = await createTestPki();
+  const tokens = await startTokenServer({
+    users: { admin: "screens-admin-password" },
+    signer: pki.tokenSigner,
+    issuer: "screens",
+    service: "screens-mirror",
+    tls: pki.server,
+    allowAnonymous: true,
+  });
+  const mirror = await startRegistry({
+    name: "screens-mirror",
+    tls: pki.server,
+    auth: {
+      token: { realm: tokens.realm, service: "screens-mirror", issuer: "screens", rootCertBundlePath: pki.ca.certPath },
+    },
+  });
+  const push = await requestRegistryToken(tokens.realm, {
+    service: "screens-mirror",
+    ca: pki.ca.cert,
+    user: "admin",
+    password: "screens-admin-password",
+    scopes: ["repository:acme/api:pull,push"],
+  });
+  await pushImage(mirror, "acme/api", "2.0", { ca: pki.ca.cert, authorization: `Bearer ${push}` });
+  await made(
+    api.post("registries", {
+      data: { id: `mirror-${suffix}`, registry: mirror.host, type: "public", ca_cert: pki.ca.cert },
+    }),
+  );
 
   const kc = new KubeConfig();
   kc.loadFromFile(file);
@@ -174,6 +205,7 @@ test("[screenshots] the Readiness screen and its explanation at 1440 and 390 px"
   await deployment(shop, "web", ["harbor.acme.example/platform/web:4.2", "ghcr.io/acme/envoy:1.31"]);
   await deployment(shop, "search", ["ghcr.io/acme/search:1.9"]);
   await deployment(shop, "cache", ["redis:7"]);
+  await deployment(shop, "api", [`${mirror.host}/acme/api:2.0`]);
   await deployment(payments, "ledger", ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger:9"]);
   const image = "harbor.acme.example/platform/invoicer:3";
   const pod = await core.createNamespacedPod({
@@ -198,7 +230,13 @@ test("[screenshots] the Readiness screen and its explanation at 1440 and 390 px"
   fs.mkdirSync(out, { recursive: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/readiness?cluster=prod-us");
-  await expect(page.locator("tbody tr")).toHaveCount(5, { timeout: 30_000 });
+  await expect(page.locator("tbody tr")).toHaveCount(6, { timeout: 30_000 });
+  await page.getByRole("button", { name: "Re-check" }).click();
+  await expect(page.getByText(/repositor(y|ies) checked/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator(`tr[data-workload="prod-us/${shop}/Deployment/api"]`)).toHaveAttribute(
+    "data-verdict",
+    "ready",
+  );
   await page.screenshot({ path: path.join(out, "readiness.png"), fullPage: true });
   await page.getByRole("button", { name: `Explain Deployment ${shop}/web in prod-us` }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
@@ -206,6 +244,9 @@ test("[screenshots] the Readiness screen and its explanation at 1440 and 390 px"
   await page.keyboard.press("Escape");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
-  await expect(page.locator("tbody tr")).toHaveCount(5, { timeout: 30_000 });
+  await expect(page.locator("tbody tr")).toHaveCount(6, { timeout: 30_000 });
   await page.screenshot({ path: path.join(out, "readiness-390.png"), fullPage: true });
+  await mirror.stop();
+  await tokens.stop();
+  await pki.remove();
 });
