@@ -42,7 +42,6 @@ export const ReasonCodes = [
   "serviceaccount_not_wired",
   "template_own_secrets",
   "template_not_wired",
-  "webhook_not_registered",
   "pod_not_wired",
   // the credentials, for that exact repository
   "pull_ok",
