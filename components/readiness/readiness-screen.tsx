@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Spinner } from "@/components/ui/spinner";
+import { Loading } from "@/components/ui/spinner";
 import { getReadinessViewAction } from "@/lib/readiness/actions";
 import { READINESS_REFETCH_MS, readinessKeys, unwrap } from "@/lib/readiness/queries";
 import type { ReadinessCluster, ReadinessView, WorkloadReadiness } from "@/lib/readiness/schema";
@@ -186,12 +186,7 @@ export function ReadinessScreen({ orgId, clusterNames, canRecheck, initialFilter
           ) : null}
         </div>
       ) : !data ? (
-        <div className="row">
-          <Spinner label="Reading the clusters…" />
-          <span className="muted" aria-hidden="true">
-            Reading the clusters…
-          </span>
-        </div>
+        <Loading label="Reading the clusters…" />
       ) : (
         <>
           <ClusterProblems clusters={data.clusters} />

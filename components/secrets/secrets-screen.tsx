@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Spinner } from "@/components/ui/spinner";
+import { Loading } from "@/components/ui/spinner";
 import { getSecretsViewAction } from "@/lib/secrets/actions";
 import { SECRETS_REFETCH_MS, secretKeys, unwrap } from "@/lib/secrets/queries";
 import type { ClusterOutcome, SecretRow, SecretsView } from "@/lib/secrets/schema";
@@ -160,12 +160,7 @@ export function SecretsScreen({ orgId, clusterCount, initialFilters }: Props) {
           The secrets could not be loaded: {error.message}
         </div>
       ) : !data ? (
-        <div className="row">
-          <Spinner label="Reading the clusters…" />
-          <span className="muted" aria-hidden="true">
-            Reading the clusters…
-          </span>
-        </div>
+        <Loading label="Reading the clusters…" />
       ) : (
         <>
           <ClusterProblems clusters={data.clusters} />

@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadYaml } from "@kubernetes/client-node";
 import type { Database, Db } from "@/db/client";
+import type { Controller, ControllerOptions } from "@/lib/controller/controller";
+import type { ClusterManager } from "@/lib/controller/manager";
+import { startController } from "@/lib/controller/runtime";
 import { findClusterRow, type ClusterRow } from "@/lib/clusters/repo";
 import { createCluster } from "@/lib/clusters/service";
 import { createKeyring, type Keyring } from "@/lib/crypto/secret-box";
@@ -129,3 +132,35 @@ export async function eventually<T>(
 }
 
 export const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString("utf8");
+
+/**
+ * The in-process controller over this test's cluster only, with short ticks; resolves once its manager leads and has
+ * finished its first pass. `overrides` win over the test defaults (e.g. ecrEndpoint, clock, gracePeriodMs).
+ */
+export async function startTestController(
+  f: Fixture,
+  scope: TestScope,
+  overrides: Partial<ControllerOptions> = {},
+): Promise<{ controller: Controller; manager: ClusterManager }> {
+  const controller = (await startController(f.db, f.keyring, {
+    force: true,
+    overrides: {
+      instanceId: `test-${scope.label}`,
+      clusterFilter: (row) => row.id === scope.cluster.id,
+      tickMs: 100,
+      debounceMs: 100,
+      pollMs: 250,
+      leaseDurationMs: 10_000,
+      resyncMs: 300_000,
+      gracePeriodMs: 60_000,
+      ...overrides,
+    },
+  }))!;
+  const manager = await eventually(
+    async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id),
+    "the manager to lead",
+  );
+  await eventually(async () => manager.status().passes > 0, "the first pass");
+  await manager.idle();
+  return { controller, manager };
+}

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { V1ContainerStatus } from "@kubernetes/client-node";
 import { findClusterSync, recentRuns } from "@/lib/sync/repo";
-import { startController, stopController } from "@/lib/controller/runtime";
+import { stopController } from "@/lib/controller/runtime";
 import { getSyncStatus, requestSync } from "@/lib/sync/service";
 import { getCluster, updateCluster } from "@/lib/clusters/service";
 import { AppError } from "@/lib/errors";
@@ -14,6 +14,7 @@ import {
   pullSecretsOf,
   readSecret,
   type TestScope,
+  startTestController,
   testScope,
 } from "./controller-fixture";
 
@@ -31,26 +32,7 @@ afterAll(async () => {
 });
 
 async function run(scope: TestScope) {
-  const controller = (await startController(f.db, f.keyring, {
-    force: true,
-    overrides: {
-      instanceId: `test-${scope.label}`,
-      clusterFilter: (row) => row.id === scope.cluster.id,
-      tickMs: 100,
-      debounceMs: 100,
-      pollMs: 250,
-      leaseDurationMs: 10_000,
-      resyncMs: 300_000,
-      gracePeriodMs: 60_000,
-    },
-  }))!;
-  const manager = await eventually(
-    async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id),
-    "the manager to lead",
-  );
-  await eventually(async () => manager.status().passes > 0, "the first pass");
-  await manager.idle();
-  return manager;
+  return (await startTestController(f, scope)).manager;
 }
 
 async function templatePullSecrets(namespace: string, name: string): Promise<string[]> {

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import https from "node:https";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Controller, ControllerOptions } from "@/lib/controller/controller";
@@ -25,6 +24,7 @@ import {
   type RegistryPeer,
   setupEcrIdentities,
   startEcrTokenProxy,
+  loginStatus,
   startRegistry,
   type TestPki,
 } from "@/test/peers";
@@ -38,6 +38,7 @@ import {
   openFixture,
   pullSecretsOf,
   readSecret,
+  startTestController,
   type TestScope,
   testScope,
 } from "./controller-fixture";
@@ -77,21 +78,8 @@ afterAll(async () => {
   f?.stopKube();
 });
 
-/** The status of GET /v2/ on the registry with `AWS:<password>`, as a kubelet pulling with that secret would log in. */
-function logsIn(password: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    https
-      .get(
-        `${registry.url}/v2/`,
-        { ca: pki.ca.cert, headers: { authorization: `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}` } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      )
-      .on("error", reject);
-  });
-}
+/** The status of GET /v2/ on the registry with `AWS:<password>`, as a kubelet pulling with that secret logs in. */
+const logsIn = (password: string) => loginStatus(registry, pki.ca.cert, "AWS", password);
 
 /** regcred.dev/expires as Kubernetes label values allow: YYYYMMDDTHHMMSSZ. */
 const expiryLabel = (d: Date) =>
@@ -127,28 +115,13 @@ async function run(
     gracePeriodMs?: number;
   } = {},
 ): Promise<Started> {
-  const controller = (await startController(f.db, f.keyring, {
-    force: true,
-    overrides: {
-      instanceId: overrides.instanceId ?? `test-${scope.label}`,
-      clusterFilter: (row) => row.id === scope.cluster.id,
-      ecrEndpoint: ecr.url,
-      clock: overrides.clock,
-      clientFor: overrides.clientFor,
-      tickMs: 100,
-      debounceMs: 100,
-      pollMs: 250,
-      leaseDurationMs: 10_000,
-      resyncMs: 300_000,
-      gracePeriodMs: overrides.gracePeriodMs ?? 60_000,
-    },
-  }))!;
-  const manager = await eventually(
-    async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id),
-    "the manager to lead",
-  );
-  await eventually(async () => manager.status().passes > 0, "the first pass");
-  await manager.idle();
+  const { controller } = await startTestController(f, scope, {
+    ecrEndpoint: ecr.url,
+    ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
+    clock: overrides.clock,
+    clientFor: overrides.clientFor,
+    gracePeriodMs: overrides.gracePeriodMs ?? 60_000,
+  });
   return { controller, scope };
 }
 

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkRegistryCredentials } from "@/lib/credential-checks/check";
 import type { CheckInput, CheckResult } from "@/lib/credential-checks/types";
-import { startController, stopController } from "@/lib/controller/runtime";
+import { stopController } from "@/lib/controller/runtime";
 import { getEcrAuthorization, roleSessionName } from "@/lib/integrations/ecr";
 import { setOrgDefaultChain } from "@/lib/orgs/repo";
 import { createRegistry } from "@/lib/registries/service";
@@ -19,6 +18,7 @@ import {
   type RegistryPeer,
   setupKeylessIdentities,
   startEcrTokenProxy,
+  loginStatus,
   startRegistry,
   startStsRecorder,
   type StsRecorder,
@@ -32,6 +32,7 @@ import {
   openFixture,
   readSecret,
   type TestScope,
+  startTestController,
   testScope,
 } from "./controller-fixture";
 
@@ -268,20 +269,7 @@ describe("[ecr-keyless] AssumeRole from static keys with the org's external ID",
 });
 
 /** The status of GET /v2/ on the registry with `AWS:<password>`, as a kubelet pulling with that secret logs in. */
-function logsIn(password: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    https
-      .get(
-        `${registry.url}/v2/`,
-        { ca: pki.ca.cert, headers: { authorization: `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}` } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      )
-      .on("error", reject);
-  });
-}
+const logsIn = (password: string) => loginStatus(registry, pki.ca.cert, "AWS", password);
 
 describe("[ecr-keyless] controller", () => {
   afterEach(async () => {
@@ -289,26 +277,7 @@ describe("[ecr-keyless] controller", () => {
   });
 
   async function run(scope: TestScope): Promise<void> {
-    const controller = (await startController(f!.db, f!.keyring, {
-      force: true,
-      overrides: {
-        instanceId: `test-${scope.label}`,
-        clusterFilter: (row) => row.id === scope.cluster.id,
-        ecrEndpoint: ecr.url,
-        tickMs: 100,
-        debounceMs: 100,
-        pollMs: 250,
-        leaseDurationMs: 10_000,
-        resyncMs: 300_000,
-        gracePeriodMs: 60_000,
-      },
-    }))!;
-    const manager = await eventually(
-      async () => controller.manager(scope.cluster.id)?.isLeader() && controller.manager(scope.cluster.id),
-      "the manager to lead",
-    );
-    await eventually(async () => manager.status().passes > 0, "the first pass");
-    await manager.idle();
+    await startTestController(f!, scope, { ecrEndpoint: ecr.url });
   }
 
   it("a keyless registry (no keys: the server's web identity) gets its secret into a namespace, and the token logs in", async () => {

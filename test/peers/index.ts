@@ -12,7 +12,15 @@ export {
   startStsRecorder,
 } from "./moto";
 export { freePort, type Peer, startProcess } from "./process";
-export { htpasswd, pushImage, type RegistryAuth, type RegistryPeer, registryBin, startRegistry } from "./registry";
+export {
+  htpasswd,
+  loginStatus,
+  pushImage,
+  type RegistryAuth,
+  type RegistryPeer,
+  registryBin,
+  startRegistry,
+} from "./registry";
 export {
   type Access,
   requestRegistryToken,

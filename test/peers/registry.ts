@@ -218,3 +218,19 @@ export async function pushImage(
   if (put.status !== 201) throw new Error(`manifest PUT to ${repository}:${tag} answered ${put.status}: ${put.body}`);
   return sha256(manifest);
 }
+
+/** The status of `GET /v2/` with Basic credentials, as a kubelet pulling with them logs in (200: accepted). */
+export function loginStatus(registry: { url: string }, ca: string, user: string, password: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(
+        `${registry.url}/v2/`,
+        { ca, headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+      .on("error", reject);
+  });
+}
