@@ -24,3 +24,17 @@ describe("the ECR authentication choice in the registry dialog", () => {
     expect(toRequestBody({ ...keys, awsUseExternalId: true })).toMatchObject({ aws_use_external_id: true });
   });
 });
+
+describe("empty access keys in the dialog", () => {
+  it("with Access keys chosen, the keys are simply required, whatever the org may use", () => {
+    const errors = validateRegistryForm({ ...ecr, awsAuth: "keys" }, false, undefined, false);
+    expect(errors).toMatchObject({
+      "creds.username": "Access key ID is required for Amazon ECR",
+      "creds.password": "Secret access key is required for Amazon ECR",
+    });
+  });
+  it("with the server's identity chosen in an org that may not use it, the message says who can allow it", () => {
+    const errors = validateRegistryForm({ ...ecr, awsAuth: "chain" }, false, undefined, false);
+    expect(errors["creds.username"]).toMatch(/an instance admin can allow the server's AWS identity for this org/);
+  });
+});

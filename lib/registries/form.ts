@@ -112,6 +112,7 @@ export function validateRegistryForm(
     awsRoleArn: body.aws_role_arn,
     awsUseExternalId: body.aws_use_external_id,
     awsDefaultChain: keyless ? awsDefaultChain : false,
+    keysChosen: v.type === "amazon_ecr" && usesKeys(v.awsAuth),
   });
   const changes = stored
     ? destinationChanges(

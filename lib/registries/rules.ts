@@ -16,6 +16,8 @@ export type EffectiveRegistry = {
   awsDefaultChain?: boolean | undefined;
   /** an edit keeps the stored keys (or must type them again for a new destination): the source stays "keys" */
   keysKept?: boolean | undefined;
+  /** the dialog's "Access keys" choice: empty keys are simply required, whatever the org may use */
+  keysChosen?: boolean | undefined;
 };
 
 export const externalIdRequired =
@@ -26,8 +28,8 @@ export const defaultChainRefused =
 
 function checkEcrSource(r: EffectiveRegistry, errors: FieldErrors): void {
   const keys = Boolean(r.creds?.username || r.creds?.password);
-  const chain = !keys && !r.keysKept;
-  if (keys) requireCreds(r, errors);
+  const chain = !keys && !r.keysKept && !r.keysChosen;
+  if (keys || r.keysChosen) requireCreds(r, errors);
   else if (chain && !r.awsDefaultChain) {
     errors["creds.username"] = defaultChainRefused;
     errors["creds.password"] = "Secret access key is required for Amazon ECR";
