@@ -6,15 +6,14 @@ import type { ClusterRow } from "../clusters/repo";
 import type { Ctx } from "../context";
 import { resolveCredentials } from "../controller/credentials";
 import type { PassContext } from "../controller/types";
-import { env } from "../env";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { env } from "../env";
 import { AppError } from "../errors";
 import { consumePoint } from "../rate-limit";
 import { ok } from "../result";
 import { describeError, log } from "../log";
-import { repositoryCheckKey } from "./targets";
 import { emptyChecksResult, type RunChecksResult, runRepositoryChecks } from "./checks";
-import type { RepositoryTarget } from "./targets";
+import { repositoryCheckKey, type RepositoryTarget } from "./targets";
 import type { RecheckResult } from "./schema";
 import { type ClusterEvaluation, evaluateOrgReadiness, type OrgScope, type ReadinessOptions } from "./service";
 
@@ -37,8 +36,8 @@ async function checkCluster(
 ): Promise<RunChecksResult> {
   const used = new Set(targets.map((t) => t.registryId));
   const rows = registries.filter((r) => used.has(r.id));
-  const timeoutMs = opts.timeoutMs ?? env().REGCRED_CHECK_TIMEOUT_MS;
   const e = env();
+  const timeoutMs = opts.timeoutMs ?? e.REGCRED_CHECK_TIMEOUT_MS;
   const held = new Map((c.objects?.secrets ?? []).map((s) => [`${s.namespace}/${s.name}`, s]));
   const { credentials } = await resolveCredentials(rows, {
     keyring: scope.keyring,
